@@ -1,0 +1,41 @@
+"""intake: a consultation questionnaire, fit scoring and proposals for a support practice."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+
+def create_app(overrides: Mapping | None = None) -> Flask:
+    """Build the app: config, logging, extensions, blueprints, errors, commands."""
+    from . import cli, errors, extensions, log, registry, security, settings
+    from .config import load_config
+    from .prospect import bp as prospect_bp
+
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="static",
+    )
+    load_config(app, overrides)
+    log.configure_logging(app)
+    extensions.init_app(app)
+    registry.init_app(app)
+    security.init_app(app)
+    settings.init_app(app)
+    app.register_blueprint(prospect_bp)
+    _register_workspace(app)
+    errors.register_error_handlers(app)
+    cli.register_commands(app)
+    return app
+
+
+def _register_workspace(app: Flask) -> None:
+    from flask import redirect, url_for
+
+    @app.get("/")
+    def home():
+        """The public entry point: the questionnaire's start page."""
+        return redirect(url_for("prospect.start"))

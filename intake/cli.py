@@ -1,0 +1,180 @@
+"""Command-line tools: `flask --app intake <command>`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from . import registry
+from .extensions import db
+from .models import DRAFT, Submission
+from .questionnaire.answers import check_complete_answers
+from .questionnaire.errors import DefinitionError, InvalidAnswers
+from .questionnaire.schema import load_questionnaire
+from .questionnaire.scoring import Assessment, assess
+
+
+def register_commands(app: Flask) -> None:
+    for command in (check_questionnaire, score, submissions, rescore, init_db):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db():
+    """Create the tables that are missing (tests and first run; see also `db upgrade`)."""
+    db.create_all()
+    click.echo(f"Database ready: {_safe_url()}")
+
+
+def _safe_url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+@click.command("check-questionnaire")
+@with_appcontext
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def check_questionnaire(path):
+    """Check a questionnaire file (the active one by default)."""
+    path = path or current_app.config["QUESTIONNAIRE_PATH"]
+    try:
+        q = load_questionnaire(path)
+    except DefinitionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"{path}: version {q.version}, {len(q.steps)} steps, "
+        f"{len(q.questions)} questions: OK"
+    )
+
+
+@click.command("score")
+@with_appcontext
+@click.argument("answers_file", type=click.File("r", encoding="utf-8"))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def score(answers_file, as_json):
+    """Score answers given as JSON (question id -> answer) without the browser."""
+    try:
+        raw = json.load(answers_file)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{answers_file.name} is not valid JSON ({exc})") from None
+    if not isinstance(raw, dict):
+        raise click.ClickException("the answers must be a JSON object: question id -> answer")
+    questionnaire = registry.active()
+    try:
+        answers = check_complete_answers(questionnaire, raw)
+    except InvalidAnswers as exc:
+        lines = "\n".join(f"  {qid}: {msg}" for qid, msg in exc.errors.items())
+        raise click.ClickException(f"some answers cannot be scored:\n{lines}") from None
+    assessment = assess(questionnaire, answers)
+    if as_json:
+        click.echo(json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_assessment(assessment))
+
+
+def format_assessment(a: Assessment) -> str:
+    """The assessment as plain text: scores, verdict, flags, then every reason."""
+    lines = [
+        f"Verdict: {a.verdict}  (overall {a.overall}/100, questionnaire {a.version})",
+        "Scores: " + ", ".join(f"{d} {v}" for d, v in a.scores.items()),
+        "",
+        f"Red flags ({len(a.flags)}):" if a.flags else "Red flags: none",
+    ]
+    lines += [
+        f"  ! {f.reason}{' [knock-out]' if f.knockout else ''}  (“{f.answer}”)"
+        for f in a.flags
+    ]
+    lines += ["", "Why:"]
+    lines += [f"  {r.points:+d} {r.dimension:<10} {r.question} → {r.answer}" for r in a.reasons]
+    return "\n".join(lines)
+
+
+@click.command("submissions")
+@with_appcontext
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
+@click.option("--drafts", is_flag=True, help="List unfinished drafts instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
+def submissions(limit, drafts, as_json):
+    """List the latest submissions with their scores."""
+    query = sa.select(Submission).order_by(Submission.updated_at.desc()).limit(limit)
+    query = query.where(
+        Submission.status == DRAFT if drafts else Submission.status != DRAFT
+    )
+    rows = db.session.scalars(query).all()
+    if as_json:
+        for s in rows:
+            click.echo(json.dumps(_row(s), ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No drafts yet." if drafts else "No submissions yet.")
+        return
+    click.echo(
+        f"{'id':>6}  {'submitted':<16}  {'name':<24} {'business':<24} "
+        f"{'overall':>7} {'fit':>4} {'chem':>4} {'bound':>5} {'flags':>5}  verdict"
+    )
+    for s in rows:
+        when = (s.submitted_at or s.updated_at).strftime("%Y-%m-%d %H:%M")
+        click.echo(
+            f"{s.id:>6}  {when:<16}  {s.name[:24]:<24} {s.business[:24]:<24} "
+            f"{_n(s.overall):>7} {_n(s.fit):>4} {_n(s.chemistry):>4} "
+            f"{_n(s.boundaries):>5} {s.flag_count:>5}  {s.verdict or 'draft'}"
+        )
+
+
+def _n(value) -> str:
+    return "-" if value is None else str(value)
+
+
+def _row(s: Submission) -> dict:
+    return {
+        "id": s.id,
+        "status": s.status,
+        "submitted_at": s.submitted_at.isoformat() if s.submitted_at else None,
+        "name": s.name,
+        "business": s.business,
+        "email": s.email,
+        "overall": s.overall,
+        "scores": {"fit": s.fit, "chemistry": s.chemistry, "boundaries": s.boundaries},
+        "verdict": s.verdict,
+        "flags": s.flag_count,
+        "questionnaire_version": s.questionnaire_version,
+    }
+
+
+@click.command("rescore")
+@with_appcontext
+@click.option(
+    "--current",
+    is_flag=True,
+    help="Score every submission under the active questionnaire instead of its own.",
+)
+def rescore(current):
+    """Score every submission again, after a change of the definition or of scoring."""
+    from .prospect.drafts import apply_assessment
+
+    active = registry.active()
+    ids = db.session.scalars(
+        sa.select(Submission.id).where(Submission.status != DRAFT).order_by(Submission.id)
+    ).all()
+    changed = 0
+    for start in range(0, len(ids), 500):
+        batch = db.session.scalars(
+            sa.select(Submission)
+            .where(Submission.id.in_(ids[start : start + 500]))
+            .options(sa.orm.undefer(Submission.answers), sa.orm.undefer(Submission.assessment))
+        ).all()
+        for s in batch:
+            questionnaire = active if current else registry.for_digest(s.questionnaire_digest)
+            if questionnaire is None:
+                click.echo(f"submission {s.id}: its questionnaire is not stored; skipped", err=True)
+                continue
+            before = s.assessment
+            apply_assessment(s, assess(questionnaire, s.answers or {}))
+            changed += s.assessment != before
+        db.session.commit()
+    click.echo(f"Re-scored {len(ids)} submissions; {changed} changed.")
+

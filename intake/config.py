@@ -1,0 +1,114 @@
+"""Configuration: safe defaults, then instance/config.py, then INTAKE_* variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """A setting that makes the app unsafe or unable to start."""
+
+
+class Config:
+    ENV = "development"  # "production" turns on the production checks
+    SECRET_KEY = DEV_SECRET_KEY
+    DATABASE_URL = None  # default: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    QUESTIONNAIRE_PATH = None  # default: instance/questionnaire.toml, else the built-in
+    DRAFT_TTL_DAYS = 30
+    LOG_LEVEL = "INFO"
+    # request bounds (CVE-2024-49767 was form-parsing exhaustion)
+    MAX_CONTENT_LENGTH = 512 * 1024
+    MAX_FORM_MEMORY_SIZE = 64 * 1024
+    MAX_FORM_PARTS = 300
+    # a prospect may take long over a step; the token lives as long as the session
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    RATELIMIT_STORAGE_URL = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_ATTEMPTS = "5 per 15 minutes"
+    DEMO_EMAIL = "demo@example.com"
+    PDF_CACHE_LIMIT = 500
+    TRUSTED_PROXIES = 0  # number of reverse proxies in front setting X-Forwarded-*
+
+
+def load_config(app: Flask, overrides: Mapping | None = None) -> None:
+    """Fill app.config in order; raises ConfigError for an unsafe production setup."""
+    app.config.from_object(Config)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("INTAKE", loads=_loads)
+    if overrides:
+        app.config.update(overrides)
+    _derive(app)
+    _check(app)
+
+
+def _loads(value: str):
+    """Numbers and booleans from the environment; anything else stays a string."""
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def _derive(app: Flask) -> None:
+    cfg = app.config
+    url = cfg.get("SQLALCHEMY_DATABASE_URI") or cfg.get("DATABASE_URL")
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        url = "sqlite:///" + str(Path(app.instance_path) / "intake.sqlite3")
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    cfg["SQLALCHEMY_DATABASE_URI"] = url
+    if not cfg.get("QUESTIONNAIRE_PATH"):
+        custom = Path(app.instance_path) / "questionnaire.toml"
+        builtin = Path(__file__).parent / "questionnaire" / "default.toml"
+        cfg["QUESTIONNAIRE_PATH"] = str(custom if custom.exists() else builtin)
+    cfg["RATELIMIT_STORAGE_URI"] = cfg["RATELIMIT_STORAGE_URL"]
+    cfg["IS_PRODUCTION"] = cfg["ENV"] == "production" and not cfg.get("TESTING")
+    if cfg["IS_PRODUCTION"]:
+        cfg["SESSION_COOKIE_SECURE"] = True
+        cfg["REMEMBER_COOKIE_SECURE"] = True
+
+
+def _check(app: Flask) -> None:
+    cfg = app.config
+    if cfg["ENV"] not in ("development", "production"):
+        raise ConfigError("INTAKE_ENV must be 'development' or 'production'")
+    if not cfg.get("DEBUG") and not cfg.get("TESTING") and cfg["ENV"] == "production":
+        key = cfg.get("SECRET_KEY") or ""
+        if key == DEV_SECRET_KEY or len(key) < 32:
+            raise ConfigError(
+                "INTAKE_SECRET_KEY must be set to a random value of 32+ characters in "
+                'production (python -c "import secrets; print(secrets.token_hex(32))")'
+            )
+        if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not cfg.get(
+            "ALLOW_SQLITE"
+        ):
+            raise ConfigError(
+                "production needs INTAKE_DATABASE_URL pointing at PostgreSQL "
+                "(or INTAKE_ALLOW_SQLITE=true for a single host)"
+            )
+    for key in ("DRAFT_TTL_DAYS", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES"):
+        if not isinstance(cfg.get(key), int) or cfg[key] < 0:
+            raise ConfigError(f"INTAKE_{key} must be a whole number")
+
+
+def environment_flag(name: str) -> str | None:
+    """A raw INTAKE_* variable, for the few start-up decisions made before the app."""
+    return os.environ.get(f"INTAKE_{name}")

@@ -1,0 +1,142 @@
+"""Database models. Answers and explanations sit in deferred JSON columns so that
+list queries read only the small, indexed columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.types import TypeDecorator
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every database (SQLite stores them naive)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
+
+
+PIPELINE = {
+    "new": "New",
+    "reviewing": "Reviewing",
+    "booked": "Consultation booked",
+    "proposal_sent": "Proposal sent",
+    "won": "Won",
+    "lost": "Lost",
+    "not_a_fit": "Not a fit",
+}
+DRAFT = "draft"
+
+
+class QuestionnaireSnapshot(db.Model):
+    """The exact text of every questionnaire a submission was answered under."""
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(sa.String(40))
+    source: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Submission(db.Model):
+    """A prospect's questionnaire: a draft until submitted, then a pipeline entry."""
+
+    __table_args__ = (
+        sa.Index("ix_submission_status_overall", "status", "overall"),
+        sa.Index("ix_submission_status_submitted", "status", "submitted_at"),
+        sa.Index("ix_submission_status_updated", "status", "updated_at"),
+        sa.Index("ix_submission_verdict_overall", "verdict", "overall"),
+        sa.Index("ix_submission_verdict_submitted", "verdict", "submitted_at"),
+        sa.Index("ix_submission_submitted", "submitted_at"),
+        sa.Index("ix_submission_overall", "overall"),
+        sa.Index("ix_submission_email_key", "email_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    token_expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(sa.String(20), default=DRAFT)
+    questionnaire_version: Mapped[str] = mapped_column(sa.String(40))
+    questionnaire_digest: Mapped[str] = mapped_column(
+        sa.ForeignKey("questionnaire_snapshot.digest")
+    )
+    steps_done: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    business: Mapped[str] = mapped_column(sa.String(200), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    # lower-cased e-mail: the same person typed with other capitals is one person
+    email_key: Mapped[str] = mapped_column(sa.String(254), default="")
+
+    fit: Mapped[int | None]
+    chemistry: Mapped[int | None]
+    boundaries: Mapped[int | None]
+    overall: Mapped[int | None]
+    verdict: Mapped[str | None] = mapped_column(sa.String(20))
+    flag_count: Mapped[int] = mapped_column(default=0)
+    package_name: Mapped[str | None] = mapped_column(sa.String(120))
+
+    answers: Mapped[dict[str, Any]] = deferred(mapped_column(sa.JSON, default=dict))
+    assessment: Mapped[dict[str, Any] | None] = deferred(mapped_column(sa.JSON))
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.business or f"Prospect #{self.id}"
+
+    @property
+    def status_label(self) -> str:
+        return PIPELINE.get(self.status, "Draft")
+
+
+class PracticeSettings(db.Model):
+    """The practice's details, standards and packages (one row, JSON)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Consultant(UserMixin, db.Model):
+    """A person of the practice who signs in to the workspace."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email

@@ -1,0 +1,184 @@
+"""The practice's own details, standards and packages: plain data with sensible defaults.
+
+Stored as JSON in the database (see intake.settings); the pure domain code (gaps,
+recommendation) receives these objects as arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday",
+                                    "Friday", "Saturday", "Sunday"), strict=True))
+CHANNELS = {
+    "email": "E-mail",
+    "phone": "Phone calls",
+    "video": "Video calls",
+    "chat": "Team chat (Slack, Teams)",
+    "text": "Text messages",
+    "in_person": "Meeting in person",
+}
+CADENCES = {
+    "weekly": "Weekly check-in",
+    "monthly": "Monthly operational review",
+    "quarterly": "Quarterly business review",
+    "annual": "Annual partnership review",
+}
+PAPER_SIZES = ("A4", "Letter")
+
+
+@dataclass(frozen=True)
+class Package:
+    name: str
+    monthly_hours: int
+    monthly_price: int
+    service_areas: tuple[str, ...]
+    reviews: tuple[str, ...]  # cadence ids included
+    description: str = ""
+    max_areas: int = 0  # how many service areas it comfortably covers
+
+
+@dataclass(frozen=True)
+class Standards:
+    office_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    office_start: str = "09:00"
+    office_end: str = "17:00"
+    reply_hours: int = 8  # working hours: 8 = one business day
+    channels: tuple[str, ...] = ("email", "video", "chat")
+    out_of_scope: tuple[str, ...] = (
+        "Work outside office hours or at weekends",
+        "Personal errands unrelated to the business",
+        "Bookkeeping that needs a qualified accountant",
+    )
+    cadences: tuple[str, ...] = ("weekly", "monthly", "quarterly", "annual")
+    weekends: bool = False
+
+    @property
+    def reply_words(self) -> str:
+        return describe_hours(self.reply_hours)
+
+    @property
+    def days_words(self) -> str:
+        return describe_days(self.office_days)
+
+
+@dataclass(frozen=True)
+class Practice:
+    name: str = "Northway Administrative Partners"
+    email: str = "hello@northway.example"
+    phone: str = ""
+    website: str = ""
+    booking_url: str = ""
+    brand_colour: str = "#1f5f8b"
+    currency: str = "USD"
+    paper_size: str = "A4"
+    proposal_valid_days: int = 30
+    standards: Standards = field(default_factory=Standards)
+    packages: tuple[Package, ...] = ()
+
+    @property
+    def reply_time_words(self) -> str:
+        return self.standards.reply_words
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Practice:
+        """Rebuild from stored JSON; unknown keys are ignored, missing ones defaulted."""
+        names = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in data.items() if k in names}
+        std_names = {f.name for f in fields(Standards)}
+        std = {k: v for k, v in (data.get("standards") or {}).items() if k in std_names}
+        kw["standards"] = Standards(
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in std.items()}
+        )
+        kw["packages"] = tuple(
+            Package(
+                **{
+                    k: tuple(v) if isinstance(v, list) else v
+                    for k, v in p.items()
+                    if k in {f.name for f in fields(Package)}
+                }
+            )
+            for p in data.get("packages") or DEFAULT_PACKAGES_DATA
+        )
+        return cls(**kw)
+
+
+def describe_hours(hours: int | float) -> str:
+    """'1 hour', '4 working hours', '1 business day', '2 business days'."""
+    hours = float(hours)
+    if hours < 1:
+        return f"{round(hours * 60)} minutes"
+    if hours < 8:
+        n = round(hours)
+        return "1 hour" if n == 1 else f"{n} working hours"
+    days = hours / 8
+    n = round(days, 1)
+    n = int(n) if n == int(n) else n
+    return "1 business day" if n == 1 else f"{n} business days"
+
+
+def describe_days(days: tuple[str, ...]) -> str:
+    """'Monday to Friday', or a list when the days are not consecutive."""
+    idx = sorted(WEEKDAYS.index(d) for d in days if d in WEEKDAYS)
+    if not idx:
+        return "no set days"
+    if len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1)):
+        return f"{WEEKDAY_NAMES[WEEKDAYS[idx[0]]]} to {WEEKDAY_NAMES[WEEKDAYS[idx[-1]]]}"
+    return ", ".join(WEEKDAY_NAMES[WEEKDAYS[i]] for i in idx)
+
+
+DEFAULT_PACKAGES_DATA: tuple[dict[str, Any], ...] = (
+    {
+        "name": "Foundation",
+        "monthly_hours": 10,
+        "monthly_price": 650,
+        "service_areas": ["Inbox and calendar", "Client care", "Documents and filing"],
+        "reviews": ["monthly", "quarterly", "annual"],
+        "description": "Steady support for the essentials, so the day-to-day stops "
+        "landing on your desk.",
+        "max_areas": 2,
+    },
+    {
+        "name": "Partner",
+        "monthly_hours": 20,
+        "monthly_price": 1250,
+        "service_areas": [
+            "Inbox and calendar",
+            "Client care",
+            "Documents and filing",
+            "Billing and bookkeeping admin",
+            "Systems and processes",
+        ],
+        "reviews": ["weekly", "monthly", "quarterly", "annual"],
+        "description": "A right hand across several functions, with time set aside "
+        "each week to plan ahead together.",
+        "max_areas": 4,
+    },
+    {
+        "name": "Strategic Partner",
+        "monthly_hours": 40,
+        "monthly_price": 2400,
+        "service_areas": [
+            "Inbox and calendar",
+            "Client care",
+            "Documents and filing",
+            "Billing and bookkeeping admin",
+            "Systems and processes",
+            "Projects and events",
+            "Hiring and onboarding",
+        ],
+        "reviews": ["weekly", "monthly", "quarterly", "annual"],
+        "description": "A partner in running the business: whole functions handed "
+        "over, projects led, and a voice in where the business goes next.",
+        "max_areas": 8,
+    },
+)
+
+
+def default_practice() -> Practice:
+    return Practice.from_dict({})

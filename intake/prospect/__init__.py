@@ -1,0 +1,5 @@
+"""The public questionnaire wizard."""
+
+from .views import bp
+
+__all__ = ["bp"]

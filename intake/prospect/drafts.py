@@ -1,0 +1,178 @@
+"""Loading and saving the prospect's draft Submission.
+
+The browser keeps only the draft's token in the signed session cookie; the answers
+live in the database, so a prospect can resume from the link on any device. Tokens are
+256 random bits; only their SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, session
+
+from .. import registry
+from ..extensions import db
+from ..models import DRAFT, Submission, utcnow
+from ..questionnaire.answers import clean_answers
+from ..questionnaire.schema import Questionnaire, Step
+from ..questionnaire.scoring import Assessment, assess
+
+SESSION_KEY = "draft"
+SUBMITTED_KEY = "submitted"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _expiry() -> dt.datetime:
+    return utcnow() + dt.timedelta(days=current_app.config["DRAFT_TTL_DAYS"])
+
+
+def by_token(token: str) -> Submission | None:
+    """The submission (draft or not) whose resume token this is, or None."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        sa.select(Submission).where(Submission.token_hash == hash_token(token))
+    )
+
+
+def is_expired(submission: Submission) -> bool:
+    return submission.token_expires_at <= utcnow()
+
+
+def current() -> Submission | None:
+    """The live draft of this browser session, or None."""
+    token = session.get(SESSION_KEY)
+    draft = by_token(token) if isinstance(token, str) else None
+    if draft is None or not draft.is_draft or is_expired(draft):
+        return None
+    return draft
+
+
+def current_token() -> str | None:
+    return session.get(SESSION_KEY)
+
+
+def remember(token: str) -> None:
+    session.permanent = True
+    session[SESSION_KEY] = token
+
+
+def forget() -> None:
+    session.pop(SESSION_KEY, None)
+
+
+def questionnaire_of(submission: Submission) -> Questionnaire:
+    """The questionnaire the submission is answered under; the active one as fallback."""
+    return registry.for_digest(submission.questionnaire_digest) or registry.active()
+
+
+def start(questionnaire: Questionnaire) -> Submission:
+    """A new draft in the session (added, not committed)."""
+    registry.ensure_stored(questionnaire)
+    token = secrets.token_urlsafe(32)
+    draft = Submission(
+        token_hash=hash_token(token),
+        token_expires_at=_expiry(),
+        status=DRAFT,
+        questionnaire_version=questionnaire.version,
+        questionnaire_digest=questionnaire.digest,
+        answers={},
+    )
+    db.session.add(draft)
+    remember(token)
+    return draft
+
+
+def save_step(
+    draft: Submission, questionnaire: Questionnaire, step: Step, answers: Mapping[str, Any]
+) -> None:
+    """Replace the step's answers in the draft and note the progress (no commit)."""
+    step_ids = {q.id for q in step.questions}
+    merged = {k: v for k, v in (draft.answers or {}).items() if k not in step_ids}
+    merged.update(answers)
+    draft.answers = merged
+    _denormalise(draft, questionnaire)
+    draft.steps_done = max(draft.steps_done or 0, questionnaire.step_number(step.id))
+    draft.updated_at = utcnow()
+    draft.token_expires_at = _expiry()
+
+
+def _denormalise(submission: Submission, questionnaire: Questionnaire) -> None:
+    """Copy contact answers into the indexed columns the lists search and show."""
+    answers = submission.answers or {}
+
+    def by_role(role: str) -> str:
+        q = questionnaire.by_role(role)
+        value = answers.get(q.id) if q else None
+        return value if isinstance(value, str) else ""
+
+    submission.name = by_role("contact_name")[:200]
+    submission.business = by_role("business_name")[:200]
+    submission.email = by_role("contact_email")[:254]
+    submission.email_key = submission.email.lower()
+
+
+def step_problems(
+    questionnaire: Questionnaire, step: Step, answers: Mapping[str, Any]
+) -> dict[str, str]:
+    """What still blocks this step given the saved answers (question id -> message)."""
+    _, errors = clean_answers(
+        questionnaire, answers, questions=step.questions, earlier=answers
+    )
+    return errors
+
+
+def first_incomplete_step(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> int:
+    """Number of the first step with a missing or invalid answer; 0 when all is done."""
+    for number, step in enumerate(questionnaire.steps, 1):
+        if step_problems(questionnaire, step, answers):
+            return number
+    return 0
+
+
+def apply_assessment(submission: Submission, assessment: Assessment) -> None:
+    """Store the scores in their indexed columns and the explanation in JSON."""
+    submission.fit = assessment.scores["fit"]
+    submission.chemistry = assessment.scores["chemistry"]
+    submission.boundaries = assessment.scores["boundaries"]
+    submission.overall = assessment.overall
+    submission.verdict = assessment.verdict
+    submission.flag_count = len(assessment.flags)
+    submission.assessment = assessment.to_dict()
+
+
+def submit(draft: Submission, questionnaire: Questionnaire) -> bool:
+    """Score and submit the draft once; False when another request submitted it first.
+
+    The status change is a conditional UPDATE, so double clicks and replayed POSTs,
+    even in parallel on several hosts, leave exactly one submission.
+    """
+    assessment = assess(questionnaire, draft.answers or {})
+    now = utcnow()
+    result = db.session.execute(
+        sa.update(Submission)
+        .where(Submission.id == draft.id, Submission.status == DRAFT)
+        .values(
+            status="new",
+            submitted_at=now,
+            updated_at=now,
+            fit=assessment.scores["fit"],
+            chemistry=assessment.scores["chemistry"],
+            boundaries=assessment.scores["boundaries"],
+            overall=assessment.overall,
+            verdict=assessment.verdict,
+            flag_count=len(assessment.flags),
+            assessment=assessment.to_dict(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,52 @@
+"""Step forms generated from the questionnaire, built once per questionnaire and step.
+
+The forms gather what the browser sent and check the CSRF token; the answers
+themselves are checked by intake.questionnaire.answers, the same code the CLI uses.
+Inputs are written by our own macros (templates/macros/forms.html), not WTForms widgets.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField
+
+from ..questionnaire.schema import Questionnaire, Step
+
+FIELD_PREFIX = "q_"
+_cache: dict[tuple[str, str], type[FlaskForm]] = {}
+_lock = threading.Lock()
+
+
+class ActionForm(FlaskForm):
+    """A form with no fields: the CSRF token for submit and delete buttons."""
+
+
+class StepForm(FlaskForm):
+    """Base of the generated step forms: which button was pressed, and where next."""
+
+    nav = StringField()  # "next" or "back"
+    then = StringField(filters=[lambda v: v if v == "review" else ""])
+
+
+def step_form_class(questionnaire: Questionnaire, step: Step) -> type[FlaskForm]:
+    """The form class of a step, created on first use and reused afterwards."""
+    key = (questionnaire.digest, step.id)
+    cls = _cache.get(key)
+    if cls is None:
+        fields = {
+            FIELD_PREFIX + q.id: (
+                SelectMultipleField(validate_choice=False) if q.type == "multi" else StringField()
+            )
+            for q in step.questions
+        }
+        cls = type(f"StepForm_{step.id}", (StepForm,), fields)
+        with _lock:
+            _cache[key] = cls
+    return cls
+
+
+def raw_answers(form: FlaskForm, step: Step) -> dict[str, object]:
+    """What the prospect sent for each question of the step, keyed by question id."""
+    return {q.id: form[FIELD_PREFIX + q.id].data for q in step.questions}

@@ -1,0 +1,229 @@
+"""The prospect's wizard: start, one page per step, review, submit, thanks, resume."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from .. import registry
+from ..extensions import db
+from ..questionnaire.answers import clean_answers, describe_answer
+from . import drafts
+from .forms import ActionForm, raw_answers, step_form_class
+
+bp = Blueprint("prospect", __name__, url_prefix="/start")
+log = logging.getLogger(__name__)
+
+
+def _draft_and_questionnaire():
+    draft = drafts.current()
+    return draft, (drafts.questionnaire_of(draft) if draft else registry.active())
+
+
+@bp.get("/")
+def start():
+    """The welcome page, with a way back into a draft this browser already has."""
+    draft, questionnaire = _draft_and_questionnaire()
+    return render_template(
+        "prospect/start.html",
+        questionnaire=questionnaire,
+        draft=draft,
+        resume_url=_resume_url(),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/restart")
+def restart():
+    """Leave the current draft (it stays reachable by its link) and begin afresh."""
+    if ActionForm().validate_on_submit():
+        drafts.forget()
+    return redirect(url_for(".step", number=1))
+
+
+@bp.route("/step/<int:number>", methods=["GET", "POST"])
+def step(number: int):
+    """One page of questions; Next saves it as a draft, Back saves what is valid."""
+    draft, questionnaire = _draft_and_questionnaire()
+    if not 1 <= number <= len(questionnaire.steps):
+        abort(404)
+    reachable = (draft.steps_done if draft else 0) + 1
+    if number > reachable:
+        return redirect(url_for(".step", number=reachable))
+    step = questionnaire.steps[number - 1]
+    saved = dict(draft.answers or {}) if draft else {}
+    form = step_form_class(questionnaire, step)()
+    if request.method == "GET":
+        return _render_step(questionnaire, step, form, saved, {}, draft=draft)
+
+    raw = raw_answers(form, step)
+    answers, errors = clean_answers(questionnaire, raw, questions=step.questions, earlier=saved)
+    going_back = form.nav.data == "back"
+    if errors and not going_back:
+        return _render_step(questionnaire, step, form, raw, errors, draft=draft, status=422)
+    kept = {k: saved[k] for k in errors if k in saved}  # Back keeps the old valid answer
+    draft = draft or drafts.start(questionnaire)
+    drafts.save_step(draft, questionnaire, step, {**answers, **kept})
+    db.session.commit()
+    log.info("draft %s saved step %s", draft.id, number)
+    if going_back:
+        return redirect(url_for(".step", number=max(number - 1, 1)))
+    appeared = _newly_shown(questionnaire, step, before=saved, after=draft.answers)
+    if appeared:
+        notice = "Thank you. Your answer opened one more question below; please have a look."
+        return _render_step(questionnaire, step, form, raw, {}, draft=draft, notice=notice)
+    if form.then.data == "review" or number == len(questionnaire.steps):
+        return redirect(url_for(".review"))
+    return redirect(url_for(".step", number=number + 1))
+
+
+def _newly_shown(questionnaire, step, *, before, after):
+    """Questions of the step that the new answers revealed and that are still blank.
+
+    Without JavaScript the page cannot reveal them as the prospect clicks, so the
+    server shows the step once more instead of skipping them silently.
+    """
+    return [
+        q
+        for q in step.questions
+        if q.show_if
+        and q.id not in after
+        and questionnaire.is_visible(q, after)
+        and not questionnaire.is_visible(q, before)
+    ]
+
+
+def _render_step(questionnaire, step, form, values, errors, *, draft, notice="", status=200):
+    number = questionnaire.step_number(step.id)
+    total = len(questionnaire.steps)
+    questions = [
+        {
+            "q": q,
+            "visible": questionnaire.is_visible(q, values),
+            "value": _shown_value(values.get(q.id)),
+            "error": errors.get(q.id, ""),
+        }
+        for q in step.questions
+    ]
+    html = render_template(
+        "prospect/step.html",
+        questionnaire=questionnaire,
+        step=step,
+        number=number,
+        total=total,
+        percent=round(100 * (number - 1) / total),
+        questions=questions,
+        errors=[(q["q"], q["error"]) for q in questions if q["error"]],
+        form=form,
+        then=form.then.data or request.args.get("then", ""),
+        resume_url=_resume_url() if draft else "",
+        notice=notice,
+    )
+    return html, status
+
+
+def _shown_value(value):
+    """A saved or posted answer as the strings the inputs compare against."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return str(value)
+
+
+def _resume_url() -> str:
+    token = drafts.current_token()
+    return url_for(".resume", token=token, _external=True) if token else ""
+
+
+@bp.get("/review")
+def review():
+    """Every answer, step by step, with an edit link per step, then Send."""
+    draft, questionnaire = _draft_and_questionnaire()
+    if draft is None:
+        return redirect(url_for(".start"))
+    answers = draft.answers or {}
+    sections = []
+    for number, step in enumerate(questionnaire.steps, 1):
+        rows = [
+            (q, describe_answer(q, answers.get(q.id)))
+            for q in step.questions
+            if questionnaire.is_visible(q, answers)
+        ]
+        problems = drafts.step_problems(questionnaire, step, answers)
+        sections.append({"number": number, "step": step, "rows": rows, "problems": problems})
+    return render_template(
+        "prospect/review.html",
+        questionnaire=questionnaire,
+        sections=sections,
+        incomplete=drafts.first_incomplete_step(questionnaire, answers),
+        form=ActionForm(),
+        resume_url=_resume_url(),
+        total=len(questionnaire.steps),
+    )
+
+
+@bp.post("/submit")
+def submit():
+    """Score and send the questionnaire; a repeated POST changes nothing."""
+    form = ActionForm()
+    token = drafts.current_token()
+    submission = drafts.by_token(token) if token else None
+    if submission is None or not form.validate_on_submit():
+        return redirect(url_for(".start"))
+    if not submission.is_draft:  # sent already: a double click or a replayed POST
+        return redirect(url_for(".thanks"))
+    if drafts.is_expired(submission):
+        return redirect(url_for(".resume", token=token))
+    questionnaire = drafts.questionnaire_of(submission)
+    missing = drafts.first_incomplete_step(questionnaire, submission.answers or {})
+    if missing:
+        flash("A few questions still need an answer before you send.", "error")
+        return redirect(url_for(".step", number=missing, then="review"))
+    if drafts.submit(submission, questionnaire):
+        log.info("submission %s submitted", submission.id)
+    db.session.commit()
+    return redirect(url_for(".thanks"))
+
+
+@bp.get("/thanks")
+def thanks():
+    """A next step that suits the outcome; never the scores themselves."""
+    token = drafts.current_token()
+    submission = drafts.by_token(token) if token else None
+    if submission is None or submission.is_draft:
+        return redirect(url_for(".start"))
+    return render_template("prospect/thanks.html", submission=submission)
+
+
+@bp.get("/resume/<token>")
+def resume(token: str):
+    """Open a draft from its link, on any device; expired or unknown links explain why."""
+    submission = drafts.by_token(token)
+    if submission is None:
+        return _link_problem(
+            "We could not find a questionnaire for this link",
+            "Please check that the whole link was copied. You can also start again.",
+            404,
+        )
+    if not submission.is_draft:
+        drafts.remember(token)
+        return redirect(url_for(".thanks"))
+    if drafts.is_expired(submission):
+        return _link_problem(
+            "This link has expired",
+            "For your privacy, unfinished questionnaires can be resumed for a limited "
+            "time only. You are welcome to start again.",
+            410,
+        )
+    drafts.remember(token)
+    questionnaire = drafts.questionnaire_of(submission)
+    missing = drafts.first_incomplete_step(questionnaire, submission.answers or {})
+    if missing:
+        return redirect(url_for(".step", number=min(missing, submission.steps_done + 1)))
+    return redirect(url_for(".review"))
+
+
+def _link_problem(title: str, message: str, code: int):
+    return render_template("prospect/link_problem.html", title=title, message=message), code

@@ -1,0 +1,1 @@
+"""The questionnaire as data: definition, answer checking and scoring. No Flask here."""

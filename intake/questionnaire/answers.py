@@ -1,0 +1,196 @@
+"""Checking answers against the questionnaire: the one place answers are validated.
+
+The web forms and the CLI both call these functions, so the server never trusts what
+a browser decided. Answers come back in a canonical shape: str for single, text,
+email and date (ISO), int for scale and number, list[str] for multi.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+
+from .errors import InvalidAnswer, InvalidAnswers
+from .schema import Question, Questionnaire
+
+# control characters other than tab and newline; PostgreSQL refuses NUL in text
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MAX_NUMBER_CHARS = 12
+
+REQUIRED_MESSAGE = "Please answer this question."
+
+
+def _as_list(raw: Any) -> list:
+    if raw is None:
+        return []
+    if isinstance(raw, list | tuple):
+        return list(raw)
+    return [raw]
+
+
+def _single_value(raw: Any) -> Any:
+    """A single answer from a web list of one, or as given."""
+    if isinstance(raw, list | tuple):
+        raw = [r for r in raw if r not in (None, "")]
+        if len(raw) > 1:
+            raise InvalidAnswer("Please choose only one answer.")
+        return raw[0] if raw else None
+    return raw
+
+
+def _is_blank(raw: Any) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return raw.strip() == ""
+    if isinstance(raw, list | tuple):
+        return all(_is_blank(r) for r in raw)
+    return False
+
+
+def clean_answer(question: Question, raw: Any) -> Any:
+    """The canonical form of one non-blank answer; raises InvalidAnswer with a message."""
+    kind = question.type
+    if kind == "multi":
+        values = [str(v) for v in _as_list(raw) if not _is_blank(v)]
+        known = {c.value for c in question.choices}
+        if any(v not in known for v in values):
+            raise InvalidAnswer("Please choose from the options shown.")
+        chosen = [c.value for c in question.choices if c.value in values]
+        if len(chosen) < question.min_choices:
+            raise InvalidAnswer(f"Please choose at least {question.min_choices}.")
+        if len(chosen) > question.max_choices:
+            raise InvalidAnswer(f"Please choose at most {question.max_choices}.")
+        return chosen
+    raw = _single_value(raw)
+    if kind in ("single", "scale"):
+        if isinstance(raw, bool) or question.choice(raw) is None:
+            raise InvalidAnswer("Please choose from the options shown.")
+        return int(raw) if kind == "scale" else str(raw)
+    if kind == "number":
+        return _clean_number(question, raw)
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        raise InvalidAnswer("Please type your answer as text.")
+    text = _CONTROL.sub("", str(raw).replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if kind == "date":
+        return _clean_date(text)
+    if kind != "long_text":
+        text = " ".join(text.split())
+    if len(text) > question.max_length:
+        raise InvalidAnswer(
+            f"Please keep this under {question.max_length} characters "
+            f"(it is {len(text)} now)."
+        )
+    if kind == "email":
+        try:
+            return validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise InvalidAnswer(
+                "Please enter an e-mail address like name@example.com."
+            ) from None
+    return text
+
+
+def _clean_number(question: Question, raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise InvalidAnswer("Please enter a whole number.")
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    if isinstance(raw, str):
+        text = raw.strip()
+        if len(text) > _MAX_NUMBER_CHARS or not re.fullmatch(r"[+-]?\d+", text):
+            raise InvalidAnswer("Please enter a whole number, such as 20.")
+        raw = int(text)
+    if not isinstance(raw, int):
+        raise InvalidAnswer("Please enter a whole number, such as 20.")
+    if not question.minimum <= raw <= question.maximum:
+        raise InvalidAnswer(
+            f"Please enter a number from {question.minimum} to {question.maximum}."
+        )
+    return raw
+
+
+def _clean_date(text: str) -> str:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidAnswer("Please enter a date as YYYY-MM-DD, such as 2027-01-15.") from None
+    if not 2000 <= day.year <= 2100:
+        raise InvalidAnswer("Please enter a date between the years 2000 and 2100.")
+    return day.isoformat()
+
+
+def clean_answers(
+    questionnaire: Questionnaire,
+    raw: Mapping[str, Any],
+    *,
+    questions: Iterable[Question] | None = None,
+    earlier: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check the answers to `questions` (all by default) in order.
+
+    `earlier` holds answers already accepted for other questions; show_if conditions
+    read both. Returns (answers, errors): answers of the shown, non-blank questions,
+    and question id -> message. Hidden questions are left out whatever was sent.
+    """
+    merged: dict[str, Any] = dict(earlier or {})
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for question in questionnaire.questions if questions is None else questions:
+        merged.pop(question.id, None)
+        if not questionnaire.is_visible(question, merged):
+            continue
+        value = raw.get(question.id)
+        try:
+            if _is_blank(value) or (question.type == "multi" and not _as_list(value)):
+                if question.required:
+                    errors[question.id] = REQUIRED_MESSAGE
+                continue
+            cleaned = clean_answer(question, value)
+        except InvalidAnswer as exc:
+            errors[question.id] = exc.message
+            continue
+        if question.type == "multi" and not cleaned:
+            if question.required:
+                errors[question.id] = REQUIRED_MESSAGE
+            continue
+        answers[question.id] = merged[question.id] = cleaned
+    return answers, errors
+
+
+def check_complete_answers(questionnaire: Questionnaire, raw: Mapping[str, Any]) -> dict:
+    """Every answer checked, unknown ids refused; raises InvalidAnswers listing them all."""
+    errors = {
+        key: "is not a question of this questionnaire"
+        for key in raw
+        if questionnaire.question(key) is None
+    }
+    answers, problems = clean_answers(questionnaire, raw)
+    errors.update(problems)
+    if errors:
+        raise InvalidAnswers(errors)
+    return answers
+
+
+def visible_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict:
+    """The stored answers of the questions currently shown (hidden ones dropped)."""
+    shown = {q.id for q in questionnaire.visible_questions(answers)}
+    return {k: v for k, v in answers.items() if k in shown}
+
+
+def describe_answer(question: Question, value: Any) -> str:
+    """The answer as the prospect would read it (choice labels, units)."""
+    if value is None or value == [] or value == "":
+        return ""
+    if question.type == "multi":
+        return ", ".join(c.label for c in question.choices if c.value in value)
+    if question.type in ("single", "scale"):
+        choice = question.choice(value)
+        return choice.label if choice else str(value)
+    if question.type == "number":
+        return f"{value} {question.unit}".strip()
+    return str(value)

@@ -1,0 +1,52 @@
+"""The practice settings as stored in the database, read once per request."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, Response, g, request
+
+from .extensions import db
+from .models import PracticeSettings, utcnow
+from .practice import Practice, default_practice
+
+SETTINGS_ID = 1
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def current_practice() -> Practice:
+    """The practice of this request: stored settings, or the defaults on first run."""
+    if "practice" not in g:
+        row = db.session.get(PracticeSettings, SETTINGS_ID)
+        g.practice = Practice.from_dict(row.data) if row else default_practice()
+    return g.practice
+
+
+def save_practice(practice: Practice) -> None:
+    """Store the settings (added to the session, committed by the caller)."""
+    row = db.session.get(PracticeSettings, SETTINGS_ID)
+    if row is None:
+        row = PracticeSettings(id=SETTINGS_ID)
+        db.session.add(row)
+    row.data = practice.to_dict()
+    row.updated_at = utcnow()
+    g.practice = practice
+
+
+def init_app(app: Flask) -> None:
+    """Templates see `practice`; /brand.css carries the brand colour (CSP allows no inline style)."""
+
+    @app.context_processor
+    def _practice():
+        return {"practice": current_practice()}
+
+    @app.get("/brand.css")
+    def brand_css():
+        colour = current_practice().brand_colour
+        colour = colour if _HEX.match(colour) else "#1f5f8b"
+        css = f":root {{ --brand: {colour}; }}\n"
+        response = Response(css, mimetype="text/css")
+        if request.args.get("v"):
+            response.cache_control.public = True
+            response.cache_control.max_age = 86400
+        return response

@@ -1,0 +1,47 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("has-js");
+
+  // Conditional questions: show or hide as the controlling answer changes.
+  // The server applies the same rule, so hidden answers are never kept.
+  function update(block) {
+    var name = block.getAttribute("data-show-if");
+    var wanted = block.getAttribute("data-show-values").split(" ");
+    var controller = document.getElementById("block-" + name.slice(2));
+    var shown = !controller || !controller.hidden;
+    var inputs = document.querySelectorAll('input[name="' + name + '"]');
+    var match = false;
+    inputs.forEach(function (input) {
+      if (input.checked && wanted.indexOf(input.value) !== -1) { match = true; }
+    });
+    block.hidden = !(shown && match);
+  }
+  function updateAll() {
+    document.querySelectorAll("[data-show-if]").forEach(update);
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name && event.target.name.indexOf("q_") === 0) { updateAll(); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.querySelector("[data-show-if]")) { updateAll(); }
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  });
+
+  // Copy buttons (resume link).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    field.select();
+    if (navigator.clipboard) { navigator.clipboard.writeText(field.value); }
+    button.textContent = "Copied";
+  });
+
+  // Confirmation for destructive buttons.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+})();

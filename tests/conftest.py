@@ -1,0 +1,122 @@
+"""Fixtures: app, client, runner, db, and helpers that act like a browser."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from intake import create_app
+from intake.extensions import db as _db
+
+TEST_DATABASE_URL = os.environ.get("INTAKE_TEST_DATABASE_URL", "")
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    """Settings for the app under test; tests may update this dict before `app`."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL
+        or f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "RATELIMIT_STORAGE_URL": "memory://",
+        "SERVER_NAME": "intake.test",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    with app.app_context():
+        yield _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_of(response) -> str:
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class Browser:
+    """Posts forms the way a browser does: token read from the page first."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def post_form(self, url, data, **kw):
+        token = csrf_of(self.client.get(url))
+        return self.client.post(url, data={"csrf_token": token, **data}, **kw)
+
+
+class Wizard(Browser):
+    """Walks the questionnaire with a dict of answers (question id -> value)."""
+
+    def __init__(self, client, questionnaire):
+        super().__init__(client)
+        self.questionnaire = questionnaire
+
+    def step_data(self, number, answers, nav="next"):
+        step = self.questionnaire.steps[number - 1]
+        data = {"nav": nav}
+        for q in step.questions:
+            if q.id in answers:
+                value = answers[q.id]
+                data[f"q_{q.id}"] = [str(v) for v in value] if isinstance(value, list) else str(value)
+        return data
+
+    def post_step(self, number, answers, nav="next", **kw):
+        return self.post_form(f"/start/step/{number}", self.step_data(number, answers, nav), **kw)
+
+    def complete(self, answers):
+        """Answer every step, then send from the review page; returns the last response."""
+        for number in range(1, len(self.questionnaire.steps) + 1):
+            response = self.post_step(number, answers)
+            assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return self.submit()
+
+    def submit(self):
+        token = csrf_of(self.client.get("/start/step/1"))
+        return self.client.post("/start/submit", data={"csrf_token": token})
+
+
+@pytest.fixture
+def questionnaire(app):
+    from intake import registry
+
+    with app.app_context():
+        return registry.active()
+
+
+@pytest.fixture
+def wizard(client, questionnaire):
+    return Wizard(client, questionnaire)
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)

@@ -1,0 +1,87 @@
+"""The command-line tools."""
+
+from __future__ import annotations
+
+import json
+
+from intake.models import Submission
+from tests.personas import EXPECTED_VERDICT, PERSONAS
+
+
+def test_check_questionnaire_ok(runner):
+    result = runner.invoke(args=["check-questionnaire"])
+    assert result.exit_code == 0
+    assert result.output.endswith(": OK\n")
+
+
+def test_check_questionnaire_names_file_question_and_problem(runner, tmp_path):
+    bad = tmp_path / "mine.toml"
+    bad.write_text(
+        'version = "1"\ntitle = "T"\n[scoring]\nweights = { fit = 1, chemistry = 1, '
+        "boundaries = 1 }\nstrong_fit = 70\npossible_fit = 40\n[[steps]]\nid = \"a\"\n"
+        'title = "A"\n[[steps.questions]]\nid = "q1"\ntype = "dropdown"\nlabel = "Q"\n'
+    )
+    result = runner.invoke(args=["check-questionnaire", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}: question 'q1': 'type' must be one of" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_score_prints_verdict_flags_and_reasons(runner, tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(PERSONAS["needy_always_on"]))
+    result = runner.invoke(args=["score", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Verdict: {EXPECTED_VERDICT['needy_always_on']}")
+    assert "Red flags (" in result.output and "Why:" in result.output
+
+
+def test_score_json(runner, tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(PERSONAS["strategic_collaborator"]))
+    result = runner.invoke(args=["score", "--json", str(path)])
+    data = json.loads(result.output)
+    assert data["verdict"] == "strong fit"
+    assert set(data["scores"]) == {"fit", "chemistry", "boundaries"}
+    assert data["flags"] == []
+
+
+def test_score_reports_unknown_ids_and_bad_answers(runner, tmp_path):
+    path = tmp_path / "answers.json"
+    answers = {**PERSONAS["strategic_collaborator"], "shoe_size": 9, "monthly_hours": "lots"}
+    path.write_text(json.dumps(answers))
+    result = runner.invoke(args=["score", str(path)])
+    assert result.exit_code == 1
+    assert "shoe_size: is not a question of this questionnaire" in result.output
+    assert "monthly_hours: Please enter a whole number, such as 20." in result.output
+
+
+def test_score_rejects_non_json(runner, tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text("{nope")
+    result = runner.invoke(args=["score", str(path)])
+    assert result.exit_code == 1
+    assert "is not valid JSON" in result.output
+
+
+def test_submissions_lists_scores(wizard, runner):
+    wizard.complete(PERSONAS["strategic_collaborator"])
+    result = runner.invoke(args=["submissions"])
+    assert result.exit_code == 0
+    [header, row] = result.output.strip().splitlines()
+    assert "Hannah Lindqvist" in row and row.endswith("strong fit")
+    data = json.loads(runner.invoke(args=["submissions", "--json"]).output)
+    assert (data["name"], data["verdict"]) == ("Hannah Lindqvist", "strong fit")
+
+
+def test_rescore_restores_scores(wizard, runner, db):
+    wizard.complete(PERSONAS["strategic_collaborator"])
+    s = db.session.scalars(db.select(Submission)).one()
+    original = s.overall
+    s.overall, s.verdict = 1, "not a fit"
+    db.session.commit()
+    result = runner.invoke(args=["rescore"])
+    assert result.output == "Re-scored 1 submissions; 0 changed.\n" or "1 changed" in result.output
+    db.session.expire_all()
+    s = db.session.scalars(db.select(Submission)).one()
+    assert (s.overall, s.verdict) == (original, "strong fit")
