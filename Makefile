@@ -20,6 +20,7 @@ setup: $(BIN)/.installed
 # Set up, bring the SQLite database up to date, create the demo account, serve on :5000
 run: setup
 	$(FLASK) init-db
+	$(FLASK) demo-account
 	$(FLASK) run --host $(HOST) --port $(PORT) --debug
 
 # Set up and run the whole test suite (PostgreSQL tests too when INTAKE_TEST_DATABASE_URL is set)

@@ -12,6 +12,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     from . import cli, errors, extensions, log, registry, security, settings
     from .config import load_config
     from .prospect import bp as prospect_bp
+    from .workspace import bp as workspace_bp
 
     app = Flask(
         __name__,
@@ -26,13 +27,14 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     security.init_app(app)
     settings.init_app(app)
     app.register_blueprint(prospect_bp)
-    _register_workspace(app)
+    app.register_blueprint(workspace_bp)
+    _register_home(app)
     errors.register_error_handlers(app)
     cli.register_commands(app)
     return app
 
 
-def _register_workspace(app: Flask) -> None:
+def _register_home(app: Flask) -> None:
     from flask import redirect, url_for
 
     @app.get("/")

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from . import registry
 from .extensions import db
-from .models import DRAFT, Submission
+from .models import DRAFT, Consultant, Submission
 from .questionnaire.answers import check_complete_answers
 from .questionnaire.errors import DefinitionError, InvalidAnswers
 from .questionnaire.schema import load_questionnaire
@@ -19,7 +19,9 @@ from .questionnaire.scoring import Assessment, assess
 
 
 def register_commands(app: Flask) -> None:
-    for command in (check_questionnaire, score, submissions, rescore, init_db):
+    for command in (
+        check_questionnaire, score, submissions, rescore, init_db, create_user, demo_account
+    ):
         app.cli.add_command(command)
 
 
@@ -178,3 +180,59 @@ def rescore(current):
         db.session.commit()
     click.echo(f"Re-scored {len(ids)} submissions; {changed} changed.")
 
+
+
+MIN_PASSWORD = 10
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", default="", help="The name shown on notes.")
+@click.option(
+    "--password",
+    envvar="INTAKE_NEW_PASSWORD",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Prompted (not echoed) unless INTAKE_NEW_PASSWORD is set.",
+)
+@with_appcontext
+def create_user(email, name, password):
+    """Create a consultant account, or set a new password for an existing one."""
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise click.ClickException("please give an e-mail address such as you@practice.com")
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+    user = db.session.scalar(sa.select(Consultant).where(Consultant.email == email))
+    created = user is None
+    if created:
+        user = Consultant(email=email, name=name.strip()[:120])
+        db.session.add(user)
+    elif name:
+        user.name = name.strip()[:120]
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Updated'} {email}.")
+
+
+DEMO_PASSWORD = "demo-password"
+
+
+@click.command("demo-account")
+@with_appcontext
+def demo_account():
+    """Create the local demo account on first run (never in production)."""
+    if current_app.config["IS_PRODUCTION"]:
+        raise click.ClickException("no demo account in production; use create-user")
+    email = current_app.config["DEMO_EMAIL"]
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Consultant)) == 0:
+        user = Consultant(email=email, name="Demo Consultant")
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        click.echo("Created the demo account.")
+    click.echo(
+        f"Workspace: http://127.0.0.1:5000/workspace/ (sign in as {email} / {DEMO_PASSWORD}"
+        " unless you changed it)"
+    )

@@ -47,6 +47,8 @@ def _render(error: HTTPException):
             "a very long time or cookies are blocked. Go back, reload the page, and "
             "send it again."
         )
+    elif code in (413, 429) or code >= 500:
+        description = FRIENDLY[code] if code in FRIENDLY else FRIENDLY[500]
     elif error.description and error.description != type(error).description:
         description = error.description  # a view's own message
     else:

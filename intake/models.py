@@ -96,7 +96,8 @@ class Submission(db.Model):
     overall: Mapped[int | None]
     verdict: Mapped[str | None] = mapped_column(sa.String(20))
     flag_count: Mapped[int] = mapped_column(default=0)
-    package_name: Mapped[str | None] = mapped_column(sa.String(120))
+    package_name: Mapped[str | None] = mapped_column(sa.String(120))  # recommended
+    package_override: Mapped[str | None] = mapped_column(sa.String(120))
 
     answers: Mapped[dict[str, Any]] = deferred(mapped_column(sa.JSON, default=dict))
     assessment: Mapped[dict[str, Any] | None] = deferred(mapped_column(sa.JSON))
@@ -140,3 +141,56 @@ class Consultant(UserMixin, db.Model):
     @property
     def display_name(self) -> str:
         return self.name or self.email
+
+
+class Note(db.Model):
+    """A consultant's note on a submission."""
+
+    __table_args__ = (sa.Index("ix_note_submission", "submission_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("submission.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("consultant.id", ondelete="SET NULL")
+    )
+    author_name: Mapped[str] = mapped_column(sa.String(254))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StatusChange(db.Model):
+    """One move of a submission through the pipeline."""
+
+    __table_args__ = (sa.Index("ix_status_change_submission", "submission_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("submission.id", ondelete="CASCADE")
+    )
+    from_status: Mapped[str] = mapped_column(sa.String(20))
+    to_status: Mapped[str] = mapped_column(sa.String(20))
+    author_name: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeletionRecord(db.Model):
+    """That a submission was deleted, when and by whom; no personal data of the prospect."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int]
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    deleted_by: Mapped[str] = mapped_column(sa.String(254))
+    deleted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProposalDocument(db.Model):
+    """A rendered PDF, keyed by the hash of everything that went into it."""
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    pdf: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

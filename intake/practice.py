@@ -20,6 +20,15 @@ CHANNELS = {
     "text": "Text messages",
     "in_person": "Meeting in person",
 }
+# the same channels as words inside a sentence
+CHANNEL_WORDS = {
+    "email": "e-mail",
+    "phone": "phone calls",
+    "video": "video calls",
+    "chat": "team chat",
+    "text": "text messages",
+    "in_person": "meetings in person",
+}
 CADENCES = {
     "weekly": "Weekly check-in",
     "monthly": "Monthly operational review",
@@ -106,6 +115,14 @@ class Practice:
             for p in data.get("packages") or DEFAULT_PACKAGES_DATA
         )
         return cls(**kw)
+
+
+def join_words(items) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def describe_hours(hours: int | float) -> str:

@@ -24,6 +24,7 @@ def app_config(tmp_path):
         or f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "RATELIMIT_STORAGE_URL": "memory://",
         "SERVER_NAME": "intake.test",
+        "COUNTS_CACHE_SECONDS": 0,
     }
 
 

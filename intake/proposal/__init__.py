@@ -1,0 +1,1 @@
+"""The proposal: a package recommendation (pure) and its PDF (WeasyPrint)."""

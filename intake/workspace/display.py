@@ -1,0 +1,265 @@
+"""Values ready for the workspace templates: templates do no arithmetic on scores."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+
+from flask import url_for
+
+from .. import registry
+from ..models import PIPELINE, Submission
+from ..practice import CADENCES, Package, Practice
+from ..questionnaire.answers import describe_answer
+from ..questionnaire.gaps import find_gaps
+from ..questionnaire.schema import DIMENSIONS
+from ..questionnaire.scoring import Assessment
+from . import queries
+from .forms import ListFilterForm, SettingsForm
+
+VERDICT_CLASS = {"strong fit": "strong", "possible fit": "possible", "not a fit": "notfit"}
+CSV_HEADER = [
+    "id", "submitted", "name", "business", "email", "overall", "fit", "chemistry",
+    "boundaries", "verdict", "red flags", "package", "status", "questionnaire version",
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_cells(s: Submission) -> list[str]:
+    return [
+        neutralise(v)
+        for v in (
+            s.id,
+            s.submitted_at.strftime("%Y-%m-%d %H:%M") if s.submitted_at else "",
+            s.name, s.business, s.email, s.overall, s.fit, s.chemistry, s.boundaries,
+            s.verdict, s.flag_count, s.package_override or s.package_name or "",
+            s.status_label, s.questionnaire_version,
+        )
+    ]
+
+
+def filters_from(form: ListFilterForm) -> queries.ListFilters:
+    """The filters of the query string; a value that fails its check is ignored."""
+    form.validate()
+    bad = set(form.errors)
+
+    def value(name, default):
+        return default if name in bad else (getattr(form, name).data or default)
+
+    return queries.ListFilters(
+        q=value("q", ""),
+        verdict=value("verdict", ""),
+        status=value("status", ""),
+        date_from=value("date_from", None),
+        date_to=value("date_to", None) if "date_to" not in bad else None,
+        sort=value("sort", "submitted"),
+        direction=value("direction", "desc"),
+        page=value("page", 1),
+    )
+
+
+class ListLinks:
+    """URLs for sorting and paging that keep the other filters."""
+
+    def __init__(self, filters: queries.ListFilters):
+        self.filters = filters
+
+    def _args(self, **changes):
+        f = dataclasses.replace(self.filters, **changes)
+        args = {
+            "q": f.q, "verdict": f.verdict, "status": f.status,
+            "date_from": f.date_from.isoformat() if f.date_from else "",
+            "date_to": f.date_to.isoformat() if f.date_to else "",
+            "sort": f.sort, "direction": f.direction, "page": f.page,
+        }
+        return {k: v for k, v in args.items() if v not in ("", None)}
+
+    def sort(self, column: str) -> str:
+        same = self.filters.sort == column
+        direction = ("asc" if self.filters.direction == "desc" else "desc") if same else (
+            "asc" if column in ("name", "business", "verdict", "status", "package") else "desc"
+        )
+        return url_for("workspace.dashboard", **self._args(sort=column, direction=direction, page=1))
+
+    def aria_sort(self, column: str) -> str:
+        if self.filters.sort != column:
+            return "none"
+        return "ascending" if self.filters.direction == "asc" else "descending"
+
+    def page(self, number: int) -> str:
+        return url_for("workspace.dashboard", **self._args(page=number))
+
+    def export(self) -> str:
+        args = self._args()
+        args.pop("page", None)
+        return url_for("workspace.export_csv", **args)
+
+
+def score_bars(scores: dict[str, int | None]) -> list[dict]:
+    """One bar per dimension, with its number (never colour alone)."""
+    return [
+        {"dimension": d, "value": scores.get(d), "width": max(0, min(100, scores.get(d) or 0))}
+        for d in DIMENSIONS
+    ]
+
+
+def list_row(s: Submission) -> dict:
+    return {
+        "id": s.id,
+        "name": s.display_name,
+        "business": s.business,
+        "email": s.email,
+        "submitted": s.submitted_at.strftime("%d %b %Y") if s.submitted_at else "",
+        "submitted_iso": s.submitted_at.isoformat() if s.submitted_at else "",
+        "overall": s.overall,
+        "bars": score_bars({"fit": s.fit, "chemistry": s.chemistry, "boundaries": s.boundaries}),
+        "verdict": s.verdict or "",
+        "verdict_class": VERDICT_CLASS.get(s.verdict or "", ""),
+        "flags": s.flag_count,
+        "package": s.package_override or s.package_name or "",
+        "status": s.status,
+        "status_label": s.status_label,
+    }
+
+
+def draft_row(s: Submission) -> dict:
+    questionnaire = registry.for_digest(s.questionnaire_digest) or registry.active()
+    total = len(questionnaire.steps)
+    return {
+        "id": s.id,
+        "name": s.display_name if (s.name or s.business) else "Not given yet",
+        "business": s.business,
+        "steps_done": s.steps_done,
+        "total": total,
+        "percent": round(100 * s.steps_done / total) if total else 0,
+        "started": s.created_at.strftime("%d %b %Y %H:%M"),
+        "last_activity": s.updated_at.strftime("%d %b %Y %H:%M"),
+    }
+
+
+def summary_view(summary: queries.Summary) -> dict:
+    peak = max([c for _, c in summary.weeks] + [1])
+    chart_height = 60
+    bars = []
+    for i, (monday, count) in enumerate(summary.weeks):
+        height = round(chart_height * count / peak)
+        bars.append({
+            "x": i * 22 + 2,
+            "y": chart_height - height + 4,
+            "height": height,
+            "count": count,
+            "label": monday.strftime("%d %b"),
+        })
+    return {
+        "by_verdict": [
+            (v, VERDICT_CLASS[v], n) for v, n in summary.by_verdict.items()
+        ],
+        "by_status": [(PIPELINE[s], s, n) for s, n in summary.by_status.items()],
+        "drafts": summary.drafts,
+        "weeks": bars,
+        "week_total": sum(c for _, c in summary.weeks),
+        "chart_width": len(bars) * 22 + 2,
+        "chart_height": chart_height + 20,
+    }
+
+
+def detail_view(s: Submission, practice: Practice) -> dict:
+    """Everything the submission page shows, in the questionnaire version it was answered under."""
+    questionnaire = registry.for_digest(s.questionnaire_digest) or registry.active()
+    answers = s.answers or {}
+    steps = []
+    for step in questionnaire.steps:
+        rows = [
+            (q, describe_answer(q, answers.get(q.id)))
+            for q in step.questions
+            if questionnaire.is_visible(q, answers)
+        ]
+        steps.append((step, rows))
+    assessment = Assessment.from_dict(s.assessment) if s.assessment else None
+    reasons = defaultdict(list)
+    if assessment:
+        for r in sorted(assessment.reasons, key=lambda r: -abs(r.points)):
+            reasons[r.dimension].append(r)
+    scores = dict(assessment.scores) if assessment else {}
+    return {
+        "submission": s,
+        "questionnaire": questionnaire,
+        "steps": steps,
+        "assessment": assessment,
+        "bars": score_bars(scores),
+        "reasons": [(d, scores.get(d), reasons[d]) for d in DIMENSIONS],
+        "gaps": find_gaps(questionnaire, answers, practice),
+        "notes": queries.notes_for_submission(s.id),
+        "history": queries.history_for_submission(s.id),
+        "others": queries.others_with_email(s),
+        "verdict_class": VERDICT_CLASS.get(s.verdict or "", ""),
+    }
+
+
+def settings_form(practice: Practice) -> SettingsForm:
+    std = practice.standards
+    data = {
+        "name": practice.name, "email": practice.email, "phone": practice.phone,
+        "website": practice.website, "booking_url": practice.booking_url,
+        "brand_colour": practice.brand_colour, "currency": practice.currency,
+        "paper_size": practice.paper_size, "proposal_valid_days": practice.proposal_valid_days,
+        "office_days": list(std.office_days), "office_start": std.office_start,
+        "office_end": std.office_end, "reply_hours": std.reply_hours,
+        "channels": list(std.channels), "weekends": std.weekends,
+        "cadences": list(std.cadences), "out_of_scope": "\n".join(std.out_of_scope),
+        "packages": [
+            {
+                "name": p.name, "monthly_hours": p.monthly_hours,
+                "monthly_price": p.monthly_price, "max_areas": p.max_areas,
+                "service_areas": "\n".join(p.service_areas), "reviews": list(p.reviews),
+                "description": p.description,
+            }
+            for p in practice.packages
+        ],
+    }
+    return SettingsForm(data=data)
+
+
+def _lines(text: str | None, limit: int = 20) -> tuple[str, ...]:
+    return tuple(line.strip()[:200] for line in (text or "").splitlines() if line.strip())[:limit]
+
+
+def practice_from(form: SettingsForm, old: Practice) -> Practice:
+    packages = tuple(
+        Package(
+            name=entry.form.name.data,
+            monthly_hours=entry.form.monthly_hours.data,
+            monthly_price=entry.form.monthly_price.data,
+            service_areas=_lines(entry.form.service_areas.data),
+            reviews=tuple(c for c in CADENCES if c in (entry.form.reviews.data or [])),
+            description=entry.form.description.data or "",
+            max_areas=entry.form.max_areas.data or 0,
+        )
+        for entry in form.packages
+        if not entry.form.is_blank()
+    )
+    standards = dataclasses.replace(
+        old.standards,
+        office_days=tuple(form.office_days.data),
+        office_start=form.office_start.data,
+        office_end=form.office_end.data,
+        reply_hours=form.reply_hours.data,
+        channels=tuple(form.channels.data),
+        weekends=bool(form.weekends.data),
+        cadences=tuple(c for c in CADENCES if c in (form.cadences.data or [])),
+        out_of_scope=_lines(form.out_of_scope.data),
+    )
+    return dataclasses.replace(
+        old,
+        name=form.name.data, email=form.email.data, phone=form.phone.data or "",
+        website=form.website.data or "", booking_url=form.booking_url.data or "",
+        brand_colour=form.brand_colour.data.lower(), currency=form.currency.data,
+        paper_size=form.paper_size.data, proposal_valid_days=form.proposal_valid_days.data,
+        standards=standards, packages=packages,
+    )

@@ -1,0 +1,193 @@
+"""Forms of the consultant's workspace."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..models import PIPELINE
+from ..practice import CADENCES, CHANNELS, PAPER_SIZES, WEEKDAY_NAMES
+from ..questionnaire.scoring import VERDICTS
+from .queries import SORTS
+
+CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF")
+REPLY_CHOICES = [(1, "1 hour"), (4, "4 working hours"), (8, "1 business day"),
+                 (16, "2 business days"), (24, "3 business days")]
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LoginForm(FlaskForm):
+    email = StringField("E-mail", validators=[DataRequired(), Length(max=254)], filters=[_strip])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=500)])
+    next = HiddenField()
+
+
+class ListFilterForm(FlaskForm):
+    """The list's query string: every value checked, anything odd falls back to the default."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)], filters=[_strip])
+    verdict = SelectField(
+        "Verdict", choices=_choices([("", "Any verdict")] + [(v, v.capitalize()) for v in VERDICTS])
+    )
+    status = SelectField("Status", choices=_choices([("", "Any status")] + list(PIPELINE.items())))
+    date_from = DateField("Submitted from", validators=[Optional()])
+    date_to = DateField("to", validators=[Optional()])
+    sort = StringField(filters=[lambda v: v if v in SORTS else "submitted"])
+    direction = StringField(filters=[lambda v: v if v in ("asc", "desc") else "desc"])
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date is before the start date.")
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        "Add a note",
+        validators=[DataRequired("Please write the note first."), Length(max=5000)],
+        filters=[_strip],
+    )
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Pipeline status", choices=_choices(PIPELINE.items()))
+
+
+class DeleteForm(FlaskForm):
+    confirm = BooleanField(
+        "I understand this permanently deletes the prospect's answers, notes and proposals.",
+        validators=[DataRequired("Please tick the box to confirm the deletion.")],
+    )
+
+
+class OverrideForm(FlaskForm):
+    package = SelectField("Package to propose", choices=[])
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+_TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Use a 24-hour time such as 09:00.")
+
+
+class PackageForm(Form):
+    name = StringField("Name", validators=[Optional(), Length(max=60)], filters=[_strip])
+    monthly_hours = IntegerField("Hours a month", validators=[Optional(), NumberRange(1, 400)])
+    monthly_price = IntegerField("Price a month", validators=[Optional(), NumberRange(0, 1_000_000)])
+    max_areas = IntegerField("Service areas it covers (0 = any)", default=0,
+                             validators=[Optional(), NumberRange(0, 30)])
+    service_areas = TextAreaField("Service areas included, one per line",
+                                  validators=[Length(max=2000)])
+    reviews = MultiCheckboxField("Reviews included", choices=_choices(CADENCES.items()))
+    description = TextAreaField("Short description", validators=[Length(max=500)], filters=[_strip])
+
+    def is_blank(self) -> bool:
+        return not (self.name.data or self.monthly_hours.data or self.monthly_price.data)
+
+
+class SettingsForm(FlaskForm):
+    name = StringField("Practice name", validators=[DataRequired(), Length(max=120)], filters=[_strip])
+    email = StringField("Contact e-mail", validators=[DataRequired(), Email(), Length(max=254)], filters=[_strip])
+    phone = StringField("Phone", validators=[Optional(), Length(max=40)], filters=[_strip])
+    website = StringField("Website", validators=[Optional(), URL(require_tld=True), Length(max=200)], filters=[_strip])
+    booking_url = StringField(
+        "Booking link for consultations",
+        validators=[Optional(), URL(require_tld=True), Length(max=300)],
+        filters=[_strip],
+    )
+    brand_colour = StringField(
+        "Brand colour",
+        validators=[DataRequired(), Regexp(r"^#[0-9a-fA-F]{6}$", message="Use a colour like #1f5f8b.")],
+        filters=[_strip],
+    )
+    currency = SelectField("Currency", choices=_choices((c, c) for c in CURRENCIES))
+    paper_size = SelectField("Proposal paper size", choices=_choices((p, p) for p in PAPER_SIZES))
+    proposal_valid_days = IntegerField("Proposal valid for (days)", validators=[InputRequired(), NumberRange(1, 365)])
+
+    office_days = MultiCheckboxField("Office days", choices=_choices(WEEKDAY_NAMES.items()),
+                                     validators=[DataRequired("Choose at least one office day.")])
+    office_start = StringField("Office hours from", validators=[DataRequired(), _TIME], filters=[_strip])
+    office_end = StringField("to", validators=[DataRequired(), _TIME], filters=[_strip])
+    reply_hours = SelectField("Reply time", choices=_choices(REPLY_CHOICES), coerce=int)
+    channels = MultiCheckboxField("Channels you offer", choices=_choices(CHANNELS.items()),
+                                  validators=[DataRequired("Choose at least one channel.")])
+    weekends = BooleanField("We work at weekends")
+    cadences = MultiCheckboxField("Reviews you hold with clients", choices=_choices(CADENCES.items()))
+    out_of_scope = TextAreaField("Out of scope, one item per line", validators=[Length(max=3000)])
+
+    packages = FieldList(FormField(PackageForm), min_entries=4, max_entries=6)
+
+    def validate_office_end(self, field):
+        if self.office_start.data and field.data and field.data <= self.office_start.data:
+            raise ValidationError("The end of office hours must be after the start.")
+
+    def validate_packages(self, field):
+        filled = [p for p in field if not p.form.is_blank()]
+        if not filled:
+            raise ValidationError("Offer at least one package.")
+        names = set()
+        for entry in filled:
+            sub = entry.form
+            for f in (sub.name, sub.monthly_hours, sub.monthly_price):
+                if not f.data and f.data != 0:
+                    f.errors = list(f.errors) + ["Required for a package."]
+                    raise ValidationError("Each package needs a name, hours and a price.")
+            if sub.name.data.lower() in names:
+                sub.name.errors = list(sub.name.errors) + ["Two packages have this name."]
+                raise ValidationError("Package names must differ.")
+            names.add(sub.name.data.lower())
+
+    def validate_website(self, field):
+        _http_only(field)
+
+    def validate_booking_url(self, field):
+        _http_only(field)
+
+
+def _http_only(field):
+    if field.data and not re.match(r"^https?://", field.data, re.I):
+        raise ValidationError("Use a web address starting with https://")

@@ -1,0 +1,245 @@
+"""Reusable queries of the workspace. Lists read only small indexed columns; the
+answers and explanations (deferred JSON) are never loaded for a list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..extensions import db
+from ..models import DRAFT, PIPELINE, Note, StatusChange, Submission, utcnow
+from ..questionnaire.scoring import VERDICTS
+
+PER_PAGE = 25
+SORTS = {
+    "submitted": Submission.submitted_at,
+    "name": Submission.name,
+    "business": Submission.business,
+    "overall": Submission.overall,
+    "fit": Submission.fit,
+    "chemistry": Submission.chemistry,
+    "boundaries": Submission.boundaries,
+    "verdict": Submission.verdict,
+    "flags": Submission.flag_count,
+    "package": Submission.package_name,
+    "status": Submission.status,
+}
+WEEKS_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    q: str = ""
+    verdict: str = ""
+    status: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "submitted"
+    direction: str = "desc"
+    page: int = 1
+
+    def key(self) -> tuple:
+        return (self.q, self.verdict, self.status, self.date_from, self.date_to)
+
+
+@dataclass
+class Page:
+    rows: list[Submission]
+    total: int
+    page: int
+    per_page: int
+    pages: int = field(init=False)
+
+    def __post_init__(self):
+        self.pages = max(1, math.ceil(self.total / self.per_page))
+
+
+class _TTLCache:
+    """Counts that may be a few seconds stale: each host keeps its own, briefly."""
+
+    def __init__(self):
+        self.data: dict = {}
+        self.lock = threading.Lock()
+
+    def get(self, key, compute):
+        now = time.monotonic()
+        hit = self.data.get(key)
+        if hit and now - hit[0] < current_app.config["COUNTS_CACHE_SECONDS"]:
+            return hit[1]
+        value = compute()
+        with self.lock:
+            if len(self.data) > 1000:
+                self.data.clear()
+            self.data[key] = (now, value)
+        return value
+
+    def clear(self):
+        with self.lock:
+            self.data.clear()
+
+
+counts_cache = _TTLCache()
+
+
+def _filtered(filters: ListFilters) -> sa.Select:
+    query = sa.select(Submission).where(Submission.status != DRAFT)
+    if filters.status in PIPELINE:
+        query = query.where(Submission.status == filters.status)
+    if filters.verdict in VERDICTS:
+        query = query.where(Submission.verdict == filters.verdict)
+    if filters.date_from:
+        start = dt.datetime.combine(filters.date_from, dt.time(), tzinfo=dt.UTC)
+        query = query.where(Submission.submitted_at >= start)
+    if filters.date_to:
+        end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        query = query.where(Submission.submitted_at < end)
+    if filters.q:
+        term = filters.q.strip()
+        query = query.where(
+            sa.or_(
+                Submission.name.icontains(term, autoescape=True),
+                Submission.business.icontains(term, autoescape=True),
+                Submission.email_key.contains(term.lower(), autoescape=True),
+            )
+        )
+    return query
+
+
+def submissions_for_dashboard(filters: ListFilters, *, per_page: int = PER_PAGE) -> Page:
+    """One page of submitted prospects, sorted and filtered; two queries in all."""
+    column = SORTS.get(filters.sort, Submission.submitted_at)
+    order = column.asc() if filters.direction == "asc" else column.desc()
+    # a stable tie-break keeps pages from overlapping
+    tie = Submission.id.asc() if filters.direction == "asc" else Submission.id.desc()
+    query = _filtered(filters)
+    total = counts_cache.get(
+        ("list",) + filters.key(),
+        lambda: db.session.scalar(
+            sa.select(sa.func.count()).select_from(query.with_only_columns(Submission.id).subquery())
+        ),
+    )
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(filters.page, 1), pages)
+    rows = db.session.scalars(
+        query.order_by(order.nulls_last(), tie).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(list(rows), total, page, per_page)
+
+
+def submissions_for_export(filters: ListFilters) -> Iterator[Submission]:
+    """Every submission matching the filters, streamed in batches."""
+    column = SORTS.get(filters.sort, Submission.submitted_at)
+    order = column.asc() if filters.direction == "asc" else column.desc()
+    query = _filtered(filters).order_by(order.nulls_last(), Submission.id)
+    yield from db.session.scalars(query.execution_options(yield_per=500))
+
+
+def drafts_for_dashboard(*, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Unfinished questionnaires, latest activity first."""
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Submission).where(Submission.status == DRAFT)
+    )
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    rows = db.session.scalars(
+        sa.select(Submission)
+        .where(Submission.status == DRAFT)
+        .order_by(Submission.updated_at.desc(), Submission.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(list(rows), total, page, per_page)
+
+
+@dataclass(frozen=True)
+class Summary:
+    by_verdict: dict[str, int]
+    by_status: dict[str, int]
+    drafts: int
+    weeks: list[tuple[dt.date, int]]  # (Monday, submissions that week), oldest first
+
+
+def summary_for_dashboard(*, today: dt.date | None = None) -> Summary:
+    """Counts per verdict and status, drafts, and submissions per week (cached briefly)."""
+    today = today or utcnow().date()
+    return counts_cache.get(("summary", today), lambda: _summary(today))
+
+
+def _summary(today: dt.date) -> Summary:
+    by_status = dict(
+        db.session.execute(
+            sa.select(Submission.status, sa.func.count()).group_by(Submission.status)
+        ).all()
+    )
+    by_verdict = dict(
+        db.session.execute(
+            sa.select(Submission.verdict, sa.func.count())
+            .where(Submission.verdict.is_not(None))
+            .group_by(Submission.verdict)
+        ).all()
+    )
+    monday = today - dt.timedelta(days=today.weekday())
+    starts = [monday - dt.timedelta(weeks=WEEKS_SHOWN - 1 - i) for i in range(WEEKS_SHOWN)]
+    edges = [dt.datetime.combine(d, dt.time(), tzinfo=dt.UTC) for d in starts]
+    edges.append(edges[-1] + dt.timedelta(weeks=1))
+    buckets = [
+        sa.func.count(
+            sa.case(
+                (
+                    (Submission.submitted_at >= edges[i]) & (Submission.submitted_at < edges[i + 1]),
+                    1,
+                )
+            )
+        )
+        for i in range(WEEKS_SHOWN)
+    ]
+    counts = db.session.execute(
+        sa.select(*buckets).where(Submission.submitted_at >= edges[0])
+    ).one()
+    return Summary(
+        by_verdict={v: by_verdict.get(v, 0) for v in VERDICTS},
+        by_status={s: by_status.get(s, 0) for s in PIPELINE},
+        drafts=by_status.get(DRAFT, 0),
+        weeks=list(zip(starts, [int(c) for c in counts], strict=True)),
+    )
+
+
+def notes_for_submission(submission_id: int) -> list[Note]:
+    return list(
+        db.session.scalars(
+            sa.select(Note)
+            .where(Note.submission_id == submission_id)
+            .order_by(Note.created_at.desc(), Note.id.desc())
+        )
+    )
+
+
+def history_for_submission(submission_id: int) -> list[StatusChange]:
+    return list(
+        db.session.scalars(
+            sa.select(StatusChange)
+            .where(StatusChange.submission_id == submission_id)
+            .order_by(StatusChange.created_at.desc(), StatusChange.id.desc())
+        )
+    )
+
+
+def others_with_email(submission: Submission) -> list[Submission]:
+    """Other submissions by the same e-mail, compared without regard to capitals."""
+    if not submission.email_key:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Submission)
+            .where(Submission.email_key == submission.email_key, Submission.id != submission.id)
+            .order_by(Submission.id.desc())
+            .limit(20)
+        )
+    )

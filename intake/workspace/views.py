@@ -1,0 +1,262 @@
+"""The consultant's workspace: sign-in, lists, one submission, settings, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+import sqlalchemy as sa
+
+from ..extensions import db, limiter
+from ..models import (
+    Consultant,
+    DeletionRecord,
+    Note,
+    ProposalDocument,
+    StatusChange,
+    Submission,
+    utcnow,
+)
+from ..prospect.forms import ActionForm
+from ..security import is_safe_next
+from ..settings import current_practice, save_practice
+from . import display, queries
+from .forms import DeleteForm, ListFilterForm, LoginForm, NoteForm, SettingsForm, StatusForm
+
+bp = Blueprint("workspace", __name__, url_prefix="/workspace")
+log = logging.getLogger(__name__)
+
+
+def _login_failed(response) -> bool:
+    return response.status_code == 401
+
+
+def _account_key() -> str:
+    # throttles per account whether or not it exists, so the limit reveals nothing
+    form = request.form  # the raw value is only a counter key here
+    return "login:" + (form.get("email", "") or "").strip().lower()[:254]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ATTEMPTS"], methods=["POST"], deduct_when=_login_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ATTEMPTS"],
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_login_failed,
+)
+def login():
+    """Sign in; the message never says whether the e-mail is known."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(
+            sa.select(Consultant).where(Consultant.email == form.email.data.lower())
+        )
+        if user is not None and user.check_password(form.password.data):
+            login_user(user)
+            log.info("consultant %s signed in", user.id)
+            target = form.next.data
+            return redirect(target if is_safe_next(target) else url_for(".dashboard"))
+        log.info("failed sign-in")
+        form.password.errors = ["That e-mail and password do not match an account."]
+        return render_template("workspace/login.html", form=form), 401
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    return render_template("workspace/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out and return to the sign-in page."""
+    if ActionForm().validate_on_submit():
+        logout_user()
+    return redirect(url_for(".login"))
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    """The submitted prospects: summary strip, filters, sortable table, pages."""
+    form = ListFilterForm(formdata=request.args)
+    filters = display.filters_from(form)
+    page = queries.submissions_for_dashboard(filters)
+    return render_template(
+        "workspace/dashboard.html",
+        form=form,
+        filters=filters,
+        page=page,
+        rows=[display.list_row(s) for s in page.rows],
+        summary=display.summary_view(queries.summary_for_dashboard()),
+        links=display.ListLinks(filters),
+    )
+
+
+@bp.get("/drafts")
+@login_required
+def drafts():
+    """Unfinished questionnaires: how far each got and when it was last touched."""
+    form = ListFilterForm(formdata=request.args)
+    number = form.page.data if form.validate() and form.page.data else 1
+    page = queries.drafts_for_dashboard(page=number)
+    return render_template(
+        "workspace/drafts.html",
+        page=page,
+        rows=[display.draft_row(s) for s in page.rows],
+    )
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv():
+    """The current filtered list as CSV, streamed; formula-like cells neutralised."""
+    filters = display.filters_from(ListFilterForm(formdata=request.args))
+    log.info("consultant %s exported submissions", current_user.id)
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(display.CSV_HEADER)
+        for submission in queries.submissions_for_export(filters):
+            writer.writerow(display.csv_cells(submission))
+            if buffer.tell() > 16_384:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    name = f"prospects-{utcnow():%Y-%m-%d}.csv"
+    return Response(
+        stream_with_context(generate()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _submission_or_404(submission_id: int) -> Submission:
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_draft:
+        abort(404)
+    return submission
+
+
+@bp.get("/submissions/<int:submission_id>")
+@login_required
+def submission_detail(submission_id: int):
+    """One prospect: answers, scores with reasons, flags, gaps, notes, status, proposal."""
+    submission = _submission_or_404(submission_id)
+    return render_template(
+        "workspace/submission.html",
+        **display.detail_view(submission, current_practice()),
+        note_form=NoteForm(),
+        status_form=StatusForm(status=submission.status),
+        delete_form=DeleteForm(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/submissions/<int:submission_id>/notes")
+@login_required
+def add_note(submission_id: int):
+    """Add a timestamped note signed with the consultant's name."""
+    submission = _submission_or_404(submission_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash(form.body.errors[0] if form.body.errors else "The note was not saved.", "error")
+        return redirect(url_for(".submission_detail", submission_id=submission.id) + "#notes")
+    db.session.add(
+        Note(
+            submission_id=submission.id,
+            author_id=current_user.id,
+            author_name=current_user.display_name,
+            body=form.body.data,
+        )
+    )
+    db.session.commit()
+    log.info("consultant %s noted submission %s", current_user.id, submission.id)
+    flash("Note added.", "success")
+    return redirect(url_for(".submission_detail", submission_id=submission.id) + "#notes")
+
+
+@bp.post("/submissions/<int:submission_id>/status")
+@login_required
+def change_status(submission_id: int):
+    """Move the prospect through the pipeline, keeping the history."""
+    submission = _submission_or_404(submission_id)
+    form = StatusForm()
+    if form.validate_on_submit() and form.status.data != submission.status:
+        db.session.add(
+            StatusChange(
+                submission_id=submission.id,
+                from_status=submission.status,
+                to_status=form.status.data,
+                author_name=current_user.display_name,
+            )
+        )
+        submission.status = form.status.data
+        submission.updated_at = utcnow()
+        db.session.commit()
+        queries.counts_cache.clear()
+        log.info("consultant %s moved submission %s to %s", current_user.id, submission.id, submission.status)
+        flash(f"Status changed to {submission.status_label}.", "success")
+    elif form.errors:
+        flash("Please choose one of the statuses listed.", "error")
+    return redirect(url_for(".submission_detail", submission_id=submission.id))
+
+
+@bp.post("/submissions/<int:submission_id>/delete")
+@login_required
+def delete_submission(submission_id: int):
+    """Delete everything about the prospect; keep only that a deletion happened."""
+    submission = _submission_or_404(submission_id)
+    form = DeleteForm()
+    if not form.validate_on_submit():
+        flash(form.confirm.errors[0] if form.confirm.errors else "Nothing was deleted.", "error")
+        return redirect(url_for(".submission_detail", submission_id=submission.id) + "#delete")
+    db.session.add(
+        DeletionRecord(
+            submission_id=submission.id,
+            submitted_at=submission.submitted_at,
+            deleted_by=current_user.email,
+        )
+    )
+    for model in (Note, StatusChange, ProposalDocument):
+        db.session.execute(sa.delete(model).where(model.submission_id == submission.id))
+    db.session.delete(submission)
+    db.session.commit()
+    queries.counts_cache.clear()
+    log.info("consultant %s deleted submission %s", current_user.id, submission_id)
+    flash(f"Submission #{submission_id} and everything about it were deleted.", "success")
+    return redirect(url_for(".dashboard"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """The practice's details, standards and packages."""
+    practice = current_practice()
+    form = SettingsForm() if request.method == "POST" else display.settings_form(practice)
+    if form.validate_on_submit():
+        save_practice(display.practice_from(form, practice))
+        db.session.commit()
+        log.info("consultant %s changed the settings", current_user.id)
+        flash("Settings saved.", "success")
+        return redirect(url_for(".settings"))
+    status = 422 if form.errors else 200
+    return render_template("workspace/settings.html", form=form), status

@@ -1,0 +1,443 @@
+"""The consultant's workspace through the test client."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from intake.models import DeletionRecord, Note, StatusChange, Submission
+from tests.conftest import csrf_of
+from tests.factories import PASSWORD, make_consultant, make_submission
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email="consultant@example.com", password=PASSWORD, **kw):
+        token = csrf_of(self.client.get("/workspace/login"))
+        return self.client.post(
+            "/workspace/login", data={"csrf_token": token, "email": email, "password": password, **kw.pop("data", {})}, **kw
+        )
+
+
+@pytest.fixture
+def consultant(db):
+    user = make_consultant()
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def auth(client, consultant):
+    return Auth(client)
+
+
+@pytest.fixture
+def signed_in(auth):
+    response = auth.login()
+    assert response.status_code == 302
+    return auth.client
+
+
+def names_in(response) -> list[str]:
+    return re.findall(r'class="prospect-link">([^<]+)</a>', response.get_data(as_text=True))
+
+
+# ---- access control -------------------------------------------------------
+
+PROTECTED_GET = [
+    "/workspace/",
+    "/workspace/drafts",
+    "/workspace/settings",
+    "/workspace/export.csv",
+    "/workspace/submissions/1",
+]
+PROTECTED_POST = [
+    "/workspace/submissions/1/notes",
+    "/workspace/submissions/1/status",
+    "/workspace/submissions/1/delete",
+    "/workspace/settings",
+    "/workspace/logout",
+]
+
+
+@pytest.mark.parametrize("url", PROTECTED_GET)
+def test_pages_need_sign_in(client, db, url):
+    make_submission()
+    db.session.commit()
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/workspace/login?next=")
+
+
+@pytest.mark.parametrize("url", PROTECTED_POST)
+def test_actions_need_sign_in(client, db, url):
+    make_submission()
+    db.session.commit()
+    token = csrf_of(client.get("/workspace/login"))
+    response = client.post(url, data={"csrf_token": token, "body": "x", "confirm": "y"})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/workspace/login")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Submission)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Note)) == 0
+
+
+def test_sign_in_and_out(auth, client):
+    response = auth.login(email="Consultant@Example.com")
+    assert response.headers["Location"] == "/workspace/"
+    assert client.get("/workspace/").status_code == 200
+    token = csrf_of(client.get("/workspace/"))
+    client.post("/workspace/logout", data={"csrf_token": token})
+    assert client.get("/workspace/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "email,password", [("consultant@example.com", "wrong password"), ("nobody@example.com", PASSWORD)]
+)
+def test_failed_sign_in_does_not_say_which_part_was_wrong(auth, email, password):
+    response = auth.login(email=email, password=password)
+    assert response.status_code == 401
+    assert "That e-mail and password do not match an account." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "////evil.example", "/\\evil.example", "https://evil.example/", "javascript:alert(1)"])
+def test_next_stays_on_this_site(auth, target):
+    response = auth.login(data={"next": target})
+    assert response.headers["Location"] == "/workspace/"
+
+
+def test_next_inside_the_site_is_followed(auth):
+    response = auth.login(data={"next": "/workspace/settings"})
+    assert response.headers["Location"] == "/workspace/settings"
+
+
+def test_failed_sign_ins_are_throttled_per_account(auth, client):
+    for i in range(5):
+        assert auth.login(password="nope", environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code == 401
+    blocked = auth.login(environ_base={"REMOTE_ADDR": "10.0.0.99"})  # right password, new address
+    assert blocked.status_code == 429
+    assert "Too many attempts" in blocked.get_data(as_text=True)
+
+
+def test_failed_sign_ins_are_throttled_per_address(auth):
+    for i in range(5):
+        assert auth.login(email=f"guess{i}@example.com", password="nope").status_code == 401
+    assert auth.login().status_code == 429
+
+
+def test_successful_sign_ins_are_not_counted(auth, client):
+    for _ in range(7):
+        assert auth.login().status_code == 302
+
+
+def test_a_resume_token_opens_only_its_own_draft(app, db, wizard):
+    from tests.personas import PERSONAS
+
+    wizard.post_step(1, PERSONAS["strategic_collaborator"])
+    other = make_submission(persona="needy_always_on", status="draft")
+    db.session.commit()
+    with wizard.client.session_transaction() as session:
+        token = session["draft"]
+    fresh = app.test_client()
+    fresh.get(f"/start/resume/{token}")
+    page = fresh.get("/start/step/1").get_data(as_text=True)
+    assert "Hannah Lindqvist" in page and other.name not in page
+    assert fresh.get("/workspace/submissions/%d" % other.id).status_code == 302
+
+
+# ---- the list -------------------------------------------------------------
+
+@pytest.fixture
+def three(db):
+    now = dt.datetime.now(dt.UTC)
+    a = make_submission(persona="strategic_collaborator", submitted_at=now - dt.timedelta(days=1))
+    b = make_submission(persona="needy_always_on", submitted_at=now - dt.timedelta(days=10))
+    c = make_submission(persona="one_off_project", submitted_at=now - dt.timedelta(days=40), status="reviewing")
+    make_submission(persona="pair_of_hands", status="draft")
+    db.session.commit()
+    return a, b, c
+
+
+def test_list_shows_submitted_not_drafts(signed_in, three):
+    a, b, c = three
+    response = signed_in.get("/workspace/")
+    assert names_in(response) == [a.name, b.name, c.name]  # newest first
+    html = response.get_data(as_text=True)
+    assert "3 prospects" in html
+    assert f">{a.overall}</strong>" in html
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("sort=overall&direction=desc", "by_overall_desc"),
+        ("sort=overall&direction=asc", "by_overall_asc"),
+        ("sort=name&direction=asc", "by_name"),
+    ],
+)
+def test_sort(signed_in, three, query, expected):
+    rows = list(three)
+    order = {
+        "by_overall_desc": sorted(rows, key=lambda s: -s.overall),
+        "by_overall_asc": sorted(rows, key=lambda s: s.overall),
+        "by_name": sorted(rows, key=lambda s: s.name),
+    }[expected]
+    assert names_in(signed_in.get(f"/workspace/?{query}")) == [s.name for s in order]
+
+
+def test_filter_by_verdict_status_and_dates(signed_in, three):
+    a, b, c = three
+    assert names_in(signed_in.get("/workspace/?verdict=not+a+fit")) == [c.name]
+    assert names_in(signed_in.get("/workspace/?status=reviewing")) == [c.name]
+    since = (dt.date.today() - dt.timedelta(days=15)).isoformat()
+    assert names_in(signed_in.get(f"/workspace/?date_from={since}")) == [a.name, b.name]
+    until = (dt.date.today() - dt.timedelta(days=5)).isoformat()
+    assert names_in(signed_in.get(f"/workspace/?date_to={until}")) == [b.name, c.name]
+
+
+def test_search_by_name_email_business_case_insensitively(signed_in, three):
+    a, b, c = three
+    assert names_in(signed_in.get("/workspace/?q=LINDQVIST")) == [a.name]
+    assert names_in(signed_in.get("/workspace/?q=" + c.email.upper())) == [c.name]
+    assert names_in(signed_in.get("/workspace/?q=" + b.business.split()[0].lower())) == [b.name]
+    assert names_in(signed_in.get("/workspace/?q=%25")) == []  # a literal %, not a wildcard
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["sort=drop+table", "direction=sideways", "page=-3", "page=abc", "date_from=2026-13-45",
+     "verdict=%3Cscript%3E", "status=nope", "q=" + "x" * 500, "date_from=2026-02-01&date_to=2026-01-01"],
+)
+def test_odd_query_strings_fall_back_without_error(signed_in, three, query):
+    response = signed_in.get(f"/workspace/?{query}")
+    assert response.status_code == 200
+    assert len(names_in(response)) in (0, 3)
+
+
+def test_pagination(signed_in, db):
+    for _ in range(30):
+        make_submission()
+    db.session.commit()
+    first = signed_in.get("/workspace/?sort=submitted")
+    second = signed_in.get("/workspace/?sort=submitted&page=2")
+    assert len(names_in(first)) == 25 and len(names_in(second)) == 5
+    assert "page 2 of 2" in second.get_data(as_text=True)
+    assert 'rel="next"' in first.get_data(as_text=True)
+    assert len(names_in(signed_in.get("/workspace/?page=99"))) == 5  # clamped to the last page
+
+
+def test_list_query_count_does_not_grow_with_rows(signed_in, db, app):
+    """Seed many rows in one statement, then count the SQL of a list page."""
+    from intake import registry
+
+    q = registry.active()
+    registry.ensure_stored(q)
+    now = dt.datetime.now(dt.UTC)
+    rows = [
+        {
+            "token_hash": f"{i:064d}", "token_expires_at": now, "status": "new",
+            "questionnaire_version": q.version, "questionnaire_digest": q.digest,
+            "steps_done": 5, "created_at": now, "updated_at": now,
+            "submitted_at": now - dt.timedelta(minutes=i), "name": f"Prospect {i}",
+            "business": f"Business {i}", "email": f"p{i}@example.com", "email_key": f"p{i}@example.com",
+            "fit": i % 100, "chemistry": (i * 7) % 100, "boundaries": (i * 3) % 100,
+            "overall": (i * 11) % 100, "verdict": "possible fit", "flag_count": i % 4,
+            "answers": {}, "assessment": None,
+        }
+        for i in range(3000)
+    ]
+    db.session.execute(sa.insert(Submission), rows)
+    db.session.commit()
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = signed_in.get("/workspace/?sort=overall&verdict=possible+fit&page=3")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200 and len(names_in(response)) == 25
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    # consultant, practice settings, page count, the page, summary (3 queries)
+    assert len(selects) <= 8, selects
+    assert not any("answers" in s.split("FROM")[0] for s in selects if "submission" in s)
+
+
+# ---- drafts ----------------------------------------------------------------
+
+def test_drafts_page_shows_progress(signed_in, db):
+    d = make_submission(persona="pair_of_hands", status="draft")
+    d.steps_done = 2
+    db.session.commit()
+    html = signed_in.get("/workspace/drafts").get_data(as_text=True)
+    assert d.name in html and "2 of 5 steps" in html
+
+
+def test_summary_counts(signed_in, three):
+    html = signed_in.get("/workspace/").get_data(as_text=True)
+    assert re.search(r"Unfinished <strong>1</strong>", html)
+    assert re.search(r"Reviewing <strong>1</strong>", html)
+    assert "3 submissions over the last 12 weeks" in html or "2 submissions over the last 12 weeks" in html
+
+
+# ---- one submission ----------------------------------------------------------
+
+def test_detail_shows_answers_scores_reasons_flags_gaps(signed_in, db):
+    s = make_submission(persona="needy_always_on")
+    db.session.commit()
+    html = signed_in.get(f"/workspace/submissions/{s.id}").get_data(as_text=True)
+    assert s.name in html and s.email in html
+    assert f"Overall <strong>{s.overall}</strong>" in html
+    assert f"Red flags ({s.flag_count})" in html
+    assert "Expects replies within 1 hour; your standard is 1 business day." in html
+    assert "When you send a request, how quickly do you expect a reply?" in html
+
+
+def test_unknown_or_draft_submission_is_404(signed_in, db):
+    d = make_submission(status="draft")
+    db.session.commit()
+    assert signed_in.get("/workspace/submissions/9999").status_code == 404
+    assert signed_in.get(f"/workspace/submissions/{d.id}").status_code == 404
+
+
+def test_same_email_other_capitals_is_linked(signed_in, db):
+    a = make_submission(email="Hannah@Lindqvist-Advisory.com")
+    b = make_submission()
+    db.session.commit()
+    html = signed_in.get(f"/workspace/submissions/{b.id}").get_data(as_text=True)
+    assert f"#{a.id}</a>" in html
+
+
+def test_notes_and_status_history(signed_in, db, consultant):
+    s = make_submission()
+    db.session.commit()
+    page = signed_in.get(f"/workspace/submissions/{s.id}")
+    token = csrf_of(page)
+    signed_in.post(f"/workspace/submissions/{s.id}/notes", data={"csrf_token": token, "body": "Call on <Tuesday>"})
+    signed_in.post(f"/workspace/submissions/{s.id}/status", data={"csrf_token": token, "status": "booked"})
+    html = signed_in.get(f"/workspace/submissions/{s.id}").get_data(as_text=True)
+    assert "Call on &lt;Tuesday&gt;" in html and "Casey Consultant" in html
+    assert "new → <strong>booked</strong>" in html
+    changes = db.session.scalars(sa.select(StatusChange)).all()
+    assert [(c.from_status, c.to_status) for c in changes] == [("new", "booked")]
+
+
+def test_empty_note_and_bad_status_are_refused(signed_in, db):
+    s = make_submission()
+    db.session.commit()
+    token = csrf_of(signed_in.get(f"/workspace/submissions/{s.id}"))
+    r = signed_in.post(f"/workspace/submissions/{s.id}/notes", data={"csrf_token": token, "body": "  "}, follow_redirects=True)
+    assert "Please write the note first." in r.get_data(as_text=True)
+    r = signed_in.post(f"/workspace/submissions/{s.id}/status", data={"csrf_token": token, "status": "hacked"}, follow_redirects=True)
+    assert "Please choose one of the statuses listed." in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Submission, s.id).status == "new"
+
+
+def test_delete_needs_confirmation_and_keeps_no_personal_data(signed_in, db):
+    s = make_submission()
+    db.session.commit()
+    sid = s.id
+    token = csrf_of(signed_in.get(f"/workspace/submissions/{sid}"))
+    signed_in.post(f"/workspace/submissions/{sid}/notes", data={"csrf_token": token, "body": "note"})
+    r = signed_in.post(f"/workspace/submissions/{sid}/delete", data={"csrf_token": token}, follow_redirects=True)
+    assert "Please tick the box to confirm the deletion." in r.get_data(as_text=True)
+    assert db.session.get(Submission, sid) is not None
+    r = signed_in.post(f"/workspace/submissions/{sid}/delete", data={"csrf_token": token, "confirm": "y"})
+    assert r.headers["Location"] == "/workspace/"
+    db.session.expire_all()
+    assert db.session.get(Submission, sid) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Note)) == 0
+    [record] = db.session.scalars(sa.select(DeletionRecord)).all()
+    assert (record.submission_id, record.deleted_by) == (sid, "consultant@example.com")
+    assert "Hannah" not in repr(vars(record))
+
+
+# ---- settings and gaps ------------------------------------------------------
+
+def settings_data(page, **changes):
+    """The settings form as the browser would send it, with changes."""
+    html = page.get_data(as_text=True)
+    data = {"csrf_token": csrf_of(page)}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+        if 'type="checkbox"' not in value:
+            data.setdefault(name, value)
+    for m in re.finditer(r'<input([^>]*)>', html):
+        attrs = m.group(1)
+        if 'type="checkbox"' in attrs and "checked" in attrs:
+            name = re.search(r'name="([^"]+)"', attrs).group(1)
+            val = re.search(r'value="([^"]*)"', attrs).group(1)
+            data.setdefault(name, [])
+            if isinstance(data[name], list):
+                data[name].append(val)
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        data[name] = body.strip().replace("&#39;", "'").replace("&amp;", "&")
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        sel = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', options)
+        if sel:
+            data[name] = sel.group(1) or sel.group(2)
+    data.update(changes)
+    return data
+
+
+def test_changing_a_standard_changes_the_gaps(signed_in, db):
+    s = make_submission(persona="pair_of_hands")  # expects replies within 4 hours
+    db.session.commit()
+    url = f"/workspace/submissions/{s.id}"
+    assert "Expects replies within 4 working hours" in signed_in.get(url).get_data(as_text=True)
+    data = settings_data(signed_in.get("/workspace/settings"), reply_hours="4")
+    response = signed_in.post("/workspace/settings", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert "Expects replies within 4 working hours" not in signed_in.get(url).get_data(as_text=True)
+
+
+def test_settings_validation_errors_are_clear(signed_in):
+    data = settings_data(
+        signed_in.get("/workspace/settings"),
+        brand_colour="red; background:url(http://x)",
+        office_start="25:00",
+        booking_url="javascript:alert(1)",
+        **{"packages-0-name": "", "packages-0-monthly_hours": "", "packages-0-monthly_price": "",
+           "packages-1-name": "", "packages-1-monthly_hours": "", "packages-1-monthly_price": "",
+           "packages-2-name": "", "packages-2-monthly_hours": "", "packages-2-monthly_price": ""},
+    )
+    response = signed_in.post("/workspace/settings", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Use a colour like #1f5f8b." in html
+    assert "Use a 24-hour time such as 09:00." in html
+    assert "Offer at least one package." in html
+    assert 'value="red; background:url(http://x)"' in html  # what was typed is kept
+
+
+def test_brand_css_only_carries_a_valid_colour(client):
+    assert client.get("/brand.css").get_data(as_text=True) == ":root { --brand: #1f5f8b; }\n"
+
+
+# ---- CSV ------------------------------------------------------------------
+
+HOSTILE = ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "plain"]
+
+
+def test_csv_export_uses_the_filters_and_neutralises_formulas(signed_in, db):
+    for i, value in enumerate(HOSTILE):
+        make_submission(full_name=value, business_name=f"Biz {i}")
+    make_submission(persona="one_off_project")
+    db.session.commit()
+    response = signed_in.get("/workspace/export.csv?verdict=strong+fit&sort=name&direction=asc")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:4] == ["id", "submitted", "name", "business"]
+    names = sorted(r[2] for r in rows[1:])
+    expected = sorted(("'" + v if v[0] in "=+-@\t\r" else v) for v in HOSTILE)
+    assert names == expected  # the one-off project prospect is filtered out
+    assert all(r[9] == "strong fit" for r in rows[1:])
