@@ -19,7 +19,7 @@ setup: $(BIN)/.installed
 
 # Set up, bring the SQLite database up to date, create the demo account, serve on :5000
 run: setup
-	$(FLASK) init-db
+	$(FLASK) db upgrade
 	$(FLASK) demo-account
 	$(FLASK) run --host $(HOST) --port $(PORT) --debug
 

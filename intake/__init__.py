@@ -35,7 +35,20 @@ def create_app(overrides: Mapping | None = None) -> Flask:
 
 
 def _register_home(app: Flask) -> None:
+    import sqlalchemy as sa
     from flask import redirect, url_for
+
+    @app.get("/healthz")
+    def healthz():
+        """OK only when the database answers; load balancers poll this."""
+        from .extensions import db
+
+        try:
+            db.session.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            db.session.rollback()
+            return {"status": "unavailable", "database": "not answering"}, 503
+        return {"status": "ok", "database": "ok"}
 
     @app.get("/")
     def home():

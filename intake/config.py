@@ -104,6 +104,11 @@ def _check(app: Flask) -> None:
                 "production needs INTAKE_DATABASE_URL pointing at PostgreSQL "
                 "(or INTAKE_ALLOW_SQLITE=true for a single host)"
             )
+        if str(cfg.get("RATELIMIT_STORAGE_URL", "")).startswith("memory"):
+            raise ConfigError(
+                "production needs INTAKE_RATELIMIT_STORAGE_URL (e.g. redis://host:6379/0) so "
+                "that every worker and host counts failed sign-ins together"
+            )
     for key in ("DRAFT_TTL_DAYS", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES"):
         if not isinstance(cfg.get(key), int) or cfg[key] < 0:
             raise ConfigError(f"INTAKE_{key} must be a whole number")

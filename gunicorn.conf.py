@@ -1,0 +1,24 @@
+"""gunicorn settings for intake: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Sync workers: on SQLite they beat threads (PERFORMANCE.md); on PostgreSQL they are
+simple and predictable. Every value can be overridden on the command line.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("INTAKE_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# import the app (and WeasyPrint, ~0.6 s) once, before forking the workers
+preload_app = True
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+# resume tokens are secrets that travel in the path: the logger masks them
+logger_class = "intake.log.RedactingGunicornLogger"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
