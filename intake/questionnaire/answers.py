@@ -32,12 +32,14 @@ def _as_list(raw: Any) -> list:
     return [raw]
 
 
-def _single_value(raw: Any) -> Any:
+def _single_value(raw: Any, kind: str) -> Any:
     """A single answer from a web list of one, or as given."""
     if isinstance(raw, list | tuple):
         raw = [r for r in raw if r not in (None, "")]
         if len(raw) > 1:
-            raise InvalidAnswer("Please choose only one answer.")
+            if kind in ("single", "scale"):
+                raise InvalidAnswer("Please choose only one answer.")
+            raise InvalidAnswer("Please give one answer only.")
         return raw[0] if raw else None
     return raw
 
@@ -46,17 +48,29 @@ def _is_blank(raw: Any) -> bool:
     if raw is None:
         return True
     if isinstance(raw, str):
-        return raw.strip() == ""
+        return _CONTROL.sub("", raw).strip() == ""
     if isinstance(raw, list | tuple):
         return all(_is_blank(r) for r in raw)
     return False
 
 
+def _refuse_huge_ints(raw: Any) -> None:
+    """Integers too long to print (Python refuses str() past 4300 digits) are not answers."""
+    for item in raw if isinstance(raw, list | tuple) else [raw]:
+        if isinstance(item, int) and not isinstance(item, bool) and item.bit_length() > 64:
+            raise InvalidAnswer("That number is far too large.")
+
+
 def clean_answer(question: Question, raw: Any) -> Any:
     """The canonical form of one non-blank answer; raises InvalidAnswer with a message."""
     kind = question.type
+    if kind != "number":  # numbers get their range message instead
+        _refuse_huge_ints(raw)
     if kind == "multi":
-        values = [str(v) for v in _as_list(raw) if not _is_blank(v)]
+        items = [v for v in _as_list(raw) if not _is_blank(v)]
+        if any(isinstance(v, bool) or not isinstance(v, str | int) for v in items):
+            raise InvalidAnswer("Please choose from the options shown.")
+        values = [str(v) for v in items]
         known = {c.value for c in question.choices}
         if any(v not in known for v in values):
             raise InvalidAnswer("Please choose from the options shown.")
@@ -66,9 +80,13 @@ def clean_answer(question: Question, raw: Any) -> Any:
         if len(chosen) > question.max_choices:
             raise InvalidAnswer(f"Please choose at most {question.max_choices}.")
         return chosen
-    raw = _single_value(raw)
+    raw = _single_value(raw, kind)
     if kind in ("single", "scale"):
-        if isinstance(raw, bool) or question.choice(raw) is None:
+        if (
+            isinstance(raw, bool)
+            or not isinstance(raw, str | int)
+            or question.choice(raw) is None
+        ):
             raise InvalidAnswer("Please choose from the options shown.")
         return int(raw) if kind == "scale" else str(raw)
     if kind == "number":
@@ -82,7 +100,7 @@ def clean_answer(question: Question, raw: Any) -> Any:
         text = " ".join(text.split())
     if len(text) > question.max_length:
         raise InvalidAnswer(
-            f"Please keep this under {question.max_length} characters "
+            f"Please keep this to {question.max_length} characters or fewer "
             f"(it is {len(text)} now)."
         )
     if kind == "email":

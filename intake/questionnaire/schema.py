@@ -7,6 +7,7 @@ but DefinitionError, whose message names the file, the question and the problem.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -50,8 +51,8 @@ ROLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
-_IDENT = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_VALUE = re.compile(r"^[a-z0-9_]{1,40}$")
+_IDENT = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_VALUE = re.compile(r"[a-z0-9_]{1,40}")
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,12 @@ class _Builder:
         clean = {}
         for dim in DIMENSIONS:
             w = weights.get(dim)
-            if isinstance(w, bool) or not isinstance(w, int | float) or w <= 0:
+            if (
+                isinstance(w, bool)
+                or not isinstance(w, int | float)
+                or not math.isfinite(w)
+                or w <= 0
+            ):
                 self.fail(where, f"weight of '{dim}' must be a positive number")
             clean[dim] = float(w)
         total = sum(clean.values())
@@ -308,7 +314,7 @@ class _Builder:
         where = f"step {number}"
         self._unknown(data, {"id", "title", "intro", "questions"}, where)
         step_id = self._str(data, "id", where)
-        if not _IDENT.match(step_id):
+        if not _IDENT.fullmatch(step_id):
             self.fail(where, f"id '{step_id}' must be lower-case letters, digits and _")
         where = f"step '{step_id}'"
         title = self._str(data, "title", where)
@@ -325,7 +331,7 @@ class _Builder:
 
     def question(self, data, step_id, number) -> Question:
         qid = data.get("id")
-        if not isinstance(qid, str) or not _IDENT.match(qid):
+        if not isinstance(qid, str) or not _IDENT.fullmatch(qid):
             self.fail(
                 f"step '{step_id}' question {number}",
                 "'id' must be lower-case letters, digits and _ (at most 40)",
@@ -390,7 +396,7 @@ class _Builder:
     def role(self, role, qtype, where):
         if role is None:
             return None
-        if role not in ROLES:
+        if not isinstance(role, str) or role not in ROLES:
             self.fail(where, f"unknown role '{role}'")
         if qtype not in ROLES[role]:
             self.fail(where, f"role '{role}' needs type {' or '.join(ROLES[role])}")
@@ -440,7 +446,7 @@ class _Builder:
             cd = self._table(cd, cwhere, "a choice")
             self._unknown(cd, {"value", "label", "flag", "knockout", "meta", *DIMENSIONS}, cwhere)
             value = cd.get("value")
-            if not isinstance(value, str) or not _VALUE.match(value):
+            if not isinstance(value, str) or not _VALUE.fullmatch(value):
                 self.fail(cwhere, "'value' must be lower-case letters, digits and _")
             if value in values:
                 self.fail(cwhere, f"value '{value}' is used twice")

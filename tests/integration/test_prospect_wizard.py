@@ -236,7 +236,7 @@ def test_too_long_text_is_refused_with_the_limit(wizard):
     limit = wizard.questionnaire.question("full_name").max_length
     response = wizard.post_step(1, {**COLLAB, "full_name": "x" * (limit + 1)})
     assert response.status_code == 422
-    message = f"Please keep this under {limit} characters (it is {limit + 1} now)."
+    message = f"Please keep this to {limit} characters or fewer (it is {limit + 1} now)."
     assert message in response.get_data(as_text=True)
 
 

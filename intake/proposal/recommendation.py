@@ -1,0 +1,503 @@
+"""Recommend an ongoing package, a review rhythm and a working agreement. Pure code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..practice import CADENCES, CHANNEL_WORDS, Package, Practice, join_words
+from ..questionnaire.answers import describe_answer, visible_answers
+from ..questionnaire.gaps import Gap, find_gaps
+from ..questionnaire.schema import Questionnaire
+from ..questionnaire.scoring import NOT_A_FIT, Assessment
+
+
+@dataclass(frozen=True)
+class ReviewPlan:
+    cadence: str  # "weekly" | "monthly" | "quarterly" | "annual"
+    name: str  # "Weekly check-in"
+    when: str  # "Every week, 20 minutes"
+    purpose: str  # what the meeting is for, one sentence
+    why: str  # why we propose it for this prospect, tied to their answers
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    is_fit: bool
+    package: Package | None  # None when not a fit
+    is_override: bool  # the consultant chose the package by hand
+    not_fit_reason: str  # plain sentence when not a fit, else ""
+    hours_needed: int | None  # what the prospect said, when they said it
+    service_areas: tuple[str, ...]  # labels of the areas they want help with
+    strategic_share: int | None  # percent of tactical + strategic work
+    reviews: tuple[ReviewPlan, ...]
+    agreement: tuple[str, ...]  # working-agreement points from the practice's standards
+    gaps: tuple[Gap, ...]  # expectation gaps to settle before starting
+    rationale: tuple[str, ...]  # sentences tied to the prospect's own answers
+    heard: tuple[str, ...]  # "what we heard": their needs, partly in their own words
+
+
+# ---------------------------------------------------------------------------------
+# What follows is the implementation; the dataclasses above are the fixed interface.
+
+HOURS_PER_AREA = 5  # fallback sizing when the prospect gave no hours
+STRATEGIC_THRESHOLD = 60  # strategic_share (percent) from which we size up
+MAX_RATIONALE = 6
+
+_REVIEW_WHEN = {
+    "weekly": "Every week, 20–30 minutes, at the same time each week",
+    "monthly": "Once a month, about an hour",
+    "quarterly": "Every quarter, about 90 minutes",
+    "annual": "Once a year, half a day",
+}
+_REVIEW_PURPOSE = {
+    "weekly": "A short check-in to line up this week's priorities and clear anything "
+    "standing in the way.",
+    "monthly": "A look at the deliverables and deadlines of the month ahead, so we can "
+    "anticipate what you will need and agree realistic timeframes.",
+    "quarterly": "A review of where the business stands and where it is heading: the "
+    "strategy, a few realistic indicators, and how far we may act on your behalf.",
+    "annual": "A review of the partnership itself (autonomy, delivery under pressure, "
+    "judgement, anticipation) and of what you could delegate next.",
+}
+# why each review matters, as the end of a sentence
+_REVIEW_MATTERS = {
+    "weekly": "a few protected minutes each week keep us on what matters most to you "
+    "and stop small questions from piling up",
+    "monthly": "seeing the month's deadlines early lets us prepare before you "
+    "have to ask",
+    "quarterly": "knowing where the business stands gives us the context, and the "
+    "authority, to act for you with confidence",
+    "annual": "stepping back once a year is how we decide together what to hand over "
+    "next, so the partnership keeps growing",
+}
+_WEAKEST_REASON = {
+    "fit": "The answers point to occasional or task-by-task help rather than the "
+    "ongoing monthly partnership the practice offers",
+    "chemistry": "The answers describe a way of working that leaves little room for "
+    "the collaborative partnership the practice offers",
+    "boundaries": "The answers expect more than the practice's working standards can "
+    "sustain",
+}
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _answer(questionnaire: Questionnaire, answers: Mapping[str, Any], role: str):
+    """(question, answer) for a role when answered, else (None, None)."""
+    q = questionnaire.by_role(role)
+    if q is None:
+        return None, None
+    value = answers.get(q.id)
+    if value is None or value == "" or value == [] or value == ():
+        return None, None
+    return q, value
+
+
+def _whole_number(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value)
+
+
+def _quoted(labels) -> str:
+    return join_words(f"“{label}”" for label in labels)
+
+
+def _date_words(iso: str) -> str:
+    try:
+        day = dt.date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the answers say, read once by role."""
+
+    hours: int | None
+    areas: tuple[str, ...]  # labels
+    share: int | None
+    mix_label: str
+    engagement_label: str
+    stance_value: str
+    stance_label: str
+    cadences: tuple[str, ...] | None  # None when not answered
+    needs: str
+    start: str
+    hours_words: str
+
+
+def _facts(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> _Facts:
+    q, value = _answer(questionnaire, answers, "monthly_hours")
+    hours = _whole_number(value) if q is not None else None
+    hours_words = describe_answer(q, value) if hours is not None else ""
+
+    q, value = _answer(questionnaire, answers, "service_areas")
+    chosen = value if isinstance(value, list | tuple) else [value]
+    areas = tuple(c.label for c in q.choices if c.value in chosen) if q else ()
+
+    q, value = _answer(questionnaire, answers, "work_mix")
+    choice = q.choice(value) if q is not None else None
+    share = _whole_number(choice.meta.get("strategic_share")) if choice else None
+    mix_label = describe_answer(q, value) if q is not None else ""
+
+    q, value = _answer(questionnaire, answers, "engagement")
+    engagement_label = describe_answer(q, value) if q is not None else ""
+
+    # the stance has no role; read it by its id in the default questionnaire
+    q = questionnaire.question("stance")
+    stance = answers.get(q.id) if q is not None and q.is_choice else None
+    stance_label = describe_answer(q, stance) if stance is not None else ""
+
+    q, value = _answer(questionnaire, answers, "review_cadence")
+    if q is None:
+        cadences = None
+    else:
+        cadences = tuple(
+            str(v) for v in (value if isinstance(value, list | tuple) else [value])
+        )
+
+    q, value = _answer(questionnaire, answers, "needs_summary")
+    needs = str(value) if q is not None and str(value).strip() else ""  # verbatim
+
+    q, value = _answer(questionnaire, answers, "start_date")
+    start = _date_words(value) if q is not None else ""
+
+    return _Facts(
+        hours=hours,
+        areas=areas,
+        share=share,
+        mix_label=mix_label,
+        engagement_label=engagement_label,
+        stance_value=str(stance) if stance is not None else "",
+        stance_label=stance_label,
+        cadences=cadences,
+        needs=needs,
+        start=start,
+        hours_words=hours_words,
+    )
+
+
+def _is_strategic(facts: _Facts) -> bool:
+    return facts.share is not None and facts.share >= STRATEGIC_THRESHOLD
+
+
+@dataclass(frozen=True)
+class _Sizing:
+    """How the package was chosen: the starting package and each lever that moved it."""
+
+    hours: int  # the hours the sizing used (said, or estimated from the areas)
+    start: Package
+    after_share: Package  # after the strategic-share lever
+    package: Package  # after the service-area lever
+
+
+def _size(packages: tuple[Package, ...], facts: _Facts) -> _Sizing:
+    ladder = sorted(packages, key=lambda p: p.monthly_hours)
+    top = len(ladder) - 1
+    hours = (
+        facts.hours if facts.hours is not None else HOURS_PER_AREA * len(facts.areas)
+    )
+    index = next((i for i, p in enumerate(ladder) if p.monthly_hours >= hours), top)
+    start = ladder[index]
+    if _is_strategic(facts):
+        index = min(index + 1, top)
+    after_share = ladder[index]
+    if after_share.max_areas and len(facts.areas) > after_share.max_areas:
+        index = min(index + 1, top)
+    return _Sizing(hours, start, after_share, ladder[index])
+
+
+def _not_fit_reason(assessment: Assessment, questionnaire: Questionnaire) -> str:
+    knockouts = assessment.knockouts
+    if knockouts:
+        return " ".join(_sentence(f.reason) for f in knockouts)
+    weakest = (
+        min(sorted(assessment.scores), key=lambda d: assessment.scores[d])
+        if assessment.scores
+        else "fit"
+    )
+    base = _WEAKEST_REASON.get(weakest, _WEAKEST_REASON["fit"])
+    threshold = questionnaire.scoring.possible_fit
+    text = (
+        f"{base} (overall score {assessment.overall}, below the {threshold} needed "
+        "for a possible fit)."
+    )
+    if assessment.flags:
+        text += " " + _sentence(assessment.flags[0].reason)
+    return text
+
+
+def _reviews(
+    package: Package, practice: Practice, facts: _Facts
+) -> tuple[ReviewPlan, ...]:
+    offered = practice.standards.cadences
+    strategic = _is_strategic(facts)
+    plans = []
+    for cadence in CADENCES:
+        if cadence not in offered:
+            continue
+        added = strategic and cadence == "quarterly"
+        if cadence not in package.reviews and not added:
+            continue
+        matters = _REVIEW_MATTERS[cadence]
+        if facts.cadences is None:
+            why = f"We include it because {matters}."
+        elif cadence in facts.cadences:
+            why = f"You said you could keep time free for this, and {matters}."
+        elif "none" in facts.cadences:
+            why = (
+                "You said you would rather not have regular meetings; we still propose "
+                f"this one, because {matters}."
+            )
+        else:
+            why = f"You did not tick this one, but we propose it because {matters}."
+        if strategic and cadence == "quarterly":
+            why += (
+                f" With about {facts.share}% of the work expected to become project or "
+                "strategic work, it matters all the more."
+            )
+        plans.append(
+            ReviewPlan(
+                cadence=cadence,
+                name=CADENCES[cadence],
+                when=_REVIEW_WHEN[cadence],
+                purpose=_REVIEW_PURPOSE[cadence],
+                why=why,
+            )
+        )
+    return tuple(plans)
+
+
+def _agreement(practice: Practice) -> tuple[str, ...]:
+    std = practice.standards
+    points = []
+    if std.office_days:
+        points.append(
+            f"Our office hours are {std.days_words}, "
+            f"{std.office_start}–{std.office_end}."
+        )
+    else:
+        points.append("We agree our office hours with you before we start.")
+    points.append(
+        f"We reply to requests within {std.reply_words} during office hours; "
+        "a reply is an acknowledgement and a plan, not always the finished work."
+    )
+    channels = [CHANNEL_WORDS[c] for c in std.channels if c in CHANNEL_WORDS]
+    if channels:
+        points.append(f"We keep in touch by {join_words(channels)}.")
+    for item in std.out_of_scope:
+        if item.strip():
+            points.append(_sentence(f"Not included: {item.strip()}"))
+    if std.weekends:
+        points.append("Weekend work is possible when we have agreed it in advance.")
+    else:
+        points.append(
+            "We do not work at weekends; anything sent then is picked up on the next "
+            "working day."
+        )
+    points.append(
+        "You tell us what we need to know about the business, such as news, changes of "
+        "plan and context; we do not assume what we have not been told."
+    )
+    points.append(
+        "We work within our agreed processes and tools, and adjust them together where "
+        "that helps."
+    )
+    points.append(
+        "The agreement runs month to month, and either of us may end it with notice."
+    )
+    return tuple(points)
+
+
+def _answer_sentences(facts: _Facts) -> dict[str, str]:
+    """Sentences about the prospect's own answers, without any package."""
+    out = {}
+    if facts.engagement_label:
+        label = facts.engagement_label
+        out["engagement"] = f"You told us you are hoping for “{label}”."
+    if facts.areas:
+        n = len(facts.areas)
+        noun = "area" if n == 1 else f"{n} areas"
+        out["areas"] = f"You would like support with {noun}: {_quoted(facts.areas)}."
+    if facts.mix_label:
+        out["mix"] = f"You described the work as “{facts.mix_label}”."
+    if facts.stance_label:
+        out["stance"] = f"On decisions, you said “{facts.stance_label}”."
+    return out
+
+
+def _fit_rationale(
+    facts: _Facts, package: Package, sizing: _Sizing, is_override: bool
+) -> tuple[str, ...]:
+    said = _answer_sentences(facts)
+    lines: list[str] = []
+    if is_override:
+        lines.append(f"You chose {package.name}, so this proposal is built around it.")
+    if "engagement" in said:
+        lines.append(
+            said["engagement"][:-1] + ", and ongoing support month after month is what "
+            "we offer."
+        )
+    largest = sizing.hours > package.monthly_hours
+    if facts.hours is not None:
+        hours = f"You picture about {facts.hours} hours of support a month"
+    else:
+        hours = (
+            f"You did not estimate your hours, so we allowed about {HOURS_PER_AREA} "
+            f"for each area you chose, {sizing.hours} in all"
+        )
+    if largest:
+        lines.append(
+            f"{hours}, more than the {package.monthly_hours} hours {package.name} "
+            "includes; we would start there and agree priorities together."
+        )
+    else:
+        lines.append(f"{hours}, and {package.name} includes {package.monthly_hours}.")
+    if "areas" in said:
+        text = said["areas"]
+        moved = sizing.package is not sizing.after_share
+        if moved and not is_override:
+            text = (
+                text[:-1] + f"; that is more than the {sizing.after_share.max_areas} "
+                f"areas {sizing.after_share.name} covers comfortably, so we suggest "
+                f"{package.name}."
+            )
+        lines.append(text)
+    if "mix" in said:
+        text = said["mix"][:-1]
+        moved = sizing.after_share is not sizing.start
+        if _is_strategic(facts) and moved and not is_override:
+            text += (
+                f"; with more project and strategic work ahead, we suggest "
+                f"{package.name} rather than {sizing.start.name}, with a quarterly "
+                "business review to plan it together."
+            )
+        elif _is_strategic(facts):
+            text += (
+                "; with more project and strategic work ahead, we will plan it "
+                "together at a quarterly business review."
+            )
+        else:
+            text += (
+                "; a healthy partnership grows the share of project and strategic work "
+                "over time."
+            )
+        lines.append(text)
+    if "stance" in said and len(lines) < MAX_RATIONALE:
+        text = said["stance"][:-1]
+        if facts.stance_value == "collaborator":
+            text += ", which is exactly how we like to work."
+        else:
+            text += "; we will talk through how decisions get made on our call."
+        lines.append(text)
+    return tuple(lines[:MAX_RATIONALE])
+
+
+def _not_fit_rationale(facts: _Facts, reason: str) -> tuple[str, ...]:
+    said = _answer_sentences(facts)
+    lines = [reason]
+    if "engagement" in said:
+        lines.append(said["engagement"])
+    if facts.hours is not None:
+        lines.append(f"You picture about {facts.hours} hours of support a month.")
+    lines.extend(said[k] for k in ("areas", "mix", "stance") if k in said)
+    return tuple(lines[:MAX_RATIONALE])
+
+
+def _heard(facts: _Facts) -> tuple[str, ...]:
+    items = []
+    if facts.needs:
+        items.append(facts.needs)
+    if facts.engagement_label:
+        items.append(f"You are looking for “{facts.engagement_label}”.")
+    if facts.areas:
+        items.append("Where you would like support: " + "; ".join(facts.areas) + ".")
+    if facts.hours_words:
+        items.append(f"By your estimate, you need about {facts.hours_words}.")
+    if facts.start:
+        items.append(f"You would like to start on {facts.start}.")
+    return tuple(items)
+
+
+def recommend(
+    *,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    assessment: Assessment,
+    practice: Practice,
+    override: str | None = None,
+) -> Recommendation:
+    """The package and plan to propose; not a fit when the verdict or a knockout says.
+
+    `override` names one of the practice's packages (case-sensitive) chosen by hand: it
+    replaces the sized package, even for a prospect who is not a fit. A name that is no
+    package is ignored.
+    """
+    shown = visible_answers(questionnaire, answers)
+    facts = _facts(questionnaire, shown)
+    gaps = find_gaps(questionnaire, answers, practice)
+    agreement = _agreement(practice)
+    chosen = next(
+        (p for p in practice.packages if override and p.name == override), None
+    )
+    common = dict(
+        hours_needed=facts.hours,
+        service_areas=facts.areas,
+        strategic_share=facts.share,
+        agreement=agreement,
+        gaps=gaps,
+        heard=_heard(facts),
+    )
+
+    not_fit = assessment.verdict == NOT_A_FIT or bool(assessment.knockouts)
+    if chosen is None and (not_fit or not practice.packages):
+        if not_fit:
+            reason = _not_fit_reason(assessment, questionnaire)
+        else:
+            reason = (
+                "No packages are set up in the practice settings yet, so there is no "
+                "package to recommend."
+            )
+        return Recommendation(
+            is_fit=False,
+            package=None,
+            is_override=False,
+            not_fit_reason=reason,
+            reviews=(),
+            rationale=_not_fit_rationale(facts, reason),
+            **common,
+        )
+
+    sizing = _size(practice.packages, facts)
+    package = chosen if chosen is not None else sizing.package
+    return Recommendation(
+        is_fit=True,
+        package=package,
+        is_override=chosen is not None,
+        not_fit_reason="",
+        reviews=_reviews(package, practice, facts),
+        rationale=_fit_rationale(facts, package, sizing, chosen is not None),
+        **common,
+    )

@@ -1,0 +1,678 @@
+"""recommend(): the package, review rhythm and working agreement proposed to a prospect.
+
+Built on the real default questionnaire, the default practice and the personas of
+tests/personas.py; every lever of the sizing is tested alone (one answer changed).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import sys
+from pathlib import Path
+
+import pytest
+
+from intake.practice import Package, Standards, default_practice
+from intake.proposal.recommendation import Recommendation, ReviewPlan, recommend
+from intake.questionnaire.gaps import find_gaps
+from intake.questionnaire.schema import load_questionnaire
+from intake.questionnaire.scoring import Flag, assess
+
+try:
+    from tests.personas import EXPECTED_VERDICT, PERSONAS
+except ImportError:  # tests/ is not a package and the repo root is not on sys.path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from personas import EXPECTED_VERDICT, PERSONAS
+
+DEFAULT = (
+    Path(__file__).resolve().parents[2] / "intake" / "questionnaire" / "default.toml"
+)
+
+EXPECTED_PACKAGE: dict[str, str | None] = {
+    # 45 hours is above every package: the largest
+    "strategic_collaborator": "Strategic Partner",
+    "one_off_project": None,  # knock-out: single project
+    "needy_always_on": "Strategic Partner",  # 60 hours
+    "pair_of_hands": None,  # not a fit on the scores
+    "occasional_helper": None,  # not a fit on the scores
+    "solid_but_cautious": "Partner",  # 12 hours, 4 areas (Partner covers 4)
+    "tiny_budget_busy": "Partner",  # 6 hours -> Foundation, 8 areas -> up one
+    "friendly_founder": "Strategic Partner",  # 30 hours -> Strategic Partner
+    "hands_off_executive": "Strategic Partner",  # exactly 40 hours
+}
+
+CADENCE_ORDER = ["weekly", "monthly", "quarterly", "annual"]
+
+
+@pytest.fixture(scope="module")
+def questionnaire():
+    return load_questionnaire(DEFAULT)
+
+
+@pytest.fixture(scope="module")
+def practice():
+    return default_practice()
+
+
+def _with(name: str, **changes) -> dict:
+    """A persona's answers with some answers replaced (None removes the answer)."""
+    answers = copy.deepcopy(PERSONAS[name])
+    for qid, value in changes.items():
+        if value is None:
+            answers.pop(qid, None)
+        else:
+            answers[qid] = value
+    return answers
+
+
+def _recommend(questionnaire, answers, practice, override=None) -> Recommendation:
+    return recommend(
+        questionnaire=questionnaire,
+        answers=answers,
+        assessment=assess(questionnaire, answers),
+        practice=practice,
+        override=override,
+    )
+
+
+def _package_name(rec: Recommendation) -> str | None:
+    return rec.package.name if rec.package is not None else None
+
+
+def _cadences(rec: Recommendation) -> list[str]:
+    return [r.cadence for r in rec.reviews]
+
+
+# --- every persona ----------------------------------------------------------------
+
+
+def test_expected_packages_cover_every_persona():
+    assert set(EXPECTED_PACKAGE) == set(PERSONAS)
+    assert {n for n, p in EXPECTED_PACKAGE.items() if p is None} == {
+        n for n, v in EXPECTED_VERDICT.items() if v == "not a fit"
+    }
+
+
+@pytest.mark.parametrize("name", sorted(PERSONAS))
+def test_persona_gets_its_package(questionnaire, practice, name):
+    rec = _recommend(questionnaire, PERSONAS[name], practice)
+    assert _package_name(rec) == EXPECTED_PACKAGE[name]
+    assert rec.is_fit == (EXPECTED_PACKAGE[name] is not None)
+    assert rec.is_override is False
+    if rec.is_fit:
+        assert rec.not_fit_reason == ""
+        assert rec.package in practice.packages
+    else:
+        assert rec.not_fit_reason.endswith(".")
+        assert rec.reviews == ()
+
+
+@pytest.mark.parametrize("name", sorted(PERSONAS))
+def test_rationale_is_three_to_six_sentences(questionnaire, practice, name):
+    rec = _recommend(questionnaire, PERSONAS[name], practice)
+    assert 3 <= len(rec.rationale) <= 6
+    assert all(s.endswith(".") for s in rec.rationale)
+    hours = PERSONAS[name]["monthly_hours"]
+    assert any(f"about {hours} hours" in s for s in rec.rationale)
+
+
+@pytest.mark.parametrize("name", sorted(PERSONAS))
+def test_gaps_are_find_gaps(questionnaire, practice, name):
+    rec = _recommend(questionnaire, PERSONAS[name], practice)
+    assert rec.gaps == find_gaps(questionnaire, PERSONAS[name], practice)
+
+
+@pytest.mark.parametrize("name", sorted(PERSONAS))
+def test_recommendation_is_deterministic(questionnaire, practice, name):
+    answers = copy.deepcopy(PERSONAS[name])
+    first = _recommend(questionnaire, answers, practice)
+    second = _recommend(questionnaire, copy.deepcopy(PERSONAS[name]), practice)
+    assert first == second
+    assert answers == PERSONAS[name]  # the answers are not changed
+
+
+# --- what the answers say ---------------------------------------------------------
+
+
+def test_facts_read_from_the_answers(questionnaire, practice):
+    rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], practice)
+    assert rec.hours_needed == 12
+    assert rec.strategic_share == 10
+    assert rec.service_areas == (
+        "Inbox, calendar and appointments",
+        "Client care: onboarding, follow-ups, enquiries",
+        "Invoicing, expenses and bookkeeping admin",
+        "Documents, templates and reports",
+    )
+
+
+def test_facts_missing_when_not_answered(questionnaire, practice):
+    answers = _with(
+        "solid_but_cautious", monthly_hours=None, work_mix=None, service_areas=None
+    )
+    rec = _recommend(questionnaire, answers, practice)
+    assert rec.hours_needed is None
+    assert rec.strategic_share is None
+    assert rec.service_areas == ()
+    assert _package_name(rec) == "Foundation"  # nothing to size by: the smallest
+
+
+def test_heard_in_their_own_words(questionnaire, practice):
+    rec = _recommend(questionnaire, PERSONAS["strategic_collaborator"], practice)
+    assert rec.heard == (
+        PERSONAS["strategic_collaborator"]["needs_summary"],
+        "You are looking for “An ongoing partnership: regular support, month after "
+        "month”.",
+        "Where you would like support: Inbox, calendar and appointments; Client care: "
+        "onboarding, follow-ups, enquiries; Invoicing, expenses and bookkeeping admin; "
+        "Hiring and onboarding people; Coordinating projects and launches; Systems, "
+        "tools and processes; Documents, templates and reports.",
+        "By your estimate, you need about 45 hours a month.",
+        "You would like to start on 11 January 2027.",
+    )
+
+
+def test_heard_keeps_the_needs_text_verbatim(questionnaire, practice):
+    text = "Help <b>me</b> & my team — “now”."
+    rec = _recommend(
+        questionnaire, _with("solid_but_cautious", needs_summary=text), practice
+    )
+    assert rec.heard[0] == text
+
+
+def test_heard_leaves_out_what_was_not_given(questionnaire, practice):
+    rec = _recommend(questionnaire, PERSONAS["hands_off_executive"], practice)
+    assert not any("start" in item for item in rec.heard)
+    assert len(rec.heard) == 4
+
+
+def test_rationale_ties_to_the_answers(questionnaire, practice):
+    rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], practice)
+    assert rec.rationale == (
+        "You told us you are hoping for “An ongoing partnership: regular support, "
+        "month after month”, and ongoing support month after month is what we offer.",
+        "You picture about 12 hours of support a month, and Partner includes 20.",
+        "You would like support with 4 areas: “Inbox, calendar and appointments”, "
+        "“Client care: onboarding, follow-ups, enquiries”, “Invoicing, expenses and "
+        "bookkeeping admin” and “Documents, templates and reports”.",
+        "You described the work as “Mostly routine: inbox, scheduling, data entry, "
+        "answering requests”; a healthy partnership grows the share of project and "
+        "strategic work over time.",
+        "On decisions, you said “We talk it through, decide together and share "
+        "responsibility for how it goes”, which is exactly how we like to work.",
+    )
+
+
+def test_rationale_names_the_lever_that_moved_the_package(questionnaire, practice):
+    rec = _recommend(questionnaire, PERSONAS["tiny_budget_busy"], practice)
+    assert rec.rationale[2].endswith(
+        "that is more than the 2 areas Foundation covers comfortably, so we suggest "
+        "Partner."
+    )
+    answers = _with("solid_but_cautious", work_mix="growing")
+    rec = _recommend(questionnaire, answers, practice)
+    assert rec.rationale[3].endswith(
+        "we suggest Strategic Partner rather than Partner, with a quarterly business "
+        "review to plan it together."
+    )
+
+
+def test_rationale_when_hours_were_not_given(questionnaire, practice):
+    answers = _with("solid_but_cautious", monthly_hours=None)
+    rec = _recommend(questionnaire, answers, practice)
+    assert rec.rationale[1] == (
+        "You did not estimate your hours, so we allowed about 5 for each area you "
+        "chose, 20 in all, and Partner includes 20."
+    )
+
+
+# --- not a fit --------------------------------------------------------------------
+
+
+def test_knockout_reason_is_the_flag(questionnaire, practice):
+    answers = PERSONAS["one_off_project"]
+    assessment = assess(questionnaire, answers)
+    rec = _recommend(questionnaire, answers, practice)
+    assert rec.is_fit is False
+    assert rec.package is None
+    assert rec.not_fit_reason == assessment.knockouts[0].reason
+    assert rec.rationale[0] == rec.not_fit_reason
+
+
+def test_knockout_decides_even_when_the_verdict_does_not(questionnaire, practice):
+    answers = PERSONAS["solid_but_cautious"]
+    assessment = assess(questionnaire, answers)
+    flag = Flag("engagement", "Q", "A", "Only wants a one-off job.", knockout=True)
+    knocked = dataclasses.replace(assessment, flags=(*assessment.flags, flag))
+    rec = recommend(
+        questionnaire=questionnaire,
+        answers=answers,
+        assessment=knocked,
+        practice=practice,
+    )
+    assert assessment.verdict == "possible fit"
+    assert (rec.is_fit, rec.package, rec.not_fit_reason) == (
+        False,
+        None,
+        "Only wants a one-off job.",
+    )
+
+
+def test_scores_reason_names_the_weakest_dimension(questionnaire, practice):
+    answers = PERSONAS["occasional_helper"]
+    assessment = assess(questionnaire, answers)
+    rec = _recommend(questionnaire, answers, practice)
+    assert rec.not_fit_reason == (
+        "The answers point to occasional or task-by-task help rather than the ongoing "
+        f"monthly partnership the practice offers (overall score {assessment.overall}, "
+        "below the 45 needed for a possible fit). " + assessment.flags[0].reason
+    )
+    rec = _recommend(questionnaire, PERSONAS["pair_of_hands"], practice)
+    assert rec.not_fit_reason.startswith(
+        "The answers describe a way of working that leaves little room for the "
+        "collaborative partnership"
+    )
+
+
+def test_not_a_fit_verdict_without_flags(questionnaire, practice):
+    answers = PERSONAS["strategic_collaborator"]
+    assessment = dataclasses.replace(
+        assess(questionnaire, answers),
+        verdict="not a fit",
+        scores={"fit": 30, "chemistry": 50, "boundaries": 60},
+        overall=40,
+    )
+    rec = recommend(
+        questionnaire=questionnaire,
+        answers=answers,
+        assessment=assessment,
+        practice=practice,
+    )
+    assert rec.is_fit is False
+    assert rec.not_fit_reason == (
+        "The answers point to occasional or task-by-task help rather than the ongoing "
+        "monthly partnership the practice offers (overall score 40, below the 45 "
+        "needed for a possible fit)."
+    )
+
+
+def test_not_a_fit_still_reports_what_was_heard(questionnaire, practice):
+    rec = _recommend(questionnaire, PERSONAS["one_off_project"], practice)
+    assert rec.hours_needed == 30
+    assert rec.service_areas == (
+        "Systems, tools and processes",
+        "Documents, templates and reports",
+    )
+    assert rec.heard[0] == PERSONAS["one_off_project"]["needs_summary"]
+
+
+# --- the three levers, each alone ---------------------------------------------------
+
+
+def test_base_case_for_the_levers(questionnaire, practice):
+    rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], practice)
+    assert _package_name(rec) == "Partner"
+
+
+@pytest.mark.parametrize(
+    ("qid", "value"),
+    [
+        ("monthly_hours", 25),  # hours: 25 > 20
+        ("work_mix", "growing"),  # strategic share 70 >= 60
+        (  # a fifth area: more than Partner's 4
+            "service_areas",
+            [
+                "inbox_calendar",
+                "client_care",
+                "bookkeeping_admin",
+                "documents",
+                "research",
+            ],
+        ),
+    ],
+)
+def test_each_lever_alone_moves_up_a_package(questionnaire, practice, qid, value):
+    answers = _with("solid_but_cautious", **{qid: value})
+    changed = [k for k in answers if answers[k] != PERSONAS["solid_but_cautious"][k]]
+    assert changed == [qid]
+    rec = _recommend(questionnaire, answers, practice)
+    assert assess(questionnaire, answers).verdict != "not a fit"
+    assert _package_name(rec) == "Strategic Partner"
+
+
+@pytest.mark.parametrize(
+    ("hours", "package"),
+    [
+        (0, "Foundation"),
+        (10, "Foundation"),
+        (11, "Partner"),
+        (20, "Partner"),
+        (21, "Strategic Partner"),
+        (40, "Strategic Partner"),
+        (200, "Strategic Partner"),
+    ],
+)
+def test_hours_pick_the_smallest_package_that_holds_them(
+    questionnaire, practice, hours, package
+):
+    # two areas and routine work: only the hours decide
+    answers = _with(
+        "solid_but_cautious",
+        monthly_hours=hours,
+        service_areas=["inbox_calendar", "documents"],
+    )
+    rec = _recommend(questionnaire, answers, practice)
+    assert (rec.hours_needed, _package_name(rec)) == (hours, package)
+
+
+def test_strategic_share_threshold(questionnaire, practice):
+    # 40 (routine and projects) stays; only 60 or more moves up
+    answers = _with("solid_but_cautious", work_mix="routine_and_projects")
+    rec = _recommend(questionnaire, answers, practice)
+    assert (rec.strategic_share, _package_name(rec)) == (40, "Partner")
+
+
+def test_levers_are_cumulative(questionnaire, practice):
+    # 6 hours -> Foundation; strategic -> Partner; 8 areas > 4 -> Strategic Partner
+    answers = _with("tiny_budget_busy", work_mix="growing")
+    assert _package_name(_recommend(questionnaire, answers, practice)) == (
+        "Strategic Partner"
+    )
+
+
+def test_levers_are_capped_at_the_largest(questionnaire, practice):
+    answers = _with(
+        "strategic_collaborator",
+        service_areas=[c.value for c in questionnaire.by_role("service_areas").choices],
+    )
+    rec = _recommend(questionnaire, answers, practice)
+    assert rec.strategic_share == 70
+    assert len(rec.service_areas) == 10
+    assert _package_name(rec) == "Strategic Partner"
+
+
+def test_hours_fall_back_to_the_number_of_areas(questionnaire, practice):
+    four = _with("solid_but_cautious", monthly_hours=None)  # 4 areas -> 20 hours
+    assert _package_name(_recommend(questionnaire, four, practice)) == "Partner"
+    two = _with(
+        "solid_but_cautious",
+        monthly_hours=None,
+        service_areas=["inbox_calendar", "documents"],  # 10 hours
+    )
+    rec = _recommend(questionnaire, two, practice)
+    assert (rec.hours_needed, _package_name(rec)) == (None, "Foundation")
+
+
+def test_max_areas_zero_means_no_limit(questionnaire, practice):
+    packages = tuple(dataclasses.replace(p, max_areas=0) for p in practice.packages)
+    unlimited = dataclasses.replace(practice, packages=packages)
+    rec = _recommend(questionnaire, PERSONAS["tiny_budget_busy"], unlimited)
+    assert _package_name(rec) == "Foundation"
+
+
+def test_packages_are_sized_by_hours_not_by_their_order(questionnaire, practice):
+    packages = tuple(reversed(practice.packages))
+    shuffled = dataclasses.replace(practice, packages=packages)
+    for name in PERSONAS:
+        rec = _recommend(questionnaire, PERSONAS[name], shuffled)
+        assert _package_name(rec) == EXPECTED_PACKAGE[name], name
+
+
+# --- override ---------------------------------------------------------------------
+
+
+def test_override_replaces_the_package(questionnaire, practice):
+    answers = PERSONAS["strategic_collaborator"]
+    rec = _recommend(questionnaire, answers, practice, override="Foundation")
+    assert (rec.is_fit, _package_name(rec), rec.is_override) == (
+        True,
+        "Foundation",
+        True,
+    )
+    assert rec.rationale[0] == (
+        "You chose Foundation, so this proposal is built around it."
+    )
+    # Foundation's own reviews, plus the quarterly review for a strategic share of 70
+    assert _cadences(rec) == ["monthly", "quarterly", "annual"]
+
+
+def test_override_makes_a_not_a_fit_prospect_a_client(questionnaire, practice):
+    rec = _recommend(
+        questionnaire, PERSONAS["one_off_project"], practice, override="Partner"
+    )
+    assert (rec.is_fit, _package_name(rec), rec.is_override, rec.not_fit_reason) == (
+        True,
+        "Partner",
+        True,
+        "",
+    )
+    assert _cadences(rec) == CADENCE_ORDER
+
+
+@pytest.mark.parametrize("override", ["Gold", "partner", "", " Partner", None])
+def test_unknown_override_is_ignored(questionnaire, practice, override):
+    for name in ("solid_but_cautious", "one_off_project"):
+        plain = _recommend(questionnaire, PERSONAS[name], practice)
+        rec = _recommend(questionnaire, PERSONAS[name], practice, override=override)
+        assert rec == plain
+        assert rec.is_override is False
+
+
+# --- reviews ----------------------------------------------------------------------
+
+
+def test_reviews_of_the_default_partner_package(questionnaire, practice):
+    rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], practice)
+    assert rec.reviews == (
+        ReviewPlan(
+            cadence="weekly",
+            name="Weekly check-in",
+            when="Every week, 20–30 minutes, at the same time each week",
+            purpose="A short check-in to line up this week's priorities and clear "
+            "anything standing in the way.",
+            why="You said you could keep time free for this, and a few protected "
+            "minutes each week keep us on what matters most to you and stop small "
+            "questions from piling up.",
+        ),
+        ReviewPlan(
+            cadence="monthly",
+            name="Monthly operational review",
+            when="Once a month, about an hour",
+            purpose="A look at the deliverables and deadlines of the month ahead, so "
+            "we can anticipate what you will need and agree realistic timeframes.",
+            why="You did not tick this one, but we propose it because seeing the "
+            "month's deadlines early lets us prepare before you have to ask.",
+        ),
+        ReviewPlan(
+            cadence="quarterly",
+            name="Quarterly business review",
+            when="Every quarter, about 90 minutes",
+            purpose="A review of where the business stands and where it is heading: "
+            "the strategy, a few realistic indicators, and how far we may act on your "
+            "behalf.",
+            why="You did not tick this one, but we propose it because knowing where "
+            "the business stands gives us the context, and the authority, to act for "
+            "you with confidence.",
+        ),
+        ReviewPlan(
+            cadence="annual",
+            name="Annual partnership review",
+            when="Once a year, half a day",
+            purpose="A review of the partnership itself (autonomy, delivery under "
+            "pressure, judgement, anticipation) and of what you could delegate next.",
+            why="You did not tick this one, but we propose it because stepping back "
+            "once a year is how we decide together what to hand over next, so the "
+            "partnership keeps growing.",
+        ),
+    )
+
+
+def test_reviews_follow_the_package(questionnaire, practice):
+    rec = _recommend(
+        questionnaire, PERSONAS["solid_but_cautious"], practice, override="Foundation"
+    )
+    assert _cadences(rec) == ["monthly", "quarterly", "annual"]
+
+
+def test_reviews_follow_the_practice_cadences(questionnaire, practice):
+    standards = dataclasses.replace(practice.standards, cadences=("annual", "monthly"))
+    fewer = dataclasses.replace(practice, standards=standards)
+    rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], fewer)
+    assert _cadences(rec) == ["monthly", "annual"]  # always in the canonical order
+
+
+def test_strategic_share_adds_a_quarterly_review(questionnaire, practice):
+    packages = tuple(
+        dataclasses.replace(p, reviews=("weekly", "monthly")) for p in practice.packages
+    )
+    no_quarterly = dataclasses.replace(practice, packages=packages)
+    routine = _recommend(questionnaire, PERSONAS["solid_but_cautious"], no_quarterly)
+    assert _cadences(routine) == ["weekly", "monthly"]
+    strategic = _recommend(
+        questionnaire, _with("solid_but_cautious", work_mix="growing"), no_quarterly
+    )
+    assert _cadences(strategic) == ["weekly", "monthly", "quarterly"]
+    assert strategic.reviews[2].why.endswith(
+        "With about 70% of the work expected to become project or strategic work, it "
+        "matters all the more."
+    )
+    # ... but only when the practice offers a quarterly review at all
+    standards = dataclasses.replace(practice.standards, cadences=("weekly", "monthly"))
+    not_offered = dataclasses.replace(no_quarterly, standards=standards)
+    rec = _recommend(
+        questionnaire, _with("solid_but_cautious", work_mix="growing"), not_offered
+    )
+    assert _cadences(rec) == ["weekly", "monthly"]
+
+
+def test_review_why_follows_their_commitment(questionnaire, practice):
+    committed = _recommend(questionnaire, PERSONAS["strategic_collaborator"], practice)
+    assert all(
+        r.why.startswith("You said you could keep time free for this")
+        for r in committed.reviews
+    )
+    refused = _recommend(questionnaire, PERSONAS["hands_off_executive"], practice)
+    assert all(
+        r.why.startswith("You said you would rather not have regular meetings")
+        for r in refused.reviews
+    )
+    unanswered = _recommend(
+        questionnaire, _with("solid_but_cautious", review_cadence=None), practice
+    )
+    assert unanswered.reviews[0].why == (
+        "We include it because a few protected minutes each week keep us on what "
+        "matters most to you and stop small questions from piling up."
+    )
+
+
+# --- agreement --------------------------------------------------------------------
+
+
+def test_agreement_from_the_default_standards(questionnaire, practice):
+    rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], practice)
+    assert rec.agreement == (
+        "Our office hours are Monday to Friday, 09:00–17:00.",
+        "We reply to requests within 1 business day during office hours; a reply is an "
+        "acknowledgement and a plan, not always the finished work.",
+        "We keep in touch by e-mail, video calls and team chat.",
+        "Not included: Work outside office hours or at weekends.",
+        "Not included: Personal errands unrelated to the business.",
+        "Not included: Bookkeeping that needs a qualified accountant.",
+        "We do not work at weekends; anything sent then is picked up on the next "
+        "working day.",
+        "You tell us what we need to know about the business, such as news, changes "
+        "of plan and context; we do not assume what we have not been told.",
+        "We work within our agreed processes and tools, and adjust them together where "
+        "that helps.",
+        "The agreement runs month to month, and either of us may end it with notice.",
+    )
+
+
+def test_agreement_follows_the_standards(questionnaire, practice):
+    standards = Standards(
+        office_days=("mon", "wed", "fri"),
+        office_start="08:30",
+        office_end="15:00",
+        reply_hours=4,
+        channels=("phone", "in_person"),
+        out_of_scope=("Tax returns",),
+        weekends=True,
+    )
+    other = dataclasses.replace(practice, standards=standards)
+    rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], other)
+    assert rec.agreement[:5] == (
+        "Our office hours are Monday, Wednesday, Friday, 08:30–15:00.",
+        "We reply to requests within 4 working hours during office hours; a reply is "
+        "an acknowledgement and a plan, not always the finished work.",
+        "We keep in touch by phone calls and meetings in person.",
+        "Not included: Tax returns.",
+        "Weekend work is possible when we have agreed it in advance.",
+    )
+    assert len(rec.agreement) == 8
+
+
+def test_agreement_is_given_for_a_not_a_fit_prospect_too(questionnaire, practice):
+    fit = _recommend(questionnaire, PERSONAS["solid_but_cautious"], practice)
+    not_fit = _recommend(questionnaire, PERSONAS["pair_of_hands"], practice)
+    assert not_fit.agreement == fit.agreement
+
+
+# --- other practices --------------------------------------------------------------
+
+
+def test_a_practice_with_a_single_package(questionnaire, practice):
+    only = Package(
+        name="Essentials",
+        monthly_hours=15,
+        monthly_price=900,
+        service_areas=("Inbox and calendar",),
+        reviews=("monthly", "annual"),
+        max_areas=3,
+    )
+    single = dataclasses.replace(practice, packages=(only,))
+    for name in PERSONAS:
+        rec = _recommend(questionnaire, PERSONAS[name], single)
+        expected = "Essentials" if EXPECTED_PACKAGE[name] else None
+        assert _package_name(rec) == expected, name
+    rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], single)
+    assert _cadences(rec) == ["monthly", "annual"]
+    strategic = _recommend(questionnaire, PERSONAS["friendly_founder"], single)
+    assert _cadences(strategic) == ["monthly", "quarterly", "annual"]
+    rec = _recommend(
+        questionnaire, PERSONAS["occasional_helper"], single, override="Essentials"
+    )
+    assert (rec.is_fit, _package_name(rec), rec.is_override) == (
+        True,
+        "Essentials",
+        True,
+    )
+
+
+def test_a_practice_without_packages(questionnaire, practice):
+    empty = dataclasses.replace(practice, packages=())
+    rec = _recommend(
+        questionnaire, PERSONAS["strategic_collaborator"], empty, override="Partner"
+    )
+    assert (rec.is_fit, rec.package, rec.is_override) == (False, None, False)
+    assert rec.not_fit_reason == (
+        "No packages are set up in the practice settings yet, so there is no package "
+        "to recommend."
+    )
+
+
+# --- the interface ----------------------------------------------------------------
+
+
+def test_arguments_are_keyword_only(questionnaire, practice):
+    answers = PERSONAS["solid_but_cautious"]
+    with pytest.raises(TypeError):
+        recommend(questionnaire, answers, assess(questionnaire, answers), practice)  # type: ignore[misc]
+
+
+def test_results_are_frozen(questionnaire, practice):
+    rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], practice)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rec.is_fit = False  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rec.reviews[0].when = "never"  # type: ignore[misc]
