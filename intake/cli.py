@@ -20,7 +20,14 @@ from .questionnaire.scoring import Assessment, assess
 
 def register_commands(app: Flask) -> None:
     for command in (
-        check_questionnaire, score, submissions, rescore, init_db, create_user, demo_account
+        check_questionnaire,
+        score,
+        submissions,
+        rescore,
+        init_db,
+        create_user,
+        demo_account,
+        proposal,
     ):
         app.cli.add_command(command)
 
@@ -236,3 +243,33 @@ def demo_account():
         f"Workspace: http://127.0.0.1:5000/workspace/ (sign in as {email} / {DEMO_PASSWORD}"
         " unless you changed it)"
     )
+
+
+@click.command("proposal")
+@click.argument("submission_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the PDF.")
+@click.option("--letter", is_flag=True, help="Write the referral letter instead.")
+@with_appcontext
+def proposal(submission_id, output, letter):
+    """Write the proposal PDF of a submission to a file."""
+    from .proposal import service
+    from .proposal.render import ProposalTooLarge
+    from .settings import current_practice
+
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_draft:
+        raise click.ClickException(f"no submitted questionnaire has id {submission_id}")
+    try:
+        pdf, cached = service.pdf_for(
+            submission, current_practice(), letter=letter, base_url="http://localhost/"
+        )
+    except ProposalTooLarge as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    path = output or service.download_name(submission, letter=letter)
+    try:
+        with open(path, "wb") as fh:
+            fh.write(pdf)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from None
+    click.echo(f"Wrote {path} ({len(pdf):,} bytes{', from the cache' if cached else ''}).")

@@ -40,6 +40,12 @@ def init_app(app: Flask) -> None:
     def _practice():
         return {"practice": current_practice()}
 
+    @app.template_filter("money")
+    def _money(amount):
+        from .proposal.render import format_money  # deferred: render imports flask bits
+
+        return format_money(amount, current_practice().currency)
+
     @app.get("/brand.css")
     def brand_css():
         colour = current_practice().brand_colour

@@ -354,7 +354,7 @@ def _fit_rationale(
     said = _answer_sentences(facts)
     lines: list[str] = []
     if is_override:
-        lines.append(f"You chose {package.name}, so this proposal is built around it.")
+        lines.append(f"As we discussed, this proposal is built around {package.name}.")
     if "engagement" in said:
         lines.append(
             said["engagement"][:-1] + ", and ongoing support month after month is what "

@@ -21,7 +21,9 @@ from ..extensions import db
 from ..models import DRAFT, Submission, utcnow
 from ..questionnaire.answers import clean_answers
 from ..questionnaire.schema import Questionnaire, Step
+from ..proposal.recommendation import recommend
 from ..questionnaire.scoring import Assessment, assess
+from ..settings import current_practice
 
 SESSION_KEY = "draft"
 SUBMITTED_KEY = "submitted"
@@ -157,6 +159,12 @@ def submit(draft: Submission, questionnaire: Questionnaire) -> bool:
     even in parallel on several hosts, leave exactly one submission.
     """
     assessment = assess(questionnaire, draft.answers or {})
+    package = recommend(
+        questionnaire=questionnaire,
+        answers=draft.answers or {},
+        assessment=assessment,
+        practice=current_practice(),
+    ).package
     now = utcnow()
     result = db.session.execute(
         sa.update(Submission)
@@ -172,6 +180,7 @@ def submit(draft: Submission, questionnaire: Questionnaire) -> bool:
             verdict=assessment.verdict,
             flag_count=len(assessment.flags),
             assessment=assessment.to_dict(),
+            package_name=package.name if package else None,
         )
         .execution_options(synchronize_session=False)
     )

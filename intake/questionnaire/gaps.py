@@ -20,7 +20,8 @@ class Gap:
     topic: str  # reply_time, hours, weekends, channels, scope, cadence, budget, volume
     expects: str  # what the prospect expects, in words
     standard: str  # what the practice offers, in words
-    talking_point: str  # one sentence for the call
+    talking_point: str  # one sentence for the consultant, for the call
+    to_agree: str  # the same point said to the prospect, in the proposal
 
 
 def _chosen(questionnaire: Questionnaire, answers: Mapping[str, Any], role: str):
@@ -63,6 +64,8 @@ def find_gaps(
                 f"replies within {std.reply_words}",
                 f"Expects replies within {describe_hours(expected)}; your standard is "
                 f"{std.reply_words}. Agree how truly urgent matters reach you.",
+                f"We reply within {std.reply_words}. Let us agree together how a truly "
+                "urgent matter reaches us, so nothing important waits.",
             )
         )
 
@@ -75,6 +78,8 @@ def find_gaps(
                 f"office hours {hours_words}",
                 f"Expects help outside office hours; yours are {hours_words}. "
                 "Talk through what comes up after hours and who handles it.",
+                f"We work {hours_words}. Let us look at what comes up after hours and "
+                "plan for it, so it can wait for the morning or be handled another way.",
             )
         )
 
@@ -87,6 +92,8 @@ def find_gaps(
                 "no weekend work",
                 "Expects some weekend work, which you do not offer. Agree what can "
                 "wait until Monday.",
+                "We do not work at weekends. Let us agree what can wait until Monday "
+                "and how to prepare the rest during the week.",
             )
         )
 
@@ -100,8 +107,10 @@ def find_gaps(
                 Gap(
                     "channels",
                     f"to be reached by {wanted}",
-                    f"you work by {offered}",
+                    f"we work by {offered}",
                     f"Prefers {wanted}, which you do not offer; you work by {offered}.",
+                    f"We work by {offered}. Let us find the way of keeping in touch "
+                    "that suits you best among these.",
                 )
             )
 
@@ -115,6 +124,8 @@ def find_gaps(
                 f"out of scope: {outside}",
                 "Expects you to keep up with the business beyond the work agreed. "
                 "Agree what they will tell you, and what stays out of scope.",
+                "We cannot know what we have not been told. Let us agree how you will "
+                "share news and context with us, and what stays outside our work.",
             )
         )
 
@@ -127,9 +138,11 @@ def find_gaps(
                 Gap(
                     "cadence",
                     "no commitment to " + names,
-                    "your rhythm: " + join_words(CADENCES[c].lower() for c in std.cadences),
+                    "our rhythm: " + join_words(CADENCES[c].lower() for c in std.cadences),
                     f"Has not committed to the {names}. Explain what each review gives "
                     "them, and agree the rhythm before starting.",
+                    f"We hold the {names} with every client. Let us talk through what "
+                    "each one gives you and settle the rhythm before we start.",
                 )
             )
 
@@ -141,10 +154,12 @@ def find_gaps(
             Gap(
                 "budget",
                 f"a budget of up to {_money(budget, practice.currency)} a month",
-                f"your smallest package, {smallest.name}, is "
+                f"our smallest package, {smallest.name}, is "
                 f"{_money(smallest.monthly_price, practice.currency)} a month",
                 "Their budget is below your smallest package. Discuss what matters "
                 "most, or whether a partnership fits their stage.",
+                "Your budget is below our smallest package. Let us talk about what "
+                "matters most to you, and whether now is the right time to start.",
             )
         )
 
@@ -156,9 +171,12 @@ def find_gaps(
                 Gap(
                     "volume",
                     f"{hours} hours of support a month",
-                    f"your largest package has {largest.monthly_hours} hours",
+                    f"our largest package has {largest.monthly_hours} hours",
                     f"Needs {hours} hours a month, more than your largest package "
                     f"({largest.monthly_hours}). Discuss a larger arrangement or priorities.",
+                    f"You expect about {hours} hours a month; our largest package has "
+                    f"{largest.monthly_hours}. Let us agree the priorities, or a larger "
+                    "arrangement.",
                 )
             )
     return tuple(gaps)

@@ -14,8 +14,9 @@ from ..questionnaire.answers import describe_answer
 from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS
 from ..questionnaire.scoring import Assessment
+from ..proposal import service as proposal_service
 from . import queries
-from .forms import ListFilterForm, SettingsForm
+from .forms import ListFilterForm, OverrideForm, SettingsForm, _choices
 
 VERDICT_CLASS = {"strong fit": "strong", "possible fit": "possible", "not a fit": "notfit"}
 CSV_HEADER = [
@@ -187,7 +188,9 @@ def detail_view(s: Submission, practice: Practice) -> dict:
         for r in sorted(assessment.reasons, key=lambda r: -abs(r.points)):
             reasons[r.dimension].append(r)
     scores = dict(assessment.scores) if assessment else {}
+    recommendation = proposal_service.recommendation_for(s, practice) if assessment else None
     return {
+        "recommendation": recommendation,
         "submission": s,
         "questionnaire": questionnaire,
         "steps": steps,
@@ -200,6 +203,16 @@ def detail_view(s: Submission, practice: Practice) -> dict:
         "others": queries.others_with_email(s),
         "verdict_class": VERDICT_CLASS.get(s.verdict or "", ""),
     }
+
+
+def package_choices(practice: Practice):
+    return _choices([("", "The recommended package")] + [(p.name, p.name) for p in practice.packages])
+
+
+def override_form(submission: Submission, practice: Practice) -> OverrideForm:
+    form = OverrideForm(package=submission.package_override or "")
+    form.package.choices = package_choices(practice)
+    return form
 
 
 def settings_form(practice: Practice) -> SettingsForm:

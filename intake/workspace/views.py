@@ -15,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     stream_with_context,
     url_for,
 )
@@ -35,7 +36,18 @@ from ..prospect.forms import ActionForm
 from ..security import is_safe_next
 from ..settings import current_practice, save_practice
 from . import display, queries
-from .forms import DeleteForm, ListFilterForm, LoginForm, NoteForm, SettingsForm, StatusForm
+from ..proposal import render as proposal_render
+from ..proposal import service as proposal_service
+from ..proposal.render import ProposalTooLarge
+from .forms import (
+    DeleteForm,
+    ListFilterForm,
+    LoginForm,
+    NoteForm,
+    OverrideForm,
+    SettingsForm,
+    StatusForm,
+)
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 log = logging.getLogger(__name__)
@@ -164,6 +176,7 @@ def submission_detail(submission_id: int):
     return render_template(
         "workspace/submission.html",
         **display.detail_view(submission, current_practice()),
+        override_form=display.override_form(submission, current_practice()),
         note_form=NoteForm(),
         status_form=StatusForm(status=submission.status),
         delete_form=DeleteForm(),
@@ -244,6 +257,83 @@ def delete_submission(submission_id: int):
     log.info("consultant %s deleted submission %s", current_user.id, submission_id)
     flash(f"Submission #{submission_id} and everything about it were deleted.", "success")
     return redirect(url_for(".dashboard"))
+
+
+# ---- proposals ---------------------------------------------------------------
+
+PREVIEW_CSP = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+@bp.get("/submissions/<int:submission_id>/<any(proposal, letter):kind>.pdf")
+@login_required
+def proposal_pdf(submission_id: int, kind: str):
+    """Download the proposal (or the referral letter) as a tagged PDF; cached per version."""
+    submission = _submission_or_404(submission_id)
+    letter = kind == "letter"
+    try:
+        pdf, cached = proposal_service.pdf_for(
+            submission, current_practice(), letter=letter, base_url=request.url_root
+        )
+    except ProposalTooLarge as exc:
+        abort(422, str(exc))
+    db.session.commit()
+    log.info(
+        "consultant %s downloaded %s %s (%s)",
+        current_user.id, kind, submission.id, "cached" if cached else "rendered",
+    )
+    return send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=proposal_service.download_name(submission, letter=letter),
+        max_age=0,
+    )
+
+
+@bp.get("/submissions/<int:submission_id>/<any(proposal, letter):kind>")
+@login_required
+def proposal_preview(submission_id: int, kind: str):
+    """The same document as HTML, to read in the browser before downloading."""
+    submission = _submission_or_404(submission_id)
+    try:
+        html = proposal_service.html_for(submission, current_practice(), letter=kind == "letter")
+    except ProposalTooLarge as exc:
+        abort(422, str(exc))
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP
+    return response
+
+
+@bp.get("/proposal.css")
+@login_required
+def proposal_css():
+    """The proposal's print stylesheet, for the HTML preview."""
+    return send_file(proposal_render.STYLESHEET, mimetype="text/css", max_age=300)
+
+
+@bp.post("/submissions/<int:submission_id>/package")
+@login_required
+def choose_package(submission_id: int):
+    """Override the recommended package (or go back to the recommendation)."""
+    submission = _submission_or_404(submission_id)
+    form = OverrideForm()
+    form.package.choices = display.package_choices(current_practice())
+    if form.validate_on_submit():
+        submission.package_override = form.package.data or None
+        db.session.commit()
+        queries.counts_cache.clear()
+        log.info("consultant %s set the package of %s", current_user.id, submission.id)
+        flash(
+            f"The proposal will offer {form.package.data}." if form.package.data
+            else "The proposal follows the recommendation again.",
+            "success",
+        )
+    else:
+        flash("Please choose one of your packages.", "error")
+    return redirect(url_for(".submission_detail", submission_id=submission.id) + "#proposal")
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -431,7 +431,7 @@ def test_override_replaces_the_package(questionnaire, practice):
         True,
     )
     assert rec.rationale[0] == (
-        "You chose Foundation, so this proposal is built around it."
+        "As we discussed, this proposal is built around Foundation."
     )
     # Foundation's own reviews, plus the quarterly review for a strategic share of 70
     assert _cadences(rec) == ["monthly", "quarterly", "annual"]

@@ -1,0 +1,152 @@
+"""Proposals for a submission: recommendation, HTML preview and cached PDF.
+
+A PDF is stored under the hash of everything that goes into it (answers, scores,
+package override, practice settings, template files), so a repeat download serves the
+stored bytes and any change renders a fresh one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+import threading
+import unicodedata
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from .. import registry
+from ..extensions import db
+from ..models import ProposalDocument, Submission, utcnow
+from ..practice import Practice
+from ..questionnaire.answers import visible_answers
+from ..questionnaire.scoring import Assessment
+from . import render
+from .recommendation import Recommendation, recommend
+
+log = logging.getLogger(__name__)
+_template_lock = threading.Lock()
+_template_digest: dict[str, str] = {}
+
+
+def recommendation_for(submission: Submission, practice: Practice) -> Recommendation:
+    """The package and plan for a submitted prospect, honouring the consultant's override."""
+    questionnaire = registry.for_digest(submission.questionnaire_digest) or registry.active()
+    return recommend(
+        questionnaire=questionnaire,
+        answers=submission.answers or {},
+        assessment=Assessment.from_dict(submission.assessment),
+        practice=practice,
+        override=submission.package_override,
+    )
+
+
+def _own_words(submission: Submission) -> list[tuple[str, str]]:
+    """(question, answer) for every free-text answer the prospect gave."""
+    questionnaire = registry.for_digest(submission.questionnaire_digest) or registry.active()
+    answers = visible_answers(questionnaire, submission.answers or {})
+    return [
+        (q.label, answers[q.id])
+        for q in questionnaire.questions
+        if q.type == "long_text" and isinstance(answers.get(q.id), str) and answers[q.id]
+    ]
+
+
+def context_for(submission: Submission, practice: Practice, *, today: dt.date | None = None):
+    assessment = Assessment.from_dict(submission.assessment)
+    return render.proposal_context(
+        practice=practice,
+        submission_name=submission.name,
+        business=submission.business,
+        email=submission.email,
+        answers_heard=_own_words(submission),
+        recommendation=recommendation_for(submission, practice),
+        assessment=assessment,
+        today=today or utcnow().date(),
+    )
+
+
+def html_for(submission: Submission, practice: Practice, *, letter: bool = False) -> str:
+    return render.render_html(context_for(submission, practice), letter=letter)
+
+
+def _templates_digest() -> str:
+    """Hash of the proposal templates and stylesheet, computed once per process."""
+    if "value" not in _template_digest:
+        folder = Path(current_app.root_path, current_app.template_folder, "proposal")
+        h = hashlib.sha256()
+        for path in sorted(folder.glob("*")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+        with _template_lock:
+            _template_digest["value"] = h.hexdigest()
+    return _template_digest["value"]
+
+
+def document_key(submission: Submission, practice: Practice, *, letter: bool, today: dt.date) -> str:
+    """The hash of every input of the document; equal inputs give equal keys."""
+    payload = {
+        "kind": "letter" if letter else "proposal",
+        "submission": submission.id,
+        "answers": submission.answers,
+        "assessment": submission.assessment,
+        "override": submission.package_override,
+        "contact": [submission.name, submission.business, submission.email],
+        "practice": practice.to_dict(),
+        "templates": _templates_digest(),
+        "day": today.isoformat(),  # the cover date and validity are part of the document
+    }
+    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def pdf_for(
+    submission: Submission, practice: Practice, *, letter: bool = False, base_url: str
+) -> tuple[bytes, bool]:
+    """The PDF bytes and whether they came from the cache (rendering only on a miss)."""
+    today = utcnow().date()
+    key = document_key(submission, practice, letter=letter, today=today)
+    cached = db.session.get(ProposalDocument, key)
+    if cached is not None:
+        return cached.pdf, True
+    html = render.render_html(context_for(submission, practice, today=today), letter=letter)
+    pdf = render.render_pdf(html, base_url=base_url)
+    try:
+        with db.session.begin_nested():
+            db.session.add(ProposalDocument(digest=key, submission_id=submission.id, pdf=pdf))
+    except IntegrityError:  # another worker rendered the same document first
+        log.info("proposal %s stored concurrently", key[:12])
+    _forget_old_versions(submission.id)
+    log.info("rendered %s for submission %s", "letter" if letter else "proposal", submission.id)
+    return pdf, False
+
+
+KEEP_VERSIONS = 6
+
+
+def _forget_old_versions(submission_id: int) -> None:
+    """Keep the latest few rendered versions of a submission's documents."""
+    old = db.session.scalars(
+        sa.select(ProposalDocument.digest)
+        .where(ProposalDocument.submission_id == submission_id)
+        .order_by(ProposalDocument.created_at.desc())
+        .offset(KEEP_VERSIONS)
+    ).all()
+    if old:
+        db.session.execute(sa.delete(ProposalDocument).where(ProposalDocument.digest.in_(old)))
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def download_name(submission: Submission, *, letter: bool = False, today: dt.date | None = None) -> str:
+    """'Proposal - Business Name - 2026-11-23.pdf', safe on every file system."""
+    who = unicodedata.normalize("NFC", submission.business or submission.name or f"Prospect {submission.id}")
+    who = " ".join(_UNSAFE.sub(" ", who).split()).strip(" .")[:80] or f"Prospect {submission.id}"
+    kind = "Letter" if letter else "Proposal"
+    return f"{kind} - {who} - {(today or utcnow().date()).isoformat()}.pdf"
