@@ -165,10 +165,8 @@ def _facts(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> _Facts:
     q, value = _answer(questionnaire, answers, "engagement")
     engagement_label = describe_answer(q, value) if q is not None else ""
 
-    # the stance has no role; read it by its id in the default questionnaire
-    q = questionnaire.question("stance")
-    stance = answers.get(q.id) if q is not None and q.is_choice else None
-    stance_label = describe_answer(q, stance) if stance is not None else ""
+    q, stance = _answer(questionnaire, answers, "stance")
+    stance_label = describe_answer(q, stance) if q is not None and stance is not None else ""
 
     q, value = _answer(questionnaire, answers, "review_cadence")
     if q is None:

@@ -44,6 +44,7 @@ ROLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "channels": ("multi",),
         "review_cadence": ("multi",),
         "beyond_scope": ("single",),
+        "stance": ("single",),
         "budget": ("single",),
         "start_date": ("date",),
         "needs_summary": ("long_text", "text"),
