@@ -69,9 +69,13 @@ def score(answers_file, as_json):
     try:
         raw = json.load(answers_file)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise click.ClickException(f"{answers_file.name} is not valid JSON ({exc})") from None
+        raise click.ClickException(
+            f"{answers_file.name} is not valid JSON ({exc})"
+        ) from None
     if not isinstance(raw, dict):
-        raise click.ClickException("the answers must be a JSON object: question id -> answer")
+        raise click.ClickException(
+            "the answers must be a JSON object: question id -> answer"
+        )
     questionnaire = registry.active()
     try:
         answers = check_complete_answers(questionnaire, raw)
@@ -98,7 +102,10 @@ def format_assessment(a: Assessment) -> str:
         for f in a.flags
     ]
     lines += ["", "Why:"]
-    lines += [f"  {r.points:+d} {r.dimension:<10} {r.question} → {r.answer}" for r in a.reasons]
+    lines += [
+        f"  {r.points:+d} {r.dimension:<10} {r.question} → {r.answer}"
+        for r in a.reasons
+    ]
     return "\n".join(lines)
 
 
@@ -167,26 +174,35 @@ def rescore(current):
 
     active = registry.active()
     ids = db.session.scalars(
-        sa.select(Submission.id).where(Submission.status != DRAFT).order_by(Submission.id)
+        sa.select(Submission.id)
+        .where(Submission.status != DRAFT)
+        .order_by(Submission.id)
     ).all()
     changed = 0
     for start in range(0, len(ids), 500):
         batch = db.session.scalars(
             sa.select(Submission)
             .where(Submission.id.in_(ids[start : start + 500]))
-            .options(sa.orm.undefer(Submission.answers), sa.orm.undefer(Submission.assessment))
+            .options(
+                sa.orm.undefer(Submission.answers),
+                sa.orm.undefer(Submission.assessment),
+            )
         ).all()
         for s in batch:
-            questionnaire = active if current else registry.for_digest(s.questionnaire_digest)
+            questionnaire = (
+                active if current else registry.for_digest(s.questionnaire_digest)
+            )
             if questionnaire is None:
-                click.echo(f"submission {s.id}: its questionnaire is not stored; skipped", err=True)
+                click.echo(
+                    f"submission {s.id}: its questionnaire is not stored; skipped",
+                    err=True,
+                )
                 continue
             before = s.assessment
             apply_assessment(s, assess(questionnaire, s.answers or {}))
             changed += s.assessment != before
         db.session.commit()
     click.echo(f"Re-scored {len(ids)} submissions; {changed} changed.")
-
 
 
 MIN_PASSWORD = 10
@@ -208,9 +224,13 @@ def create_user(email, name, password):
     """Create a consultant account, or set a new password for an existing one."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
-        raise click.ClickException("please give an e-mail address such as you@practice.com")
+        raise click.ClickException(
+            "please give an e-mail address such as you@practice.com"
+        )
     if len(password) < MIN_PASSWORD:
-        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+        raise click.ClickException(
+            f"the password needs at least {MIN_PASSWORD} characters"
+        )
     user = db.session.scalar(sa.select(Consultant).where(Consultant.email == email))
     created = user is None
     if created:
@@ -247,7 +267,9 @@ def demo_account():
 
 @click.command("proposal")
 @click.argument("submission_id", type=int)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Where to write the PDF.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Where to write the PDF."
+)
 @click.option("--letter", is_flag=True, help="Write the referral letter instead.")
 @with_appcontext
 def proposal(submission_id, output, letter):
@@ -272,4 +294,6 @@ def proposal(submission_id, output, letter):
             fh.write(pdf)
     except OSError as exc:
         raise click.ClickException(f"cannot write {path}: {exc.strerror}") from None
-    click.echo(f"Wrote {path} ({len(pdf):,} bytes{', from the cache' if cached else ''}).")
+    click.echo(
+        f"Wrote {path} ({len(pdf):,} bytes{', from the cache' if cached else ''})."
+    )

@@ -54,6 +54,8 @@ def _render(error: HTTPException):
     else:
         description = FRIENDLY.get(code, error.description or "")
     return (
-        render_template("errors/error.html", code=code, name=error.name, description=description),
+        render_template(
+            "errors/error.html", code=code, name=error.name, description=description
+        ),
         code,
     )

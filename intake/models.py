@@ -163,7 +163,9 @@ class Note(db.Model):
 class StatusChange(db.Model):
     """One move of a submission through the pipeline."""
 
-    __table_args__ = (sa.Index("ix_status_change_submission", "submission_id", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_status_change_submission", "submission_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(

@@ -10,8 +10,13 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday",
-                                    "Friday", "Saturday", "Sunday"), strict=True))
+WEEKDAY_NAMES = dict(
+    zip(
+        WEEKDAYS,
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        strict=True,
+    )
+)
 CHANNELS = {
     "email": "E-mail",
     "phone": "Phone calls",
@@ -145,7 +150,9 @@ def describe_days(days: tuple[str, ...]) -> str:
     if not idx:
         return "no set days"
     if len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1)):
-        return f"{WEEKDAY_NAMES[WEEKDAYS[idx[0]]]} to {WEEKDAY_NAMES[WEEKDAYS[idx[-1]]]}"
+        return (
+            f"{WEEKDAY_NAMES[WEEKDAYS[idx[0]]]} to {WEEKDAY_NAMES[WEEKDAYS[idx[-1]]]}"
+        )
     return ", ".join(WEEKDAY_NAMES[WEEKDAYS[i]] for i in idx)
 
 

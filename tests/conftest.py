@@ -87,11 +87,15 @@ class Wizard(Browser):
         for q in step.questions:
             if q.id in answers:
                 value = answers[q.id]
-                data[f"q_{q.id}"] = [str(v) for v in value] if isinstance(value, list) else str(value)
+                data[f"q_{q.id}"] = (
+                    [str(v) for v in value] if isinstance(value, list) else str(value)
+                )
         return data
 
     def post_step(self, number, answers, nav="next", **kw):
-        return self.post_form(f"/start/step/{number}", self.step_data(number, answers, nav), **kw)
+        return self.post_form(
+            f"/start/step/{number}", self.step_data(number, answers, nav), **kw
+        )
 
     def complete(self, answers):
         """Answer every step, then send from the review page; returns the last response."""

@@ -16,14 +16,22 @@ PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
 
 
-def make_consultant(*, email="consultant@example.com", name="Casey Consultant", password=PASSWORD):
+def make_consultant(
+    *, email="consultant@example.com", name="Casey Consultant", password=PASSWORD
+):
     user = Consultant(email=email.lower(), name=name)
     user.set_password(password)
     db.session.add(user)
     return user
 
 
-def make_submission(*, persona="strategic_collaborator", status="new", submitted_at=None, **answers_override):
+def make_submission(
+    *,
+    persona="strategic_collaborator",
+    status="new",
+    submitted_at=None,
+    **answers_override,
+):
     """A submitted (or draft) prospect scored through the real domain code."""
     questionnaire = registry.active()
     registry.ensure_stored(questionnaire)

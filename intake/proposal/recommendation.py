@@ -166,7 +166,9 @@ def _facts(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> _Facts:
     engagement_label = describe_answer(q, value) if q is not None else ""
 
     q, stance = _answer(questionnaire, answers, "stance")
-    stance_label = describe_answer(q, stance) if q is not None and stance is not None else ""
+    stance_label = (
+        describe_answer(q, stance) if q is not None and stance is not None else ""
+    )
 
     q, value = _answer(questionnaire, answers, "review_cadence")
     if q is None:

@@ -36,7 +36,9 @@ _template_digest: dict[str, str] = {}
 
 def recommendation_for(submission: Submission, practice: Practice) -> Recommendation:
     """The package and plan for a submitted prospect, honouring the consultant's override."""
-    questionnaire = registry.for_digest(submission.questionnaire_digest) or registry.active()
+    questionnaire = (
+        registry.for_digest(submission.questionnaire_digest) or registry.active()
+    )
     return recommend(
         questionnaire=questionnaire,
         answers=submission.answers or {},
@@ -48,16 +50,22 @@ def recommendation_for(submission: Submission, practice: Practice) -> Recommenda
 
 def _own_words(submission: Submission) -> list[tuple[str, str]]:
     """(question, answer) for every free-text answer the prospect gave."""
-    questionnaire = registry.for_digest(submission.questionnaire_digest) or registry.active()
+    questionnaire = (
+        registry.for_digest(submission.questionnaire_digest) or registry.active()
+    )
     answers = visible_answers(questionnaire, submission.answers or {})
     return [
         (q.label, answers[q.id])
         for q in questionnaire.questions
-        if q.type == "long_text" and isinstance(answers.get(q.id), str) and answers[q.id]
+        if q.type == "long_text"
+        and isinstance(answers.get(q.id), str)
+        and answers[q.id]
     ]
 
 
-def context_for(submission: Submission, practice: Practice, *, today: dt.date | None = None):
+def context_for(
+    submission: Submission, practice: Practice, *, today: dt.date | None = None
+):
     assessment = Assessment.from_dict(submission.assessment)
     return render.proposal_context(
         practice=practice,
@@ -71,7 +79,9 @@ def context_for(submission: Submission, practice: Practice, *, today: dt.date | 
     )
 
 
-def html_for(submission: Submission, practice: Practice, *, letter: bool = False) -> str:
+def html_for(
+    submission: Submission, practice: Practice, *, letter: bool = False
+) -> str:
     return render.render_html(context_for(submission, practice), letter=letter)
 
 
@@ -88,7 +98,9 @@ def _templates_digest() -> str:
     return _template_digest["value"]
 
 
-def document_key(submission: Submission, practice: Practice, *, letter: bool, today: dt.date) -> str:
+def document_key(
+    submission: Submission, practice: Practice, *, letter: bool, today: dt.date
+) -> str:
     """The hash of every input of the document; equal inputs give equal keys."""
     payload = {
         "kind": "letter" if letter else "proposal",
@@ -114,15 +126,23 @@ def pdf_for(
     cached = db.session.get(ProposalDocument, key)
     if cached is not None:
         return cached.pdf, True
-    html = render.render_html(context_for(submission, practice, today=today), letter=letter)
+    html = render.render_html(
+        context_for(submission, practice, today=today), letter=letter
+    )
     pdf = render.render_pdf(html, base_url=base_url)
     try:
         with db.session.begin_nested():
-            db.session.add(ProposalDocument(digest=key, submission_id=submission.id, pdf=pdf))
+            db.session.add(
+                ProposalDocument(digest=key, submission_id=submission.id, pdf=pdf)
+            )
     except IntegrityError:  # another worker rendered the same document first
         log.info("proposal %s stored concurrently", key[:12])
     _forget_old_versions(submission.id)
-    log.info("rendered %s for submission %s", "letter" if letter else "proposal", submission.id)
+    log.info(
+        "rendered %s for submission %s",
+        "letter" if letter else "proposal",
+        submission.id,
+    )
     return pdf, False
 
 
@@ -138,15 +158,24 @@ def _forget_old_versions(submission_id: int) -> None:
         .offset(KEEP_VERSIONS)
     ).all()
     if old:
-        db.session.execute(sa.delete(ProposalDocument).where(ProposalDocument.digest.in_(old)))
+        db.session.execute(
+            sa.delete(ProposalDocument).where(ProposalDocument.digest.in_(old))
+        )
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
-def download_name(submission: Submission, *, letter: bool = False, today: dt.date | None = None) -> str:
+def download_name(
+    submission: Submission, *, letter: bool = False, today: dt.date | None = None
+) -> str:
     """'Proposal - Business Name - 2026-11-23.pdf', safe on every file system."""
-    who = unicodedata.normalize("NFC", submission.business or submission.name or f"Prospect {submission.id}")
-    who = " ".join(_UNSAFE.sub(" ", who).split()).strip(" .")[:80] or f"Prospect {submission.id}"
+    who = unicodedata.normalize(
+        "NFC", submission.business or submission.name or f"Prospect {submission.id}"
+    )
+    who = (
+        " ".join(_UNSAFE.sub(" ", who).split()).strip(" .")[:80]
+        or f"Prospect {submission.id}"
+    )
     kind = "Letter" if letter else "Proposal"
     return f"{kind} - {who} - {(today or utcnow().date()).isoformat()}.pdf"

@@ -19,9 +19,9 @@ from flask import current_app, session
 from .. import registry
 from ..extensions import db
 from ..models import DRAFT, Submission, utcnow
+from ..proposal.recommendation import recommend
 from ..questionnaire.answers import clean_answers
 from ..questionnaire.schema import Questionnaire, Step
-from ..proposal.recommendation import recommend
 from ..questionnaire.scoring import Assessment, assess
 from ..settings import current_practice
 
@@ -95,7 +95,10 @@ def start(questionnaire: Questionnaire) -> Submission:
 
 
 def save_step(
-    draft: Submission, questionnaire: Questionnaire, step: Step, answers: Mapping[str, Any]
+    draft: Submission,
+    questionnaire: Questionnaire,
+    step: Step,
+    answers: Mapping[str, Any],
 ) -> None:
     """Replace the step's answers in the draft and note the progress (no commit)."""
     step_ids = {q.id for q in step.questions}
@@ -133,7 +136,9 @@ def step_problems(
     return errors
 
 
-def first_incomplete_step(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> int:
+def first_incomplete_step(
+    questionnaire: Questionnaire, answers: Mapping[str, Any]
+) -> int:
     """Number of the first step with a missing or invalid answer; 0 when all is done."""
     for number, step in enumerate(questionnaire.steps, 1):
         if step_problems(questionnaire, step, answers):

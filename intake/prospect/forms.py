@@ -37,7 +37,9 @@ def step_form_class(questionnaire: Questionnaire, step: Step) -> type[FlaskForm]
     if cls is None:
         fields = {
             FIELD_PREFIX + q.id: (
-                SelectMultipleField(validate_choice=False) if q.type == "multi" else StringField()
+                SelectMultipleField(validate_choice=False)
+                if q.type == "multi"
+                else StringField()
             )
             for q in step.questions
         }

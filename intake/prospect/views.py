@@ -58,11 +58,17 @@ def step(number: int):
         return _render_step(questionnaire, step, form, saved, {}, draft=draft)
 
     raw = raw_answers(form, step)
-    answers, errors = clean_answers(questionnaire, raw, questions=step.questions, earlier=saved)
+    answers, errors = clean_answers(
+        questionnaire, raw, questions=step.questions, earlier=saved
+    )
     going_back = form.nav.data == "back"
     if errors and not going_back:
-        return _render_step(questionnaire, step, form, raw, errors, draft=draft, status=422)
-    kept = {k: saved[k] for k in errors if k in saved}  # Back keeps the old valid answer
+        return _render_step(
+            questionnaire, step, form, raw, errors, draft=draft, status=422
+        )
+    kept = {
+        k: saved[k] for k in errors if k in saved
+    }  # Back keeps the old valid answer
     draft = draft or drafts.start(questionnaire)
     drafts.save_step(draft, questionnaire, step, {**answers, **kept})
     db.session.commit()
@@ -71,8 +77,12 @@ def step(number: int):
         return redirect(url_for(".step", number=max(number - 1, 1)))
     appeared = _newly_shown(questionnaire, step, before=saved, after=draft.answers)
     if appeared:
-        notice = "Thank you. Your answer opened one more question below; please have a look."
-        return _render_step(questionnaire, step, form, raw, {}, draft=draft, notice=notice)
+        notice = (
+            "Thank you. Your answer opened one more question below; please have a look."
+        )
+        return _render_step(
+            questionnaire, step, form, raw, {}, draft=draft, notice=notice
+        )
     if form.then.data == "review" or number == len(questionnaire.steps):
         return redirect(url_for(".review"))
     return redirect(url_for(".step", number=number + 1))
@@ -94,7 +104,9 @@ def _newly_shown(questionnaire, step, *, before, after):
     ]
 
 
-def _render_step(questionnaire, step, form, values, errors, *, draft, notice="", status=200):
+def _render_step(
+    questionnaire, step, form, values, errors, *, draft, notice="", status=200
+):
     number = questionnaire.step_number(step.id)
     total = len(questionnaire.steps)
     questions = [
@@ -152,7 +164,9 @@ def review():
             if questionnaire.is_visible(q, answers)
         ]
         problems = drafts.step_problems(questionnaire, step, answers)
-        sections.append({"number": number, "step": step, "rows": rows, "problems": problems})
+        sections.append(
+            {"number": number, "step": step, "rows": rows, "problems": problems}
+        )
     return render_template(
         "prospect/review.html",
         questionnaire=questionnaire,
@@ -221,9 +235,13 @@ def resume(token: str):
     questionnaire = drafts.questionnaire_of(submission)
     missing = drafts.first_incomplete_step(questionnaire, submission.answers or {})
     if missing:
-        return redirect(url_for(".step", number=min(missing, submission.steps_done + 1)))
+        return redirect(
+            url_for(".step", number=min(missing, submission.steps_done + 1))
+        )
     return redirect(url_for(".review"))
 
 
 def _link_problem(title: str, message: str, code: int):
-    return render_template("prospect/link_problem.html", title=title, message=message), code
+    return render_template(
+        "prospect/link_problem.html", title=title, message=message
+    ), code

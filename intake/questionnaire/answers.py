@@ -57,7 +57,11 @@ def _is_blank(raw: Any) -> bool:
 def _refuse_huge_ints(raw: Any) -> None:
     """Integers too long to print (Python refuses str() past 4300 digits) are not answers."""
     for item in raw if isinstance(raw, list | tuple) else [raw]:
-        if isinstance(item, int) and not isinstance(item, bool) and item.bit_length() > 64:
+        if (
+            isinstance(item, int)
+            and not isinstance(item, bool)
+            and item.bit_length() > 64
+        ):
             raise InvalidAnswer("That number is far too large.")
 
 
@@ -136,7 +140,9 @@ def _clean_date(text: str) -> str:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidAnswer("Please enter a date as YYYY-MM-DD, such as 2027-01-15.") from None
+        raise InvalidAnswer(
+            "Please enter a date as YYYY-MM-DD, such as 2027-01-15."
+        ) from None
     if not 2000 <= day.year <= 2100:
         raise InvalidAnswer("Please enter a date between the years 2000 and 2100.")
     return day.isoformat()
@@ -180,7 +186,9 @@ def clean_answers(
     return answers, errors
 
 
-def check_complete_answers(questionnaire: Questionnaire, raw: Mapping[str, Any]) -> dict:
+def check_complete_answers(
+    questionnaire: Questionnaire, raw: Mapping[str, Any]
+) -> dict:
     """Every answer checked, unknown ids refused; raises InvalidAnswers listing them all."""
     errors = {
         key: "is not a question of this questionnaire"

@@ -41,7 +41,9 @@ def _meta(questionnaire, answers, role, key):
 
 
 def _money(amount: float, currency: str) -> str:
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}.get(currency)
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}.get(
+        currency
+    )
     text = f"{amount:,.0f}"
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
@@ -102,7 +104,9 @@ def find_gaps(
         missing = [c for c in chosen if c in CHANNEL_WORDS and c not in std.channels]
         if missing:
             wanted = join_words(CHANNEL_WORDS[c] for c in missing)
-            offered = join_words(CHANNEL_WORDS[c] for c in std.channels) or "none listed"
+            offered = (
+                join_words(CHANNEL_WORDS[c] for c in std.channels) or "none listed"
+            )
             gaps.append(
                 Gap(
                     "channels",
@@ -138,7 +142,8 @@ def find_gaps(
                 Gap(
                     "cadence",
                     "no commitment to " + names,
-                    "our rhythm: " + join_words(CADENCES[c].lower() for c in std.cadences),
+                    "our rhythm: "
+                    + join_words(CADENCES[c].lower() for c in std.cadences),
                     f"Has not committed to the {names}. Explain what each review gives "
                     "them, and agree the rhythm before starting.",
                     f"We hold the {names} with every client. Let us talk through what "
@@ -148,7 +153,11 @@ def find_gaps(
 
     packages = sorted(practice.packages, key=lambda p: p.monthly_price)
     budget, choice = _meta(questionnaire, answers, "budget", "monthly_max")
-    if packages and isinstance(budget, int | float) and budget < packages[0].monthly_price:
+    if (
+        packages
+        and isinstance(budget, int | float)
+        and budget < packages[0].monthly_price
+    ):
         smallest = packages[0]
         gaps.append(
             Gap(

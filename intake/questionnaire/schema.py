@@ -121,7 +121,9 @@ class Question:
         return next((c for c in self.choices if c.value == wanted), None)
 
     def band_for(self, number: int) -> Band | None:
-        return next((b for b in self.bands if b.below is None or number < b.below), None)
+        return next(
+            (b for b in self.bands if b.below is None or number < b.below), None
+        )
 
 
 @dataclass(frozen=True)
@@ -246,7 +248,11 @@ class _Builder:
         value = data.get(key, default)
         if value is None:
             self.fail(where, f"'{key}' is missing")
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not lo <= value <= hi
+        ):
             self.fail(where, f"'{key}' must be a whole number from {lo} to {hi}")
         return value
 
@@ -261,7 +267,9 @@ class _Builder:
             self.fail(where, f"unknown key '{extra[0]}'")
 
     def questionnaire(self, data) -> Questionnaire:
-        self._unknown(data, {"version", "title", "intro", "scoring", "steps"}, "top level")
+        self._unknown(
+            data, {"version", "title", "intro", "scoring", "steps"}, "top level"
+        )
         version = self._str(data, "version", "top level")
         if len(version) > 40 or not re.fullmatch(r"[A-Za-z0-9._-]+", version):
             self.fail("top level", "'version' must be letters, digits, '.', '_' or '-'")
@@ -287,7 +295,9 @@ class _Builder:
         if data is None:
             self.fail(where, "the [scoring] table is missing")
         data = self._table(data, where, "[scoring]")
-        self._unknown(data, {"weights", "strong_fit", "possible_fit", "dimension_floor"}, where)
+        self._unknown(
+            data, {"weights", "strong_fit", "possible_fit", "dimension_floor"}, where
+        )
         weights = self._table(data.get("weights"), where, "'weights'")
         self._unknown(weights, DIMENSIONS, f"{where} weights")
         clean = {}
@@ -308,7 +318,10 @@ class _Builder:
             self.fail(where, "'possible_fit' must be lower than 'strong_fit'")
         floor = self._int(data, "dimension_floor", where, lo=0, hi=100, default=0)
         return Scoring(
-            MappingProxyType({d: w / total for d, w in clean.items()}), strong, possible, floor
+            MappingProxyType({d: w / total for d, w in clean.items()}),
+            strong,
+            possible,
+            floor,
         )
 
     def step(self, data, number) -> Step:
@@ -325,7 +338,9 @@ class _Builder:
             self.fail(where, "has no [[steps.questions]]")
         questions = []
         for i, qd in enumerate(questions_data, 1):
-            q = self.question(self._table(qd, f"{where} question {i}", "a question"), step_id, i)
+            q = self.question(
+                self._table(qd, f"{where} question {i}", "a question"), step_id, i
+            )
             questions.append(q)
             self.seen_questions[q.id] = q
         return Step(step_id, title, intro, tuple(questions))
@@ -378,17 +393,25 @@ class _Builder:
             kw["choices"] = self.choices(data.get("choices"), where)
             if qtype == "multi":
                 n = len(kw["choices"])
-                kw["min_choices"] = self._int(data, "min_choices", where, lo=0, hi=n, default=0)
-                kw["max_choices"] = self._int(data, "max_choices", where, lo=1, hi=n, default=n)
+                kw["min_choices"] = self._int(
+                    data, "min_choices", where, lo=0, hi=n, default=0
+                )
+                kw["max_choices"] = self._int(
+                    data, "max_choices", where, lo=1, hi=n, default=n
+                )
                 if kw["min_choices"] > kw["max_choices"]:
                     self.fail(where, "'min_choices' is larger than 'max_choices'")
         elif qtype == "scale":
             kw["low_label"] = self._str(data, "low_label", where)
             kw["high_label"] = self._str(data, "high_label", where)
-            kw["choices"] = self.scale_choices(data, where, kw["low_label"], kw["high_label"])
+            kw["choices"] = self.scale_choices(
+                data, where, kw["low_label"], kw["high_label"]
+            )
         elif qtype == "number":
             kw["minimum"] = self._int(data, "min", where, lo=-(10**6), hi=10**6)
-            kw["maximum"] = self._int(data, "max", where, lo=kw["minimum"] + 1, hi=10**6)
+            kw["maximum"] = self._int(
+                data, "max", where, lo=kw["minimum"] + 1, hi=10**6
+            )
             kw["unit"] = self._str(data, "unit", where, required=False)
             kw["placeholder"] = self._str(data, "placeholder", where, required=False)
             kw["bands"] = self.bands(data.get("bands"), where)
@@ -402,7 +425,9 @@ class _Builder:
         if qtype not in ROLES[role]:
             self.fail(where, f"role '{role}' needs type {' or '.join(ROLES[role])}")
         if role in self.seen_roles:
-            self.fail(where, f"role '{role}' is already on question '{self.seen_roles[role]}'")
+            self.fail(
+                where, f"role '{role}' is already on question '{self.seen_roles[role]}'"
+            )
         self.seen_roles[role] = where.split("'")[1]
         return role
 
@@ -414,9 +439,13 @@ class _Builder:
         other = data.get("question")
         target = self.seen_questions.get(other) if isinstance(other, str) else None
         if target is None:
-            self.fail(where, f"show_if refers to '{other}', which is not an earlier question")
+            self.fail(
+                where, f"show_if refers to '{other}', which is not an earlier question"
+            )
         if not target.is_choice:
-            self.fail(where, f"show_if question '{other}' must be single, multi or scale")
+            self.fail(
+                where, f"show_if question '{other}' must be single, multi or scale"
+            )
         values = data.get("in")
         if not isinstance(values, list) or not values:
             self.fail(where, "show_if needs 'in', a list of answer values")
@@ -445,7 +474,9 @@ class _Builder:
         for i, cd in enumerate(data, 1):
             cwhere = f"{where} choice {i}"
             cd = self._table(cd, cwhere, "a choice")
-            self._unknown(cd, {"value", "label", "flag", "knockout", "meta", *DIMENSIONS}, cwhere)
+            self._unknown(
+                cd, {"value", "label", "flag", "knockout", "meta", *DIMENSIONS}, cwhere
+            )
             value = cd.get("value")
             if not isinstance(value, str) or not _VALUE.fullmatch(value):
                 self.fail(cwhere, "'value' must be lower-case letters, digits and _")
@@ -479,11 +510,13 @@ class _Builder:
                 isinstance(p, bool) or not isinstance(p, int) or abs(p) > MAX_POINTS
                 for p in row
             ):
-                self.fail(where, f"points of '{dim}' must be 5 whole numbers from -20 to 20")
+                self.fail(
+                    where, f"points of '{dim}' must be 5 whole numbers from -20 to 20"
+                )
         flags = self._table(data.get("flags", {}), where, "'flags'")
         for k, reason in flags.items():
             if k not in SCALE_VALUES:
-                self.fail(where, f"flags key '{k}' must be \"1\" to \"5\"")
+                self.fail(where, f'flags key \'{k}\' must be "1" to "5"')
             if not isinstance(reason, str) or not reason.strip():
                 self.fail(where, f"flag for {k} must be a non-empty string")
         labels = {"1": f"1 – {low}", "5": f"5 – {high}"}

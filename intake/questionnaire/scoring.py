@@ -141,7 +141,9 @@ def assess(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Assessme
                     reasons.append(Reason(question.id, question.label, label, dim, pts))
             if option.flag:
                 flags.append(
-                    Flag(question.id, question.label, label, option.flag, option.knockout)
+                    Flag(
+                        question.id, question.label, label, option.flag, option.knockout
+                    )
                 )
     scores = {d: _scale(totals[d], lows[d], highs[d]) for d in DIMENSIONS}
     weights = questionnaire.scoring.weights

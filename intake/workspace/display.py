@@ -10,18 +10,34 @@ from flask import url_for
 from .. import registry
 from ..models import PIPELINE, Submission
 from ..practice import CADENCES, Package, Practice
+from ..proposal import service as proposal_service
 from ..questionnaire.answers import describe_answer
 from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS
 from ..questionnaire.scoring import Assessment
-from ..proposal import service as proposal_service
 from . import queries
 from .forms import ListFilterForm, OverrideForm, SettingsForm, _choices
 
-VERDICT_CLASS = {"strong fit": "strong", "possible fit": "possible", "not a fit": "notfit"}
+VERDICT_CLASS = {
+    "strong fit": "strong",
+    "possible fit": "possible",
+    "not a fit": "notfit",
+}
 CSV_HEADER = [
-    "id", "submitted", "name", "business", "email", "overall", "fit", "chemistry",
-    "boundaries", "verdict", "red flags", "package", "status", "questionnaire version",
+    "id",
+    "submitted",
+    "name",
+    "business",
+    "email",
+    "overall",
+    "fit",
+    "chemistry",
+    "boundaries",
+    "verdict",
+    "red flags",
+    "package",
+    "status",
+    "questionnaire version",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -38,9 +54,18 @@ def csv_cells(s: Submission) -> list[str]:
         for v in (
             s.id,
             s.submitted_at.strftime("%Y-%m-%d %H:%M") if s.submitted_at else "",
-            s.name, s.business, s.email, s.overall, s.fit, s.chemistry, s.boundaries,
-            s.verdict, s.flag_count, s.package_override or s.package_name or "",
-            s.status_label, s.questionnaire_version,
+            s.name,
+            s.business,
+            s.email,
+            s.overall,
+            s.fit,
+            s.chemistry,
+            s.boundaries,
+            s.verdict,
+            s.flag_count,
+            s.package_override or s.package_name or "",
+            s.status_label,
+            s.questionnaire_version,
         )
     ]
 
@@ -74,19 +99,32 @@ class ListLinks:
     def _args(self, **changes):
         f = dataclasses.replace(self.filters, **changes)
         args = {
-            "q": f.q, "verdict": f.verdict, "status": f.status,
+            "q": f.q,
+            "verdict": f.verdict,
+            "status": f.status,
             "date_from": f.date_from.isoformat() if f.date_from else "",
             "date_to": f.date_to.isoformat() if f.date_to else "",
-            "sort": f.sort, "direction": f.direction, "page": f.page,
+            "sort": f.sort,
+            "direction": f.direction,
+            "page": f.page,
         }
         return {k: v for k, v in args.items() if v not in ("", None)}
 
     def sort(self, column: str) -> str:
         same = self.filters.sort == column
-        direction = ("asc" if self.filters.direction == "desc" else "desc") if same else (
-            "asc" if column in ("name", "business", "verdict", "status", "package") else "desc"
+        direction = (
+            ("asc" if self.filters.direction == "desc" else "desc")
+            if same
+            else (
+                "asc"
+                if column in ("name", "business", "verdict", "status", "package")
+                else "desc"
+            )
         )
-        return url_for("workspace.dashboard", **self._args(sort=column, direction=direction, page=1))
+        return url_for(
+            "workspace.dashboard",
+            **self._args(sort=column, direction=direction, page=1),
+        )
 
     def aria_sort(self, column: str) -> str:
         if self.filters.sort != column:
@@ -105,7 +143,11 @@ class ListLinks:
 def score_bars(scores: dict[str, int | None]) -> list[dict]:
     """One bar per dimension, with its number (never colour alone)."""
     return [
-        {"dimension": d, "value": scores.get(d), "width": max(0, min(100, scores.get(d) or 0))}
+        {
+            "dimension": d,
+            "value": scores.get(d),
+            "width": max(0, min(100, scores.get(d) or 0)),
+        }
         for d in DIMENSIONS
     ]
 
@@ -119,7 +161,9 @@ def list_row(s: Submission) -> dict:
         "submitted": s.submitted_at.strftime("%d %b %Y") if s.submitted_at else "",
         "submitted_iso": s.submitted_at.isoformat() if s.submitted_at else "",
         "overall": s.overall,
-        "bars": score_bars({"fit": s.fit, "chemistry": s.chemistry, "boundaries": s.boundaries}),
+        "bars": score_bars(
+            {"fit": s.fit, "chemistry": s.chemistry, "boundaries": s.boundaries}
+        ),
         "verdict": s.verdict or "",
         "verdict_class": VERDICT_CLASS.get(s.verdict or "", ""),
         "flags": s.flag_count,
@@ -150,17 +194,17 @@ def summary_view(summary: queries.Summary) -> dict:
     bars = []
     for i, (monday, count) in enumerate(summary.weeks):
         height = round(chart_height * count / peak)
-        bars.append({
-            "x": i * 22 + 2,
-            "y": chart_height - height + 4,
-            "height": height,
-            "count": count,
-            "label": monday.strftime("%d %b"),
-        })
+        bars.append(
+            {
+                "x": i * 22 + 2,
+                "y": chart_height - height + 4,
+                "height": height,
+                "count": count,
+                "label": monday.strftime("%d %b"),
+            }
+        )
     return {
-        "by_verdict": [
-            (v, VERDICT_CLASS[v], n) for v, n in summary.by_verdict.items()
-        ],
+        "by_verdict": [(v, VERDICT_CLASS[v], n) for v, n in summary.by_verdict.items()],
         "by_status": [(PIPELINE[s], s, n) for s, n in summary.by_status.items()],
         "drafts": summary.drafts,
         "weeks": bars,
@@ -188,7 +232,9 @@ def detail_view(s: Submission, practice: Practice) -> dict:
         for r in sorted(assessment.reasons, key=lambda r: -abs(r.points)):
             reasons[r.dimension].append(r)
     scores = dict(assessment.scores) if assessment else {}
-    recommendation = proposal_service.recommendation_for(s, practice) if assessment else None
+    recommendation = (
+        proposal_service.recommendation_for(s, practice) if assessment else None
+    )
     return {
         "recommendation": recommendation,
         "submission": s,
@@ -206,7 +252,10 @@ def detail_view(s: Submission, practice: Practice) -> dict:
 
 
 def package_choices(practice: Practice):
-    return _choices([("", "The recommended package")] + [(p.name, p.name) for p in practice.packages])
+    return _choices(
+        [("", "The recommended package")]
+        + [(p.name, p.name) for p in practice.packages]
+    )
 
 
 def override_form(submission: Submission, practice: Practice) -> OverrideForm:
@@ -218,19 +267,31 @@ def override_form(submission: Submission, practice: Practice) -> OverrideForm:
 def settings_form(practice: Practice) -> SettingsForm:
     std = practice.standards
     data = {
-        "name": practice.name, "email": practice.email, "phone": practice.phone,
-        "website": practice.website, "booking_url": practice.booking_url,
-        "brand_colour": practice.brand_colour, "currency": practice.currency,
-        "paper_size": practice.paper_size, "proposal_valid_days": practice.proposal_valid_days,
-        "office_days": list(std.office_days), "office_start": std.office_start,
-        "office_end": std.office_end, "reply_hours": std.reply_hours,
-        "channels": list(std.channels), "weekends": std.weekends,
-        "cadences": list(std.cadences), "out_of_scope": "\n".join(std.out_of_scope),
+        "name": practice.name,
+        "email": practice.email,
+        "phone": practice.phone,
+        "website": practice.website,
+        "booking_url": practice.booking_url,
+        "brand_colour": practice.brand_colour,
+        "currency": practice.currency,
+        "paper_size": practice.paper_size,
+        "proposal_valid_days": practice.proposal_valid_days,
+        "office_days": list(std.office_days),
+        "office_start": std.office_start,
+        "office_end": std.office_end,
+        "reply_hours": std.reply_hours,
+        "channels": list(std.channels),
+        "weekends": std.weekends,
+        "cadences": list(std.cadences),
+        "out_of_scope": "\n".join(std.out_of_scope),
         "packages": [
             {
-                "name": p.name, "monthly_hours": p.monthly_hours,
-                "monthly_price": p.monthly_price, "max_areas": p.max_areas,
-                "service_areas": "\n".join(p.service_areas), "reviews": list(p.reviews),
+                "name": p.name,
+                "monthly_hours": p.monthly_hours,
+                "monthly_price": p.monthly_price,
+                "max_areas": p.max_areas,
+                "service_areas": "\n".join(p.service_areas),
+                "reviews": list(p.reviews),
                 "description": p.description,
             }
             for p in practice.packages
@@ -240,7 +301,9 @@ def settings_form(practice: Practice) -> SettingsForm:
 
 
 def _lines(text: str | None, limit: int = 20) -> tuple[str, ...]:
-    return tuple(line.strip()[:200] for line in (text or "").splitlines() if line.strip())[:limit]
+    return tuple(
+        line.strip()[:200] for line in (text or "").splitlines() if line.strip()
+    )[:limit]
 
 
 def practice_from(form: SettingsForm, old: Practice) -> Practice:
@@ -270,9 +333,15 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
     )
     return dataclasses.replace(
         old,
-        name=form.name.data, email=form.email.data, phone=form.phone.data or "",
-        website=form.website.data or "", booking_url=form.booking_url.data or "",
-        brand_colour=form.brand_colour.data.lower(), currency=form.currency.data,
-        paper_size=form.paper_size.data, proposal_valid_days=form.proposal_valid_days.data,
-        standards=standards, packages=packages,
+        name=form.name.data,
+        email=form.email.data,
+        phone=form.phone.data or "",
+        website=form.website.data or "",
+        booking_url=form.booking_url.data or "",
+        brand_colour=form.brand_colour.data.lower(),
+        currency=form.currency.data,
+        paper_size=form.paper_size.data,
+        proposal_valid_days=form.proposal_valid_days.data,
+        standards=standards,
+        packages=packages,
     )

@@ -7,7 +7,6 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    SelectChoice,
     DateField,
     FieldList,
     Form,
@@ -15,6 +14,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -39,8 +39,13 @@ from ..questionnaire.scoring import VERDICTS
 from .queries import SORTS
 
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF")
-REPLY_CHOICES = [(1, "1 hour"), (4, "4 working hours"), (8, "1 business day"),
-                 (16, "2 business days"), (24, "3 business days")]
+REPLY_CHOICES = [
+    (1, "1 hour"),
+    (4, "4 working hours"),
+    (8, "1 business day"),
+    (16, "2 business days"),
+    (24, "3 business days"),
+]
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -57,7 +62,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class LoginForm(FlaskForm):
-    email = StringField("E-mail", validators=[DataRequired(), Length(max=254)], filters=[_strip])
+    email = StringField(
+        "E-mail", validators=[DataRequired(), Length(max=254)], filters=[_strip]
+    )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=500)])
     next = HiddenField()
 
@@ -68,16 +75,25 @@ class ListFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), Length(max=100)], filters=[_strip])
-    verdict = SelectField(
-        "Verdict", choices=_choices([("", "Any verdict")] + [(v, v.capitalize()) for v in VERDICTS])
+    q = StringField(
+        "Search", validators=[Optional(), Length(max=100)], filters=[_strip]
     )
-    status = SelectField("Status", choices=_choices([("", "Any status")] + list(PIPELINE.items())))
+    verdict = SelectField(
+        "Verdict",
+        choices=_choices(
+            [("", "Any verdict")] + [(v, v.capitalize()) for v in VERDICTS]
+        ),
+    )
+    status = SelectField(
+        "Status", choices=_choices([("", "Any status")] + list(PIPELINE.items()))
+    )
     date_from = DateField("Submitted from", validators=[Optional()])
     date_to = DateField("to", validators=[Optional()])
     sort = StringField(filters=[lambda v: v if v in SORTS else "submitted"])
     direction = StringField(filters=[lambda v: v if v in ("asc", "desc") else "desc"])
-    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=100000)])
+    page = IntegerField(
+        default=1, validators=[Optional(), NumberRange(min=1, max=100000)]
+    )
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -111,29 +127,57 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-_TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Use a 24-hour time such as 09:00.")
+_TIME = Regexp(
+    r"^([01]\d|2[0-3]):[0-5]\d$", message="Use a 24-hour time such as 09:00."
+)
 
 
 class PackageForm(Form):
-    name = StringField("Name", validators=[Optional(), Length(max=60)], filters=[_strip])
-    monthly_hours = IntegerField("Hours a month", validators=[Optional(), NumberRange(1, 400)])
-    monthly_price = IntegerField("Price a month", validators=[Optional(), NumberRange(0, 1_000_000)])
-    max_areas = IntegerField("Service areas it covers (0 = any)", default=0,
-                             validators=[Optional(), NumberRange(0, 30)])
-    service_areas = TextAreaField("Service areas included, one per line",
-                                  validators=[Length(max=2000)])
+    name = StringField(
+        "Name", validators=[Optional(), Length(max=60)], filters=[_strip]
+    )
+    monthly_hours = IntegerField(
+        "Hours a month", validators=[Optional(), NumberRange(1, 400)]
+    )
+    monthly_price = IntegerField(
+        "Price a month", validators=[Optional(), NumberRange(0, 1_000_000)]
+    )
+    max_areas = IntegerField(
+        "Service areas it covers (0 = any)",
+        default=0,
+        validators=[Optional(), NumberRange(0, 30)],
+    )
+    service_areas = TextAreaField(
+        "Service areas included, one per line", validators=[Length(max=2000)]
+    )
     reviews = MultiCheckboxField("Reviews included", choices=_choices(CADENCES.items()))
-    description = TextAreaField("Short description", validators=[Length(max=500)], filters=[_strip])
+    description = TextAreaField(
+        "Short description", validators=[Length(max=500)], filters=[_strip]
+    )
 
     def is_blank(self) -> bool:
-        return not (self.name.data or self.monthly_hours.data or self.monthly_price.data)
+        return not (
+            self.name.data or self.monthly_hours.data or self.monthly_price.data
+        )
 
 
 class SettingsForm(FlaskForm):
-    name = StringField("Practice name", validators=[DataRequired(), Length(max=120)], filters=[_strip])
-    email = StringField("Contact e-mail", validators=[DataRequired(), Email(), Length(max=254)], filters=[_strip])
-    phone = StringField("Phone", validators=[Optional(), Length(max=40)], filters=[_strip])
-    website = StringField("Website", validators=[Optional(), URL(require_tld=True), Length(max=200)], filters=[_strip])
+    name = StringField(
+        "Practice name", validators=[DataRequired(), Length(max=120)], filters=[_strip]
+    )
+    email = StringField(
+        "Contact e-mail",
+        validators=[DataRequired(), Email(), Length(max=254)],
+        filters=[_strip],
+    )
+    phone = StringField(
+        "Phone", validators=[Optional(), Length(max=40)], filters=[_strip]
+    )
+    website = StringField(
+        "Website",
+        validators=[Optional(), URL(require_tld=True), Length(max=200)],
+        filters=[_strip],
+    )
     booking_url = StringField(
         "Booking link for consultations",
         validators=[Optional(), URL(require_tld=True), Length(max=300)],
@@ -141,28 +185,51 @@ class SettingsForm(FlaskForm):
     )
     brand_colour = StringField(
         "Brand colour",
-        validators=[DataRequired(), Regexp(r"^#[0-9a-fA-F]{6}$", message="Use a colour like #1f5f8b.")],
+        validators=[
+            DataRequired(),
+            Regexp(r"^#[0-9a-fA-F]{6}$", message="Use a colour like #1f5f8b."),
+        ],
         filters=[_strip],
     )
     currency = SelectField("Currency", choices=_choices((c, c) for c in CURRENCIES))
-    paper_size = SelectField("Proposal paper size", choices=_choices((p, p) for p in PAPER_SIZES))
-    proposal_valid_days = IntegerField("Proposal valid for (days)", validators=[InputRequired(), NumberRange(1, 365)])
+    paper_size = SelectField(
+        "Proposal paper size", choices=_choices((p, p) for p in PAPER_SIZES)
+    )
+    proposal_valid_days = IntegerField(
+        "Proposal valid for (days)", validators=[InputRequired(), NumberRange(1, 365)]
+    )
 
-    office_days = MultiCheckboxField("Office days", choices=_choices(WEEKDAY_NAMES.items()),
-                                     validators=[DataRequired("Choose at least one office day.")])
-    office_start = StringField("Office hours from", validators=[DataRequired(), _TIME], filters=[_strip])
+    office_days = MultiCheckboxField(
+        "Office days",
+        choices=_choices(WEEKDAY_NAMES.items()),
+        validators=[DataRequired("Choose at least one office day.")],
+    )
+    office_start = StringField(
+        "Office hours from", validators=[DataRequired(), _TIME], filters=[_strip]
+    )
     office_end = StringField("to", validators=[DataRequired(), _TIME], filters=[_strip])
     reply_hours = SelectField("Reply time", choices=_choices(REPLY_CHOICES), coerce=int)
-    channels = MultiCheckboxField("Channels you offer", choices=_choices(CHANNELS.items()),
-                                  validators=[DataRequired("Choose at least one channel.")])
+    channels = MultiCheckboxField(
+        "Channels you offer",
+        choices=_choices(CHANNELS.items()),
+        validators=[DataRequired("Choose at least one channel.")],
+    )
     weekends = BooleanField("We work at weekends")
-    cadences = MultiCheckboxField("Reviews you hold with clients", choices=_choices(CADENCES.items()))
-    out_of_scope = TextAreaField("Out of scope, one item per line", validators=[Length(max=3000)])
+    cadences = MultiCheckboxField(
+        "Reviews you hold with clients", choices=_choices(CADENCES.items())
+    )
+    out_of_scope = TextAreaField(
+        "Out of scope, one item per line", validators=[Length(max=3000)]
+    )
 
     packages = FieldList(FormField(PackageForm), min_entries=4, max_entries=6)
 
     def validate_office_end(self, field):
-        if self.office_start.data and field.data and field.data <= self.office_start.data:
+        if (
+            self.office_start.data
+            and field.data
+            and field.data <= self.office_start.data
+        ):
             raise ValidationError("The end of office hours must be after the start.")
 
     def validate_packages(self, field):
@@ -175,9 +242,13 @@ class SettingsForm(FlaskForm):
             for f in (sub.name, sub.monthly_hours, sub.monthly_price):
                 if not f.data and f.data != 0:
                     f.errors = list(f.errors) + ["Required for a package."]
-                    raise ValidationError("Each package needs a name, hours and a price.")
+                    raise ValidationError(
+                        "Each package needs a name, hours and a price."
+                    )
             if sub.name.data.lower() in names:
-                sub.name.errors = list(sub.name.errors) + ["Two packages have this name."]
+                sub.name.errors = list(sub.name.errors) + [
+                    "Two packages have this name."
+                ]
                 raise ValidationError("Package names must differ.")
             names.add(sub.name.data.lower())
 

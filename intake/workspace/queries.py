@@ -98,7 +98,9 @@ def _filtered(filters: ListFilters) -> sa.Select:
         start = dt.datetime.combine(filters.date_from, dt.time(), tzinfo=dt.UTC)
         query = query.where(Submission.submitted_at >= start)
     if filters.date_to:
-        end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        end = dt.datetime.combine(
+            filters.date_to + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC
+        )
         query = query.where(Submission.submitted_at < end)
     if filters.q:
         term = filters.q.strip()
@@ -112,7 +114,9 @@ def _filtered(filters: ListFilters) -> sa.Select:
     return query
 
 
-def submissions_for_dashboard(filters: ListFilters, *, per_page: int = PER_PAGE) -> Page:
+def submissions_for_dashboard(
+    filters: ListFilters, *, per_page: int = PER_PAGE
+) -> Page:
     """One page of submitted prospects, sorted and filtered; two queries in all."""
     column = SORTS.get(filters.sort, Submission.submitted_at)
     order = column.asc() if filters.direction == "asc" else column.desc()
@@ -122,13 +126,17 @@ def submissions_for_dashboard(filters: ListFilters, *, per_page: int = PER_PAGE)
     total = counts_cache.get(
         ("list",) + filters.key(),
         lambda: db.session.scalar(
-            sa.select(sa.func.count()).select_from(query.with_only_columns(Submission.id).subquery())
+            sa.select(sa.func.count()).select_from(
+                query.with_only_columns(Submission.id).subquery()
+            )
         ),
     )
     pages = max(1, math.ceil(total / per_page))
     page = min(max(filters.page, 1), pages)
     rows = db.session.scalars(
-        query.order_by(order.nulls_last(), tie).limit(per_page).offset((page - 1) * per_page)
+        query.order_by(order.nulls_last(), tie)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     return Page(list(rows), total, page, per_page)
 
@@ -144,7 +152,9 @@ def submissions_for_export(filters: ListFilters) -> Iterator[Submission]:
 def drafts_for_dashboard(*, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Unfinished questionnaires, latest activity first."""
     total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Submission).where(Submission.status == DRAFT)
+        sa.select(sa.func.count())
+        .select_from(Submission)
+        .where(Submission.status == DRAFT)
     )
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
@@ -186,14 +196,17 @@ def _summary(today: dt.date) -> Summary:
         ).all()
     )
     monday = today - dt.timedelta(days=today.weekday())
-    starts = [monday - dt.timedelta(weeks=WEEKS_SHOWN - 1 - i) for i in range(WEEKS_SHOWN)]
+    starts = [
+        monday - dt.timedelta(weeks=WEEKS_SHOWN - 1 - i) for i in range(WEEKS_SHOWN)
+    ]
     edges = [dt.datetime.combine(d, dt.time(), tzinfo=dt.UTC) for d in starts]
     edges.append(edges[-1] + dt.timedelta(weeks=1))
     buckets = [
         sa.func.count(
             sa.case(
                 (
-                    (Submission.submitted_at >= edges[i]) & (Submission.submitted_at < edges[i + 1]),
+                    (Submission.submitted_at >= edges[i])
+                    & (Submission.submitted_at < edges[i + 1]),
                     1,
                 )
             )
@@ -238,7 +251,10 @@ def others_with_email(submission: Submission) -> list[Submission]:
     return list(
         db.session.scalars(
             sa.select(Submission)
-            .where(Submission.email_key == submission.email_key, Submission.id != submission.id)
+            .where(
+                Submission.email_key == submission.email_key,
+                Submission.id != submission.id,
+            )
             .order_by(Submission.id.desc())
             .limit(20)
         )

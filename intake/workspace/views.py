@@ -6,6 +6,7 @@ import csv
 import io
 import logging
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -20,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-import sqlalchemy as sa
 
 from ..extensions import db, limiter
 from ..models import (
@@ -32,13 +32,13 @@ from ..models import (
     Submission,
     utcnow,
 )
+from ..proposal import render as proposal_render
+from ..proposal import service as proposal_service
+from ..proposal.render import ProposalTooLarge
 from ..prospect.forms import ActionForm
 from ..security import is_safe_next
 from ..settings import current_practice, save_practice
 from . import display, queries
-from ..proposal import render as proposal_render
-from ..proposal import service as proposal_service
-from ..proposal.render import ProposalTooLarge
 from .forms import (
     DeleteForm,
     ListFilterForm,
@@ -65,7 +65,9 @@ def _account_key() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_ATTEMPTS"], methods=["POST"], deduct_when=_login_failed
+    lambda: current_app.config["LOGIN_ATTEMPTS"],
+    methods=["POST"],
+    deduct_when=_login_failed,
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_ATTEMPTS"],
@@ -191,8 +193,13 @@ def add_note(submission_id: int):
     submission = _submission_or_404(submission_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        flash(form.body.errors[0] if form.body.errors else "The note was not saved.", "error")
-        return redirect(url_for(".submission_detail", submission_id=submission.id) + "#notes")
+        flash(
+            form.body.errors[0] if form.body.errors else "The note was not saved.",
+            "error",
+        )
+        return redirect(
+            url_for(".submission_detail", submission_id=submission.id) + "#notes"
+        )
     db.session.add(
         Note(
             submission_id=submission.id,
@@ -204,7 +211,9 @@ def add_note(submission_id: int):
     db.session.commit()
     log.info("consultant %s noted submission %s", current_user.id, submission.id)
     flash("Note added.", "success")
-    return redirect(url_for(".submission_detail", submission_id=submission.id) + "#notes")
+    return redirect(
+        url_for(".submission_detail", submission_id=submission.id) + "#notes"
+    )
 
 
 @bp.post("/submissions/<int:submission_id>/status")
@@ -226,7 +235,12 @@ def change_status(submission_id: int):
         submission.updated_at = utcnow()
         db.session.commit()
         queries.counts_cache.clear()
-        log.info("consultant %s moved submission %s to %s", current_user.id, submission.id, submission.status)
+        log.info(
+            "consultant %s moved submission %s to %s",
+            current_user.id,
+            submission.id,
+            submission.status,
+        )
         flash(f"Status changed to {submission.status_label}.", "success")
     elif form.errors:
         flash("Please choose one of the statuses listed.", "error")
@@ -240,8 +254,13 @@ def delete_submission(submission_id: int):
     submission = _submission_or_404(submission_id)
     form = DeleteForm()
     if not form.validate_on_submit():
-        flash(form.confirm.errors[0] if form.confirm.errors else "Nothing was deleted.", "error")
-        return redirect(url_for(".submission_detail", submission_id=submission.id) + "#delete")
+        flash(
+            form.confirm.errors[0] if form.confirm.errors else "Nothing was deleted.",
+            "error",
+        )
+        return redirect(
+            url_for(".submission_detail", submission_id=submission.id) + "#delete"
+        )
     db.session.add(
         DeletionRecord(
             submission_id=submission.id,
@@ -255,7 +274,9 @@ def delete_submission(submission_id: int):
     db.session.commit()
     queries.counts_cache.clear()
     log.info("consultant %s deleted submission %s", current_user.id, submission_id)
-    flash(f"Submission #{submission_id} and everything about it were deleted.", "success")
+    flash(
+        f"Submission #{submission_id} and everything about it were deleted.", "success"
+    )
     return redirect(url_for(".dashboard"))
 
 
@@ -282,7 +303,10 @@ def proposal_pdf(submission_id: int, kind: str):
     db.session.commit()
     log.info(
         "consultant %s downloaded %s %s (%s)",
-        current_user.id, kind, submission.id, "cached" if cached else "rendered",
+        current_user.id,
+        kind,
+        submission.id,
+        "cached" if cached else "rendered",
     )
     return send_file(
         io.BytesIO(pdf),
@@ -299,7 +323,9 @@ def proposal_preview(submission_id: int, kind: str):
     """The same document as HTML, to read in the browser before downloading."""
     submission = _submission_or_404(submission_id)
     try:
-        html = proposal_service.html_for(submission, current_practice(), letter=kind == "letter")
+        html = proposal_service.html_for(
+            submission, current_practice(), letter=kind == "letter"
+        )
     except ProposalTooLarge as exc:
         abort(422, str(exc))
     response = Response(html, mimetype="text/html")
@@ -327,13 +353,16 @@ def choose_package(submission_id: int):
         queries.counts_cache.clear()
         log.info("consultant %s set the package of %s", current_user.id, submission.id)
         flash(
-            f"The proposal will offer {form.package.data}." if form.package.data
+            f"The proposal will offer {form.package.data}."
+            if form.package.data
             else "The proposal follows the recommendation again.",
             "success",
         )
     else:
         flash("Please choose one of your packages.", "error")
-    return redirect(url_for(".submission_detail", submission_id=submission.id) + "#proposal")
+    return redirect(
+        url_for(".submission_detail", submission_id=submission.id) + "#proposal"
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -341,7 +370,9 @@ def choose_package(submission_id: int):
 def settings():
     """The practice's details, standards and packages."""
     practice = current_practice()
-    form = SettingsForm() if request.method == "POST" else display.settings_form(practice)
+    form = (
+        SettingsForm() if request.method == "POST" else display.settings_form(practice)
+    )
     if form.validate_on_submit():
         save_practice(display.practice_from(form, practice))
         db.session.commit()

@@ -18,7 +18,7 @@ def test_check_questionnaire_names_file_question_and_problem(runner, tmp_path):
     bad = tmp_path / "mine.toml"
     bad.write_text(
         'version = "1"\ntitle = "T"\n[scoring]\nweights = { fit = 1, chemistry = 1, '
-        "boundaries = 1 }\nstrong_fit = 70\npossible_fit = 40\n[[steps]]\nid = \"a\"\n"
+        'boundaries = 1 }\nstrong_fit = 70\npossible_fit = 40\n[[steps]]\nid = "a"\n'
         'title = "A"\n[[steps.questions]]\nid = "q1"\ntype = "dropdown"\nlabel = "Q"\n'
     )
     result = runner.invoke(args=["check-questionnaire", str(bad)])
@@ -48,7 +48,11 @@ def test_score_json(runner, tmp_path):
 
 def test_score_reports_unknown_ids_and_bad_answers(runner, tmp_path):
     path = tmp_path / "answers.json"
-    answers = {**PERSONAS["strategic_collaborator"], "shoe_size": 9, "monthly_hours": "lots"}
+    answers = {
+        **PERSONAS["strategic_collaborator"],
+        "shoe_size": 9,
+        "monthly_hours": "lots",
+    }
     path.write_text(json.dumps(answers))
     result = runner.invoke(args=["score", str(path)])
     assert result.exit_code == 1
@@ -81,7 +85,10 @@ def test_rescore_restores_scores(wizard, runner, db):
     s.overall, s.verdict = 1, "not a fit"
     db.session.commit()
     result = runner.invoke(args=["rescore"])
-    assert result.output == "Re-scored 1 submissions; 0 changed.\n" or "1 changed" in result.output
+    assert (
+        result.output == "Re-scored 1 submissions; 0 changed.\n"
+        or "1 changed" in result.output
+    )
     db.session.expire_all()
     s = db.session.scalars(db.select(Submission)).one()
     assert (s.overall, s.verdict) == (original, "strong fit")

@@ -19,7 +19,10 @@ PROD = {
 def test_production_config_starts_with_real_settings():
     app = create_app(PROD)
     assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1/intake"
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"]
+        == "postgresql+psycopg://u@127.0.0.1/intake"
+    )
 
 
 @pytest.mark.parametrize(
@@ -28,7 +31,10 @@ def test_production_config_starts_with_real_settings():
         ({"SECRET_KEY": "dev-only-not-secret"}, "INTAKE_SECRET_KEY must be set"),
         ({"SECRET_KEY": "short"}, "INTAKE_SECRET_KEY must be set"),
         ({"DATABASE_URL": None}, "production needs INTAKE_DATABASE_URL"),
-        ({"RATELIMIT_STORAGE_URL": "memory://"}, "production needs INTAKE_RATELIMIT_STORAGE_URL"),
+        (
+            {"RATELIMIT_STORAGE_URL": "memory://"},
+            "production needs INTAKE_RATELIMIT_STORAGE_URL",
+        ),
         ({"ENV": "staging"}, "INTAKE_ENV must be"),
         ({"DRAFT_TTL_DAYS": "soon"}, "INTAKE_DRAFT_TTL_DAYS must be a whole number"),
     ],
@@ -39,7 +45,9 @@ def test_unsafe_production_settings_are_refused(change, message, tmp_path):
 
 
 def test_production_hsts_and_secure_cookie(tmp_path):
-    app = create_app({**PROD, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "ALLOW_SQLITE": True})
+    app = create_app(
+        {**PROD, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "ALLOW_SQLITE": True}
+    )
     response = app.test_client().get("/healthz", base_url="https://intake.test")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
@@ -53,11 +61,16 @@ def test_invalid_questionnaire_stops_start_up_with_its_location(tmp_path):
 
 def test_healthz(client):
     response = client.get("/healthz")
-    assert (response.status_code, response.json) == (200, {"database": "ok", "status": "ok"})
+    assert (response.status_code, response.json) == (
+        200,
+        {"database": "ok", "status": "ok"},
+    )
 
 
 def test_healthz_reports_a_dead_database():
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgresql://n@127.0.0.1:9/x"})
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgresql://n@127.0.0.1:9/x"}
+    )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "unavailable"
@@ -73,10 +86,15 @@ def test_request_log_lines_hold_no_token_or_personal_data(wizard, caplog):
     wizard.client.get(f"/start/resume/{token}")
     text = caplog.text
     assert "prospect.resume 302" in text
-    assert token not in text and "Hannah" not in text and "lindqvist" not in text.lower()
+    assert (
+        token not in text and "Hannah" not in text and "lindqvist" not in text.lower()
+    )
 
 
 def test_gunicorn_logger_masks_tokens():
     from intake.log import redact
 
-    assert redact('GET /start/resume/abcDEF_-123 HTTP/1.1') == "GET /start/resume/[token] HTTP/1.1"
+    assert (
+        redact("GET /start/resume/abcDEF_-123 HTTP/1.1")
+        == "GET /start/resume/[token] HTTP/1.1"
+    )

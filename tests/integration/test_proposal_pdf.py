@@ -24,14 +24,20 @@ def signed_in(client, db):
     token = csrf_of(client.get("/workspace/login"))
     client.post(
         "/workspace/login",
-        data={"csrf_token": token, "email": "consultant@example.com", "password": PASSWORD},
+        data={
+            "csrf_token": token,
+            "email": "consultant@example.com",
+            "password": PASSWORD,
+        },
     )
     return client
 
 
 def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    return " ".join(
+        " ".join((page.extract_text() or "").split()) for page in reader.pages
+    )
 
 
 @pytest.fixture
@@ -60,9 +66,16 @@ def test_proposal_pdf_reads_as_written_for_the_prospect(signed_in, db):
     text = pdf_text(data)
     assert s.name in text and s.business in text
     assert "Strategic Partner" in text and "$2,400" in text
-    for review in ("Weekly check-in", "Monthly operational review", "Quarterly business review"):
+    for review in (
+        "Weekly check-in",
+        "Monthly operational review",
+        "Quarterly business review",
+    ):
         assert review in text
-    assert "We reply within 1 business day. Let us agree together how a truly urgent" in text
+    assert (
+        "We reply within 1 business day. Let us agree together how a truly urgent"
+        in text
+    )
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"]) and str(root["/Lang"]) == "en"
 
@@ -75,7 +88,9 @@ def test_download_name_is_safe_and_handles_non_ascii(signed_in, db):
     assert disposition.startswith("attachment;")
     encoded = re.search(r"filename\*=UTF-8''(.+)$", disposition).group(1)
     name = unquote(encoded)
-    assert re.fullmatch(r"Proposal - Zoë & Søn Café Ltd - \d{4}-\d{2}-\d{2}\.pdf", name), name
+    assert re.fullmatch(
+        r"Proposal - Zoë & Søn Café Ltd - \d{4}-\d{2}-\d{2}\.pdf", name
+    ), name
 
 
 def test_second_download_is_served_from_the_cache(signed_in, db, render_calls):
@@ -86,7 +101,9 @@ def test_second_download_is_served_from_the_cache(signed_in, db, render_calls):
     second = signed_in.get(url).get_data()
     assert first == second
     assert len(render_calls) == 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProposalDocument)) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(ProposalDocument)) == 1
+    )
 
 
 def test_a_change_of_settings_renders_a_fresh_document(signed_in, db, render_calls):
@@ -94,7 +111,9 @@ def test_a_change_of_settings_renders_a_fresh_document(signed_in, db, render_cal
     db.session.commit()
     url = f"/workspace/submissions/{s.id}/proposal.pdf"
     first = signed_in.get(url).get_data()
-    data = settings_data(signed_in.get("/workspace/settings"), name="Brightline Admin Co")
+    data = settings_data(
+        signed_in.get("/workspace/settings"), name="Brightline Admin Co"
+    )
     assert signed_in.post("/workspace/settings", data=data).status_code == 302
     second = signed_in.get(url).get_data()
     assert first != second and len(render_calls) == 2
@@ -106,10 +125,13 @@ def test_override_changes_the_package_in_the_pdf(signed_in, db):
     db.session.commit()
     token = csrf_of(signed_in.get(f"/workspace/submissions/{s.id}"))
     response = signed_in.post(
-        f"/workspace/submissions/{s.id}/package", data={"csrf_token": token, "package": "Foundation"}
+        f"/workspace/submissions/{s.id}/package",
+        data={"csrf_token": token, "package": "Foundation"},
     )
     assert response.status_code == 302
-    text = pdf_text(signed_in.get(f"/workspace/submissions/{s.id}/proposal.pdf").get_data())
+    text = pdf_text(
+        signed_in.get(f"/workspace/submissions/{s.id}/proposal.pdf").get_data()
+    )
     assert "Foundation" in text and "$650" in text
     page = signed_in.get(f"/workspace/submissions/{s.id}").get_data(as_text=True)
     assert "You chose <strong>Foundation</strong>" in page
@@ -154,13 +176,16 @@ def test_html_preview_is_the_same_document(signed_in, db):
 def test_proposal_urls_need_sign_in(client, db):
     s = make_submission()
     db.session.commit()
-    for url in (f"/workspace/submissions/{s.id}/proposal.pdf", f"/workspace/submissions/{s.id}/proposal"):
+    for url in (
+        f"/workspace/submissions/{s.id}/proposal.pdf",
+        f"/workspace/submissions/{s.id}/proposal",
+    ):
         assert client.get(url).headers["Location"].startswith("/workspace/login")
 
 
 HOSTILE = (
     '<img src="file:///etc/passwd"><link rel="attachment" href="file:///etc/passwd">'
-    '<style>@import url(http://169.254.169.254/);</style>'
+    "<style>@import url(http://169.254.169.254/);</style>"
     '<div style="background:url(http://169.254.169.254/x)">x</div>'
 )
 
@@ -174,9 +199,11 @@ def test_hostile_text_is_escaped_and_nothing_is_fetched(signed_in, db, monkeypat
         original = fetcher.fetch if hasattr(fetcher, "fetch") else None
 
         if original is None:
+
             def wrapper(url, *a, **kw):
                 fetched.append(url)
                 return fetcher(url, *a, **kw)
+
             return wrapper
 
         def fetch(url, *a, **kw):
@@ -187,7 +214,9 @@ def test_hostile_text_is_escaped_and_nothing_is_fetched(signed_in, db, monkeypat
         return fetcher
 
     monkeypatch.setattr(render, "make_url_fetcher", spying)
-    s = make_submission(needs_summary=HOSTILE, full_name="Eve <img src=x>", business_name=HOSTILE[:150])
+    s = make_submission(
+        needs_summary=HOSTILE, full_name="Eve <img src=x>", business_name=HOSTILE[:150]
+    )
     db.session.commit()
     data = signed_in.get(f"/workspace/submissions/{s.id}/proposal.pdf").get_data()
     text = pdf_text(data)

@@ -85,7 +85,9 @@ def test_back_keeps_answers_of_both_steps(wizard, client):
     wizard.post_step(1, COLLAB)
     response = wizard.post_step(2, {**COLLAB, "monthly_hours": 33}, nav="back")
     assert response.headers["Location"] == "/start/step/1"
-    assert 'value="Hannah Lindqvist"' in client.get("/start/step/1").get_data(as_text=True)
+    assert 'value="Hannah Lindqvist"' in client.get("/start/step/1").get_data(
+        as_text=True
+    )
     assert 'value="33"' in client.get("/start/step/2").get_data(as_text=True)
 
 
@@ -131,7 +133,9 @@ def test_conditional_question_without_javascript(wizard, client, db):
     assert "opened one more question" in html
     assert not re.search(r'id="block-trust_building"[^>]*hidden', html)
 
-    response = wizard.post_step(number, {**low, "trust_building": "Short weekly notes."})
+    response = wizard.post_step(
+        number, {**low, "trust_building": "Short weekly notes."}
+    )
     assert response.headers["Location"] == f"/start/step/{number + 1}"
     [draft] = submissions(db)
     assert draft.answers["trust_building"] == "Short weekly notes."
@@ -146,7 +150,9 @@ def test_resume_link_works_in_another_browser(wizard, app, db):
     wizard.post_step(1, COLLAB)
     wizard.post_step(2, COLLAB)
     page = wizard.client.get("/start/step/3").get_data(as_text=True)
-    url = re.search(r'value="https?://intake.test(/start/resume/[^"]+)" id="resume-link"', page)
+    url = re.search(
+        r'value="https?://intake.test(/start/resume/[^"]+)" id="resume-link"', page
+    )
     url = re.search(r'value="https?://intake.test(/start/resume/[^"]+)"', page).group(1)
 
     other = app.test_client()  # a different device: no cookie
@@ -158,7 +164,9 @@ def test_resume_link_works_in_another_browser(wizard, app, db):
 def test_wrong_resume_token_gets_a_clear_page(client):
     response = client.get("/start/resume/not-a-real-token")
     assert response.status_code == 404
-    assert "could not find a questionnaire for this link" in response.get_data(as_text=True)
+    assert "could not find a questionnaire for this link" in response.get_data(
+        as_text=True
+    )
 
 
 def test_expired_resume_token_gets_a_clear_page(wizard, app, db):
@@ -198,7 +206,10 @@ def test_double_submit_creates_one_submission(wizard, client, db):
 
 def test_submit_with_missing_answers_goes_to_the_step(wizard, client, db):
     wizard.post_step(1, COLLAB)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/start/").get_data(as_text=True)).group(1)
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"',
+        client.get("/start/").get_data(as_text=True),
+    ).group(1)
     # the review page is only reachable with a draft; post submit directly
     response = client.post("/start/submit", data={"csrf_token": token})
     assert response.headers["Location"] == "/start/step/2?then=review"
@@ -211,8 +222,13 @@ def test_edit_from_review_returns_to_review(wizard, client):
     page = client.get("/start/review").get_data(as_text=True)
     assert 'href="/start/step/2?then=review"' in page
     data = wizard.step_data(2, {**COLLAB, "monthly_hours": 50})
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/start/step/2?then=review").get_data(as_text=True)).group(1)
-    response = client.post("/start/step/2", data={**data, "then": "review", "csrf_token": token})
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"',
+        client.get("/start/step/2?then=review").get_data(as_text=True),
+    ).group(1)
+    response = client.post(
+        "/start/step/2", data={**data, "then": "review", "csrf_token": token}
+    )
     assert response.headers["Location"] == "/start/review"
     assert "50 hours a month" in client.get("/start/review").get_data(as_text=True)
 
@@ -226,7 +242,10 @@ def test_forged_choice_value_is_refused(wizard):
 
 
 def test_unknown_fields_are_ignored(wizard, db):
-    response = wizard.post_form("/start/step/1", {**wizard.step_data(1, COLLAB), "q_is_admin": "1", "status": "won"})
+    response = wizard.post_form(
+        "/start/step/1",
+        {**wizard.step_data(1, COLLAB), "q_is_admin": "1", "status": "won"},
+    )
     assert response.status_code == 302
     [draft] = submissions(db)
     assert "is_admin" not in draft.answers and draft.status == "draft"
@@ -236,7 +255,9 @@ def test_too_long_text_is_refused_with_the_limit(wizard):
     limit = wizard.questionnaire.question("full_name").max_length
     response = wizard.post_step(1, {**COLLAB, "full_name": "x" * (limit + 1)})
     assert response.status_code == 422
-    message = f"Please keep this to {limit} characters or fewer (it is {limit + 1} now)."
+    message = (
+        f"Please keep this to {limit} characters or fewer (it is {limit + 1} now)."
+    )
     assert message in response.get_data(as_text=True)
 
 

@@ -22,7 +22,14 @@ class Auth:
     def login(self, email="consultant@example.com", password=PASSWORD, **kw):
         token = csrf_of(self.client.get("/workspace/login"))
         return self.client.post(
-            "/workspace/login", data={"csrf_token": token, "email": email, "password": password, **kw.pop("data", {})}, **kw
+            "/workspace/login",
+            data={
+                "csrf_token": token,
+                "email": email,
+                "password": password,
+                **kw.pop("data", {}),
+            },
+            **kw,
         )
 
 
@@ -46,7 +53,9 @@ def signed_in(auth):
 
 
 def names_in(response) -> list[str]:
-    return re.findall(r'class="prospect-link">([^<]+)</a>', response.get_data(as_text=True))
+    return re.findall(
+        r'class="prospect-link">([^<]+)</a>', response.get_data(as_text=True)
+    )
 
 
 # ---- access control -------------------------------------------------------
@@ -98,15 +107,27 @@ def test_sign_in_and_out(auth, client):
 
 
 @pytest.mark.parametrize(
-    "email,password", [("consultant@example.com", "wrong password"), ("nobody@example.com", PASSWORD)]
+    "email,password",
+    [("consultant@example.com", "wrong password"), ("nobody@example.com", PASSWORD)],
 )
 def test_failed_sign_in_does_not_say_which_part_was_wrong(auth, email, password):
     response = auth.login(email=email, password=password)
     assert response.status_code == 401
-    assert "That e-mail and password do not match an account." in response.get_data(as_text=True)
+    assert "That e-mail and password do not match an account." in response.get_data(
+        as_text=True
+    )
 
 
-@pytest.mark.parametrize("target", ["//evil.example", "////evil.example", "/\\evil.example", "https://evil.example/", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "////evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+    ],
+)
 def test_next_stays_on_this_site(auth, target):
     response = auth.login(data={"next": target})
     assert response.headers["Location"] == "/workspace/"
@@ -119,15 +140,25 @@ def test_next_inside_the_site_is_followed(auth):
 
 def test_failed_sign_ins_are_throttled_per_account(auth, client):
     for i in range(5):
-        assert auth.login(password="nope", environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code == 401
-    blocked = auth.login(environ_base={"REMOTE_ADDR": "10.0.0.99"})  # right password, new address
+        assert (
+            auth.login(
+                password="nope", environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}
+            ).status_code
+            == 401
+        )
+    blocked = auth.login(
+        environ_base={"REMOTE_ADDR": "10.0.0.99"}
+    )  # right password, new address
     assert blocked.status_code == 429
     assert "Too many attempts" in blocked.get_data(as_text=True)
 
 
 def test_failed_sign_ins_are_throttled_per_address(auth):
     for i in range(5):
-        assert auth.login(email=f"guess{i}@example.com", password="nope").status_code == 401
+        assert (
+            auth.login(email=f"guess{i}@example.com", password="nope").status_code
+            == 401
+        )
     assert auth.login().status_code == 429
 
 
@@ -148,17 +179,26 @@ def test_a_resume_token_opens_only_its_own_draft(app, db, wizard):
     fresh.get(f"/start/resume/{token}")
     page = fresh.get("/start/step/1").get_data(as_text=True)
     assert "Hannah Lindqvist" in page and other.name not in page
-    assert fresh.get("/workspace/submissions/%d" % other.id).status_code == 302
+    assert fresh.get(f"/workspace/submissions/{other.id}").status_code == 302
 
 
 # ---- the list -------------------------------------------------------------
 
+
 @pytest.fixture
 def three(db):
     now = dt.datetime.now(dt.UTC)
-    a = make_submission(persona="strategic_collaborator", submitted_at=now - dt.timedelta(days=1))
-    b = make_submission(persona="needy_always_on", submitted_at=now - dt.timedelta(days=10))
-    c = make_submission(persona="one_off_project", submitted_at=now - dt.timedelta(days=40), status="reviewing")
+    a = make_submission(
+        persona="strategic_collaborator", submitted_at=now - dt.timedelta(days=1)
+    )
+    b = make_submission(
+        persona="needy_always_on", submitted_at=now - dt.timedelta(days=10)
+    )
+    c = make_submission(
+        persona="one_off_project",
+        submitted_at=now - dt.timedelta(days=40),
+        status="reviewing",
+    )
     make_submission(persona="pair_of_hands", status="draft")
     db.session.commit()
     return a, b, c
@@ -205,14 +245,27 @@ def test_search_by_name_email_business_case_insensitively(signed_in, three):
     a, b, c = three
     assert names_in(signed_in.get("/workspace/?q=LINDQVIST")) == [a.name]
     assert names_in(signed_in.get("/workspace/?q=" + c.email.upper())) == [c.name]
-    assert names_in(signed_in.get("/workspace/?q=" + b.business.split()[0].lower())) == [b.name]
-    assert names_in(signed_in.get("/workspace/?q=%25")) == []  # a literal %, not a wildcard
+    assert names_in(
+        signed_in.get("/workspace/?q=" + b.business.split()[0].lower())
+    ) == [b.name]
+    assert (
+        names_in(signed_in.get("/workspace/?q=%25")) == []
+    )  # a literal %, not a wildcard
 
 
 @pytest.mark.parametrize(
     "query",
-    ["sort=drop+table", "direction=sideways", "page=-3", "page=abc", "date_from=2026-13-45",
-     "verdict=%3Cscript%3E", "status=nope", "q=" + "x" * 500, "date_from=2026-02-01&date_to=2026-01-01"],
+    [
+        "sort=drop+table",
+        "direction=sideways",
+        "page=-3",
+        "page=abc",
+        "date_from=2026-13-45",
+        "verdict=%3Cscript%3E",
+        "status=nope",
+        "q=" + "x" * 500,
+        "date_from=2026-02-01&date_to=2026-01-01",
+    ],
 )
 def test_odd_query_strings_fall_back_without_error(signed_in, three, query):
     response = signed_in.get(f"/workspace/?{query}")
@@ -229,7 +282,9 @@ def test_pagination(signed_in, db):
     assert len(names_in(first)) == 25 and len(names_in(second)) == 5
     assert "page 2 of 2" in second.get_data(as_text=True)
     assert 'rel="next"' in first.get_data(as_text=True)
-    assert len(names_in(signed_in.get("/workspace/?page=99"))) == 5  # clamped to the last page
+    assert (
+        len(names_in(signed_in.get("/workspace/?page=99"))) == 5
+    )  # clamped to the last page
 
 
 def test_list_query_count_does_not_grow_with_rows(signed_in, db, app):
@@ -241,14 +296,27 @@ def test_list_query_count_does_not_grow_with_rows(signed_in, db, app):
     now = dt.datetime.now(dt.UTC)
     rows = [
         {
-            "token_hash": f"{i:064d}", "token_expires_at": now, "status": "new",
-            "questionnaire_version": q.version, "questionnaire_digest": q.digest,
-            "steps_done": 5, "created_at": now, "updated_at": now,
-            "submitted_at": now - dt.timedelta(minutes=i), "name": f"Prospect {i}",
-            "business": f"Business {i}", "email": f"p{i}@example.com", "email_key": f"p{i}@example.com",
-            "fit": i % 100, "chemistry": (i * 7) % 100, "boundaries": (i * 3) % 100,
-            "overall": (i * 11) % 100, "verdict": "possible fit", "flag_count": i % 4,
-            "answers": {}, "assessment": None,
+            "token_hash": f"{i:064d}",
+            "token_expires_at": now,
+            "status": "new",
+            "questionnaire_version": q.version,
+            "questionnaire_digest": q.digest,
+            "steps_done": 5,
+            "created_at": now,
+            "updated_at": now,
+            "submitted_at": now - dt.timedelta(minutes=i),
+            "name": f"Prospect {i}",
+            "business": f"Business {i}",
+            "email": f"p{i}@example.com",
+            "email_key": f"p{i}@example.com",
+            "fit": i % 100,
+            "chemistry": (i * 7) % 100,
+            "boundaries": (i * 3) % 100,
+            "overall": (i * 11) % 100,
+            "verdict": "possible fit",
+            "flag_count": i % 4,
+            "answers": {},
+            "assessment": None,
         }
         for i in range(3000)
     ]
@@ -268,10 +336,13 @@ def test_list_query_count_does_not_grow_with_rows(signed_in, db, app):
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     # consultant, practice settings, page count, the page, summary (3 queries)
     assert len(selects) <= 8, selects
-    assert not any("answers" in s.split("FROM")[0] for s in selects if "submission" in s)
+    assert not any(
+        "answers" in s.split("FROM")[0] for s in selects if "submission" in s
+    )
 
 
 # ---- drafts ----------------------------------------------------------------
+
 
 def test_drafts_page_shows_progress(signed_in, db):
     d = make_submission(persona="pair_of_hands", status="draft")
@@ -285,10 +356,14 @@ def test_summary_counts(signed_in, three):
     html = signed_in.get("/workspace/").get_data(as_text=True)
     assert re.search(r"Unfinished <strong>1</strong>", html)
     assert re.search(r"Reviewing <strong>1</strong>", html)
-    assert "3 submissions over the last 12 weeks" in html or "2 submissions over the last 12 weeks" in html
+    assert (
+        "3 submissions over the last 12 weeks" in html
+        or "2 submissions over the last 12 weeks" in html
+    )
 
 
 # ---- one submission ----------------------------------------------------------
+
 
 def test_detail_shows_answers_scores_reasons_flags_gaps(signed_in, db):
     s = make_submission(persona="needy_always_on")
@@ -321,8 +396,14 @@ def test_notes_and_status_history(signed_in, db, consultant):
     db.session.commit()
     page = signed_in.get(f"/workspace/submissions/{s.id}")
     token = csrf_of(page)
-    signed_in.post(f"/workspace/submissions/{s.id}/notes", data={"csrf_token": token, "body": "Call on <Tuesday>"})
-    signed_in.post(f"/workspace/submissions/{s.id}/status", data={"csrf_token": token, "status": "booked"})
+    signed_in.post(
+        f"/workspace/submissions/{s.id}/notes",
+        data={"csrf_token": token, "body": "Call on <Tuesday>"},
+    )
+    signed_in.post(
+        f"/workspace/submissions/{s.id}/status",
+        data={"csrf_token": token, "status": "booked"},
+    )
     html = signed_in.get(f"/workspace/submissions/{s.id}").get_data(as_text=True)
     assert "Call on &lt;Tuesday&gt;" in html and "Casey Consultant" in html
     assert "new → <strong>booked</strong>" in html
@@ -334,9 +415,17 @@ def test_empty_note_and_bad_status_are_refused(signed_in, db):
     s = make_submission()
     db.session.commit()
     token = csrf_of(signed_in.get(f"/workspace/submissions/{s.id}"))
-    r = signed_in.post(f"/workspace/submissions/{s.id}/notes", data={"csrf_token": token, "body": "  "}, follow_redirects=True)
+    r = signed_in.post(
+        f"/workspace/submissions/{s.id}/notes",
+        data={"csrf_token": token, "body": "  "},
+        follow_redirects=True,
+    )
     assert "Please write the note first." in r.get_data(as_text=True)
-    r = signed_in.post(f"/workspace/submissions/{s.id}/status", data={"csrf_token": token, "status": "hacked"}, follow_redirects=True)
+    r = signed_in.post(
+        f"/workspace/submissions/{s.id}/status",
+        data={"csrf_token": token, "status": "hacked"},
+        follow_redirects=True,
+    )
     assert "Please choose one of the statuses listed." in r.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Submission, s.id).status == "new"
@@ -347,11 +436,21 @@ def test_delete_needs_confirmation_and_keeps_no_personal_data(signed_in, db):
     db.session.commit()
     sid = s.id
     token = csrf_of(signed_in.get(f"/workspace/submissions/{sid}"))
-    signed_in.post(f"/workspace/submissions/{sid}/notes", data={"csrf_token": token, "body": "note"})
-    r = signed_in.post(f"/workspace/submissions/{sid}/delete", data={"csrf_token": token}, follow_redirects=True)
+    signed_in.post(
+        f"/workspace/submissions/{sid}/notes",
+        data={"csrf_token": token, "body": "note"},
+    )
+    r = signed_in.post(
+        f"/workspace/submissions/{sid}/delete",
+        data={"csrf_token": token},
+        follow_redirects=True,
+    )
     assert "Please tick the box to confirm the deletion." in r.get_data(as_text=True)
     assert db.session.get(Submission, sid) is not None
-    r = signed_in.post(f"/workspace/submissions/{sid}/delete", data={"csrf_token": token, "confirm": "y"})
+    r = signed_in.post(
+        f"/workspace/submissions/{sid}/delete",
+        data={"csrf_token": token, "confirm": "y"},
+    )
     assert r.headers["Location"] == "/workspace/"
     db.session.expire_all()
     assert db.session.get(Submission, sid) is None
@@ -363,14 +462,17 @@ def test_delete_needs_confirmation_and_keeps_no_personal_data(signed_in, db):
 
 # ---- settings and gaps ------------------------------------------------------
 
+
 def settings_data(page, **changes):
     """The settings form as the browser would send it, with changes."""
     html = page.get_data(as_text=True)
     data = {"csrf_token": csrf_of(page)}
-    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+    for name, value in re.findall(
+        r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html
+    ):
         if 'type="checkbox"' not in value:
             data.setdefault(name, value)
-    for m in re.finditer(r'<input([^>]*)>', html):
+    for m in re.finditer(r"<input([^>]*)>", html):
         attrs = m.group(1)
         if 'type="checkbox"' in attrs and "checked" in attrs:
             name = re.search(r'name="([^"]+)"', attrs).group(1)
@@ -378,10 +480,17 @@ def settings_data(page, **changes):
             data.setdefault(name, [])
             if isinstance(data[name], list):
                 data[name].append(val)
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+    for name, body in re.findall(
+        r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S
+    ):
         data[name] = body.strip().replace("&#39;", "'").replace("&amp;", "&")
-    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
-        sel = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', options)
+    for name, options in re.findall(
+        r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S
+    ):
+        sel = re.search(
+            r'<option selected value="([^"]*)"|<option value="([^"]*)" selected',
+            options,
+        )
         if sel:
             data[name] = sel.group(1) or sel.group(2)
     data.update(changes)
@@ -392,11 +501,15 @@ def test_changing_a_standard_changes_the_gaps(signed_in, db):
     s = make_submission(persona="pair_of_hands")  # expects replies within 4 hours
     db.session.commit()
     url = f"/workspace/submissions/{s.id}"
-    assert "Expects replies within 4 working hours" in signed_in.get(url).get_data(as_text=True)
+    assert "Expects replies within 4 working hours" in signed_in.get(url).get_data(
+        as_text=True
+    )
     data = settings_data(signed_in.get("/workspace/settings"), reply_hours="4")
     response = signed_in.post("/workspace/settings", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
-    assert "Expects replies within 4 working hours" not in signed_in.get(url).get_data(as_text=True)
+    assert "Expects replies within 4 working hours" not in signed_in.get(url).get_data(
+        as_text=True
+    )
 
 
 def test_settings_validation_errors_are_clear(signed_in):
@@ -405,9 +518,17 @@ def test_settings_validation_errors_are_clear(signed_in):
         brand_colour="red; background:url(http://x)",
         office_start="25:00",
         booking_url="javascript:alert(1)",
-        **{"packages-0-name": "", "packages-0-monthly_hours": "", "packages-0-monthly_price": "",
-           "packages-1-name": "", "packages-1-monthly_hours": "", "packages-1-monthly_price": "",
-           "packages-2-name": "", "packages-2-monthly_hours": "", "packages-2-monthly_price": ""},
+        **{
+            "packages-0-name": "",
+            "packages-0-monthly_hours": "",
+            "packages-0-monthly_price": "",
+            "packages-1-name": "",
+            "packages-1-monthly_hours": "",
+            "packages-1-monthly_price": "",
+            "packages-2-name": "",
+            "packages-2-monthly_hours": "",
+            "packages-2-monthly_price": "",
+        },
     )
     response = signed_in.post("/workspace/settings", data=data)
     html = response.get_data(as_text=True)
@@ -419,12 +540,23 @@ def test_settings_validation_errors_are_clear(signed_in):
 
 
 def test_brand_css_only_carries_a_valid_colour(client):
-    assert client.get("/brand.css").get_data(as_text=True) == ":root { --brand: #1f5f8b; }\n"
+    assert (
+        client.get("/brand.css").get_data(as_text=True)
+        == ":root { --brand: #1f5f8b; }\n"
+    )
 
 
 # ---- CSV ------------------------------------------------------------------
 
-HOSTILE = ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "plain"]
+HOSTILE = [
+    '=HYPERLINK("http://evil")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\tTAB",
+    "\rCR",
+    "plain",
+]
 
 
 def test_csv_export_uses_the_filters_and_neutralises_formulas(signed_in, db):
@@ -432,7 +564,9 @@ def test_csv_export_uses_the_filters_and_neutralises_formulas(signed_in, db):
         make_submission(full_name=value, business_name=f"Biz {i}")
     make_submission(persona="one_off_project")
     db.session.commit()
-    response = signed_in.get("/workspace/export.csv?verdict=strong+fit&sort=name&direction=asc")
+    response = signed_in.get(
+        "/workspace/export.csv?verdict=strong+fit&sort=name&direction=asc"
+    )
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))

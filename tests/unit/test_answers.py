@@ -131,7 +131,11 @@ INVALID = [
     ("service_areas", ["inbox_calendar", "gardening"], CHOICE_MESSAGE),
     ("service_areas", [["inbox_calendar"]], CHOICE_MESSAGE),
     ("consent", ["agree"], "Please choose at least 2."),
-    ("full_name", "x" * 121, "Please keep this to 120 characters or fewer (it is 121 now)."),
+    (
+        "full_name",
+        "x" * 121,
+        "Please keep this to 120 characters or fewer (it is 121 now).",
+    ),
     (
         "anything_else",
         "y" * 2001,
