@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app intake
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-pg lint fmt bench db-upgrade db-revision setup clean
+.PHONY: run test lint fmt bench setup clean
 
 # Create the virtualenv and install the project with its dev tools (once per pyproject change)
 $(BIN)/.installed: pyproject.toml
@@ -37,3 +37,8 @@ fmt: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Measure: pages and forms against a hello-world ceiling under gunicorn, then proposal PDFs
+bench: setup
+	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench_pdf.py

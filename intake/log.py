@@ -43,7 +43,7 @@ def register_request_logging(app: Flask) -> None:
         started = g.get("request_started")
         ms = (time.perf_counter() - started) * 1000 if started else 0.0
         log.info(
-            "%s %s %s %.1fms",
+            "request method=%s endpoint=%s status=%s ms=%.1f",
             request.method,
             request.endpoint or "-",
             response.status_code,

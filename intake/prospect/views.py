@@ -72,7 +72,7 @@ def step(number: int):
     draft = draft or drafts.start(questionnaire)
     drafts.save_step(draft, questionnaire, step, {**answers, **kept})
     db.session.commit()
-    log.info("draft %s saved step %s", draft.id, number)
+    log.info("action=save_step draft=%s step=%s", draft.id, number)
     if going_back:
         return redirect(url_for(".step", number=max(number - 1, 1)))
     appeared = _newly_shown(questionnaire, step, before=saved, after=draft.answers)
@@ -196,7 +196,7 @@ def submit():
         flash("A few questions still need an answer before you send.", "error")
         return redirect(url_for(".step", number=missing, then="review"))
     if drafts.submit(submission, questionnaire):
-        log.info("submission %s submitted", submission.id)
+        log.info("action=submit submission=%s", submission.id)
     db.session.commit()
     return redirect(url_for(".thanks"))
 

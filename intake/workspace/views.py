@@ -84,10 +84,10 @@ def login():
         )
         if user is not None and user.check_password(form.password.data):
             login_user(user)
-            log.info("consultant %s signed in", user.id)
+            log.info("action=sign_in consultant=%s", user.id)
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for(".dashboard"))
-        log.info("failed sign-in")
+        log.info("action=sign_in_failed")
         form.password.errors = ["That e-mail and password do not match an account."]
         return render_template("workspace/login.html", form=form), 401
     if request.method == "GET":
@@ -141,7 +141,7 @@ def drafts():
 def export_csv():
     """The current filtered list as CSV, streamed; formula-like cells neutralised."""
     filters = display.filters_from(ListFilterForm(formdata=request.args))
-    log.info("consultant %s exported submissions", current_user.id)
+    log.info("action=export_csv consultant=%s", current_user.id)
 
     def generate():
         buffer = io.StringIO()
@@ -209,7 +209,7 @@ def add_note(submission_id: int):
         )
     )
     db.session.commit()
-    log.info("consultant %s noted submission %s", current_user.id, submission.id)
+    log.info("action=add_note consultant=%s submission=%s", current_user.id, submission.id)
     flash("Note added.", "success")
     return redirect(
         url_for(".submission_detail", submission_id=submission.id) + "#notes"
@@ -236,7 +236,7 @@ def change_status(submission_id: int):
         db.session.commit()
         queries.counts_cache.clear()
         log.info(
-            "consultant %s moved submission %s to %s",
+            "action=change_status consultant=%s submission=%s status=%s",
             current_user.id,
             submission.id,
             submission.status,
@@ -273,7 +273,7 @@ def delete_submission(submission_id: int):
     db.session.delete(submission)
     db.session.commit()
     queries.counts_cache.clear()
-    log.info("consultant %s deleted submission %s", current_user.id, submission_id)
+    log.info("action=delete consultant=%s submission=%s", current_user.id, submission_id)
     flash(
         f"Submission #{submission_id} and everything about it were deleted.", "success"
     )
@@ -302,11 +302,11 @@ def proposal_pdf(submission_id: int, kind: str):
         abort(422, str(exc))
     db.session.commit()
     log.info(
-        "consultant %s downloaded %s %s (%s)",
+        "action=download consultant=%s kind=%s submission=%s cache=%s",
         current_user.id,
         kind,
         submission.id,
-        "cached" if cached else "rendered",
+        "hit" if cached else "miss",
     )
     return send_file(
         io.BytesIO(pdf),
@@ -351,7 +351,7 @@ def choose_package(submission_id: int):
         submission.package_override = form.package.data or None
         db.session.commit()
         queries.counts_cache.clear()
-        log.info("consultant %s set the package of %s", current_user.id, submission.id)
+        log.info("action=set_package consultant=%s submission=%s", current_user.id, submission.id)
         flash(
             f"The proposal will offer {form.package.data}."
             if form.package.data
@@ -376,7 +376,7 @@ def settings():
     if form.validate_on_submit():
         save_practice(display.practice_from(form, practice))
         db.session.commit()
-        log.info("consultant %s changed the settings", current_user.id)
+        log.info("action=change_settings consultant=%s", current_user.id)
         flash("Settings saved.", "success")
         return redirect(url_for(".settings"))
     status = 422 if form.errors else 200

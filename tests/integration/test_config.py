@@ -85,7 +85,7 @@ def test_request_log_lines_hold_no_token_or_personal_data(wizard, caplog):
         token = session["draft"]
     wizard.client.get(f"/start/resume/{token}")
     text = caplog.text
-    assert "prospect.resume 302" in text
+    assert "request method=GET endpoint=prospect.resume status=302" in text
     assert (
         token not in text and "Hannah" not in text and "lindqvist" not in text.lower()
     )
