@@ -1,0 +1,138 @@
+"""No request a browser can send gives a 500: hypothesis posts odd data to every form."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import csrf_of
+from tests.factories import PASSWORD, make_consultant, make_submission
+from tests.personas import PERSONAS
+
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+text = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        ["", " ", "0", "-1", "99999999999999999999", "\x00", "é", "<b>", "a" * 3000]
+    ),
+)
+values = st.one_of(text, st.lists(text, max_size=3))
+
+
+def form_data(field_names):
+    return st.dictionaries(
+        st.sampled_from(field_names), values, max_size=len(field_names)
+    )
+
+
+@pytest.fixture
+def token_client(wizard):
+    """A prospect with steps 1-4 saved, so every step can be posted."""
+    for n in range(1, 5):
+        wizard.post_step(n, PERSONAS["strategic_collaborator"])
+    return wizard.client, csrf_of(wizard.client.get("/start/step/1"))
+
+
+@SETTINGS
+@given(data=st.data())
+def test_steps_never_fail(token_client, questionnaire, data):
+    client, token = token_client
+    number = data.draw(st.integers(min_value=1, max_value=len(questionnaire.steps)))
+    names = [f"q_{q.id}" for q in questionnaire.steps[number - 1].questions]
+    names += ["nav", "then", "q_unknown", "status"]
+    payload = data.draw(form_data(names))
+    response = client.post(
+        f"/start/step/{number}", data={**payload, "csrf_token": token}
+    )
+    assert response.status_code in (200, 302, 422), response.status_code
+
+
+@SETTINGS
+@given(
+    query=form_data(
+        ["q", "verdict", "status", "date_from", "date_to", "sort", "direction", "page"]
+    )
+)
+def test_list_query_strings_never_fail(app, db, client, query):
+    if not getattr(client, "_signed_in", False):
+        make_consultant()
+        make_submission()
+        db.session.commit()
+        token = csrf_of(client.get("/workspace/login"))
+        client.post(
+            "/workspace/login",
+            data={
+                "csrf_token": token,
+                "email": "consultant@example.com",
+                "password": PASSWORD,
+            },
+        )
+        client._signed_in = True
+    flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in query.items()}
+    for url in ("/workspace/", "/workspace/export.csv", "/workspace/drafts"):
+        response = client.get(url, query_string=flat)
+        assert response.status_code == 200, (url, flat, response.status_code)
+
+
+@SETTINGS
+@given(
+    payload=form_data(
+        [
+            "name",
+            "email",
+            "brand_colour",
+            "currency",
+            "paper_size",
+            "proposal_valid_days",
+            "office_days",
+            "office_start",
+            "office_end",
+            "reply_hours",
+            "channels",
+            "cadences",
+            "out_of_scope",
+            "website",
+            "booking_url",
+            "packages-0-name",
+            "packages-0-monthly_hours",
+            "packages-0-monthly_price",
+            "packages-0-reviews",
+            "packages-9-name",
+            "weekends",
+        ]
+    )
+)
+def test_settings_form_never_fails(app, db, client, payload):
+    if not getattr(client, "_signed_in", False):
+        make_consultant()
+        db.session.commit()
+        token = csrf_of(client.get("/workspace/login"))
+        client.post(
+            "/workspace/login",
+            data={
+                "csrf_token": token,
+                "email": "consultant@example.com",
+                "password": PASSWORD,
+            },
+        )
+        client._signed_in = True
+        client._token = csrf_of(client.get("/workspace/settings"))
+    response = client.post(
+        "/workspace/settings", data={**payload, "csrf_token": client._token}
+    )
+    assert response.status_code in (302, 422), response.status_code
+
+
+@SETTINGS
+@given(token=st.text(max_size=300))
+def test_resume_tokens_never_fail(client, token):
+    response = client.get(
+        "/start/resume/" + token.replace("/", "_").replace("?", "_").replace("#", "_")
+    )
+    assert response.status_code in (302, 404, 410, 308), response.status_code
