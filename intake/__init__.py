@@ -36,7 +36,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
 
 def _register_home(app: Flask) -> None:
     import sqlalchemy as sa
-    from flask import redirect, url_for
+    from flask import redirect, render_template, url_for
 
     @app.get("/healthz")
     def healthz():
@@ -49,6 +49,11 @@ def _register_home(app: Flask) -> None:
             db.session.rollback()
             return {"status": "unavailable", "database": "not answering"}, 503
         return {"status": "ok", "database": "ok"}
+
+    @app.get("/privacy")
+    def privacy():
+        """What the practice keeps, why, for how long, and how to have it deleted."""
+        return render_template("privacy.html")
 
     @app.get("/")
     def home():

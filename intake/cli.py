@@ -28,6 +28,7 @@ def register_commands(app: Flask) -> None:
         create_user,
         demo_account,
         proposal,
+        purge_drafts,
     ):
         app.cli.add_command(command)
 
@@ -297,3 +298,18 @@ def proposal(submission_id, output, letter):
     click.echo(
         f"Wrote {path} ({len(pdf):,} bytes{', from the cache' if cached else ''})."
     )
+
+
+@click.command("purge-drafts")
+@with_appcontext
+def purge_drafts():
+    """Delete unfinished questionnaires whose resume link has expired (run it daily)."""
+    from .models import utcnow
+
+    result = db.session.execute(
+        sa.delete(Submission).where(
+            Submission.status == DRAFT, Submission.token_expires_at < utcnow()
+        )
+    )
+    db.session.commit()
+    click.echo(f"Deleted {result.rowcount} expired drafts.")

@@ -39,6 +39,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_ATTEMPTS = "5 per 15 minutes"
     DEMO_EMAIL = "demo@example.com"
+    SETTINGS_CACHE_SECONDS = 5  # how long another host may show the old settings
     COUNTS_CACHE_SECONDS = 30  # list totals and the summary strip may be this stale
     TRUSTED_PROXIES = 0  # number of reverse proxies in front setting X-Forwarded-*
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -43,7 +43,10 @@ def init_app(app) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # templates get a lazy current_user: public pages never load a user or touch the
+    # session protection (Flask-Login's own context processor loads it eagerly)
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     login_manager.login_view = "workspace.login"
     login_manager.login_message = "Please sign in to see this page."
     login_manager.session_protection = "strong"

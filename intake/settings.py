@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
+import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 from .extensions import db
 from .models import PracticeSettings, utcnow
@@ -14,12 +17,30 @@ SETTINGS_ID = 1
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+# Settings change rarely and are read on every page: each process keeps them for a few
+# seconds (INTAKE_SETTINGS_CACHE_SECONDS); a save on this process is seen at once.
+_cache: dict[str, tuple[float, Practice]] = {}
+_lock = threading.Lock()
+
+
 def current_practice() -> Practice:
     """The practice of this request: stored settings, or the defaults on first run."""
     if "practice" not in g:
-        row = db.session.get(PracticeSettings, SETTINGS_ID)
-        g.practice = Practice.from_dict(row.data) if row else default_practice()
+        hit = _cache.get("practice")
+        ttl = current_app.config["SETTINGS_CACHE_SECONDS"]
+        if hit and time.monotonic() - hit[0] < ttl:
+            g.practice = hit[1]
+        else:
+            row = db.session.get(PracticeSettings, SETTINGS_ID)
+            g.practice = Practice.from_dict(row.data) if row else _defaults()
+            with _lock:
+                _cache["practice"] = (time.monotonic(), g.practice)
     return g.practice
+
+
+@functools.cache
+def _defaults() -> Practice:
+    return default_practice()
 
 
 def save_practice(practice: Practice) -> None:
@@ -31,6 +52,12 @@ def save_practice(practice: Practice) -> None:
     row.data = practice.to_dict()
     row.updated_at = utcnow()
     g.practice = practice
+    forget_cached()
+
+
+def forget_cached() -> None:
+    with _lock:
+        _cache.clear()
 
 
 def init_app(app: Flask) -> None:

@@ -25,6 +25,7 @@ def app_config(tmp_path):
         "RATELIMIT_STORAGE_URL": "memory://",
         "SERVER_NAME": "intake.test",
         "COUNTS_CACHE_SECONDS": 0,
+        "SETTINGS_CACHE_SECONDS": 0,
     }
 
 

@@ -80,9 +80,12 @@ def context_for(
 
 
 def html_for(
-    submission: Submission, practice: Practice, *, letter: bool = False
+    submission: Submission, practice: Practice, *, letter: bool = False, css_url: str = ""
 ) -> str:
-    return render.render_html(context_for(submission, practice), letter=letter)
+    """The document as HTML; `css_url` links the print stylesheet for a browser preview."""
+    context = context_for(submission, practice)
+    context["preview_css_url"] = css_url
+    return render.render_html(context, letter=letter)
 
 
 def _templates_digest() -> str:

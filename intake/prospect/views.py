@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from .. import registry
 from ..extensions import db
-from ..questionnaire.answers import clean_answers, describe_answer
+from ..questionnaire.answers import REQUIRED_MESSAGE, clean_answers, describe_answer
 from . import drafts
 from .forms import ActionForm, raw_answers, step_form_class
 
@@ -61,21 +61,23 @@ def step(number: int):
     answers, errors = clean_answers(
         questionnaire, raw, questions=step.questions, earlier=saved
     )
+    appeared = _newly_shown(questionnaire, step, form, saved=saved, answers=answers)
+    # a required question the prospect has not seen yet is shown, not held against them
+    errors = {
+        k: v for k, v in errors.items() if not (k in appeared and v == REQUIRED_MESSAGE)
+    }
     going_back = form.nav.data == "back"
     if errors and not going_back:
         return _render_step(
             questionnaire, step, form, raw, errors, draft=draft, status=422
         )
-    kept = {
-        k: saved[k] for k in errors if k in saved
-    }  # Back keeps the old valid answer
+    kept = {k: saved[k] for k in errors if k in saved}  # Back keeps the old valid answer
     draft = draft or drafts.start(questionnaire)
     drafts.save_step(draft, questionnaire, step, {**answers, **kept})
     db.session.commit()
     log.info("action=save_step draft=%s step=%s", draft.id, number)
     if going_back:
         return redirect(url_for(".step", number=max(number - 1, 1)))
-    appeared = _newly_shown(questionnaire, step, before=saved, after=draft.answers)
     if appeared:
         notice = (
             "Thank you. Your answer opened one more question below; please have a look."
@@ -88,20 +90,29 @@ def step(number: int):
     return redirect(url_for(".step", number=number + 1))
 
 
-def _newly_shown(questionnaire, step, *, before, after):
-    """Questions of the step that the new answers revealed and that are still blank.
+def _newly_shown(questionnaire, step, form, *, saved, answers) -> set[str]:
+    """Ids of the step's questions that the answers reveal and the prospect has not seen.
 
-    Without JavaScript the page cannot reveal them as the prospect clicks, so the
-    server shows the step once more instead of skipping them silently.
+    The page lists the questions it showed in `shown` (kept current by JavaScript as
+    questions appear); without JavaScript a question revealed by a click is unseen, so
+    the server shows the step once more instead of skipping it or calling it missing.
     """
-    return [
-        q
+    if form.shown.data is not None:
+        seen = set(form.shown.data.split())
+    else:
+        seen = {q.id for q in step.questions if questionnaire.is_visible(q, saved)}
+    after = {**saved, **answers}
+    for q in step.questions:
+        if q.id not in answers:
+            after.pop(q.id, None)
+    return {
+        q.id
         for q in step.questions
         if q.show_if
-        and q.id not in after
+        and q.id not in answers
+        and q.id not in seen
         and questionnaire.is_visible(q, after)
-        and not questionnaire.is_visible(q, before)
-    ]
+    }
 
 
 def _render_step(
@@ -120,6 +131,7 @@ def _render_step(
     ]
     html = render_template(
         "prospect/step.html",
+        shown=" ".join(q["q"].id for q in questions if q["visible"]),
         questionnaire=questionnaire,
         step=step,
         number=number,

@@ -214,7 +214,12 @@ def describe_answer(question: Question, value: Any) -> str:
         return ""
     if question.type == "multi":
         return ", ".join(c.label for c in question.choices if c.value in value)
-    if question.type in ("single", "scale"):
+    if question.type == "scale":
+        choice = question.choice(value)
+        if choice is None or choice.label != str(value):
+            return choice.label if choice else str(value)
+        return f"{value} of 5"
+    if question.type == "single":
         choice = question.choice(value)
         return choice.label if choice else str(value)
     if question.type == "number":

@@ -133,7 +133,7 @@ def assess(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Assessme
             lows[dim] += low
             highs[dim] += high
         for option in _options(question, value):
-            label = getattr(option, "label", answer_text)
+            label = answer_text if question.type != "multi" else option.label
             for dim in DIMENSIONS:
                 pts = option.points.get(dim, 0)
                 totals[dim] += pts

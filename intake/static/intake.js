@@ -19,6 +19,15 @@
   }
   function updateAll() {
     document.querySelectorAll("[data-show-if]").forEach(update);
+    // tell the server which questions the prospect has now seen
+    var shown = document.getElementById("shown-questions");
+    if (shown) {
+      var ids = [];
+      document.querySelectorAll(".question[id^='block-']").forEach(function (block) {
+        if (!block.hidden) { ids.push(block.id.slice(6)); }
+      });
+      shown.value = ids.join(" ");
+    }
   }
   document.addEventListener("change", function (event) {
     if (event.target.name && event.target.name.indexOf("q_") === 0) { updateAll(); }

@@ -80,12 +80,13 @@ class ListFilterForm(FlaskForm):
     )
     verdict = SelectField(
         "Verdict",
+        default="",
         choices=_choices(
             [("", "Any verdict")] + [(v, v.capitalize()) for v in VERDICTS]
         ),
     )
     status = SelectField(
-        "Status", choices=_choices([("", "Any status")] + list(PIPELINE.items()))
+        "Status", default="", choices=_choices([("", "Any status")] + list(PIPELINE.items()))
     )
     date_from = DateField("Submitted from", validators=[Optional()])
     date_to = DateField("to", validators=[Optional()])

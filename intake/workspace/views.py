@@ -324,7 +324,10 @@ def proposal_preview(submission_id: int, kind: str):
     submission = _submission_or_404(submission_id)
     try:
         html = proposal_service.html_for(
-            submission, current_practice(), letter=kind == "letter"
+            submission,
+            current_practice(),
+            letter=kind == "letter",
+            css_url=url_for(".proposal_css"),
         )
     except ProposalTooLarge as exc:
         abort(422, str(exc))
@@ -337,7 +340,10 @@ def proposal_preview(submission_id: int, kind: str):
 @login_required
 def proposal_css():
     """The proposal's print stylesheet, for the HTML preview."""
-    return send_file(proposal_render.STYLESHEET, mimetype="text/css", max_age=300)
+    css = proposal_render.STYLESHEET.read_text(encoding="utf-8")
+    response = Response(css, mimetype="text/css")
+    response.cache_control.max_age = 300
+    return response
 
 
 @bp.post("/submissions/<int:submission_id>/package")

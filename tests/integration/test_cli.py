@@ -92,3 +92,28 @@ def test_rescore_restores_scores(wizard, runner, db):
     db.session.expire_all()
     s = db.session.scalars(db.select(Submission)).one()
     assert (s.overall, s.verdict) == (original, "strong fit")
+
+
+def test_purge_drafts_deletes_only_expired_drafts(runner, db):
+    import datetime as dt
+
+    from tests.factories import make_submission
+
+    old = make_submission(status="draft")
+    old.token_expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    live = make_submission(status="draft")
+    sent = make_submission()
+    sent.token_expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    db.session.commit()
+    ids = (old.id, live.id, sent.id)
+    result = runner.invoke(args=["purge-drafts"])
+    assert result.output == "Deleted 1 expired drafts.\n"
+    db.session.expire_all()
+    assert [db.session.get(Submission, i) is not None for i in ids] == [False, True, True]
+
+
+def test_privacy_notice_is_linked_from_every_page(client):
+    page = client.get("/start/").get_data(as_text=True)
+    assert 'href="/privacy"' in page
+    notice = client.get("/privacy").get_data(as_text=True)
+    assert "deleted whenever you ask" in notice and "30 days" in notice

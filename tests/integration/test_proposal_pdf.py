@@ -171,6 +171,8 @@ def test_html_preview_is_the_same_document(signed_in, db):
     assert response.status_code == 200
     assert s.name in html and "Strategic Partner" in html
     assert "script-src" not in response.headers["Content-Security-Policy"]
+    assert '<link rel="stylesheet" href="/workspace/proposal.css">' in html
+    assert signed_in.get("/workspace/proposal.css").mimetype == "text/css"
 
 
 def test_proposal_urls_need_sign_in(client, db):

@@ -291,3 +291,37 @@ def test_hostile_text_is_escaped_on_review(wizard, client):
     html = client.get("/start/review").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def _walk_to(wizard, qid):
+    number = _step_of(wizard.questionnaire, qid)
+    for n in range(1, number):
+        wizard.post_step(n, COLLAB)
+    return number
+
+
+def test_required_question_revealed_without_javascript_is_shown_not_failed(wizard):
+    number = _walk_to(wizard, "availability")
+    response = wizard.post_step(number, {**COLLAB, "availability": "any_time"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "opened one more question" in html and field_errors(response) == []
+    assert not re.search(r'id="block-after_hours_detail"[^>]*hidden', html)
+
+
+def test_required_question_the_prospect_saw_must_be_answered(wizard):
+    """With JavaScript the page reports the question as shown; leaving it blank is an error."""
+    number = _walk_to(wizard, "availability")
+    data = wizard.step_data(number, {**COLLAB, "availability": "any_time"})
+    shown = " ".join(q.id for q in wizard.questionnaire.steps[number - 1].questions)
+    response = wizard.post_form(f"/start/step/{number}", {**data, "shown": shown})
+    assert response.status_code == 422
+    assert field_errors(response) == ["after_hours_detail"]
+
+
+def test_optional_question_the_prospect_saw_does_not_stop_them(wizard):
+    number = _walk_to(wizard, "autonomy")
+    data = wizard.step_data(number, {**COLLAB, "autonomy": 1})
+    shown = " ".join(q.id for q in wizard.questionnaire.steps[number - 1].questions)
+    response = wizard.post_form(f"/start/step/{number}", {**data, "shown": shown})
+    assert response.headers["Location"] == f"/start/step/{number + 1}"

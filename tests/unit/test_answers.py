@@ -404,7 +404,7 @@ def test_describe_answer(questionnaire):
     assert describe_answer(q("monthly_hours"), 45) == "45 hours a month"
     assert describe_answer(q("channels"), ["email", "video"]) == "Email, Video calls"
     assert describe_answer(q("autonomy"), 1) == "1 – I'd want to approve every step"
-    assert describe_answer(q("autonomy"), 3) == "3"
+    assert describe_answer(q("autonomy"), 3) == "3 of 5"
     assert describe_answer(q("full_name"), "Hannah") == "Hannah"
     assert describe_answer(q("full_name"), "") == ""
     assert describe_answer(q("channels"), []) == ""
