@@ -22,3 +22,5 @@ errorlog = "-"
 # resume tokens are secrets that travel in the path: the logger masks them
 logger_class = "intake.log.RedactingGunicornLogger"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+# the control socket sits at one path per user: two servers on a host would clash
+control_socket_disable = True

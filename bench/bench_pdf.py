@@ -63,14 +63,19 @@ def main() -> None:
         import weasyprint  # already imported by the cold render
 
         bare = [
-            timed(lambda: weasyprint.HTML(string=html).write_pdf(
-                stylesheets=[weasyprint.CSS(filename=str(render.STYLESHEET))]
-            ))[0]
+            timed(
+                lambda: weasyprint.HTML(string=html).write_pdf(
+                    stylesheets=[weasyprint.CSS(filename=str(render.STYLESHEET))]
+                )
+            )[0]
             for _ in range(args.runs)
         ]
 
     client = app.test_client()
-    client.post("/workspace/login", data={"email": "consultant@example.com", "password": PASSWORD})
+    client.post(
+        "/workspace/login",
+        data={"email": "consultant@example.com", "password": PASSWORD},
+    )
     url = f"/workspace/submissions/{sid}/proposal.pdf"
     first, response = timed(lambda: client.get(url))
     assert response.status_code == 200, response.status_code
@@ -95,8 +100,10 @@ def main() -> None:
     for label, ms in rows:
         print(f"  {label:<50} {ms:9.1f} ms")
     print(f"  app warm render / bare WeasyPrint: {warm_ms / bare_ms:.2f}x")
-    print(f"  cached download / warm render:     {cached_ms / warm_ms:.3f}x "
-          f"({warm_ms / cached_ms:.0f}x faster)")
+    print(
+        f"  cached download / warm render:     {cached_ms / warm_ms:.3f}x "
+        f"({warm_ms / cached_ms:.0f}x faster)"
+    )
 
 
 if __name__ == "__main__":

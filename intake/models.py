@@ -49,8 +49,17 @@ DRAFT = "draft"
 # the predicate of the list's partial indexes; queries use the same literal SQL
 LISTED_SQL = "status <> 'draft'"
 LIST_SORT_COLUMNS = (
-    "submitted_at", "name", "business", "overall", "fit", "chemistry", "boundaries",
-    "verdict", "flag_count", "package_name", "status",
+    "submitted_at",
+    "name",
+    "business",
+    "overall",
+    "fit",
+    "chemistry",
+    "boundaries",
+    "verdict",
+    "flag_count",
+    "package_name",
+    "status",
 )
 
 
@@ -73,6 +82,15 @@ class Submission(db.Model):
         sa.Index("ix_submission_verdict_overall", "verdict", "overall"),
         sa.Index("ix_submission_verdict_submitted", "verdict", "submitted_at"),
         sa.Index("ix_submission_email_key", "email_key"),
+        # substring search: trigrams on PostgreSQL; a small covering index on SQLite
+        sa.Index(
+            "ix_submission_search",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+            postgresql_where=sa.text(LISTED_SQL),
+            sqlite_where=sa.text(LISTED_SQL),
+        ),
         # one partial index per sortable column of the list, so that any sort reads
         # its page straight off an index on SQLite and PostgreSQL alike
         *(
@@ -105,6 +123,10 @@ class Submission(db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     # lower-cased e-mail: the same person typed with other capitals is one person
     email_key: Mapped[str] = mapped_column(sa.String(254), default="")
+    # name, business and e-mail, lower-cased, for the list's search box
+    search_text: Mapped[str] = mapped_column(
+        sa.String(700), default="", server_default=""
+    )
 
     fit: Mapped[int | None]
     chemistry: Mapped[int | None]
@@ -212,3 +234,11 @@ class ProposalDocument(db.Model):
     )
     pdf: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# the search index needs pg_trgm; create_all (tests, init-db) makes sure it is there
+sa.event.listen(
+    Submission.__table__,
+    "before_create",
+    sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)

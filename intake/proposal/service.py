@@ -80,7 +80,11 @@ def context_for(
 
 
 def html_for(
-    submission: Submission, practice: Practice, *, letter: bool = False, css_url: str = ""
+    submission: Submission,
+    practice: Practice,
+    *,
+    letter: bool = False,
+    css_url: str = "",
 ) -> str:
     """The document as HTML; `css_url` links the print stylesheet for a browser preview."""
     context = context_for(submission, practice)

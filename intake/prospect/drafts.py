@@ -124,6 +124,14 @@ def _denormalise(submission: Submission, questionnaire: Questionnaire) -> None:
     submission.business = by_role("business_name")[:200]
     submission.email = by_role("contact_email")[:254]
     submission.email_key = submission.email.lower()
+    submission.search_text = search_text_of(
+        submission.name, submission.business, submission.email
+    )
+
+
+def search_text_of(*parts: str) -> str:
+    """The lower-cased text the list's search matches against."""
+    return " | ".join(p.lower() for p in parts if p)[:700]
 
 
 def step_problems(

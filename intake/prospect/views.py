@@ -71,7 +71,9 @@ def step(number: int):
         return _render_step(
             questionnaire, step, form, raw, errors, draft=draft, status=422
         )
-    kept = {k: saved[k] for k in errors if k in saved}  # Back keeps the old valid answer
+    kept = {
+        k: saved[k] for k in errors if k in saved
+    }  # Back keeps the old valid answer
     draft = draft or drafts.start(questionnaire)
     drafts.save_step(draft, questionnaire, step, {**answers, **kept})
     db.session.commit()

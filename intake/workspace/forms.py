@@ -86,7 +86,9 @@ class ListFilterForm(FlaskForm):
         ),
     )
     status = SelectField(
-        "Status", default="", choices=_choices([("", "Any status")] + list(PIPELINE.items()))
+        "Status",
+        default="",
+        choices=_choices([("", "Any status")] + list(PIPELINE.items())),
     )
     date_from = DateField("Submitted from", validators=[Optional()])
     date_to = DateField("to", validators=[Optional()])

@@ -209,7 +209,9 @@ def add_note(submission_id: int):
         )
     )
     db.session.commit()
-    log.info("action=add_note consultant=%s submission=%s", current_user.id, submission.id)
+    log.info(
+        "action=add_note consultant=%s submission=%s", current_user.id, submission.id
+    )
     flash("Note added.", "success")
     return redirect(
         url_for(".submission_detail", submission_id=submission.id) + "#notes"
@@ -273,7 +275,9 @@ def delete_submission(submission_id: int):
     db.session.delete(submission)
     db.session.commit()
     queries.counts_cache.clear()
-    log.info("action=delete consultant=%s submission=%s", current_user.id, submission_id)
+    log.info(
+        "action=delete consultant=%s submission=%s", current_user.id, submission_id
+    )
     flash(
         f"Submission #{submission_id} and everything about it were deleted.", "success"
     )
@@ -357,7 +361,11 @@ def choose_package(submission_id: int):
         submission.package_override = form.package.data or None
         db.session.commit()
         queries.counts_cache.clear()
-        log.info("action=set_package consultant=%s submission=%s", current_user.id, submission.id)
+        log.info(
+            "action=set_package consultant=%s submission=%s",
+            current_user.id,
+            submission.id,
+        )
         flash(
             f"The proposal will offer {form.package.data}."
             if form.package.data

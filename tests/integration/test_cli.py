@@ -109,7 +109,11 @@ def test_purge_drafts_deletes_only_expired_drafts(runner, db):
     result = runner.invoke(args=["purge-drafts"])
     assert result.output == "Deleted 1 expired drafts.\n"
     db.session.expire_all()
-    assert [db.session.get(Submission, i) is not None for i in ids] == [False, True, True]
+    assert [db.session.get(Submission, i) is not None for i in ids] == [
+        False,
+        True,
+        True,
+    ]
 
 
 def test_privacy_notice_is_linked_from_every_page(client):

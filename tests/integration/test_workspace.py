@@ -309,6 +309,7 @@ def test_list_query_count_does_not_grow_with_rows(signed_in, db, app):
             "business": f"Business {i}",
             "email": f"p{i}@example.com",
             "email_key": f"p{i}@example.com",
+            "search_text": f"prospect {i} | business {i} | p{i}@example.com",
             "fit": i % 100,
             "chemistry": (i * 7) % 100,
             "boundaries": (i * 3) % 100,
