@@ -64,6 +64,31 @@ def csrf_of(response) -> str:
     return match.group(1)
 
 
+def sign_in(client, *, email="consultant@example.com", password=None, data=None, **kw):
+    """Post the sign-in form as a browser does; returns the response."""
+    from tests.factories import PASSWORD
+
+    token = csrf_of(client.get("/workspace/login"))
+    form = {"csrf_token": token, "email": email, "password": password or PASSWORD}
+    return client.post("/workspace/login", data={**form, **(data or {})}, **kw)
+
+
+@pytest.fixture
+def consultant(db):
+    from tests.factories import make_consultant
+
+    user = make_consultant()
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def signed_in(client, consultant):
+    """The test client, signed in as the consultant."""
+    assert sign_in(client).status_code == 302
+    return client
+
+
 class Browser:
     """Posts forms the way a browser does: token read from the page first."""
 

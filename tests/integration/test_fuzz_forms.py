@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import csrf_of
-from tests.factories import PASSWORD, make_consultant, make_submission
+from tests.conftest import csrf_of, sign_in
+from tests.factories import make_consultant, make_submission
 from tests.personas import PERSONAS
 
 SETTINGS = settings(
@@ -64,15 +64,7 @@ def test_list_query_strings_never_fail(app, db, client, query):
         make_consultant()
         make_submission()
         db.session.commit()
-        token = csrf_of(client.get("/workspace/login"))
-        client.post(
-            "/workspace/login",
-            data={
-                "csrf_token": token,
-                "email": "consultant@example.com",
-                "password": PASSWORD,
-            },
-        )
+        sign_in(client)
         client._signed_in = True
     flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in query.items()}
     for url in ("/workspace/", "/workspace/export.csv", "/workspace/drafts"):
@@ -112,15 +104,7 @@ def test_settings_form_never_fails(app, db, client, payload):
     if not getattr(client, "_signed_in", False):
         make_consultant()
         db.session.commit()
-        token = csrf_of(client.get("/workspace/login"))
-        client.post(
-            "/workspace/login",
-            data={
-                "csrf_token": token,
-                "email": "consultant@example.com",
-                "password": PASSWORD,
-            },
-        )
+        sign_in(client)
         client._signed_in = True
         client._token = csrf_of(client.get("/workspace/settings"))
     response = client.post(

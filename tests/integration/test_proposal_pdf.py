@@ -13,24 +13,8 @@ from pypdf import PdfReader
 from intake.models import ProposalDocument
 from intake.proposal import render
 from tests.conftest import csrf_of
-from tests.factories import PASSWORD, make_consultant, make_submission
+from tests.factories import make_submission
 from tests.integration.test_workspace import settings_data
-
-
-@pytest.fixture
-def signed_in(client, db):
-    make_consultant()
-    db.session.commit()
-    token = csrf_of(client.get("/workspace/login"))
-    client.post(
-        "/workspace/login",
-        data={
-            "csrf_token": token,
-            "email": "consultant@example.com",
-            "password": PASSWORD,
-        },
-    )
-    return client
 
 
 def pdf_text(data: bytes) -> str:

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from intake.models import DeletionRecord, Note, StatusChange, Submission
-from tests.conftest import csrf_of
-from tests.factories import PASSWORD, make_consultant, make_submission
+from tests.conftest import csrf_of, sign_in
+from tests.factories import PASSWORD, make_submission
 
 
 class Auth:
@@ -20,36 +20,12 @@ class Auth:
         self.client = client
 
     def login(self, email="consultant@example.com", password=PASSWORD, **kw):
-        token = csrf_of(self.client.get("/workspace/login"))
-        return self.client.post(
-            "/workspace/login",
-            data={
-                "csrf_token": token,
-                "email": email,
-                "password": password,
-                **kw.pop("data", {}),
-            },
-            **kw,
-        )
-
-
-@pytest.fixture
-def consultant(db):
-    user = make_consultant()
-    db.session.commit()
-    return user
+        return sign_in(self.client, email=email, password=password, **kw)
 
 
 @pytest.fixture
 def auth(client, consultant):
     return Auth(client)
-
-
-@pytest.fixture
-def signed_in(auth):
-    response = auth.login()
-    assert response.status_code == 302
-    return auth.client
 
 
 def names_in(response) -> list[str]:
@@ -576,3 +552,13 @@ def test_csv_export_uses_the_filters_and_neutralises_formulas(signed_in, db):
     expected = sorted(("'" + v if v[0] in "=+-@\t\r" else v) for v in HOSTILE)
     assert names == expected  # the one-off project prospect is filtered out
     assert all(r[9] == "strong fit" for r in rows[1:])
+
+
+def test_drafts_pagination(signed_in, db):
+    for _ in range(27):
+        make_submission(status="draft")
+    db.session.commit()
+    first = signed_in.get("/workspace/drafts").get_data(as_text=True)
+    assert 'href="/workspace/drafts?page=2" rel="next"' in first
+    second = signed_in.get("/workspace/drafts?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in second and second.count("steps</span>") == 2
