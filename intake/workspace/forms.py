@@ -52,8 +52,14 @@ def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trimmed text without control characters (PostgreSQL refuses NUL in text)."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -151,7 +157,9 @@ class PackageForm(Form):
         validators=[Optional(), NumberRange(0, 30)],
     )
     service_areas = TextAreaField(
-        "Service areas included, one per line", validators=[Length(max=2000)]
+        "Service areas included, one per line",
+        validators=[Length(max=2000)],
+        filters=[_strip],
     )
     reviews = MultiCheckboxField("Reviews included", choices=_choices(CADENCES.items()))
     description = TextAreaField(
@@ -222,7 +230,9 @@ class SettingsForm(FlaskForm):
         "Reviews you hold with clients", choices=_choices(CADENCES.items())
     )
     out_of_scope = TextAreaField(
-        "Out of scope, one item per line", validators=[Length(max=3000)]
+        "Out of scope, one item per line",
+        validators=[Length(max=3000)],
+        filters=[_strip],
     )
 
     packages = FieldList(FormField(PackageForm), min_entries=4, max_entries=6)

@@ -562,3 +562,19 @@ def test_drafts_pagination(signed_in, db):
     assert 'href="/workspace/drafts?page=2" rel="next"' in first
     second = signed_in.get("/workspace/drafts?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second and second.count("steps</span>") == 2
+
+
+def test_nul_and_control_characters_are_dropped_not_a_500(signed_in, db):
+    """PostgreSQL refuses NUL in text; every workspace text field strips it."""
+    s = make_submission()
+    db.session.commit()
+    assert signed_in.get("/workspace/?q=%00lind%01qvist").status_code == 200
+    token = csrf_of(signed_in.get(f"/workspace/submissions/{s.id}"))
+    signed_in.post(
+        f"/workspace/submissions/{s.id}/notes",
+        data={"csrf_token": token, "body": "call\x00 back\x07"},
+    )
+    [note] = db.session.scalars(sa.select(Note)).all()
+    assert note.body == "call back"
+    response = sign_in(signed_in, email="x\x00@example.com", password="nope")
+    assert response.status_code == 401
