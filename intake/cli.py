@@ -24,25 +24,12 @@ def register_commands(app: Flask) -> None:
         score,
         submissions,
         rescore,
-        init_db,
         create_user,
         demo_account,
         proposal,
         purge_drafts,
     ):
         app.cli.add_command(command)
-
-
-@click.command("init-db")
-@with_appcontext
-def init_db():
-    """Create the tables that are missing (tests and first run; see also `db upgrade`)."""
-    db.create_all()
-    click.echo(f"Database ready: {_safe_url()}")
-
-
-def _safe_url() -> str:
-    return db.engine.url.render_as_string(hide_password=True)
 
 
 @click.command("check-questionnaire")

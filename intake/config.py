@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -114,7 +113,3 @@ def _check(app: Flask) -> None:
         if not isinstance(cfg.get(key), int) or cfg[key] < 0:
             raise ConfigError(f"INTAKE_{key} must be a whole number")
 
-
-def environment_flag(name: str) -> str | None:
-    """A raw INTAKE_* variable, for the few start-up decisions made before the app."""
-    return os.environ.get(f"INTAKE_{name}")

@@ -236,7 +236,7 @@ class ProposalDocument(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-# the search index needs pg_trgm; create_all (tests, init-db) makes sure it is there
+# the search index needs pg_trgm; create_all (the tests) makes sure it is there
 sa.event.listen(
     Submission.__table__,
     "before_create",
