@@ -228,3 +228,15 @@ def test_cli_refuses_unknown_ids(runner, db):
     result = runner.invoke(args=["proposal", "999"])
     assert result.exit_code == 1
     assert "no submitted questionnaire has id 999" in result.output
+
+
+def test_referral_letter_never_shows_scores_or_flags(signed_in, db):
+    s = make_submission(persona="occasional_helper")
+    db.session.commit()
+    text = pdf_text(
+        signed_in.get(f"/workspace/submissions/{s.id}/letter.pdf").get_data()
+    )
+    assert "Dear Priya" in text
+    assert str(s.overall) not in text.split() and "score" not in text.lower()
+    for flag in db.session.get(type(s), s.id).assessment["flags"]:
+        assert flag["reason"][:40] not in text
