@@ -354,6 +354,7 @@ def seed(database_url: str, rows: int) -> float:
     from intake import create_app, registry
     from intake.extensions import db
     from intake.models import PIPELINE, Submission
+    from tests.factories import listed_row
     from tests.personas import PERSONAS
 
     started = time.perf_counter()
@@ -375,31 +376,14 @@ def seed(database_url: str, rows: int) -> float:
         chunk = 5000
         for start in range(0, rows, chunk):
             batch = [
-                {
-                    "token_hash": f"bench{i:059d}",
-                    "token_expires_at": now,
-                    "status": "new" if i % 10 < 8 else statuses[1 + i % 2],
-                    "questionnaire_version": q.version,
-                    "questionnaire_digest": q.digest,
-                    "steps_done": len(q.steps),
-                    "created_at": now,
-                    "updated_at": now,
-                    "submitted_at": now - dt.timedelta(minutes=i),
-                    "name": f"Prospect {i}",
-                    "business": f"Business {i}",
-                    "email": f"p{i}@example.com",
-                    "email_key": f"p{i}@example.com",
-                    "search_text": f"prospect {i} | business {i} | p{i}@example.com",
-                    "fit": i % 100,
-                    "chemistry": (i * 7) % 100,
-                    "boundaries": (i * 3) % 100,
-                    "overall": (i * 11) % 100,
-                    "verdict": verdicts[i % 3],
-                    "flag_count": i % 4,
-                    "package_name": None,
-                    "answers": answers[i % len(answers)],
-                    "assessment": None,
-                }
+                listed_row(
+                    i,
+                    q,
+                    now,
+                    status="new" if i % 10 < 8 else statuses[1 + i % 2],
+                    verdict=verdicts[i % 3],
+                    answers=answers[i % len(answers)],
+                )
                 for i in range(start, min(start + chunk, rows))
             ]
             db.session.execute(sa.insert(Submission), batch)

@@ -8,7 +8,12 @@ import itertools
 from intake import registry
 from intake.extensions import db
 from intake.models import Consultant, Submission, utcnow
-from intake.prospect.drafts import _denormalise, apply_assessment, hash_token
+from intake.prospect.drafts import (
+    _denormalise,
+    apply_assessment,
+    hash_token,
+    search_text_of,
+)
 from intake.questionnaire.scoring import assess
 from tests.personas import PERSONAS
 
@@ -55,3 +60,39 @@ def make_submission(
         apply_assessment(s, assess(questionnaire, answers))
     db.session.add(s)
     return s
+
+
+def listed_row(i: int, questionnaire, now: dt.datetime, **overrides) -> dict:
+    """Column values of the i-th submitted prospect, for bulk inserts of many rows.
+
+    The scores vary with i so that every sort has work to do; answers are left empty
+    unless given, since lists never read them.
+    """
+    name, business, email = f"Prospect {i}", f"Business {i}", f"p{i}@example.com"
+    row = {
+        "token_hash": f"bulk{i:060d}",
+        "token_expires_at": now,
+        "status": "new",
+        "questionnaire_version": questionnaire.version,
+        "questionnaire_digest": questionnaire.digest,
+        "steps_done": len(questionnaire.steps),
+        "created_at": now,
+        "updated_at": now,
+        "submitted_at": now - dt.timedelta(minutes=i),
+        "name": name,
+        "business": business,
+        "email": email,
+        "email_key": email,
+        "search_text": search_text_of(name, business, email),
+        "fit": i % 100,
+        "chemistry": (i * 7) % 100,
+        "boundaries": (i * 3) % 100,
+        "overall": (i * 11) % 100,
+        "verdict": "possible fit",
+        "flag_count": i % 4,
+        "package_name": None,
+        "answers": {},
+        "assessment": None,
+    }
+    row.update(overrides)
+    return row

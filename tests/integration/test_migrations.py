@@ -12,6 +12,7 @@ from flask_migrate import downgrade, upgrade
 
 from intake.extensions import db as _db
 from intake.models import Submission
+from tests.factories import listed_row
 
 
 def _reset(db):
@@ -89,23 +90,11 @@ def test_search_reads_the_search_index(app, db):
     db.session.execute(
         sa.insert(Submission),
         [
-            {
-                "token_hash": f"s{i:063d}",
-                "token_expires_at": now,
-                "status": "new",
-                "questionnaire_version": q.version,
-                "questionnaire_digest": q.digest,
-                "name": f"Prospect {i}",
-                "business": f"Business {i}",
-                "email": f"p{i}@example.com",
-                "email_key": f"p{i}@example.com",
-                "search_text": f"prospect {i} | business {i} | p{i}@example.com"
-                if i != 77
-                else "hannah lindqvist | lindqvist advisory | hannah@lindqvist.example",
-                "submitted_at": now,
-                "overall": i % 100,
-                "answers": {"x": "y" * 500},
-            }
+            listed_row(i, q, now, answers={"x": "y" * 500})
+            if i != 77
+            else listed_row(
+                i, q, now, search_text="hannah lindqvist | lindqvist advisory"
+            )
             for i in range(5000)
         ],
     )

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from intake.models import DeletionRecord, Note, StatusChange, Submission
 from tests.conftest import csrf_of, sign_in
-from tests.factories import PASSWORD, make_submission
+from tests.factories import PASSWORD, listed_row, make_submission
 
 
 class Auth:
@@ -270,33 +270,7 @@ def test_list_query_count_does_not_grow_with_rows(signed_in, db, app):
     q = registry.active()
     registry.ensure_stored(q)
     now = dt.datetime.now(dt.UTC)
-    rows = [
-        {
-            "token_hash": f"{i:064d}",
-            "token_expires_at": now,
-            "status": "new",
-            "questionnaire_version": q.version,
-            "questionnaire_digest": q.digest,
-            "steps_done": 5,
-            "created_at": now,
-            "updated_at": now,
-            "submitted_at": now - dt.timedelta(minutes=i),
-            "name": f"Prospect {i}",
-            "business": f"Business {i}",
-            "email": f"p{i}@example.com",
-            "email_key": f"p{i}@example.com",
-            "search_text": f"prospect {i} | business {i} | p{i}@example.com",
-            "fit": i % 100,
-            "chemistry": (i * 7) % 100,
-            "boundaries": (i * 3) % 100,
-            "overall": (i * 11) % 100,
-            "verdict": "possible fit",
-            "flag_count": i % 4,
-            "answers": {},
-            "assessment": None,
-        }
-        for i in range(3000)
-    ]
+    rows = [listed_row(i, q, now) for i in range(3000)]
     db.session.execute(sa.insert(Submission), rows)
     db.session.commit()
     statements = []
