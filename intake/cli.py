@@ -9,20 +9,23 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from . import registry
+from . import registry, submissions
 from .extensions import db
 from .models import DRAFT, Consultant, Submission
+from .proposal import service
+from .proposal.render import ProposalTooLarge
 from .questionnaire.answers import check_complete_answers
 from .questionnaire.errors import DefinitionError, InvalidAnswers
 from .questionnaire.schema import load_questionnaire
 from .questionnaire.scoring import Assessment, assess
+from .settings import current_practice
 
 
 def register_commands(app: Flask) -> None:
     for command in (
         check_questionnaire,
         score,
-        submissions,
+        list_submissions,
         rescore,
         create_user,
         demo_account,
@@ -102,7 +105,7 @@ def format_assessment(a: Assessment) -> str:
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
 @click.option("--drafts", is_flag=True, help="List unfinished drafts instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
-def submissions(limit, drafts, as_json):
+def list_submissions(limit, drafts, as_json):
     """List the latest submissions with their scores."""
     query = sa.select(Submission).order_by(Submission.updated_at.desc()).limit(limit)
     query = query.where(
@@ -157,10 +160,9 @@ def _row(s: Submission) -> dict:
     help="Score every submission under the active questionnaire instead of its own.",
 )
 def rescore(current):
-    """Score every submission again, after a change of the definition or of scoring."""
-    from .prospect.drafts import apply_assessment
-
+    """Score every submission again, after a change of the definition, scoring or packages."""
     active = registry.active()
+    practice = current_practice()
     ids = db.session.scalars(
         sa.select(Submission.id)
         .where(Submission.status != DRAFT)
@@ -178,7 +180,7 @@ def rescore(current):
         ).all()
         for s in batch:
             questionnaire = (
-                active if current else registry.for_digest(s.questionnaire_digest)
+                active if current else submissions.stored_questionnaire_of(s)
             )
             if questionnaire is None:
                 click.echo(
@@ -186,9 +188,7 @@ def rescore(current):
                     err=True,
                 )
                 continue
-            before = s.assessment
-            apply_assessment(s, assess(questionnaire, s.answers or {}))
-            changed += s.assessment != before
+            changed += submissions.score(s, questionnaire, practice)
         db.session.commit()
     click.echo(f"Re-scored {len(ids)} submissions; {changed} changed.")
 
@@ -262,10 +262,6 @@ def demo_account():
 @with_appcontext
 def proposal(submission_id, output, letter):
     """Write the proposal PDF of a submission to a file."""
-    from .proposal import service
-    from .proposal.render import ProposalTooLarge
-    from .settings import current_practice
-
     submission = db.session.get(Submission, submission_id)
     if submission is None or submission.is_draft:
         raise click.ClickException(f"no submitted questionnaire has id {submission_id}")
@@ -291,12 +287,6 @@ def proposal(submission_id, output, letter):
 @with_appcontext
 def purge_drafts():
     """Delete unfinished questionnaires whose resume link has expired (run it daily)."""
-    from .models import utcnow
-
-    result = db.session.execute(
-        sa.delete(Submission).where(
-            Submission.status == DRAFT, Submission.token_expires_at < utcnow()
-        )
-    )
+    deleted = submissions.purge_expired_drafts()
     db.session.commit()
-    click.echo(f"Deleted {result.rowcount} expired drafts.")
+    click.echo(f"Deleted {deleted} expired drafts.")

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 
-from intake import registry
+from intake import registry, submissions
 from intake.extensions import db
 from intake.models import Consultant, Submission, utcnow
-from intake.prospect.drafts import (
-    _denormalise,
-    apply_assessment,
-    hash_token,
-    search_text_of,
-)
-from intake.questionnaire.scoring import assess
+from intake.settings import current_practice
 from tests.personas import PERSONAS
 
 PASSWORD = "correct horse battery"
@@ -44,7 +39,7 @@ def make_submission(
     n = next(_seq)
     now = utcnow()
     s = Submission(
-        token_hash=hash_token(f"factory-{n}-{now.timestamp()}"),
+        token_hash=hashlib.sha256(f"factory-{n}-{now}".encode()).hexdigest(),
         token_expires_at=now + dt.timedelta(days=30),
         status=status,
         questionnaire_version=questionnaire.version,
@@ -55,9 +50,9 @@ def make_submission(
         updated_at=now,
         submitted_at=None if status == "draft" else (submitted_at or now),
     )
-    _denormalise(s, questionnaire)
+    submissions.update_contact(s, questionnaire)
     if status != "draft":
-        apply_assessment(s, assess(questionnaire, answers))
+        submissions.score(s, questionnaire, current_practice())
     db.session.add(s)
     return s
 
@@ -83,7 +78,7 @@ def listed_row(i: int, questionnaire, now: dt.datetime, **overrides) -> dict:
         "business": business,
         "email": email,
         "email_key": email,
-        "search_text": search_text_of(name, business, email),
+        "search_text": submissions.search_text_of(name, business, email),
         "fit": i % 100,
         "chemistry": (i * 7) % 100,
         "boundaries": (i * 3) % 100,

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from .. import registry
+from .. import submissions
 from ..extensions import db
 from ..models import ProposalDocument, Submission, utcnow
 from ..practice import Practice
@@ -36,9 +36,7 @@ _template_digest: dict[str, str] = {}
 
 def recommendation_for(submission: Submission, practice: Practice) -> Recommendation:
     """The package and plan for a submitted prospect, honouring the consultant's override."""
-    questionnaire = (
-        registry.for_digest(submission.questionnaire_digest) or registry.active()
-    )
+    questionnaire = submissions.questionnaire_of(submission)
     return recommend(
         questionnaire=questionnaire,
         answers=submission.answers or {},
@@ -50,9 +48,7 @@ def recommendation_for(submission: Submission, practice: Practice) -> Recommenda
 
 def _own_words(submission: Submission) -> list[tuple[str, str]]:
     """(question, answer) for every free-text answer the prospect gave."""
-    questionnaire = (
-        registry.for_digest(submission.questionnaire_digest) or registry.active()
-    )
+    questionnaire = submissions.questionnaire_of(submission)
     answers = visible_answers(questionnaire, submission.answers or {})
     return [
         (q.label, answers[q.id])

@@ -16,17 +16,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, session
 
-from .. import registry
+from .. import registry, submissions
 from ..extensions import db
 from ..models import DRAFT, Submission, utcnow
-from ..proposal.recommendation import recommend
 from ..questionnaire.answers import clean_answers
 from ..questionnaire.schema import Questionnaire, Step
-from ..questionnaire.scoring import Assessment, assess
-from ..settings import current_practice
 
 SESSION_KEY = "draft"
-SUBMITTED_KEY = "submitted"
 
 
 def hash_token(token: str) -> str:
@@ -72,11 +68,6 @@ def forget() -> None:
     session.pop(SESSION_KEY, None)
 
 
-def questionnaire_of(submission: Submission) -> Questionnaire:
-    """The questionnaire the submission is answered under; the active one as fallback."""
-    return registry.for_digest(submission.questionnaire_digest) or registry.active()
-
-
 def start(questionnaire: Questionnaire) -> Submission:
     """A new draft in the session (added, not committed)."""
     registry.ensure_stored(questionnaire)
@@ -105,33 +96,10 @@ def save_step(
     merged = {k: v for k, v in (draft.answers or {}).items() if k not in step_ids}
     merged.update(answers)
     draft.answers = merged
-    _denormalise(draft, questionnaire)
+    submissions.update_contact(draft, questionnaire)
     draft.steps_done = max(draft.steps_done or 0, questionnaire.step_number(step.id))
     draft.updated_at = utcnow()
     draft.token_expires_at = _expiry()
-
-
-def _denormalise(submission: Submission, questionnaire: Questionnaire) -> None:
-    """Copy contact answers into the indexed columns the lists search and show."""
-    answers = submission.answers or {}
-
-    def by_role(role: str) -> str:
-        q = questionnaire.by_role(role)
-        value = answers.get(q.id) if q else None
-        return value if isinstance(value, str) else ""
-
-    submission.name = by_role("contact_name")[:200]
-    submission.business = by_role("business_name")[:200]
-    submission.email = by_role("contact_email")[:254]
-    submission.email_key = submission.email.lower()
-    submission.search_text = search_text_of(
-        submission.name, submission.business, submission.email
-    )
-
-
-def search_text_of(*parts: str) -> str:
-    """The lower-cased text the list's search matches against."""
-    return " | ".join(p.lower() for p in parts if p)[:700]
 
 
 def step_problems(
@@ -152,49 +120,3 @@ def first_incomplete_step(
         if step_problems(questionnaire, step, answers):
             return number
     return 0
-
-
-def apply_assessment(submission: Submission, assessment: Assessment) -> None:
-    """Store the scores in their indexed columns and the explanation in JSON."""
-    submission.fit = assessment.scores["fit"]
-    submission.chemistry = assessment.scores["chemistry"]
-    submission.boundaries = assessment.scores["boundaries"]
-    submission.overall = assessment.overall
-    submission.verdict = assessment.verdict
-    submission.flag_count = len(assessment.flags)
-    submission.assessment = assessment.to_dict()
-
-
-def submit(draft: Submission, questionnaire: Questionnaire) -> bool:
-    """Score and submit the draft once; False when another request submitted it first.
-
-    The status change is a conditional UPDATE, so double clicks and replayed POSTs,
-    even in parallel on several hosts, leave exactly one submission.
-    """
-    assessment = assess(questionnaire, draft.answers or {})
-    package = recommend(
-        questionnaire=questionnaire,
-        answers=draft.answers or {},
-        assessment=assessment,
-        practice=current_practice(),
-    ).package
-    now = utcnow()
-    result = db.session.execute(
-        sa.update(Submission)
-        .where(Submission.id == draft.id, Submission.status == DRAFT)
-        .values(
-            status="new",
-            submitted_at=now,
-            updated_at=now,
-            fit=assessment.scores["fit"],
-            chemistry=assessment.scores["chemistry"],
-            boundaries=assessment.scores["boundaries"],
-            overall=assessment.overall,
-            verdict=assessment.verdict,
-            flag_count=len(assessment.flags),
-            assessment=assessment.to_dict(),
-            package_name=package.name if package else None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1

@@ -19,10 +19,6 @@ _cache: dict[tuple[str, str], type[FlaskForm]] = {}
 _lock = threading.Lock()
 
 
-class ActionForm(FlaskForm):
-    """A form with no fields: the CSRF token for submit and delete buttons."""
-
-
 class StepForm(FlaskForm):
     """Base of the generated step forms: which button was pressed, and where next."""
 

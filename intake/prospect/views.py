@@ -6,11 +6,13 @@ import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from .. import registry
+from .. import registry, submissions
 from ..extensions import db
-from ..questionnaire.answers import REQUIRED_MESSAGE, clean_answers, describe_answer
+from ..forms import ActionForm
+from ..questionnaire.answers import REQUIRED_MESSAGE, clean_answers
+from ..settings import current_practice
 from . import drafts
-from .forms import ActionForm, raw_answers, step_form_class
+from .forms import raw_answers, step_form_class
 
 bp = Blueprint("prospect", __name__, url_prefix="/start")
 log = logging.getLogger(__name__)
@@ -18,7 +20,7 @@ log = logging.getLogger(__name__)
 
 def _draft_and_questionnaire():
     draft = drafts.current()
-    return draft, (drafts.questionnaire_of(draft) if draft else registry.active())
+    return draft, (submissions.questionnaire_of(draft) if draft else registry.active())
 
 
 @bp.get("/")
@@ -170,17 +172,15 @@ def review():
     if draft is None:
         return redirect(url_for(".start"))
     answers = draft.answers or {}
-    sections = []
-    for number, step in enumerate(questionnaire.steps, 1):
-        rows = [
-            (q, describe_answer(q, answers.get(q.id)))
-            for q in step.questions
-            if questionnaire.is_visible(q, answers)
-        ]
-        problems = drafts.step_problems(questionnaire, step, answers)
-        sections.append(
-            {"number": number, "step": step, "rows": rows, "problems": problems}
-        )
+    sections = [
+        {
+            "number": section.number,
+            "step": section.step,
+            "rows": section.rows,
+            "problems": drafts.step_problems(questionnaire, section.step, answers),
+        }
+        for section in submissions.answers_by_step(questionnaire, answers)
+    ]
     return render_template(
         "prospect/review.html",
         questionnaire=questionnaire,
@@ -204,12 +204,12 @@ def submit():
         return redirect(url_for(".thanks"))
     if drafts.is_expired(submission):
         return redirect(url_for(".resume", token=token))
-    questionnaire = drafts.questionnaire_of(submission)
+    questionnaire = submissions.questionnaire_of(submission)
     missing = drafts.first_incomplete_step(questionnaire, submission.answers or {})
     if missing:
         flash("A few questions still need an answer before you send.", "error")
         return redirect(url_for(".step", number=missing, then="review"))
-    if drafts.submit(submission, questionnaire):
+    if submissions.submit(submission, questionnaire, current_practice()):
         log.info("action=submit submission=%s", submission.id)
     db.session.commit()
     return redirect(url_for(".thanks"))
@@ -246,7 +246,7 @@ def resume(token: str):
             410,
         )
     drafts.remember(token)
-    questionnaire = drafts.questionnaire_of(submission)
+    questionnaire = submissions.questionnaire_of(submission)
     missing = drafts.first_incomplete_step(questionnaire, submission.answers or {})
     if missing:
         return redirect(

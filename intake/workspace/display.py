@@ -7,11 +7,10 @@ from collections import defaultdict
 
 from flask import url_for
 
-from .. import registry
+from .. import submissions
 from ..models import PIPELINE, Submission
 from ..practice import CADENCES, Package, Practice
 from ..proposal import service as proposal_service
-from ..questionnaire.answers import describe_answer
 from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS
 from ..questionnaire.scoring import Assessment
@@ -174,7 +173,7 @@ def list_row(s: Submission) -> dict:
 
 
 def draft_row(s: Submission) -> dict:
-    questionnaire = registry.for_digest(s.questionnaire_digest) or registry.active()
+    questionnaire = submissions.questionnaire_of(s)
     total = len(questionnaire.steps)
     return {
         "id": s.id,
@@ -216,16 +215,12 @@ def summary_view(summary: queries.Summary) -> dict:
 
 def detail_view(s: Submission, practice: Practice) -> dict:
     """Everything the submission page shows, in the questionnaire version it was answered under."""
-    questionnaire = registry.for_digest(s.questionnaire_digest) or registry.active()
+    questionnaire = submissions.questionnaire_of(s)
     answers = s.answers or {}
-    steps = []
-    for step in questionnaire.steps:
-        rows = [
-            (q, describe_answer(q, answers.get(q.id)))
-            for q in step.questions
-            if questionnaire.is_visible(q, answers)
-        ]
-        steps.append((step, rows))
+    steps = [
+        (section.step, section.rows)
+        for section in submissions.answers_by_step(questionnaire, answers)
+    ]
     assessment = Assessment.from_dict(s.assessment) if s.assessment else None
     reasons = defaultdict(list)
     if assessment:

@@ -22,12 +22,12 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import submissions
 from ..extensions import db, limiter
+from ..forms import ActionForm
 from ..models import (
     Consultant,
-    DeletionRecord,
     Note,
-    ProposalDocument,
     StatusChange,
     Submission,
     utcnow,
@@ -35,7 +35,6 @@ from ..models import (
 from ..proposal import render as proposal_render
 from ..proposal import service as proposal_service
 from ..proposal.render import ProposalTooLarge
-from ..prospect.forms import ActionForm
 from ..security import is_safe_next
 from ..settings import current_practice, save_practice
 from . import display, queries
@@ -263,16 +262,7 @@ def delete_submission(submission_id: int):
         return redirect(
             url_for(".submission_detail", submission_id=submission.id) + "#delete"
         )
-    db.session.add(
-        DeletionRecord(
-            submission_id=submission.id,
-            submitted_at=submission.submitted_at,
-            deleted_by=current_user.email,
-        )
-    )
-    for model in (Note, StatusChange, ProposalDocument):
-        db.session.execute(sa.delete(model).where(model.submission_id == submission.id))
-    db.session.delete(submission)
+    submissions.delete(submission, deleted_by=current_user.email)
     db.session.commit()
     queries.counts_cache.clear()
     log.info(
