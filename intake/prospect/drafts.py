@@ -19,7 +19,6 @@ from flask import current_app, session
 from .. import registry, submissions
 from ..extensions import db
 from ..models import DRAFT, Submission, utcnow
-from ..questionnaire.answers import clean_answers
 from ..questionnaire.schema import Questionnaire, Step
 
 SESSION_KEY = "draft"
@@ -100,23 +99,3 @@ def save_step(
     draft.steps_done = max(draft.steps_done or 0, questionnaire.step_number(step.id))
     draft.updated_at = utcnow()
     draft.token_expires_at = _expiry()
-
-
-def step_problems(
-    questionnaire: Questionnaire, step: Step, answers: Mapping[str, Any]
-) -> dict[str, str]:
-    """What still blocks this step given the saved answers (question id -> message)."""
-    _, errors = clean_answers(
-        questionnaire, answers, questions=step.questions, earlier=answers
-    )
-    return errors
-
-
-def first_incomplete_step(
-    questionnaire: Questionnaire, answers: Mapping[str, Any]
-) -> int:
-    """Number of the first step with a missing or invalid answer; 0 when all is done."""
-    for number, step in enumerate(questionnaire.steps, 1):
-        if step_problems(questionnaire, step, answers):
-            return number
-    return 0

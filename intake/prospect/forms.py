@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 
 from ..questionnaire.schema import Questionnaire, Step
+from ..questionnaire.wizard import Posted
 
 FIELD_PREFIX = "q_"
 _cache: dict[tuple[str, str], type[FlaskForm]] = {}
@@ -46,6 +47,12 @@ def step_form_class(questionnaire: Questionnaire, step: Step) -> type[FlaskForm]
     return cls
 
 
-def raw_answers(form: FlaskForm, step: Step) -> dict[str, object]:
-    """What the prospect sent for each question of the step, keyed by question id."""
-    return {q.id: form[FIELD_PREFIX + q.id].data for q in step.questions}
+def posted_step(form: StepForm, step: Step) -> Posted:
+    """What the prospect sent: each question's raw answer, the button, what was shown."""
+    shown = form.shown.data
+    return Posted(
+        answers={q.id: form[FIELD_PREFIX + q.id].data for q in step.questions},
+        back=form.nav.data == "back",
+        then_review=form.then.data == "review",
+        shown=None if shown is None else frozenset(shown.split()),
+    )

@@ -9,10 +9,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from .. import registry, submissions
 from ..extensions import db
 from ..forms import ActionForm
-from ..questionnaire.answers import REQUIRED_MESSAGE, clean_answers
+from ..questionnaire import wizard
 from ..settings import current_practice
 from . import drafts
-from .forms import raw_answers, step_form_class
+from .forms import posted_step, step_form_class
 
 bp = Blueprint("prospect", __name__, url_prefix="/start")
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def step(number: int):
     draft, questionnaire = _draft_and_questionnaire()
     if not 1 <= number <= len(questionnaire.steps):
         abort(404)
-    reachable = (draft.steps_done if draft else 0) + 1
+    reachable = wizard.reachable_step(draft.steps_done if draft else 0)
     if number > reachable:
         return redirect(url_for(".step", number=reachable))
     step = questionnaire.steps[number - 1]
@@ -59,64 +59,31 @@ def step(number: int):
     if request.method == "GET":
         return _render_step(questionnaire, step, form, saved, {}, draft=draft)
 
-    raw = raw_answers(form, step)
-    answers, errors = clean_answers(
-        questionnaire, raw, questions=step.questions, earlier=saved
-    )
-    appeared = _newly_shown(questionnaire, step, form, saved=saved, answers=answers)
-    # a required question the prospect has not seen yet is shown, not held against them
-    errors = {
-        k: v for k, v in errors.items() if not (k in appeared and v == REQUIRED_MESSAGE)
-    }
-    going_back = form.nav.data == "back"
-    if errors and not going_back:
+    posted = posted_step(form, step)
+    outcome = wizard.advance(questionnaire, step, saved, posted)
+    if outcome.save is not None:
+        draft = draft or drafts.start(questionnaire)
+        drafts.save_step(draft, questionnaire, step, outcome.save)
+        db.session.commit()
+        log.info("action=save_step draft=%s step=%s", draft.id, number)
+    if outcome.go_to is None:
         return _render_step(
-            questionnaire, step, form, raw, errors, draft=draft, status=422
+            questionnaire,
+            step,
+            form,
+            posted.answers,
+            outcome.errors,
+            draft=draft,
+            notice=outcome.notice,
+            status=422 if outcome.errors else 200,
         )
-    kept = {
-        k: saved[k] for k in errors if k in saved
-    }  # Back keeps the old valid answer
-    draft = draft or drafts.start(questionnaire)
-    drafts.save_step(draft, questionnaire, step, {**answers, **kept})
-    db.session.commit()
-    log.info("action=save_step draft=%s step=%s", draft.id, number)
-    if going_back:
-        return redirect(url_for(".step", number=max(number - 1, 1)))
-    if appeared:
-        notice = (
-            "Thank you. Your answer opened one more question below; please have a look."
-        )
-        return _render_step(
-            questionnaire, step, form, raw, {}, draft=draft, notice=notice
-        )
-    if form.then.data == "review" or number == len(questionnaire.steps):
+    return _redirect_to(outcome.go_to)
+
+
+def _redirect_to(place: int | str):
+    if place == wizard.REVIEW:
         return redirect(url_for(".review"))
-    return redirect(url_for(".step", number=number + 1))
-
-
-def _newly_shown(questionnaire, step, form, *, saved, answers) -> set[str]:
-    """Ids of the step's questions that the answers reveal and the prospect has not seen.
-
-    The page lists the questions it showed in `shown` (kept current by JavaScript as
-    questions appear); without JavaScript a question revealed by a click is unseen, so
-    the server shows the step once more instead of skipping it or calling it missing.
-    """
-    if form.shown.data is not None:
-        seen = set(form.shown.data.split())
-    else:
-        seen = {q.id for q in step.questions if questionnaire.is_visible(q, saved)}
-    after = {**saved, **answers}
-    for q in step.questions:
-        if q.id not in answers:
-            after.pop(q.id, None)
-    return {
-        q.id
-        for q in step.questions
-        if q.show_if
-        and q.id not in answers
-        and q.id not in seen
-        and questionnaire.is_visible(q, after)
-    }
+    return redirect(url_for(".step", number=place))
 
 
 def _render_step(
@@ -177,7 +144,7 @@ def review():
             "number": section.number,
             "step": section.step,
             "rows": section.rows,
-            "problems": drafts.step_problems(questionnaire, section.step, answers),
+            "problems": wizard.step_problems(questionnaire, section.step, answers),
         }
         for section in submissions.answers_by_step(questionnaire, answers)
     ]
@@ -185,7 +152,7 @@ def review():
         "prospect/review.html",
         questionnaire=questionnaire,
         sections=sections,
-        incomplete=drafts.first_incomplete_step(questionnaire, answers),
+        incomplete=wizard.first_incomplete_step(questionnaire, answers),
         form=ActionForm(),
         resume_url=_resume_url(),
         total=len(questionnaire.steps),
@@ -205,7 +172,7 @@ def submit():
     if drafts.is_expired(submission):
         return redirect(url_for(".resume", token=token))
     questionnaire = submissions.questionnaire_of(submission)
-    missing = drafts.first_incomplete_step(questionnaire, submission.answers or {})
+    missing = wizard.first_incomplete_step(questionnaire, submission.answers or {})
     if missing:
         flash("A few questions still need an answer before you send.", "error")
         return redirect(url_for(".step", number=missing, then="review"))
@@ -247,12 +214,9 @@ def resume(token: str):
         )
     drafts.remember(token)
     questionnaire = submissions.questionnaire_of(submission)
-    missing = drafts.first_incomplete_step(questionnaire, submission.answers or {})
-    if missing:
-        return redirect(
-            url_for(".step", number=min(missing, submission.steps_done + 1))
-        )
-    return redirect(url_for(".review"))
+    return _redirect_to(
+        wizard.resume_at(questionnaire, submission.answers or {}, submission.steps_done)
+    )
 
 
 def _link_problem(title: str, message: str, code: int):

@@ -82,7 +82,7 @@ def filters_from(form: ListFilterForm) -> queries.ListFilters:
         verdict=value("verdict", ""),
         status=value("status", ""),
         date_from=value("date_from", None),
-        date_to=value("date_to", None) if "date_to" not in bad else None,
+        date_to=value("date_to", None),
         sort=value("sort", "submitted"),
         direction=value("direction", "desc"),
         page=value("page", 1),
