@@ -66,20 +66,22 @@ REVIEWS = (
 )
 GAPS = (
     Gap(
-        "reply_time",
-        "replies within 1 hour",
-        "replies within 1 business day",
-        "Expects replies within 1 hour; your standard is 1 business day. "
-        "Agree how truly urgent matters reach you.",
-        "We reply within 1 business day. Let us agree how urgent matters reach us.",
+        topic="reply_time",
+        expects="replies within 1 hour",
+        standard="replies within 1 business day",
+        talking_point="Expects replies within 1 hour; your standard is 1 business "
+        "day. Agree how truly urgent matters reach you.",
+        to_agree="We reply within 1 business day. Let us agree how urgent matters "
+        "reach us.",
     ),
     Gap(
-        "channels",
-        "text messages",
-        "e-mail, video calls and team chat",
-        "Would like to use text messages, which you do not offer. "
+        topic="channels",
+        expects="text messages",
+        standard="e-mail, video calls and team chat",
+        talking_point="Would like to use text messages, which you do not offer. "
         "Agree which channel to use for what.",
-        "We work by e-mail, video calls and team chat. Let us pick what suits you.",
+        to_agree="We work by e-mail, video calls and team chat. Let us pick what "
+        "suits you.",
     ),
 )
 
