@@ -7,6 +7,7 @@ recommendation) receives these objects as arguments.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from typing import Any
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -41,6 +42,31 @@ CADENCES = {
     "annual": "Annual partnership review",
 }
 PAPER_SIZES = ("A4", "Letter")
+# the currencies a practice can choose: code -> the symbol written before an amount
+# ("" writes the code after it: "1,250 CHF")
+CURRENCIES = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "NZD": "NZ$",
+    "CHF": "",
+}
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
@@ -128,6 +154,23 @@ def join_words(items) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def format_money(amount: float, currency: str) -> str:
+    """'$1,250', 'NZ$99.50', '1,250 CHF': whole amounts without cents, others with two.
+
+    The one money format of the product (PDF, pages, gaps); a currency not in
+    CURRENCIES is written after the amount.
+    """
+    cents = round(float(amount) * 100)
+    text = f"{cents // 100:,d}" if cents % 100 == 0 else f"{cents / 100:,.2f}"
+    symbol = CURRENCIES.get((currency or "").upper())
+    return f"{symbol}{text}" if symbol else f"{text} {currency or ''}".strip()
+
+
+def format_date(day: date) -> str:
+    """'25 November 2026'."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def describe_hours(hours: int | float) -> str:

@@ -11,7 +11,7 @@ from flask import Flask, Response, current_app, g, request
 
 from .extensions import db
 from .models import PracticeSettings, utcnow
-from .practice import Practice, default_practice
+from .practice import Practice, default_practice, format_money
 
 SETTINGS_ID = 1
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -69,8 +69,6 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("money")
     def _money(amount):
-        from .proposal.render import format_money  # deferred: render imports flask bits
-
         return format_money(amount, current_practice().currency)
 
     @app.get("/brand.css")

@@ -7,10 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..practice import CADENCES, CHANNEL_WORDS, Package, Practice, join_words
+from ..practice import (
+    CADENCES,
+    CHANNEL_WORDS,
+    Package,
+    Practice,
+    format_date,
+    join_words,
+)
 from ..questionnaire.answers import describe_answer, visible_answers
 from ..questionnaire.gaps import Gap, find_gaps
-from ..questionnaire.schema import Questionnaire
+from ..questionnaire.schema import Question, Questionnaire
 from ..questionnaire.scoring import NOT_A_FIT, Assessment
 
 
@@ -37,6 +44,7 @@ class Recommendation:
     gaps: tuple[Gap, ...]  # expectation gaps to settle before starting
     rationale: tuple[str, ...]  # sentences tied to the prospect's own answers
     heard: tuple[str, ...]  # "what we heard": their needs, partly in their own words
+    alternatives: tuple[str, ...]  # other kinds of service, for the referral letter
 
 
 # ---------------------------------------------------------------------------------
@@ -44,7 +52,6 @@ class Recommendation:
 
 HOURS_PER_AREA = 5  # fallback sizing when the prospect gave no hours
 STRATEGIC_THRESHOLD = 60  # strategic_share (percent) from which we size up
-MAX_RATIONALE = 6
 
 _REVIEW_WHEN = {
     "weekly": "Every week, 20–30 minutes, at the same time each week",
@@ -81,20 +88,6 @@ _WEAKEST_REASON = {
     "boundaries": "The answers expect more than the practice's working standards can "
     "sustain",
 }
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _answer(questionnaire: Questionnaire, answers: Mapping[str, Any], role: str):
@@ -120,10 +113,9 @@ def _quoted(labels) -> str:
 
 def _date_words(iso: str) -> str:
     try:
-        day = dt.date.fromisoformat(iso)
+        return format_date(dt.date.fromisoformat(iso))
     except (TypeError, ValueError):
         return str(iso)
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _sentence(text: str) -> str:
@@ -148,53 +140,63 @@ class _Facts:
     hours_words: str
 
 
-def _facts(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> _Facts:
-    q, value = _answer(questionnaire, answers, "monthly_hours")
-    hours = _whole_number(value) if q is not None else None
-    hours_words = describe_answer(q, value) if hours is not None else ""
+def _as_list(value: Any) -> list:
+    return list(value) if isinstance(value, list | tuple) else [value]
 
-    q, value = _answer(questionnaire, answers, "service_areas")
-    chosen = value if isinstance(value, list | tuple) else [value]
-    areas = tuple(c.label for c in q.choices if c.value in chosen) if q else ()
 
-    q, value = _answer(questionnaire, answers, "work_mix")
+# Each reader takes (question, answer) from `_answer`: (None, None) when unanswered.
+
+
+def _label(q: Question | None, value: Any) -> str:
+    return describe_answer(q, value) if q is not None else ""
+
+
+def _hours(q: Question | None, value: Any) -> tuple[int | None, str]:
+    """The hours they said, as a number and in words."""
+    hours = _whole_number(value)
+    return hours, (describe_answer(q, value) if hours is not None else "")
+
+
+def _areas(q: Question | None, value: Any) -> tuple[str, ...]:
+    chosen = _as_list(value)
+    return tuple(c.label for c in q.choices if c.value in chosen) if q else ()
+
+
+def _share(q: Question | None, value: Any) -> int | None:
     choice = q.choice(value) if q is not None else None
-    share = _whole_number(choice.meta.get("strategic_share")) if choice else None
-    mix_label = describe_answer(q, value) if q is not None else ""
+    return _whole_number(choice.meta.get("strategic_share")) if choice else None
 
-    q, value = _answer(questionnaire, answers, "engagement")
-    engagement_label = describe_answer(q, value) if q is not None else ""
 
-    q, stance = _answer(questionnaire, answers, "stance")
-    stance_label = (
-        describe_answer(q, stance) if q is not None and stance is not None else ""
-    )
+def _cadences(q: Question | None, value: Any) -> tuple[str, ...] | None:
+    return tuple(str(v) for v in _as_list(value)) if q is not None else None
 
-    q, value = _answer(questionnaire, answers, "review_cadence")
-    if q is None:
-        cadences = None
-    else:
-        cadences = tuple(
-            str(v) for v in (value if isinstance(value, list | tuple) else [value])
-        )
 
-    q, value = _answer(questionnaire, answers, "needs_summary")
-    needs = str(value) if q is not None and str(value).strip() else ""  # verbatim
+def _needs(q: Question | None, value: Any) -> str:
+    return str(value) if q is not None and str(value).strip() else ""  # verbatim
 
-    q, value = _answer(questionnaire, answers, "start_date")
-    start = _date_words(value) if q is not None else ""
 
+def _start(q: Question | None, value: Any) -> str:
+    return _date_words(value) if q is not None else ""
+
+
+def _facts(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> _Facts:
+    def read(role: str):
+        return _answer(questionnaire, answers, role)
+
+    hours, hours_words = _hours(*read("monthly_hours"))
+    work_mix = read("work_mix")
+    stance_q, stance = read("stance")
     return _Facts(
         hours=hours,
-        areas=areas,
-        share=share,
-        mix_label=mix_label,
-        engagement_label=engagement_label,
+        areas=_areas(*read("service_areas")),
+        share=_share(*work_mix),
+        mix_label=_label(*work_mix),
+        engagement_label=_label(*read("engagement")),
         stance_value=str(stance) if stance is not None else "",
-        stance_label=stance_label,
-        cadences=cadences,
-        needs=needs,
-        start=start,
+        stance_label=_label(stance_q, stance),
+        cadences=_cadences(*read("review_cadence")),
+        needs=_needs(*read("needs_summary")),
+        start=_start(*read("start_date")),
         hours_words=hours_words,
     )
 
@@ -249,45 +251,44 @@ def _not_fit_reason(assessment: Assessment, questionnaire: Questionnaire) -> str
     return text
 
 
+def _review_why(cadence: str, facts: _Facts) -> str:
+    """Why we propose this review, tied to the reviews they said they would keep."""
+    matters = _REVIEW_MATTERS[cadence]
+    if facts.cadences is None:
+        why = f"We include it because {matters}."
+    elif cadence in facts.cadences:
+        why = f"You said you could keep time free for this, and {matters}."
+    elif "none" in facts.cadences:
+        why = (
+            "You said you would rather not have regular meetings; we still propose "
+            f"this one, because {matters}."
+        )
+    else:
+        why = f"You did not tick this one, but we propose it because {matters}."
+    if cadence == "quarterly" and _is_strategic(facts):
+        why += (
+            f" With about {facts.share}% of the work expected to become project or "
+            "strategic work, it matters all the more."
+        )
+    return why
+
+
 def _reviews(
     package: Package, practice: Practice, facts: _Facts
 ) -> tuple[ReviewPlan, ...]:
-    offered = practice.standards.cadences
-    strategic = _is_strategic(facts)
-    plans = []
-    for cadence in CADENCES:
-        if cadence not in offered:
-            continue
-        added = strategic and cadence == "quarterly"
-        if cadence not in package.reviews and not added:
-            continue
-        matters = _REVIEW_MATTERS[cadence]
-        if facts.cadences is None:
-            why = f"We include it because {matters}."
-        elif cadence in facts.cadences:
-            why = f"You said you could keep time free for this, and {matters}."
-        elif "none" in facts.cadences:
-            why = (
-                "You said you would rather not have regular meetings; we still propose "
-                f"this one, because {matters}."
-            )
-        else:
-            why = f"You did not tick this one, but we propose it because {matters}."
-        if strategic and cadence == "quarterly":
-            why += (
-                f" With about {facts.share}% of the work expected to become project or "
-                "strategic work, it matters all the more."
-            )
-        plans.append(
-            ReviewPlan(
-                cadence=cadence,
-                name=CADENCES[cadence],
-                when=_REVIEW_WHEN[cadence],
-                purpose=_REVIEW_PURPOSE[cadence],
-                why=why,
-            )
+    """The package's reviews the practice holds, plus a quarterly one for strategy."""
+    wanted = {*package.reviews, *(("quarterly",) if _is_strategic(facts) else ())}
+    return tuple(
+        ReviewPlan(
+            cadence=cadence,
+            name=name,
+            when=_REVIEW_WHEN[cadence],
+            purpose=_REVIEW_PURPOSE[cadence],
+            why=_review_why(cadence, facts),
         )
-    return tuple(plans)
+        for cadence, name in CADENCES.items()
+        if cadence in practice.standards.cadences and cadence in wanted
+    )
 
 
 def _agreement(practice: Practice) -> tuple[str, ...]:
@@ -331,99 +332,140 @@ def _agreement(practice: Practice) -> tuple[str, ...]:
     return tuple(points)
 
 
-def _answer_sentences(facts: _Facts) -> dict[str, str]:
-    """Sentences about the prospect's own answers, without any package."""
+def _said(facts: _Facts) -> dict[str, str]:
+    """Clauses about the prospect's own answers, by topic, without a full stop."""
     out = {}
     if facts.engagement_label:
-        label = facts.engagement_label
-        out["engagement"] = f"You told us you are hoping for “{label}”."
+        out["engagement"] = f"You told us you are hoping for “{facts.engagement_label}”"
     if facts.areas:
         n = len(facts.areas)
         noun = "area" if n == 1 else f"{n} areas"
-        out["areas"] = f"You would like support with {noun}: {_quoted(facts.areas)}."
+        out["areas"] = f"You would like support with {noun}: {_quoted(facts.areas)}"
     if facts.mix_label:
-        out["mix"] = f"You described the work as “{facts.mix_label}”."
+        out["mix"] = f"You described the work as “{facts.mix_label}”"
     if facts.stance_label:
-        out["stance"] = f"On decisions, you said “{facts.stance_label}”."
+        out["stance"] = f"On decisions, you said “{facts.stance_label}”"
     return out
+
+
+def _hours_sentence(facts: _Facts, package: Package, sizing: _Sizing) -> str:
+    if facts.hours is not None:
+        said = f"You picture about {facts.hours} hours of support a month"
+    else:
+        said = (
+            f"You did not estimate your hours, so we allowed about {HOURS_PER_AREA} "
+            f"for each area you chose, {sizing.hours} in all"
+        )
+    if sizing.hours > package.monthly_hours:
+        return (
+            f"{said}, more than the {package.monthly_hours} hours {package.name} "
+            "includes; we would start there and agree priorities together."
+        )
+    return f"{said}, and {package.name} includes {package.monthly_hours}."
+
+
+def _areas_ending(package: Package, sizing: _Sizing, is_override: bool) -> str:
+    """Names the area lever when it moved the package up."""
+    if is_override or sizing.package is sizing.after_share:
+        return "."
+    return (
+        f"; that is more than the {sizing.after_share.max_areas} areas "
+        f"{sizing.after_share.name} covers comfortably, so we suggest {package.name}."
+    )
+
+
+def _mix_ending(
+    facts: _Facts, package: Package, sizing: _Sizing, is_override: bool
+) -> str:
+    """Names the strategic-share lever when it moved the package up."""
+    if not _is_strategic(facts):
+        return (
+            "; a healthy partnership grows the share of project and strategic work "
+            "over time."
+        )
+    if not is_override and sizing.after_share is not sizing.start:
+        return (
+            f"; with more project and strategic work ahead, we suggest {package.name} "
+            f"rather than {sizing.start.name}, with a quarterly business review to "
+            "plan it together."
+        )
+    return (
+        "; with more project and strategic work ahead, we will plan it together at a "
+        "quarterly business review."
+    )
+
+
+def _stance_ending(facts: _Facts) -> str:
+    if facts.stance_value == "collaborator":
+        return ", which is exactly how we like to work."
+    return "; we will talk through how decisions get made on our call."
 
 
 def _fit_rationale(
     facts: _Facts, package: Package, sizing: _Sizing, is_override: bool
 ) -> tuple[str, ...]:
-    said = _answer_sentences(facts)
-    lines: list[str] = []
+    """Why this package, in sentences tied to their answers."""
+    said = _said(facts)
+    endings = {
+        "engagement": ", and ongoing support month after month is what we offer.",
+        "areas": _areas_ending(package, sizing, is_override),
+        "mix": _mix_ending(facts, package, sizing, is_override),
+        "stance": _stance_ending(facts),
+    }
+    lines = []
     if is_override:
         lines.append(f"As we discussed, this proposal is built around {package.name}.")
     if "engagement" in said:
-        lines.append(
-            said["engagement"][:-1] + ", and ongoing support month after month is what "
-            "we offer."
-        )
-    largest = sizing.hours > package.monthly_hours
-    if facts.hours is not None:
-        hours = f"You picture about {facts.hours} hours of support a month"
-    else:
-        hours = (
-            f"You did not estimate your hours, so we allowed about {HOURS_PER_AREA} "
-            f"for each area you chose, {sizing.hours} in all"
-        )
-    if largest:
-        lines.append(
-            f"{hours}, more than the {package.monthly_hours} hours {package.name} "
-            "includes; we would start there and agree priorities together."
-        )
-    else:
-        lines.append(f"{hours}, and {package.name} includes {package.monthly_hours}.")
-    if "areas" in said:
-        text = said["areas"]
-        moved = sizing.package is not sizing.after_share
-        if moved and not is_override:
-            text = (
-                text[:-1] + f"; that is more than the {sizing.after_share.max_areas} "
-                f"areas {sizing.after_share.name} covers comfortably, so we suggest "
-                f"{package.name}."
-            )
-        lines.append(text)
-    if "mix" in said:
-        text = said["mix"][:-1]
-        moved = sizing.after_share is not sizing.start
-        if _is_strategic(facts) and moved and not is_override:
-            text += (
-                f"; with more project and strategic work ahead, we suggest "
-                f"{package.name} rather than {sizing.start.name}, with a quarterly "
-                "business review to plan it together."
-            )
-        elif _is_strategic(facts):
-            text += (
-                "; with more project and strategic work ahead, we will plan it "
-                "together at a quarterly business review."
-            )
-        else:
-            text += (
-                "; a healthy partnership grows the share of project and strategic work "
-                "over time."
-            )
-        lines.append(text)
-    if "stance" in said and len(lines) < MAX_RATIONALE:
-        text = said["stance"][:-1]
-        if facts.stance_value == "collaborator":
-            text += ", which is exactly how we like to work."
-        else:
-            text += "; we will talk through how decisions get made on our call."
-        lines.append(text)
-    return tuple(lines[:MAX_RATIONALE])
+        lines.append(said["engagement"] + endings["engagement"])
+    lines.append(_hours_sentence(facts, package, sizing))
+    lines += [said[k] + endings[k] for k in ("areas", "mix", "stance") if k in said]
+    return tuple(lines)
 
 
 def _not_fit_rationale(facts: _Facts, reason: str) -> tuple[str, ...]:
-    said = _answer_sentences(facts)
+    said = _said(facts)
     lines = [reason]
     if "engagement" in said:
-        lines.append(said["engagement"])
+        lines.append(said["engagement"] + ".")
     if facts.hours is not None:
         lines.append(f"You picture about {facts.hours} hours of support a month.")
-    lines.extend(said[k] for k in ("areas", "mix", "stance") if k in said)
-    return tuple(lines[:MAX_RATIONALE])
+    lines += [said[k] + "." for k in ("areas", "mix", "stance") if k in said]
+    return tuple(lines)
+
+
+# Other kinds of service for someone the practice is not right for: the roles whose
+# red flag calls for the idea (none: always suggested), and the idea.
+_ALTERNATIVES = (
+    (
+        {"engagement"},
+        "For a single piece of work, a project administrator or freelancer hired for "
+        "the length of the project, with a clear brief and an end date.",
+    ),
+    (
+        {"engagement", "need_regularity", "handover"},
+        "For help now and then, a pay-as-you-go virtual assistant service that books "
+        "and bills by the task, so you only pay when something comes up.",
+    ),
+    (
+        {"partner_kind"},
+        "If you would like someone to follow clear instructions, a task-based "
+        "secretarial or typing service is built exactly for that.",
+    ),
+    (
+        set(),
+        "A local business-support network or small-business centre can often point "
+        "you to trusted providers nearby.",
+    ),
+)
+
+
+def _alternatives(
+    questionnaire: Questionnaire, assessment: Assessment
+) -> tuple[str, ...]:
+    """Kinds of service that may suit someone not looking for a partnership."""
+    flagged = {f.question_id for f in assessment.flags}
+    roles = {q.role for q in questionnaire.questions if q.role and q.id in flagged}
+    return tuple(idea for wanted, idea in _ALTERNATIVES if not wanted or wanted & roles)
 
 
 def _heard(facts: _Facts) -> tuple[str, ...]:
@@ -441,6 +483,12 @@ def _heard(facts: _Facts) -> tuple[str, ...]:
     return tuple(items)
 
 
+NO_PACKAGES = (
+    "No packages are set up in the practice settings yet, so there is no package to "
+    "recommend."
+)
+
+
 def recommend(
     *,
     questionnaire: Questionnaire,
@@ -455,10 +503,7 @@ def recommend(
     replaces the sized package, even for a prospect who is not a fit. A name that is no
     package is ignored.
     """
-    shown = visible_answers(questionnaire, answers)
-    facts = _facts(questionnaire, shown)
-    gaps = find_gaps(questionnaire, answers, practice)
-    agreement = _agreement(practice)
+    facts = _facts(questionnaire, visible_answers(questionnaire, answers))
     chosen = next(
         (p for p in practice.packages if override and p.name == override), None
     )
@@ -466,20 +511,14 @@ def recommend(
         hours_needed=facts.hours,
         service_areas=facts.areas,
         strategic_share=facts.share,
-        agreement=agreement,
-        gaps=gaps,
+        agreement=_agreement(practice),
+        gaps=find_gaps(questionnaire, answers, practice),
         heard=_heard(facts),
+        alternatives=_alternatives(questionnaire, assessment),
     )
-
     not_fit = assessment.verdict == NOT_A_FIT or bool(assessment.knockouts)
     if chosen is None and (not_fit or not practice.packages):
-        if not_fit:
-            reason = _not_fit_reason(assessment, questionnaire)
-        else:
-            reason = (
-                "No packages are set up in the practice settings yet, so there is no "
-                "package to recommend."
-            )
+        reason = _not_fit_reason(assessment, questionnaire) if not_fit else NO_PACKAGES
         return Recommendation(
             is_fit=False,
             package=None,
@@ -489,7 +528,6 @@ def recommend(
             rationale=_not_fit_rationale(facts, reason),
             **common,
         )
-
     sizing = _size(practice.packages, facts)
     package = chosen if chosen is not None else sizing.package
     return Recommendation(

@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, render_template
 from sqlalchemy.exc import IntegrityError
 
 from .. import submissions
@@ -26,7 +26,7 @@ from ..models import ProposalDocument, Submission, utcnow
 from ..practice import Practice
 from ..questionnaire.answers import visible_answers
 from ..questionnaire.scoring import Assessment
-from . import render
+from . import content, render
 from .recommendation import Recommendation, recommend
 
 log = logging.getLogger(__name__)
@@ -63,16 +63,21 @@ def context_for(
     submission: Submission, practice: Practice, *, today: dt.date | None = None
 ):
     assessment = Assessment.from_dict(submission.assessment)
-    return render.proposal_context(
+    return content.proposal_context(
         practice=practice,
         submission_name=submission.name,
         business=submission.business,
-        email=submission.email,
-        answers_heard=_own_words(submission),
+        own_words=_own_words(submission),
         recommendation=recommendation_for(submission, practice),
         assessment=assessment,
         today=today or utcnow().date(),
     )
+
+
+def render_html(context: dict, *, letter: bool = False) -> str:
+    """The proposal (or the referral letter) as HTML; needs a Flask app context."""
+    template = "proposal/letter.html" if letter else "proposal/proposal.html"
+    return render_template(template, **context)
 
 
 def html_for(
@@ -85,7 +90,7 @@ def html_for(
     """The document as HTML; `css_url` links the print stylesheet for a browser preview."""
     context = context_for(submission, practice)
     context["preview_css_url"] = css_url
-    return render.render_html(context, letter=letter)
+    return render_html(context, letter=letter)
 
 
 def _templates_digest() -> str:
@@ -129,9 +134,7 @@ def pdf_for(
     cached = db.session.get(ProposalDocument, key)
     if cached is not None:
         return cached.pdf, True
-    html = render.render_html(
-        context_for(submission, practice, today=today), letter=letter
-    )
+    html = render_html(context_for(submission, practice, today=today), letter=letter)
     pdf = render.render_pdf(html, base_url=base_url)
     try:
         with db.session.begin_nested():

@@ -1,7 +1,8 @@
 """The proposal and referral-letter PDFs: content, layout facts, tagging and safety.
 
 Real PDFs are rendered with WeasyPrint and read back with pypdf. The Recommendation is
-built by hand, so these tests do not depend on recommend().
+built by hand, so these tests do not depend on recommend(). The content's plain values
+are tested without a PDF in tests/unit/test_proposal_content.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pypdf import PdfReader
 from intake import create_app
 from intake.extensions import db
 from intake.practice import default_practice
-from intake.proposal import render
+from intake.proposal import content, render, service
 from intake.proposal.recommendation import Recommendation, ReviewPlan
 from intake.questionnaire.gaps import Gap
 from intake.questionnaire.scoring import Assessment, Flag
@@ -104,6 +105,11 @@ def make_recommendation(practice, **changes) -> Recommendation:
         gaps=GAPS,
         rationale=("You want support month after month.", "You hand over whole areas."),
         heard=("You run a coaching practice of two to five people.",),
+        alternatives=(
+            "For a single piece of work, a project administrator hired for the "
+            "length of the project.",
+            "For help now and then, a pay-as-you-go virtual assistant service.",
+        ),
     )
     return replace(rec, **changes)
 
@@ -154,12 +160,11 @@ def build(
                 package=None,
                 not_fit_reason="You are looking for help with a single project.",
             )
-    context = render.proposal_context(
+    context = content.proposal_context(
         practice=practice,
         submission_name=name,
         business=business,
-        email="dana@example.com",
-        answers_heard=heard
+        own_words=heard
         if heard is not None
         else [
             (
@@ -171,7 +176,7 @@ def build(
         assessment=assessment,
         today=TODAY,
     )
-    html = render.render_html(context, letter=letter)
+    html = service.render_html(context, letter=letter)
     return render.render_pdf(html, base_url=BASE_URL)
 
 
@@ -319,7 +324,7 @@ def test_referral_letter_is_one_kind_page(proposal_app):
     assert "/Lang" in reader.trailer["/Root"]
 
 
-def test_letter_suggests_services_that_fit_the_reason(proposal_app):
+def test_letter_lists_the_recommended_alternatives(proposal_app):
     practice = default_practice()
     rec = make_recommendation(
         practice, is_fit=False, package=None, not_fit_reason="Occasional help only."
@@ -327,8 +332,8 @@ def test_letter_suggests_services_that_fit_the_reason(proposal_app):
     text = text_of(
         build(letter=True, recommendation=rec, assessment=NOT_FIT_ASSESSMENT)
     )
-    assert "for the length of the project" in text
-    assert "pay-as-you-go" in text
+    for idea in rec.alternatives:
+        assert squeezed(idea) in squeezed(text)
 
 
 # -------------------------------------------------------------- hostile input
@@ -456,48 +461,6 @@ def test_fetcher_never_follows_redirects(fetcher):
 # ----------------------------------------------------------------- bounded work
 
 
-def test_huge_context_fails_fast_with_a_clear_message(proposal_app):
-    with pytest.raises(render.ProposalTooLarge, match="too long"):
-        build(heard=[("Needs", "x" * 250_000)])
-    assert issubclass(render.ProposalTooLarge, ValueError)
-
-
 def test_huge_html_is_refused_before_layout():
     with pytest.raises(ValueError, match="too large"):
         render.render_pdf("<p>" + "x" * (render.MAX_HTML_CHARS + 1), base_url=BASE_URL)
-
-
-# ---------------------------------------------------------------- plain values
-
-
-def test_context_formats_values_for_the_template(proposal_app):
-    practice = replace(
-        default_practice(),
-        currency="EUR",
-        proposal_valid_days=14,
-        brand_colour="#FFEE00",
-    )
-    ctx = render.proposal_context(
-        practice=practice,
-        submission_name="  Dana O'Neill ",
-        business="Brightpath",
-        email="d@example.com",
-        answers_heard=["Just text"],
-        recommendation=make_recommendation(practice),
-        assessment=ASSESSMENT,
-        today=TODAY,
-    )
-    assert ctx["date"] == "25 November 2026"
-    assert ctx["valid_until"] == "9 December 2026"
-    assert ctx["package"]["price"] == "€1,250"
-    assert ctx["first_name"] == "Dana"
-    assert ctx["brand"] == "#ffee00"
-    assert ctx["brand_ink"] == "#1b1b1b"  # dark text on a light brand colour
-    assert ctx["paper_size"] == "A4"
-    assert [r["bar_w"] for r in ctx["chart"]["rows"]] == [
-        round(330 * s / 100, 1) for s in (82, 71, 58)
-    ]
-    assert ctx["quotes"] == [{"question": "", "text": "Just text"}]
-    grid = ctx["grid"]
-    assert grid["months"][0] == "Dec" and len(grid["months"]) == 12
-    assert [row["cells"].count("●") for row in grid["rows"]] == [12, 12, 4, 1]

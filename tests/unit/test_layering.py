@@ -22,6 +22,7 @@ DOMAIN_FILES = sorted(
         *(PACKAGE / "questionnaire").rglob("*.py"),
         PACKAGE / "practice.py",
         PACKAGE / "proposal" / "recommendation.py",
+        PACKAGE / "proposal" / "content.py",
         PACKAGE / "questionnaire" / "gaps.py",
     }
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 from intake.practice import Package, Standards, default_practice
 from intake.proposal.recommendation import Recommendation, ReviewPlan, recommend
 from intake.questionnaire.gaps import find_gaps
-from intake.questionnaire.schema import load_questionnaire
+from intake.questionnaire.schema import load_questionnaire, parse_questionnaire
 from intake.questionnaire.scoring import Flag, assess
 
 try:
@@ -676,3 +677,100 @@ def test_results_are_frozen(questionnaire, practice):
         rec.is_fit = False  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         rec.reviews[0].when = "never"  # type: ignore[misc]
+
+
+# --- alternatives, found by role ----------------------------------------------------
+
+ALWAYS = (
+    "A local business-support network or small-business centre can often point you "
+    "to trusted providers nearby."
+)
+PROJECT = (
+    "For a single piece of work, a project administrator or freelancer hired for the "
+    "length of the project, with a clear brief and an end date."
+)
+PAY_AS_YOU_GO = (
+    "For help now and then, a pay-as-you-go virtual assistant service that books and "
+    "bills by the task, so you only pay when something comes up."
+)
+INSTRUCTIONS = (
+    "If you would like someone to follow clear instructions, a task-based secretarial "
+    "or typing service is built exactly for that."
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, (ALWAYS,)),
+        ({"engagement": "single_project"}, (PROJECT, PAY_AS_YOU_GO, ALWAYS)),
+        ({"need_regularity": "rarely"}, (ALWAYS,)),  # no red flag on that answer
+        ({"handover": "single_tasks"}, (PAY_AS_YOU_GO, ALWAYS)),
+        ({"partner_kind": "exact_instructions"}, (INSTRUCTIONS, ALWAYS)),
+        (
+            {"engagement": "occasional", "partner_kind": "exact_instructions"},
+            (PROJECT, PAY_AS_YOU_GO, INSTRUCTIONS, ALWAYS),
+        ),
+    ],
+)
+def test_alternatives_follow_the_flagged_answers(
+    questionnaire, practice, changes, expected
+):
+    rec = _recommend(
+        questionnaire, _with("strategic_collaborator", **changes), practice
+    )
+    assert rec.alternatives == expected
+
+
+def test_a_flag_on_the_need_regularity_role_suggests_pay_as_you_go(
+    questionnaire, practice
+):
+    answers = PERSONAS["strategic_collaborator"]
+    flag = Flag("need_regularity", "Q", "A", "Rarely has work.")
+    assessment = assess(questionnaire, answers)
+    flagged = dataclasses.replace(assessment, flags=(flag,))
+    rec = recommend(
+        questionnaire=questionnaire,
+        answers=answers,
+        assessment=flagged,
+        practice=practice,
+    )
+    assert rec.alternatives == (PAY_AS_YOU_GO, ALWAYS)
+
+
+def _renamed(text: str) -> str:
+    """The default questionnaire with every step and question id prefixed by `p_`."""
+    text = re.sub(r'(?m)^id = "([a-z0-9_]+)"', r'id = "p_\1"', text)
+    return re.sub(r'question = "([a-z0-9_]+)"', r'question = "p_\1"', text)
+
+
+@pytest.fixture(scope="module")
+def renamed():
+    source = _renamed(DEFAULT.read_text(encoding="utf-8"))
+    return parse_questionnaire(source, source="a practice's own questionnaire")
+
+
+@pytest.mark.parametrize("name", sorted(PERSONAS))
+def test_other_ids_with_the_same_roles_give_the_same_recommendation(
+    questionnaire, renamed, practice, name
+):
+    answers = {f"p_{qid}": value for qid, value in PERSONAS[name].items()}
+    assert renamed.question("p_partner_kind") is not None
+    assert renamed.question("partner_kind") is None
+    ours = _recommend(questionnaire, PERSONAS[name], practice)
+    theirs = _recommend(renamed, answers, practice)
+    assert theirs == ours
+    assert theirs.alternatives == ours.alternatives
+
+
+def test_the_letter_alternatives_survive_other_ids(renamed, practice):
+    answers = {
+        f"p_{qid}": value
+        for qid, value in _with(
+            "strategic_collaborator",
+            handover="single_tasks",
+            partner_kind="exact_instructions",
+        ).items()
+    }
+    rec = _recommend(renamed, answers, practice)
+    assert rec.alternatives == (PAY_AS_YOU_GO, INSTRUCTIONS, ALWAYS)
