@@ -11,7 +11,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..practice import CADENCES, CHANNEL_WORDS, Practice, describe_hours, join_words
+from ..practice import (
+    CADENCES,
+    CHANNEL_WORDS,
+    Practice,
+    describe_hours,
+    format_money,
+    join_words,
+)
 from .answers import visible_answers
 from .schema import Choice, Questionnaire
 
@@ -41,14 +48,6 @@ def _meta(
     q = questionnaire.by_role(role)
     choice = q.choice(answers[q.id]) if q is not None and q.id in answers else None
     return (choice.meta.get(key) if choice else None), choice
-
-
-def _money(amount: float, currency: str) -> str:
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}.get(
-        currency
-    )
-    text = f"{amount:,.0f}"
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 
 def _reply_time(questionnaire, answers, practice) -> Gap | None:
@@ -165,10 +164,11 @@ def _budget(questionnaire, answers, practice) -> Gap | None:
     smallest = min(practice.packages, key=lambda p: p.monthly_price)
     if budget >= smallest.monthly_price:
         return None
-    price = _money(smallest.monthly_price, practice.currency)
+    most = format_money(budget, practice.currency)
+    price = format_money(smallest.monthly_price, practice.currency)
     return Gap(
         topic="budget",
-        expects=f"a budget of up to {_money(budget, practice.currency)} a month",
+        expects=f"a budget of up to {most} a month",
         standard=f"our smallest package, {smallest.name}, is {price} a month",
         talking_point="Their budget is below your smallest package. Discuss what "
         "matters most, or whether a partnership fits their stage.",

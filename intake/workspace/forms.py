@@ -34,11 +34,10 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import PIPELINE
-from ..practice import CADENCES, CHANNELS, PAPER_SIZES, WEEKDAY_NAMES
+from ..practice import CADENCES, CHANNELS, CURRENCIES, PAPER_SIZES, WEEKDAY_NAMES
 from ..questionnaire.scoring import VERDICTS
 from .queries import SORTS
 
-CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF")
 REPLY_CHOICES = [
     (1, "1 hour"),
     (4, "4 working hours"),

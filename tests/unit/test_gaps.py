@@ -335,3 +335,26 @@ def test_a_questionnaire_without_roles_gives_no_gap():
     bare = parse_questionnaire(text, source="no roles")
     answers = answers_with(reply_time="within_hour", weekends="yes", monthly_hours=90)
     assert find_gaps(bare, answers, PRACTICE) == ()
+
+
+@pytest.mark.parametrize(
+    ("currency", "price", "budget_words", "price_words"),
+    [
+        ("NZD", 650, "NZ$500", "NZ$650"),  # was "500 NZD" beside "NZ$650" elsewhere
+        ("CHF", 650, "500 CHF", "650 CHF"),
+        ("USD", 650.5, "$500", "$650.50"),  # cents shown, never rounded away
+    ],
+)
+def test_the_budget_gap_uses_the_one_money_format(
+    questionnaire, currency, price, budget_words, price_words
+):
+    packages = tuple(
+        dataclasses.replace(p, monthly_price=price) if p.name == "Foundation" else p
+        for p in PRACTICE.packages
+    )
+    practice = dataclasses.replace(PRACTICE, currency=currency, packages=packages)
+    (gap,) = find_gaps(questionnaire, answers_with(budget="under_500"), practice)
+    assert (gap.expects, gap.standard) == (
+        f"a budget of up to {budget_words} a month",
+        f"our smallest package, Foundation, is {price_words} a month",
+    )
