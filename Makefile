@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app intake
 HOST ?= 127.0.0.1
 PORT ?= 5000
+INSTANCE ?= instance
 
 .PHONY: run test lint fmt bench setup clean
 
@@ -18,10 +19,17 @@ $(BIN)/.installed: pyproject.toml
 setup: $(BIN)/.installed
 
 # Set up, bring the SQLite database up to date, create the demo account, serve on :5000
-run: setup
-	$(FLASK) db upgrade
-	$(FLASK) demo-account
-	$(FLASK) run --host $(HOST) --port $(PORT) --debug
+# in debug mode (the only mode that accepts the public development key and the demo account)
+run: setup $(INSTANCE)/config.py
+	$(FLASK) --debug db upgrade
+	$(FLASK) --debug demo-account
+	$(FLASK) --debug run --host $(HOST) --port $(PORT)
+
+# A random secret key for this clone, written once: outside debug mode the app refuses the
+# development key, and the CLI tasks in README.md run without --debug
+$(INSTANCE)/config.py:
+	mkdir -p $(INSTANCE)
+	$(PYTHON) -c 'import secrets; print(f"SECRET_KEY = \"{secrets.token_hex(32)}\"")' > $@
 
 # Set up and run the whole test suite (PostgreSQL tests too when INTAKE_TEST_DATABASE_URL is set)
 test: setup

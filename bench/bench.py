@@ -361,7 +361,8 @@ def seed(database_url: str, rows: int) -> float:
     app = create_app(
         {
             "ENV": "development",
-            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": secrets.token_hex(32),  # refused without one outside debug
+            "DATABASE_URL": database_url,
             "LOG_LEVEL": "WARNING",
         }
     )

@@ -10,6 +10,7 @@ rendered by bare WeasyPrint with default options, so the app's overhead shows as
 from __future__ import annotations
 
 import argparse
+import secrets
 import statistics
 import sys
 import tempfile
@@ -26,15 +27,15 @@ def main() -> None:
 
     from intake import create_app
     from intake.extensions import db
+    from intake.practice_store import current_practice
     from intake.proposal import render, service
-    from intake.settings import current_practice
     from tests.factories import PASSWORD, make_consultant, make_submission
 
     tmp = tempfile.mkdtemp()
     app = create_app(
         {
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+            "SECRET_KEY": secrets.token_hex(32),  # refused without one outside debug
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
             "WTF_CSRF_ENABLED": False,
             "LOG_LEVEL": "WARNING",
         }

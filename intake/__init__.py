@@ -9,8 +9,9 @@ from flask import Flask
 
 def create_app(overrides: Mapping | None = None) -> Flask:
     """Build the app: config, logging, extensions, blueprints, errors, commands."""
-    from . import cli, errors, extensions, log, registry, security, settings
-    from .config import load_config
+    # deferred: importing the package (e.g. for intake.log in gunicorn.conf.py) stays light
+    from . import cli, errors, extensions, log, registry, security, site
+    from .config import load_config, log_start_up
     from .prospect import bp as prospect_bp
     from .workspace import bp as workspace_bp
 
@@ -22,40 +23,13 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     )
     load_config(app, overrides)
     log.configure_logging(app)
+    log_start_up(app)
     extensions.init_app(app)
     registry.init_app(app)
     security.init_app(app)
-    settings.init_app(app)
+    app.register_blueprint(site.bp)
     app.register_blueprint(prospect_bp)
     app.register_blueprint(workspace_bp)
-    _register_home(app)
     errors.register_error_handlers(app)
     cli.register_commands(app)
     return app
-
-
-def _register_home(app: Flask) -> None:
-    import sqlalchemy as sa
-    from flask import redirect, render_template, url_for
-
-    @app.get("/healthz")
-    def healthz():
-        """OK only when the database answers; load balancers poll this."""
-        from .extensions import db
-
-        try:
-            db.session.execute(sa.text("SELECT 1"))
-        except sa.exc.SQLAlchemyError:
-            db.session.rollback()
-            return {"status": "unavailable", "database": "not answering"}, 503
-        return {"status": "ok", "database": "ok"}
-
-    @app.get("/privacy")
-    def privacy():
-        """What the practice keeps, why, for how long, and how to have it deleted."""
-        return render_template("privacy.html")
-
-    @app.get("/")
-    def home():
-        """The public entry point: the questionnaire's start page."""
-        return redirect(url_for("prospect.start"))

@@ -10,15 +10,16 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from . import registry, submissions
+from .config import run_mode
 from .extensions import db
 from .models import DRAFT, Consultant, Submission
+from .practice_store import current_practice
 from .proposal import service
 from .proposal.render import ProposalTooLarge
 from .questionnaire.answers import check_complete_answers
 from .questionnaire.errors import DefinitionError, InvalidAnswers
 from .questionnaire.schema import load_questionnaire
 from .questionnaire.scoring import Assessment, assess
-from .settings import current_practice
 
 
 def register_commands(app: Flask) -> None:
@@ -237,9 +238,12 @@ DEMO_PASSWORD = "demo-password"
 @click.command("demo-account")
 @with_appcontext
 def demo_account():
-    """Create the local demo account on first run (never in production)."""
-    if current_app.config["IS_PRODUCTION"]:
-        raise click.ClickException("no demo account in production; use create-user")
+    """Create the local demo account on first run (debug mode only: its password is public)."""
+    if run_mode(current_app.config) not in ("debug", "testing"):
+        raise click.ClickException(
+            "the demo account is made only in debug mode "
+            "(flask --app intake --debug demo-account); use create-user"
+        )
     email = current_app.config["DEMO_EMAIL"]
     if db.session.scalar(sa.select(sa.func.count()).select_from(Consultant)) == 0:
         user = Consultant(email=email, name="Demo Consultant")

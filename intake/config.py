@@ -1,14 +1,35 @@
-"""Configuration: safe defaults, then instance/config.py, then INTAKE_* variables."""
+"""Configuration: safe defaults, then instance/config.py, then INTAKE_* variables.
+
+It fails closed: outside debug mode and the tests the app refuses the public development
+key, and in production it also refuses SQLite and a per-process rate-limit store. Debug
+mode is refused in production, so it cannot switch those checks off.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
 
+log = logging.getLogger(__name__)
+
 DEV_SECRET_KEY = "dev-only-not-secret"
+MODES = ("development", "production")
+# names the libraries read, set here from ours: one name per setting
+DERIVED = {
+    "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URL",
+}
+KEY_HOWTO = (
+    "INTAKE_SECRET_KEY must be set to a random value of 32+ characters: it signs the "
+    "consultants' sessions, and the development key is public. Set it with\n"
+    '  export INTAKE_SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_hex(32))")\n'
+    'or SECRET_KEY = "..." in instance/config.py (`make run` writes one for a local clone); '
+    "for local development only, `flask --app intake run --debug` accepts the development key."
+)
 
 
 class ConfigError(RuntimeError):
@@ -17,7 +38,7 @@ class ConfigError(RuntimeError):
 
 class Config:
     ENV = "development"  # "production" turns on the production checks
-    SECRET_KEY = DEV_SECRET_KEY
+    SECRET_KEY = DEV_SECRET_KEY  # accepted only in debug mode and the tests
     DATABASE_URL = None  # default: SQLite file in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     QUESTIONNAIRE_PATH = None  # default: instance/questionnaire.toml, else the built-in
@@ -38,20 +59,44 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_ATTEMPTS = "5 per 15 minutes"
     DEMO_EMAIL = "demo@example.com"
-    SETTINGS_CACHE_SECONDS = 5  # how long another host may show the old settings
+    PRACTICE_CACHE_SECONDS = (
+        5  # how long another host may show the old practice details
+    )
     COUNTS_CACHE_SECONDS = 30  # list totals and the summary strip may be this stale
     TRUSTED_PROXIES = 0  # number of reverse proxies in front setting X-Forwarded-*
 
 
 def load_config(app: Flask, overrides: Mapping | None = None) -> None:
-    """Fill app.config in order; raises ConfigError for an unsafe production setup."""
+    """Fill app.config in order; raises ConfigError for an unsafe or unclear setup."""
     app.config.from_object(Config)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("INTAKE", loads=_loads)
     if overrides:
         app.config.update(overrides)
+    _check_names(app.config)
     _derive(app)
-    _check(app)
+    _check(app.config)
+
+
+def run_mode(config: Mapping) -> str:
+    """'production', 'testing', 'debug' or 'development' (a run without debug)."""
+    if config["ENV"] == "production":
+        return "production"
+    if config.get("TESTING"):
+        return "testing"
+    return "debug" if config.get("DEBUG") else "development"
+
+
+def log_start_up(app: Flask) -> None:
+    """One line saying how this app runs (no secrets: the database's kind only)."""
+    cfg = app.config
+    log.info(
+        "starting mode=%s database=%s rate_limits=%s questionnaire=%s",
+        run_mode(cfg),
+        cfg["SQLALCHEMY_DATABASE_URI"].partition(":")[0],
+        cfg["RATELIMIT_STORAGE_URI"].partition(":")[0],
+        cfg["QUESTIONNAIRE_PATH"],
+    )
 
 
 def _loads(value: str):
@@ -64,9 +109,18 @@ def _loads(value: str):
         return value
 
 
+def _check_names(cfg: Mapping) -> None:
+    for derived, ours in DERIVED.items():
+        if derived in cfg:
+            raise ConfigError(
+                f"{derived} is set from {ours}: set INTAKE_{ours} "
+                f"(or {ours} in instance/config.py) instead"
+            )
+
+
 def _derive(app: Flask) -> None:
     cfg = app.config
-    url = cfg.get("SQLALCHEMY_DATABASE_URI") or cfg.get("DATABASE_URL")
+    url = cfg.get("DATABASE_URL")
     if not url:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         url = "sqlite:///" + str(Path(app.instance_path) / "intake.sqlite3")
@@ -79,37 +133,48 @@ def _derive(app: Flask) -> None:
         custom = Path(app.instance_path) / "questionnaire.toml"
         builtin = Path(__file__).parent / "questionnaire" / "default.toml"
         cfg["QUESTIONNAIRE_PATH"] = str(custom if custom.exists() else builtin)
-    cfg["RATELIMIT_STORAGE_URI"] = cfg["RATELIMIT_STORAGE_URL"]
-    cfg["IS_PRODUCTION"] = cfg["ENV"] == "production" and not cfg.get("TESTING")
+    cfg["RATELIMIT_STORAGE_URI"] = str(cfg["RATELIMIT_STORAGE_URL"])
+    cfg["IS_PRODUCTION"] = cfg["ENV"] == "production"
     if cfg["IS_PRODUCTION"]:
         cfg["SESSION_COOKIE_SECURE"] = True
         cfg["REMEMBER_COOKIE_SECURE"] = True
 
 
-def _check(app: Flask) -> None:
-    cfg = app.config
-    if cfg["ENV"] not in ("development", "production"):
+def _check(cfg: Mapping) -> None:
+    if cfg["ENV"] not in MODES:
         raise ConfigError("INTAKE_ENV must be 'development' or 'production'")
-    if not cfg.get("DEBUG") and not cfg.get("TESTING") and cfg["ENV"] == "production":
-        key = cfg.get("SECRET_KEY") or ""
-        if key == DEV_SECRET_KEY or len(key) < 32:
-            raise ConfigError(
-                "INTAKE_SECRET_KEY must be set to a random value of 32+ characters in "
-                'production (python -c "import secrets; print(secrets.token_hex(32))")'
-            )
-        if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not cfg.get(
-            "ALLOW_SQLITE"
-        ):
-            raise ConfigError(
-                "production needs INTAKE_DATABASE_URL pointing at PostgreSQL "
-                "(or INTAKE_ALLOW_SQLITE=true for a single host)"
-            )
-        if str(cfg.get("RATELIMIT_STORAGE_URL", "")).startswith("memory"):
-            raise ConfigError(
-                "production needs INTAKE_RATELIMIT_STORAGE_URL (e.g. redis://host:6379/0) so "
-                "that every worker and host counts failed sign-ins together"
-            )
+    if cfg["IS_PRODUCTION"]:
+        _check_production(cfg)
+    elif not (cfg.get("DEBUG") or cfg.get("TESTING")):
+        _check_secret_key(cfg)
     for key in ("DRAFT_TTL_DAYS", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES"):
         if not isinstance(cfg.get(key), int) or cfg[key] < 0:
             raise ConfigError(f"INTAKE_{key} must be a whole number")
 
+
+def _check_secret_key(cfg: Mapping) -> None:
+    key = cfg.get("SECRET_KEY") or ""
+    if not isinstance(key, str | bytes) or key == DEV_SECRET_KEY or len(key) < 32:
+        raise ConfigError(KEY_HOWTO)
+
+
+def _check_production(cfg: Mapping) -> None:
+    """Every production run, whatever DEBUG or TESTING say."""
+    if cfg.get("DEBUG"):
+        raise ConfigError(
+            "debug mode is refused in production: unset INTAKE_DEBUG and FLASK_DEBUG "
+            "(or drop --debug)"
+        )
+    _check_secret_key(cfg)
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not cfg.get(
+        "ALLOW_SQLITE"
+    ):
+        raise ConfigError(
+            "production needs INTAKE_DATABASE_URL pointing at PostgreSQL "
+            "(or INTAKE_ALLOW_SQLITE=true for a single host)"
+        )
+    if cfg["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        raise ConfigError(
+            "production needs INTAKE_RATELIMIT_STORAGE_URL (e.g. redis://host:6379/0) so "
+            "that every worker and host counts failed sign-ins together"
+        )

@@ -1,6 +1,6 @@
 """The practice's own details, standards and packages: plain data with sensible defaults.
 
-Stored as JSON in the database (see intake.settings); the pure domain code (gaps,
+Stored as JSON in the database (see intake.practice_store); the pure domain code (gaps,
 recommendation) receives these objects as arguments.
 """
 

@@ -20,12 +20,11 @@ def app_config(tmp_path):
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL
-        or f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "RATELIMIT_STORAGE_URL": "memory://",
         "SERVER_NAME": "intake.test",
         "COUNTS_CACHE_SECONDS": 0,
-        "SETTINGS_CACHE_SECONDS": 0,
+        "PRACTICE_CACHE_SECONDS": 0,
     }
 
 

@@ -9,7 +9,7 @@ import itertools
 from intake import registry, submissions
 from intake.extensions import db
 from intake.models import Consultant, Submission, utcnow
-from intake.settings import current_practice
+from intake.practice_store import current_practice
 from tests.personas import PERSONAS
 
 PASSWORD = "correct horse battery"

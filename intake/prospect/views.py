@@ -9,8 +9,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from .. import registry, submissions
 from ..extensions import db
 from ..forms import ActionForm
+from ..practice_store import current_practice
 from ..questionnaire import wizard
-from ..settings import current_practice
 from . import drafts
 from .forms import posted_step, step_form_class
 

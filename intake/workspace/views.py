@@ -32,11 +32,11 @@ from ..models import (
     Submission,
     utcnow,
 )
+from ..practice_store import current_practice, save_practice
 from ..proposal import render as proposal_render
 from ..proposal import service as proposal_service
 from ..proposal.render import ProposalTooLarge
 from ..security import is_safe_next
-from ..settings import current_practice, save_practice
 from . import display, queries
 from .forms import (
     DeleteForm,

@@ -109,7 +109,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     app = create_app(
         {
             "SECRET_KEY": secrets.token_hex(32),
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "DATABASE_URL": f"sqlite:///{database}",
             "QUESTIONNAIRE_PATH": str(QUESTIONNAIRE_PATH),
             "RATELIMIT_STORAGE_URL": "memory://",
             "COUNTS_CACHE_SECONDS": 0,

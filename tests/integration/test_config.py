@@ -1,12 +1,25 @@
-"""Start-up checks: bad settings stop the app with a clear message."""
+"""Start-up checks: bad settings stop the app with a clear message; it fails closed."""
 
 from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
 from intake import create_app
-from intake.config import ConfigError
+from intake.config import DEV_SECRET_KEY, ConfigError
 from intake.questionnaire.errors import DefinitionError
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
 
 PROD = {
     "ENV": "production",
@@ -68,9 +81,7 @@ def test_healthz(client):
 
 
 def test_healthz_reports_a_dead_database():
-    app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgresql://n@127.0.0.1:9/x"}
-    )
+    app = create_app({"TESTING": True, "DATABASE_URL": "postgresql://n@127.0.0.1:9/x"})
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "unavailable"
@@ -98,3 +109,217 @@ def test_gunicorn_logger_masks_tokens():
         redact("GET /start/resume/abcDEF_-123 HTTP/1.1")
         == "GET /start/resume/[token] HTTP/1.1"
     )
+
+
+# ---- failing closed ---------------------------------------------------------------
+
+
+def local(tmp_path, **config):
+    """A development (not debug) config on a throw-away SQLite file."""
+    return {"DATABASE_URL": f"sqlite:///{tmp_path}/x.db", **config}
+
+
+@pytest.mark.parametrize("key", [DEV_SECRET_KEY, "", "short-but-not-32-characters"])
+def test_a_run_without_debug_refuses_a_weak_or_public_key(key, tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        create_app(local(tmp_path, SECRET_KEY=key))
+    message = str(caught.value)
+    assert message.startswith("INTAKE_SECRET_KEY must be set to a random value")
+    assert "secrets.token_hex(32)" in message and "instance/config.py" in message
+
+
+def test_a_run_without_debug_starts_with_a_real_key(tmp_path):
+    app = create_app(local(tmp_path, SECRET_KEY="k" * 32))
+    assert (app.config["IS_PRODUCTION"], app.config["SESSION_COOKIE_SECURE"]) == (
+        False,
+        False,
+    )
+
+
+@pytest.mark.parametrize("flag", ["DEBUG", "TESTING"])
+def test_debug_and_the_tests_accept_the_development_key(flag, tmp_path):
+    app = create_app(local(tmp_path, SECRET_KEY=DEV_SECRET_KEY, **{flag: True}))
+    assert app.config["SECRET_KEY"] == DEV_SECRET_KEY
+
+
+def test_intake_debug_cannot_switch_the_production_checks_off(monkeypatch):
+    monkeypatch.setenv("INTAKE_DEBUG", "true")
+    with pytest.raises(ConfigError, match="debug mode is refused in production"):
+        create_app(PROD)
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"TESTING": True, "SECRET_KEY": DEV_SECRET_KEY}, "INTAKE_SECRET_KEY must be"),
+        ({"TESTING": True, "DATABASE_URL": None}, "production needs INTAKE_DATABASE"),
+    ],
+)
+def test_testing_cannot_switch_the_production_checks_off(change, message):
+    with pytest.raises(ConfigError, match=message):
+        create_app({**PROD, **change})
+
+
+@pytest.mark.parametrize(
+    "name,ours",
+    [
+        ("SQLALCHEMY_DATABASE_URI", "DATABASE_URL"),
+        ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URL"),
+    ],
+)
+def test_each_setting_has_one_name(name, ours, monkeypatch, tmp_path):
+    expected = f"{name} is set from {ours}: set INTAKE_{ours}"
+    with pytest.raises(ConfigError, match=expected):
+        create_app({"TESTING": True, name: "sqlite://"})
+    monkeypatch.setenv(f"INTAKE_{name}", "memory://")
+    with pytest.raises(ConfigError, match=expected):
+        create_app({"TESTING": True})
+
+
+def test_the_library_names_are_derived_from_ours(tmp_path):
+    app = create_app(
+        local(tmp_path, TESTING=True, RATELIMIT_STORAGE_URL="redis://127.0.0.1:6379/3")
+    )
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config["RATELIMIT_STORAGE_URI"],
+    ) == (f"sqlite:///{tmp_path}/x.db", "redis://127.0.0.1:6379/3")
+
+
+@pytest.mark.parametrize(
+    "config,mode",
+    [
+        (PROD, "production"),
+        ({"TESTING": True}, "testing"),
+        ({"DEBUG": True}, "debug"),
+        ({"SECRET_KEY": "k" * 32}, "development"),
+    ],
+)
+def test_the_mode_is_logged_at_start_up(config, mode, tmp_path, capsys):
+    config = {**config, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    if mode == "production":
+        config["ALLOW_SQLITE"] = True
+    create_app(config)
+    lines = [
+        line for line in capsys.readouterr().out.splitlines() if "starting" in line
+    ]
+    assert len(lines) == 1
+    assert lines[0].endswith(
+        f"INFO intake.config: starting mode={mode} database=sqlite "
+        f"rate_limits={'redis' if mode == 'production' else 'memory'} "
+        f"questionnaire={ROOT / 'intake' / 'questionnaire' / 'default.toml'}"
+    )
+
+
+def test_the_demo_account_is_refused_outside_debug_mode(tmp_path):
+    app = create_app(local(tmp_path, SECRET_KEY="k" * 32))
+    result = app.test_cli_runner().invoke(args=["demo-account"])
+    assert result.exit_code == 1
+    assert "the demo account is made only in debug mode" in result.output
+
+
+def test_the_site_routes_belong_to_the_site_blueprint(app):
+    endpoints = {
+        rule.rule: rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.rule in ("/", "/healthz", "/privacy", "/brand.css")
+    }
+    assert endpoints == {
+        "/": "site.home",
+        "/healthz": "site.healthz",
+        "/privacy": "site.privacy",
+        "/brand.css": "site.brand_css",
+    }
+
+
+# ---- a fresh clone ----------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_clone(tmp_path):
+    """The files `make run` and gunicorn use, copied without an instance folder, and
+    an environment with nothing of intake's configured."""
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    for name in ("Makefile", "pyproject.toml", "wsgi.py", "gunicorn.conf.py"):
+        shutil.copy(ROOT / name, clone / name)
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "intake", clone / "intake", ignore=ignore)
+    shutil.copytree(ROOT / "templates", clone / "templates", ignore=ignore)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("INTAKE_", "FLASK_")) and k != "WEB_CONCURRENCY"
+    }
+    env["PYTHONPATH"] = str(clone)  # import the copy, not the installed package
+    return clone, env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorn_without_configuration_refuses_to_start(fresh_clone):
+    clone, env = fresh_clone
+    result = subprocess.run(
+        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "-b", "127.0.0.1:0"]
+        + ["-w", "1", "wsgi:app"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "INTAKE_SECRET_KEY must be set to a random value" in result.stderr
+
+
+def test_make_run_works_on_a_fresh_clone(fresh_clone):
+    clone, env = fresh_clone
+    port = free_port()
+    planned = subprocess.run(
+        ["make", "-n", "-o", "setup", "run", f"BIN={BIN}", f"PYTHON={sys.executable}"]
+        + [f"PORT={port}"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    *prepare, serve = planned
+    assert serve.endswith(f"run --host 127.0.0.1 --port {port}")
+    for command in prepare:
+        done = subprocess.run(
+            command, shell=True, cwd=clone, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, f"{command}\n{done.stdout}{done.stderr}"
+    assert "Created the demo account." in done.stdout
+    server = subprocess.Popen(
+        serve,
+        shell=True,
+        cwd=clone,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # the reloader's child is stopped with it
+    )
+    try:
+        health = json.loads(wait_for(f"http://127.0.0.1:{port}/healthz"))
+        assert health == {"database": "ok", "status": "ok"}
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=20)
+
+
+def wait_for(url: str, timeout: float = 30.0) -> bytes:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -129,9 +129,7 @@ NOT_FIT_ASSESSMENT = Assessment(
 
 @pytest.fixture(scope="module")
 def proposal_app():
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
-    )
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": "sqlite://"})
     with app.app_context():
         db.create_all()  # the app's context processor reads the practice settings
         yield app

@@ -7,7 +7,7 @@ import dataclasses
 import io
 
 from intake.models import Submission
-from intake.settings import current_practice, save_practice
+from intake.practice_store import current_practice, save_practice
 from tests.conftest import sign_in
 from tests.personas import PERSONAS
 
