@@ -4,37 +4,33 @@ request."""
 from __future__ import annotations
 
 import functools
-import threading
-import time
 
-from flask import current_app, g
+from flask import g
 
+from .cache import Cache
 from .extensions import db
 from .models import StoredPractice, utcnow
 from .practice import Practice, default_practice
 
 PRACTICE_ROW_ID = 1
 
-
 # The practice changes rarely and is read on every page: each process keeps it for a few
 # seconds (INTAKE_PRACTICE_CACHE_SECONDS); a save on this process is seen at once.
-_cache: dict[str, tuple[float, Practice]] = {}
-_lock = threading.Lock()
+_cached = Cache(
+    "practice", ttl_setting="PRACTICE_CACHE_SECONDS", cleared_by=(StoredPractice,)
+)
 
 
 def current_practice() -> Practice:
     """The practice of this request: as stored, or the defaults on first run."""
     if "practice" not in g:
-        hit = _cache.get("practice")
-        ttl = current_app.config["PRACTICE_CACHE_SECONDS"]
-        if hit and time.monotonic() - hit[0] < ttl:
-            g.practice = hit[1]
-        else:
-            row = db.session.get(StoredPractice, PRACTICE_ROW_ID)
-            g.practice = Practice.from_dict(row.data) if row else _defaults()
-            with _lock:
-                _cache["practice"] = (time.monotonic(), g.practice)
+        g.practice = _cached.get(PRACTICE_ROW_ID, _load)
     return g.practice
+
+
+def _load() -> Practice:
+    row = db.session.get(StoredPractice, PRACTICE_ROW_ID)
+    return Practice.from_dict(row.data) if row else _defaults()
 
 
 @functools.cache
@@ -51,9 +47,3 @@ def save_practice(practice: Practice) -> None:
     row.data = practice.to_dict()
     row.updated_at = utcnow()
     g.practice = practice
-    forget_cached()
-
-
-def forget_cached() -> None:
-    with _lock:
-        _cache.clear()

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
+from .cache import Cache
 from .extensions import db
 from .models import QuestionnaireSnapshot
 from .questionnaire.schema import Questionnaire, load_questionnaire, parse_questionnaire
 
 log = logging.getLogger(__name__)
 _KEY = "intake.questionnaire"
-_lock = threading.Lock()
+# older versions, parsed on first use; a stored version never changes
+_older = Cache("questionnaires", maxsize=64)
 
 
 def init_app(app: Flask) -> None:
     """Load and check the definition; DefinitionError propagates with a clear message."""
     questionnaire = load_questionnaire(app.config["QUESTIONNAIRE_PATH"])
-    app.extensions[_KEY] = {"active": questionnaire, "by_digest": {}, "stored": set()}
+    app.extensions[_KEY] = {"active": questionnaire, "stored": set()}
 
 
 def active() -> Questionnaire:
@@ -29,20 +30,19 @@ def active() -> Questionnaire:
 
 def for_digest(digest: str) -> Questionnaire | None:
     """The questionnaire a submission was answered under (parsed once per process)."""
-    state = current_app.extensions[_KEY]
-    if digest == state["active"].digest:
-        return state["active"]
-    found = state["by_digest"].get(digest)
-    if found is None:
-        snapshot = db.session.get(QuestionnaireSnapshot, digest)
-        if snapshot is None:
-            return None
-        found = parse_questionnaire(
-            snapshot.source, source=f"stored questionnaire {snapshot.version}"
-        )
-        with _lock:
-            state["by_digest"][digest] = found
-    return found
+    questionnaire = active()
+    if digest == questionnaire.digest:
+        return questionnaire
+    return _older.get(digest, lambda: _parse_stored(digest))
+
+
+def _parse_stored(digest: str) -> Questionnaire | None:
+    snapshot = db.session.get(QuestionnaireSnapshot, digest)
+    if snapshot is None:
+        return None
+    return parse_questionnaire(
+        snapshot.source, source=f"stored questionnaire {snapshot.version}"
+    )
 
 
 def ensure_stored(questionnaire: Questionnaire) -> None:

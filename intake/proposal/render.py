@@ -9,10 +9,9 @@ happen either.
 
 from __future__ import annotations
 
+import functools
 import mimetypes
-import threading
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .content import ProposalTooLarge
@@ -57,6 +56,7 @@ def static_path(url: str, base_url: str | None = None) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+@functools.cache
 def _fetcher_class():
     # deferred: slow import
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -96,47 +96,35 @@ def _fetcher_class():
     return StaticOnlyFetcher
 
 
-_lock = threading.Lock()
-_cache: dict[str, Any] = {}
-
-
 def make_url_fetcher(base_url: str | None = None):
     """A new allow-list fetcher (see `static_path`)."""
-    if "fetcher_class" not in _cache:
-        with _lock:
-            _cache.setdefault("fetcher_class", _fetcher_class())
-    return _cache["fetcher_class"](base_url)
+    return _fetcher_class()(base_url)
 
 
+@functools.cache
 def _font_config():
     # deferred: slow import
     from weasyprint.text.fonts import FontConfiguration
 
-    with _lock:
-        if "fonts" not in _cache:
-            _cache["fonts"] = FontConfiguration()
-        return _cache["fonts"]
+    return FontConfiguration()
 
 
 def _stylesheet():
     """The print stylesheet, parsed once (re-parsed only when the file changes)."""
+    return _stylesheet_of(STYLESHEET.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1)
+def _stylesheet_of(_mtime_ns: int):
     # deferred: slow import
     import weasyprint
 
-    mtime = STYLESHEET.stat().st_mtime_ns
-    cached = _cache.get("css")
-    if cached is not None and cached[0] == mtime:
-        return cached[1]
-    fonts = _font_config()
-    css = weasyprint.CSS(
+    return weasyprint.CSS(
         string=STYLESHEET.read_text(encoding="utf-8"),
         base_url=STATIC_SCHEME,
         url_fetcher=make_url_fetcher(),
-        font_config=fonts,
+        font_config=_font_config(),
     )
-    with _lock:
-        _cache["css"] = (mtime, css)
-    return css
 
 
 def render_pdf(html: str, *, base_url: str) -> bytes:

@@ -8,11 +8,11 @@ stored bytes and any change renders a fresh one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
 import re
-import threading
 import unicodedata
 from pathlib import Path
 
@@ -30,8 +30,6 @@ from . import content, render
 from .recommendation import Recommendation, recommend
 
 log = logging.getLogger(__name__)
-_template_lock = threading.Lock()
-_template_digest: dict[str, str] = {}
 
 
 def recommendation_for(submission: Submission, practice: Practice) -> Recommendation:
@@ -95,15 +93,18 @@ def html_for(
 
 def _templates_digest() -> str:
     """Hash of the proposal templates and stylesheet, computed once per process."""
-    if "value" not in _template_digest:
-        folder = Path(current_app.root_path, current_app.template_folder, "proposal")
-        h = hashlib.sha256()
-        for path in sorted(folder.glob("*")):
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-        with _template_lock:
-            _template_digest["value"] = h.hexdigest()
-    return _template_digest["value"]
+    return _digest_of_folder(
+        Path(current_app.root_path, current_app.template_folder, "proposal")
+    )
+
+
+@functools.cache
+def _digest_of_folder(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.glob("*")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def document_key(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 
+import cachetools
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 
@@ -16,8 +17,6 @@ from ..questionnaire.schema import Questionnaire, Step
 from ..questionnaire.wizard import Posted
 
 FIELD_PREFIX = "q_"
-_cache: dict[tuple[str, str], type[FlaskForm]] = {}
-_lock = threading.Lock()
 
 
 class StepForm(FlaskForm):
@@ -28,23 +27,22 @@ class StepForm(FlaskForm):
     shown = StringField()  # ids of the questions the page showed; kept current by JS
 
 
+@cachetools.cached(
+    cachetools.LRUCache(maxsize=256),
+    key=lambda questionnaire, step: (questionnaire.digest, step.id),
+    lock=threading.Lock(),
+)
 def step_form_class(questionnaire: Questionnaire, step: Step) -> type[FlaskForm]:
     """The form class of a step, created on first use and reused afterwards."""
-    key = (questionnaire.digest, step.id)
-    cls = _cache.get(key)
-    if cls is None:
-        fields = {
-            FIELD_PREFIX + q.id: (
-                SelectMultipleField(validate_choice=False)
-                if q.type == "multi"
-                else StringField()
-            )
-            for q in step.questions
-        }
-        cls = type(f"StepForm_{step.id}", (StepForm,), fields)
-        with _lock:
-            _cache[key] = cls
-    return cls
+    fields = {
+        FIELD_PREFIX + q.id: (
+            SelectMultipleField(validate_choice=False)
+            if q.type == "multi"
+            else StringField()
+        )
+        for q in step.questions
+    }
+    return type(f"StepForm_{step.id}", (StepForm,), fields)
 
 
 def posted_step(form: StepForm, step: Step) -> Posted:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app
 
+from ..cache import Cache
 from ..extensions import db
 from ..models import DRAFT, LISTED_SQL, PIPELINE, Note, StatusChange, Submission, utcnow
 from ..questionnaire.scoring import VERDICTS
@@ -61,31 +59,11 @@ class Page:
         self.pages = max(1, math.ceil(self.total / self.per_page))
 
 
-class _TTLCache:
-    """Counts that may be a few seconds stale: each host keeps its own, briefly."""
-
-    def __init__(self):
-        self.data: dict = {}
-        self.lock = threading.Lock()
-
-    def get(self, key, compute):
-        now = time.monotonic()
-        hit = self.data.get(key)
-        if hit and now - hit[0] < current_app.config["COUNTS_CACHE_SECONDS"]:
-            return hit[1]
-        value = compute()
-        with self.lock:
-            if len(self.data) > 1000:
-                self.data.clear()
-            self.data[key] = (now, value)
-        return value
-
-    def clear(self):
-        with self.lock:
-            self.data.clear()
-
-
-counts_cache = _TTLCache()
+# list totals and the summary strip: each host keeps them briefly; a write of a
+# submission on this host clears them at its commit
+counts_cache = Cache(
+    "counts", ttl_setting="COUNTS_CACHE_SECONDS", cleared_by=(Submission,)
+)
 
 
 def _filtered(filters: ListFilters) -> sa.Select:

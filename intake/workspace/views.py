@@ -235,7 +235,6 @@ def change_status(submission_id: int):
         submission.status = form.status.data
         submission.updated_at = utcnow()
         db.session.commit()
-        queries.counts_cache.clear()
         log.info(
             "action=change_status consultant=%s submission=%s status=%s",
             current_user.id,
@@ -264,7 +263,6 @@ def delete_submission(submission_id: int):
         )
     submissions.delete(submission, deleted_by=current_user.email)
     db.session.commit()
-    queries.counts_cache.clear()
     log.info(
         "action=delete consultant=%s submission=%s", current_user.id, submission_id
     )
@@ -350,7 +348,6 @@ def choose_package(submission_id: int):
     if form.validate_on_submit():
         submission.package_override = form.package.data or None
         db.session.commit()
-        queries.counts_cache.clear()
         log.info(
             "action=set_package consultant=%s submission=%s",
             current_user.id,
