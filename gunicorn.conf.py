@@ -1,6 +1,6 @@
 """gunicorn settings for intake: `gunicorn -c gunicorn.conf.py wsgi:app`.
 
-Sync workers: on SQLite they beat threads (PERFORMANCE.md); on PostgreSQL they are
+Sync workers: on SQLite they beat threads (bench/README.md); on PostgreSQL they are
 simple and predictable. Every value can be overridden on the command line.
 """
 

@@ -6,7 +6,7 @@ Every server runs the production settings: INTAKE_ENV=production, a random secre
 `-c gunicorn.conf.py`, 2 sync workers, rate-limit counters in Redis (database 15), on
 a free loopback port. `wrk` (apt-get installed when missing) loads each scenario for a
 few seconds; the table compares requests/s and median latency with the hello-world
-ceiling measured in the same run (PERFORMANCE.md: compare ratios, not absolute rates).
+ceiling measured in the same run (bench/README.md: compare ratios, not absolute rates).
 
 Scenarios, on SQLite (a temporary file) and on PostgreSQL (a fresh database on
 127.0.0.1:5432, dropped afterwards; skipped when unreachable):

@@ -15,7 +15,8 @@ from .practice import Practice, default_practice
 PRACTICE_ROW_ID = 1
 
 # The practice changes rarely and is read on every page: each process keeps it for a few
-# seconds (INTAKE_PRACTICE_CACHE_SECONDS); a save on this process is seen at once.
+# seconds (INTAKE_PRACTICE_CACHE_SECONDS; bench/README.md); a save on this process is
+# seen at once.
 _cached = Cache(
     "practice", ttl_setting="PRACTICE_CACHE_SECONDS", cleared_by=(StoredPractice,)
 )

@@ -59,8 +59,9 @@ class Page:
         self.pages = max(1, math.ceil(self.total / self.per_page))
 
 
-# list totals and the summary strip: each host keeps them briefly; a write of a
-# submission on this host clears them at its commit
+# list totals and the summary strip (a filtered count costs up to ~100 ms at 100k rows,
+# bench/README.md): each host keeps them briefly; a write of a submission on this host
+# clears them at its commit
 counts_cache = Cache(
     "counts", ttl_setting="COUNTS_CACHE_SECONDS", cleared_by=(Submission,)
 )
