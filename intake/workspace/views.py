@@ -1,4 +1,4 @@
-"""The consultant's workspace: sign-in, lists, one submission, settings, export."""
+"""The consultant's workspace: lists, one submission, settings, export (sign-in: auth.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import csv
 import io
 import logging
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -20,13 +18,13 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from .. import submissions
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import ActionForm
 from ..models import (
-    Consultant,
+    PIPELINE,
     Note,
     StatusChange,
     Submission,
@@ -36,12 +34,10 @@ from ..practice_store import current_practice, save_practice
 from ..proposal import render as proposal_render
 from ..proposal import service as proposal_service
 from ..proposal.render import ProposalTooLarge
-from ..security import is_safe_next
-from . import display, queries
+from . import audit, display, queries
 from .forms import (
     DeleteForm,
     ListFilterForm,
-    LoginForm,
     NoteForm,
     OverrideForm,
     SettingsForm,
@@ -50,57 +46,6 @@ from .forms import (
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 log = logging.getLogger(__name__)
-
-
-def _login_failed(response) -> bool:
-    return response.status_code == 401
-
-
-def _account_key() -> str:
-    # throttles per account whether or not it exists, so the limit reveals nothing
-    form = request.form  # the raw value is only a counter key here
-    return "login:" + (form.get("email", "") or "").strip().lower()[:254]
-
-
-@bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ATTEMPTS"],
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ATTEMPTS"],
-    methods=["POST"],
-    key_func=_account_key,
-    deduct_when=_login_failed,
-)
-def login():
-    """Sign in; the message never says whether the e-mail is known."""
-    form = LoginForm()
-    if form.validate_on_submit():
-        user = db.session.scalar(
-            sa.select(Consultant).where(Consultant.email == form.email.data.lower())
-        )
-        if user is not None and user.check_password(form.password.data):
-            login_user(user)
-            log.info("action=sign_in consultant=%s", user.id)
-            target = form.next.data
-            return redirect(target if is_safe_next(target) else url_for(".dashboard"))
-        log.info("action=sign_in_failed")
-        form.password.errors = ["That e-mail and password do not match an account."]
-        return render_template("workspace/login.html", form=form), 401
-    if request.method == "GET":
-        form.next.data = request.args.get("next", "")
-    return render_template("workspace/login.html", form=form)
-
-
-@bp.post("/logout")
-@login_required
-def logout():
-    """Sign out and return to the sign-in page."""
-    if ActionForm().validate_on_submit():
-        logout_user()
-    return redirect(url_for(".login"))
 
 
 @bp.get("/")
@@ -140,6 +85,8 @@ def drafts():
 def export_csv():
     """The current filtered list as CSV, streamed; formula-like cells neutralised."""
     filters = display.filters_from(ListFilterForm(formdata=request.args))
+    audit.record("export")
+    db.session.commit()
     log.info("action=export_csv consultant=%s", current_user.id)
 
     def generate():
@@ -169,7 +116,7 @@ def _submission_or_404(submission_id: int) -> Submission:
     return submission
 
 
-@bp.get("/submissions/<int:submission_id>")
+@bp.get("/submissions/<id:submission_id>")
 @login_required
 def submission_detail(submission_id: int):
     """One prospect: answers, scores with reasons, flags, gaps, notes, status, proposal."""
@@ -185,7 +132,7 @@ def submission_detail(submission_id: int):
     )
 
 
-@bp.post("/submissions/<int:submission_id>/notes")
+@bp.post("/submissions/<id:submission_id>/notes")
 @login_required
 def add_note(submission_id: int):
     """Add a timestamped note signed with the consultant's name."""
@@ -207,6 +154,7 @@ def add_note(submission_id: int):
             body=form.body.data,
         )
     )
+    audit.record("note", submission_id=submission.id)
     db.session.commit()
     log.info(
         "action=add_note consultant=%s submission=%s", current_user.id, submission.id
@@ -217,13 +165,18 @@ def add_note(submission_id: int):
     )
 
 
-@bp.post("/submissions/<int:submission_id>/status")
+@bp.post("/submissions/<id:submission_id>/status")
 @login_required
 def change_status(submission_id: int):
     """Move the prospect through the pipeline, keeping the history."""
     submission = _submission_or_404(submission_id)
     form = StatusForm()
     if form.validate_on_submit() and form.status.data != submission.status:
+        audit.record(
+            "status",
+            submission_id=submission.id,
+            detail=f"{submission.status_label} → {PIPELINE[form.status.data]}",
+        )
         db.session.add(
             StatusChange(
                 submission_id=submission.id,
@@ -247,7 +200,7 @@ def change_status(submission_id: int):
     return redirect(url_for(".submission_detail", submission_id=submission.id))
 
 
-@bp.post("/submissions/<int:submission_id>/delete")
+@bp.post("/submissions/<id:submission_id>/delete")
 @login_required
 def delete_submission(submission_id: int):
     """Delete everything about the prospect; keep only that a deletion happened."""
@@ -261,6 +214,7 @@ def delete_submission(submission_id: int):
         return redirect(
             url_for(".submission_detail", submission_id=submission.id) + "#delete"
         )
+    audit.record("delete", submission_id=submission.id)
     submissions.delete(submission, deleted_by=current_user.email)
     db.session.commit()
     log.info(
@@ -280,7 +234,7 @@ PREVIEW_CSP = (
 )
 
 
-@bp.get("/submissions/<int:submission_id>/<any(proposal, letter):kind>.pdf")
+@bp.get("/submissions/<id:submission_id>/<any(proposal, letter):kind>.pdf")
 @login_required
 def proposal_pdf(submission_id: int, kind: str):
     """Download the proposal (or the referral letter) as a tagged PDF; cached per version."""
@@ -292,6 +246,7 @@ def proposal_pdf(submission_id: int, kind: str):
         )
     except ProposalTooLarge as exc:
         abort(422, str(exc))
+    audit.record("download", submission_id=submission.id, detail=kind)
     db.session.commit()
     log.info(
         "action=download consultant=%s kind=%s submission=%s cache=%s",
@@ -309,7 +264,7 @@ def proposal_pdf(submission_id: int, kind: str):
     )
 
 
-@bp.get("/submissions/<int:submission_id>/<any(proposal, letter):kind>")
+@bp.get("/submissions/<id:submission_id>/<any(proposal, letter):kind>")
 @login_required
 def proposal_preview(submission_id: int, kind: str):
     """The same document as HTML, to read in the browser before downloading."""
@@ -338,7 +293,7 @@ def proposal_css():
     return response
 
 
-@bp.post("/submissions/<int:submission_id>/package")
+@bp.post("/submissions/<id:submission_id>/package")
 @login_required
 def choose_package(submission_id: int):
     """Override the recommended package (or go back to the recommendation)."""
@@ -347,6 +302,11 @@ def choose_package(submission_id: int):
     form.package.choices = display.package_choices(current_practice())
     if form.validate_on_submit():
         submission.package_override = form.package.data or None
+        audit.record(
+            "package",
+            submission_id=submission.id,
+            detail=form.package.data or "back to the recommendation",
+        )
         db.session.commit()
         log.info(
             "action=set_package consultant=%s submission=%s",
@@ -376,6 +336,7 @@ def settings():
     )
     if form.validate_on_submit():
         save_practice(display.practice_from(form, practice))
+        audit.record("settings")
         db.session.commit()
         log.info("action=change_settings consultant=%s", current_user.id)
         flash("Settings saved.", "success")
