@@ -36,6 +36,13 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # a store that is down raises limits' StorageError (a 503 page, errors.py), and
+    # answers or fails within seconds instead of holding a worker
+    RATELIMIT_STORAGE_OPTIONS = {
+        "wrap_exceptions": True,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 2,
+    }
     LOGIN_ATTEMPTS = "5 per 15 minutes"
     DEMO_EMAIL = "demo@example.com"
     SETTINGS_CACHE_SECONDS = 5  # how long another host may show the old settings
@@ -112,4 +119,3 @@ def _check(app: Flask) -> None:
     for key in ("DRAFT_TTL_DAYS", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES"):
         if not isinstance(cfg.get(key), int) or cfg[key] < 0:
             raise ConfigError(f"INTAKE_{key} must be a whole number")
-
