@@ -45,6 +45,10 @@ class Config:
         "socket_timeout": 2,
     }
     LOGIN_ATTEMPTS = "5 per 15 minutes"
+    DRAFT_STARTS = "30 per 10 minutes"  # questionnaires one address may start
+    # the service's public address, e.g. https://intake.example.com: links (the resume
+    # link) are built on it, never on the request's Host; required in production
+    PUBLIC_BASE_URL = None
     DEMO_EMAIL = "demo@example.com"
     SETTINGS_CACHE_SECONDS = 5  # how long another host may show the old settings
     COUNTS_CACHE_SECONDS = 30  # list totals and the summary strip may be this stale
@@ -111,6 +115,11 @@ def _check(app: Flask) -> None:
             raise ConfigError(
                 "production needs INTAKE_DATABASE_URL pointing at PostgreSQL "
                 "(or INTAKE_ALLOW_SQLITE=true for a single host)"
+            )
+        if not cfg.get("PUBLIC_BASE_URL"):
+            raise ConfigError(
+                "production needs INTAKE_PUBLIC_BASE_URL (e.g. https://intake.example.com): "
+                "links such as the resume link are built on it, never on the request's Host"
             )
         if str(cfg.get("RATELIMIT_STORAGE_URL", "")).startswith("memory"):
             raise ConfigError(
