@@ -40,7 +40,8 @@ class Config:
     ENV = "development"  # "production" turns on the production checks
     SECRET_KEY = DEV_SECRET_KEY  # accepted only in debug mode and the tests
     DATABASE_URL = None  # default: SQLite file in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # a pooled connection that the database closed (a restart) is replaced, not used
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     QUESTIONNAIRE_PATH = None  # default: instance/questionnaire.toml, else the built-in
     DRAFT_TTL_DAYS = 30
     LOG_LEVEL = "INFO"
@@ -57,6 +58,13 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # a store that is down raises limits' StorageError (a 503 page, errors.py), and
+    # answers or fails within seconds instead of holding a worker
+    RATELIMIT_STORAGE_OPTIONS = {
+        "wrap_exceptions": True,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 2,
+    }
     LOGIN_ATTEMPTS = (
         "5 per 15 minutes"  # per account (unknown browsers), address, device
     )
@@ -65,6 +73,10 @@ class Config:
     )
     SESSION_IDLE_MINUTES = 60  # a consultant's session ends after this long unused
     SESSION_MAX_HOURS = 12  # ... and this long after signing in, however busy
+    DRAFT_STARTS = "30 per 10 minutes"  # questionnaires one address may start
+    # the service's public address, e.g. https://intake.example.com: links (the resume
+    # link) are built on it, never on the request's Host; required in production
+    PUBLIC_BASE_URL = None
     DEMO_EMAIL = "demo@example.com"
     PRACTICE_CACHE_SECONDS = (
         5  # how long another host may show the old practice details
@@ -182,6 +194,11 @@ def _check_production(cfg: Mapping) -> None:
         raise ConfigError(
             "production needs INTAKE_DATABASE_URL pointing at PostgreSQL "
             "(or INTAKE_ALLOW_SQLITE=true for a single host)"
+        )
+    if not cfg.get("PUBLIC_BASE_URL"):
+        raise ConfigError(
+            "production needs INTAKE_PUBLIC_BASE_URL (e.g. https://intake.example.com): "
+            "links such as the resume link are built on it, never on the request's Host"
         )
     if cfg["RATELIMIT_STORAGE_URI"].startswith("memory"):
         raise ConfigError(

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+import sqlalchemy as sa
+from flask import Flask, current_app, g, render_template, request
+from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from limits.errors import StorageError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .extensions import db
+from .practice import default_practice
 
 log = logging.getLogger(__name__)
 
@@ -24,38 +28,130 @@ FRIENDLY = {
     429: "Too many attempts in a short time. Please wait a few minutes and try again.",
     500: "Something went wrong on our side. Your saved answers are safe; please try again shortly.",
 }
+# the sign-in throttle's store (Redis) is not answering: sign-in waits rather than
+# letting password guesses through uncounted
+STORE_DOWN = (
+    "Signing in is paused for a moment because a service that protects accounts is not "
+    "answering. Nothing was changed. Please try again in a minute."
+)
+STORE_RETRY_SECONDS = 30
+# the database dropped the connection (a restart, a fail-over): the request did not
+# happen, and trying again in a moment works
+DATABASE_DOWN = (
+    "We could not reach our database for a moment, so this was not saved. Nothing that "
+    "was saved before is lost. Please try again in a few seconds."
+)
+DATABASE_RETRY_SECONDS = 5
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Render errors/error.html for any HTTP error; roll back before a 5xx page."""
+    """Render errors/error.html for any HTTP error; roll back before a 5xx page;
+    503 pages for a rate-limit store or a database that is not answering."""
+    app.register_error_handler(HTTPException, _render)
+    app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(StorageError, _rate_limit_store_down)
+    app.register_error_handler(sa.exc.OperationalError, _database_unreachable)
+    # runs before Flask-SQLAlchemy's own teardown (registered earlier)
+    app.teardown_appcontext(_end_session)
 
-    @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):
-        return _render(error)
 
-    @app.errorhandler(InternalServerError)
-    def _server_error(error):
+def _server_error(error: InternalServerError):
+    if isinstance(error.original_exception, StorageError):
+        return _rate_limit_store_down(error.original_exception)  # after the view
+    db.session.rollback()
+    return _render(InternalServerError())
+
+
+def _rate_limit_store_down(error: StorageError):
+    log.warning(
+        "rate-limit store unreachable endpoint=%s error=%s",
+        request.endpoint,
+        type(error.storage_error).__name__,
+    )
+    db.session.rollback()
+    if request.endpoint == current_app.login_manager.login_view:
+        logout_user()  # whatever the view got to, nobody is signed in unthrottled
+    html, code = _render(ServiceUnavailable(), description=STORE_DOWN)
+    return html, code, {"Retry-After": str(STORE_RETRY_SECONDS)}
+
+
+def _database_unreachable(error: sa.exc.OperationalError):
+    if not is_database_outage(error):
+        raise error  # a bug, not an outage: the 500 page, logged with its traceback
+    log.warning(
+        "database unreachable endpoint=%s error=%s",
+        request.endpoint,
+        type(error.orig).__name__,
+    )
+    db.session.rollback()
+    if request.endpoint == "prospect.step" and request.method == "POST":
+        # deferred: the prospect views import much of the app; only this page needs them
+        from .prospect.views import render_unsaved_step
+
+        number = (request.view_args or {}).get("number", 1)
+        html = render_without_database(lambda: render_unsaved_step(number))
+    else:
+        html, _ = render_without_database(
+            lambda: _render(ServiceUnavailable(), description=DATABASE_DOWN)
+        )
+    return html, 503, {"Retry-After": str(DATABASE_RETRY_SECONDS)}
+
+
+def _end_session(_exc):
+    # Flask-SQLAlchemy's teardown then finds nothing to do: a connection the database
+    # cut after the view had answered is dropped here instead of turning a finished
+    # request into a 500
+    try:
+        db.session.remove()
+    except sa.exc.DBAPIError as error:
+        if not is_database_outage(error):
+            raise
+        db.session.registry.clear()  # SQLAlchemy already invalidated the connection
+        log.warning("database connection lost after the response was ready")
+
+
+def render_without_database(render):
+    """render(), and if the page needs the database that is down (the practice's name in
+    the layout), render() again with the default practice instead of failing."""
+    try:
+        return render()
+    except sa.exc.DBAPIError:
         db.session.rollback()
-        return _render(InternalServerError())
+        g.practice = default_practice()  # what the templates' `practice` reads first
+        return render()
 
 
-def _render(error: HTTPException):
+def is_database_outage(error: sa.exc.DBAPIError) -> bool:
+    """True when the database was unreachable or cut the connection, not for a bug."""
+    if error.connection_invalidated:
+        return True
+    if type(error.orig).__module__.startswith("psycopg"):
+        return isinstance(error, sa.exc.OperationalError)  # connection-level failures
+    return "database is locked" in str(error.orig)  # SQLite: a writer held it too long
+
+
+def _render(error: HTTPException, description: str = ""):
     code = error.code or 500
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            name=error.name,
+            description=description or _description(error, code),
+        ),
+        code,
+    )
+
+
+def _description(error: HTTPException, code: int) -> str:
     if isinstance(error, CSRFError):
-        description = (
+        return (
             "This form's security check failed, usually because the page was open for "
             "a very long time or cookies are blocked. Go back, reload the page, and "
             "send it again."
         )
-    elif code in (413, 429) or code >= 500:
-        description = FRIENDLY[code] if code in FRIENDLY else FRIENDLY[500]
-    elif error.description and error.description != type(error).description:
-        description = error.description  # a view's own message
-    else:
-        description = FRIENDLY.get(code, error.description or "")
-    return (
-        render_template(
-            "errors/error.html", code=code, name=error.name, description=description
-        ),
-        code,
-    )
+    if code in (413, 429) or code >= 500:
+        return FRIENDLY[code] if code in FRIENDLY else FRIENDLY[500]
+    if error.description and error.description != type(error).description:
+        return error.description  # a view's own message
+    return FRIENDLY.get(code, error.description or "")
