@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(overrides: Mapping | None = None) -> Flask:
     """Build the app: config, logging, extensions, blueprints, errors, commands."""
-    from . import cli, errors, extensions, log, registry, security, settings
+    from . import cli, errors, extensions, log, mail, registry, security, settings
     from .config import load_config
     from .prospect import bp as prospect_bp
     from .workspace import bp as workspace_bp
@@ -31,6 +31,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     _register_home(app)
     errors.register_error_handlers(app)
     cli.register_commands(app)
+    mail.init_app(app)
     return app
 
 
