@@ -19,6 +19,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -188,6 +189,7 @@ def base_env(database_url: str, **extra: str) -> dict[str, str]:
         INTAKE_RATELIMIT_STORAGE_URL="memory://",
         INTAKE_LOG_LEVEL="WARNING",
         INTAKE_QUESTIONNAIRE_PATH=str(QUESTIONNAIRE_PATH),
+        INTAKE_MAIL_OUTBOX_DIR=str(Path(tempfile.gettempdir()) / "intake-test-outbox"),
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
