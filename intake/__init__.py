@@ -10,7 +10,7 @@ from flask import Flask
 def create_app(overrides: Mapping | None = None) -> Flask:
     """Build the app: config, logging, extensions, blueprints, errors, commands."""
     # deferred: importing the package (e.g. for intake.log in gunicorn.conf.py) stays light
-    from . import cli, errors, extensions, log, registry, security, site
+    from . import cli, errors, extensions, log, mail, registry, security, site
     from .config import load_config, log_start_up
     from .prospect import bp as prospect_bp
     from .workspace import bp as workspace_bp
@@ -32,4 +32,5 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     app.register_blueprint(workspace_bp)
     errors.register_error_handlers(app)
     cli.register_commands(app)
+    mail.init_app(app)
     return app

@@ -67,6 +67,11 @@ MONTHS = (
     "November",
     "December",
 )
+NEW_SUBMISSION_MAIL = {
+    "each": "An e-mail for each new questionnaire",
+    "daily": "One digest a day",
+    "none": "No e-mail",
+}
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,9 @@ class Practice:
     currency: str = "USD"
     paper_size: str = "A4"
     proposal_valid_days: int = 30
+    # how consultants hear of a new questionnaire: "each" (one e-mail per
+    # questionnaire), "daily" (one digest a day) or "none"
+    new_submission_mail: str = "each"
     standards: Standards = field(default_factory=Standards)
     packages: tuple[Package, ...] = ()
 

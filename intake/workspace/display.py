@@ -271,6 +271,7 @@ def settings_form(practice: Practice) -> SettingsForm:
         "currency": practice.currency,
         "paper_size": practice.paper_size,
         "proposal_valid_days": practice.proposal_valid_days,
+        "new_submission_mail": practice.new_submission_mail,
         "office_days": list(std.office_days),
         "office_start": std.office_start,
         "office_end": std.office_end,
@@ -337,6 +338,7 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
         currency=form.currency.data,
         paper_size=form.paper_size.data,
         proposal_valid_days=form.proposal_valid_days.data,
+        new_submission_mail=form.new_submission_mail.data,
         standards=standards,
         packages=packages,
     )
