@@ -10,7 +10,18 @@ from flask import Flask
 def create_app(overrides: Mapping | None = None) -> Flask:
     """Build the app: config, logging, extensions, blueprints, errors, commands."""
     # deferred: importing the package (e.g. for intake.log in gunicorn.conf.py) stays light
-    from . import cli, errors, extensions, log, mail, registry, security, site
+    from . import (
+        cli,
+        delivery,
+        errors,
+        extensions,
+        log,
+        mail,
+        registry,
+        security,
+        site,
+        templating,
+    )
     from .config import load_config, log_start_up
     from .prospect import bp as prospect_bp
     from .workspace import bp as workspace_bp
@@ -25,9 +36,11 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     log.configure_logging(app)
     log_start_up(app)
     extensions.init_app(app)
+    delivery.init_app(app)
     registry.init_app(app)
     security.init_app(app)
     app.register_blueprint(site.bp)
+    templating.init_app(app)
     app.register_blueprint(prospect_bp)
     app.register_blueprint(workspace_bp)
     errors.register_error_handlers(app)
