@@ -208,6 +208,7 @@ class SettingsForm(FlaskForm):
     proposal_valid_days = IntegerField(
         "Proposal valid for (days)", validators=[InputRequired(), NumberRange(1, 365)]
     )
+    tailored_thanks = BooleanField("Tailor the thank-you page to the verdict")
 
     office_days = MultiCheckboxField(
         "Office days",
