@@ -721,13 +721,9 @@ INSTRUCTIONS = (
     [
         ({}, (ALWAYS,)),
         ({"engagement": "single_project"}, (PROJECT, PAY_AS_YOU_GO, ALWAYS)),
-        ({"need_regularity": "rarely"}, (ALWAYS,)),  # no red flag on that answer
-        ({"handover": "single_tasks"}, (PAY_AS_YOU_GO, ALWAYS)),
-        ({"partner_kind": "exact_instructions"}, (INSTRUCTIONS, ALWAYS)),
-        (
-            {"engagement": "occasional", "partner_kind": "exact_instructions"},
-            (PROJECT, PAY_AS_YOU_GO, INSTRUCTIONS, ALWAYS),
-        ),
+        ({"engagement": "tasks"}, (PROJECT, PAY_AS_YOU_GO, ALWAYS)),
+        ({"engagement": "occasional"}, (PROJECT, PAY_AS_YOU_GO, ALWAYS)),
+        ({"work_mix": "one_piece"}, (ALWAYS,)),  # a flag no alternative asks for
     ],
 )
 def test_alternatives_follow_the_flagged_answers(
@@ -739,20 +735,32 @@ def test_alternatives_follow_the_flagged_answers(
     assert rec.alternatives == expected
 
 
-def test_a_flag_on_the_need_regularity_role_suggests_pay_as_you_go(
-    questionnaire, practice
-):
-    answers = PERSONAS["strategic_collaborator"]
-    flag = Flag("need_regularity", "Q", "A", "Rarely has work.")
-    assessment = assess(questionnaire, answers)
-    flagged = dataclasses.replace(assessment, flags=(flag,))
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("need_regularity", (PAY_AS_YOU_GO, ALWAYS)),
+        ("handover", (PAY_AS_YOU_GO, ALWAYS)),
+        ("partner_kind", (INSTRUCTIONS, ALWAYS)),
+    ],
+)
+def test_a_flag_on_an_optional_role_suggests_its_alternative(practice, role, expected):
+    """Roles the default (2027.01) no longer uses still work in a practice's own file."""
+    text = (
+        DEFAULT.read_text(encoding="utf-8")
+        .replace(
+            'id = "work_mix"\ntype = "single"\n', 'id = "work_mix"\ntype = "single"\n'
+        )
+        .replace('role = "work_mix"\n', f'role = "{role}"\n')
+    )
+    own = parse_questionnaire(text, source="own")
+    answers = _with("strategic_collaborator", work_mix="one_piece")
     rec = recommend(
-        questionnaire=questionnaire,
+        questionnaire=own,
         answers=answers,
-        assessment=flagged,
+        assessment=assess(own, answers),
         practice=practice,
     )
-    assert rec.alternatives == (PAY_AS_YOU_GO, ALWAYS)
+    assert rec.alternatives == expected
 
 
 def _renamed(text: str) -> str:
@@ -772,8 +780,8 @@ def test_other_ids_with_the_same_roles_give_the_same_recommendation(
     questionnaire, renamed, practice, name
 ):
     answers = {f"p_{qid}": value for qid, value in PERSONAS[name].items()}
-    assert renamed.question("p_partner_kind") is not None
-    assert renamed.question("partner_kind") is None
+    assert renamed.question("p_stance") is not None
+    assert renamed.question("stance") is None
     ours = _recommend(questionnaire, PERSONAS[name], practice)
     theirs = _recommend(renamed, answers, practice)
     assert theirs == ours
@@ -785,9 +793,8 @@ def test_the_letter_alternatives_survive_other_ids(renamed, practice):
         f"p_{qid}": value
         for qid, value in _with(
             "strategic_collaborator",
-            handover="single_tasks",
-            partner_kind="exact_instructions",
+            engagement="tasks",
         ).items()
     }
     rec = _recommend(renamed, answers, practice)
-    assert rec.alternatives == (PAY_AS_YOU_GO, INSTRUCTIONS, ALWAYS)
+    assert rec.alternatives == (PROJECT, PAY_AS_YOU_GO, ALWAYS)

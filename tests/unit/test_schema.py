@@ -140,8 +140,11 @@ def test_default_questionnaire_loads():
     ]
     assert len({x.id for x in q.questions}) == len(q.questions)
     roles = [x.role for x in q.questions if x.role]
-    assert sorted(roles) == sorted(ROLES), "every role exactly once"
-    for role in ROLES:
+    # every role once, but those of questions merged into others in 2027.01 (a
+    # practice's own file may still use them)
+    merged = {"need_regularity", "handover", "partner_kind"}
+    assert sorted(roles) == sorted(set(ROLES) - merged), "every role exactly once"
+    for role in set(ROLES) - merged:
         assert q.by_role(role).type in ROLES[role]
     assert q.digest and len(q.digest) == 64
     assert math.isclose(sum(q.scoring.weights.values()), 1.0)
