@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..practice import format_money
 from .errors import DefinitionError
 
 DIMENSIONS = ("fit", "chemistry", "boundaries")
@@ -63,9 +64,6 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
     }
 )
 _PLACEHOLDER = re.compile(r"\{(money:\d{1,9}|[a-z_]{1,40})\}")
-CURRENCY_SYMBOLS: Mapping[str, str] = MappingProxyType(
-    {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$"}
-)
 MAX_COST = 50
 # seconds to read and answer a question, by type: (base, per choice)
 _SECONDS = {
@@ -324,15 +322,6 @@ class Questionnaire:
 def seconds_for(question: Question) -> int:
     base, per_choice = _SECONDS[question.type]
     return base + per_choice * len(question.choices)
-
-
-def format_money(amount: int | float, currency: str) -> str:
-    """'$1,000', '€500', '1,000 CHF'; just '1,000' without a currency."""
-    text = f"{amount:,.0f}"
-    if not currency:
-        return text
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
 
 
 def fill_text(text: str, words: Mapping[str, str], currency: str) -> str:
