@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from . import registry, submissions
+from . import registry, rescoring, submissions
 from .backup import backup_command, restore_command
 from .config import run_mode
 from .extensions import db
@@ -163,7 +163,12 @@ def _row(s: Submission) -> dict:
     is_flag=True,
     help="Score every submission under the active questionnaire instead of its own.",
 )
-def rescore(current):
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print how the verdicts and the order would change; write nothing.",
+)
+def rescore(current, dry_run):
     """Score every submission again, after a change of the definition, scoring or packages."""
     active = registry.active()
     practice = current_practice()
@@ -172,7 +177,7 @@ def rescore(current):
         .where(Submission.status != DRAFT)
         .order_by(Submission.id)
     ).all()
-    changed = 0
+    changed, moves = 0, []
     for start in range(0, len(ids), 500):
         batch = db.session.scalars(
             sa.select(Submission)
@@ -191,10 +196,26 @@ def rescore(current):
                     f"submission {s.id}: its questionnaire is not stored; skipped",
                     err=True,
                 )
-                continue
-            changed += submissions.score(s, questionnaire, practice)
-        db.session.commit()
-    click.echo(f"Re-scored {len(ids)} submissions; {changed} changed.")
+            elif dry_run:
+                moves.append(_move(s, questionnaire, practice))
+            else:
+                changed += submissions.score(s, questionnaire, practice)
+        if not dry_run:
+            db.session.commit()
+    if dry_run:
+        db.session.rollback()
+        what = f" under questionnaire {active.version}" if current else ""
+        click.echo(rescoring.report(moves, what=what))
+    else:
+        click.echo(f"Re-scored {len(ids)} submissions; {changed} changed.")
+
+
+def _move(s: Submission, questionnaire, practice) -> rescoring.Move:
+    """What scoring the submission again would change, without writing it."""
+    after = submissions.scored_columns(questionnaire, s.answers or {}, practice)
+    return rescoring.Move(
+        s.id, s.display_name, s.overall, s.verdict, after["overall"], after["verdict"]
+    )
 
 
 MIN_PASSWORD = 10

@@ -123,12 +123,23 @@ class Practice:
     # how consultants hear of a new questionnaire: "each" (one e-mail per
     # questionnaire), "daily" (one digest a day) or "none"
     new_submission_mail: str = "each"
+    # the thank-you page tailored to the verdict; off: the same warm page for everyone
+    tailored_thanks: bool = False
     standards: Standards = field(default_factory=Standards)
     packages: tuple[Package, ...] = ()
 
     @property
     def reply_time_words(self) -> str:
         return self.standards.reply_words
+
+    @property
+    def questionnaire_words(self) -> dict[str, str]:
+        """The {placeholders} of the questionnaire's texts, in this practice's words."""
+        std = self.standards
+        return {
+            "reply_time": std.reply_words,
+            "office_hours": f"{std.days_words}, {std.office_start}–{std.office_end}",
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,16 +1,29 @@
-"""Contrasting prospect personas for the default questionnaire.
+"""Prospect personas for the default questionnaire, as real people would answer.
 
 Each persona is a plain mapping of question id -> answer, in the shapes the scoring
 accepts: ``str`` for single, text, long_text, email and date (ISO ``yyyy-mm-dd``),
 ``int`` for scale (1-5) and number, ``list[str]`` for multi.
 
 Every persona answers every required question that is shown to it (conditional
-questions only when their ``show_if`` condition holds). ``EXPECTED_VERDICT`` is the
-verdict each persona was designed to receive under ``intake/questionnaire/default.toml``
-(version 2026.11); if the points in that file change, re-check these.
+questions only when their ``show_if`` condition holds), honestly, as that person
+would: no persona piles on bad answers to reach a verdict. Each archetype has an
+extreme version and a MILD one (the same person, answering in moderation), and both
+must land in the archetype's band (``EXPECTED_VERDICT``).
+
+``RANKED`` is the order a consultant would put them in; tests/unit/test_personas.py
+checks that the overall scores follow it, not only the verdicts.
 """
 
 from __future__ import annotations
+
+
+def _like(base: dict[str, object], **changes: object) -> dict[str, object]:
+    """A persona that answers as `base` does except for `changes` (None removes)."""
+    out = {**base, **changes}
+    return {k: v for k, v in out.items() if v is not None}
+
+
+# --- the partnership the practice sells --------------------------------------------
 
 # The ideal client: ongoing partnership, whole functions, collaborator, sensible
 # boundaries, protects time for every level of review.
@@ -18,9 +31,6 @@ STRATEGIC_COLLABORATOR: dict[str, object] = {
     "full_name": "Hannah Lindqvist",
     "email": "hannah@lindqvist-advisory.com",
     "business_name": "Lindqvist Advisory",
-    "business_type": "consultant",
-    "team_size": "small",
-    "years_in_business": "3_to_10",
     "needs_summary": (
         "We have grown from two to four consultants in eighteen months and the admin "
         "has not kept up. I spend most evenings on scheduling, proposals and chasing "
@@ -28,7 +38,6 @@ STRATEGIC_COLLABORATOR: dict[str, object] = {
         " our processes in shape before we hire again next year."
     ),
     "engagement": "ongoing",
-    "need_regularity": "daily",
     "service_areas": [
         "inbox_calendar",
         "client_care",
@@ -39,205 +48,93 @@ STRATEGIC_COLLABORATOR: dict[str, object] = {
         "documents",
     ],
     "monthly_hours": 45,
-    "handover": "whole_functions",
     "work_mix": "growing",
-    "partner_kind": "partner",
     "stance": "collaborator",
     "autonomy": 4,
-    "channels": ["email", "video", "chat"],
     "owner_access": "few_times_week",
+    "channels": ["email", "video", "chat"],
+    "review_cadence": ["weekly", "monthly", "quarterly", "annual"],
     "reply_time": "next_business_day",
     "availability": "office_hours",
-    "weekends": "no",
     "beyond_scope": "what_i_share",
-    "reassurance": 2,
-    "processes": "yours",
-    "relationship": "professional",
-    "review_cadence": ["weekly", "monthly", "quarterly", "annual"],
+    "updates": "at_checkins",
     "budget": "2000_4000",
     "start_date": "2027-01-11",
-    "anything_else": (
-        "We use Google Workspace and Xero today, but I am not attached to either."
-    ),
-    "consent": ["agree", "deletion_understood"],
+    "consent": ["agree"],
 }
 
-# Pleasant and organised, but wants one project done and then to part ways.
-ONE_OFF_PROJECT: dict[str, object] = {
-    "full_name": "Tom Reilly",
-    "email": "Tom.Reilly@reillyevents.ie",
-    "business_name": "Reilly Events",
-    "business_type": "professional_services",
-    "team_size": "medium",
-    "years_in_business": "over_10",
+# MILD: a smaller collaborator: fewer hours and reviews, likes same-day replies and a
+# note at the end of the day. Still the partnership the practice sells.
+STEADY_COLLABORATOR: dict[str, object] = {
+    "full_name": "Amara Okafor",
+    "email": "amara@okaforcounsel.com",
+    "business_name": "Okafor Counsel",
     "needs_summary": (
-        "We are moving our whole client archive to a new CRM in March and need "
-        "someone to clean up and migrate around 3,000 records. Once it is done we are"
-        " fine on our own."
-    ),
-    "engagement": "single_project",
-    "need_regularity": "bursts",
-    "service_areas": ["systems_processes", "documents"],
-    "monthly_hours": 30,
-    "handover": "mix",
-    "work_mix": "routine_and_projects",
-    "partner_kind": "in_between",
-    "stance": "collaborator",
-    "autonomy": 3,
-    "channels": ["email", "video"],
-    "owner_access": "few_times_week",
-    "reply_time": "next_business_day",
-    "availability": "office_hours",
-    "weekends": "no",
-    "beyond_scope": "what_i_share",
-    "reassurance": 3,
-    "processes": "adjusted",
-    "relationship": "professional",
-    "review_cadence": ["weekly"],
-    "budget": "1000_2000",
-    "start_date": "2027-03-01",
-    "consent": ["agree", "deletion_understood"],
-}
-
-# Plenty of work and budget, but wants a helper on call at all hours, who knows
-# everything without being told and reassures them constantly. Held back by the
-# boundaries floor.
-NEEDY_ALWAYS_ON: dict[str, object] = {
-    "full_name": "Brooke Sandoval",
-    "email": "brooke@brightpathcoaching.co",
-    "business_name": "Brightpath Coaching",
-    "business_type": "coach",
-    "team_size": "solo",
-    "years_in_business": "1_to_3",
-    "needs_summary": (
-        "My programme has taken off and I am drowning. Clients message me at all "
-        "hours and I need someone who is just there, who knows what is going on "
-        "without me having to explain it every time."
+        "I run a two-person employment law practice. Client intake, the diary and "
+        "billing take a day a week that I would rather spend on cases."
     ),
     "engagement": "ongoing",
-    "need_regularity": "daily",
+    "service_areas": ["inbox_calendar", "client_care", "bookkeeping_admin"],
+    "monthly_hours": 20,
+    "work_mix": "routine_and_projects",
+    "stance": "collaborator",
+    "autonomy": 4,
+    "owner_access": "daily",
+    "channels": ["email", "phone"],
+    "review_cadence": ["weekly", "monthly"],
+    "reply_time": "same_day",
+    "availability": "office_hours",
+    "beyond_scope": "as_we_go",
+    "updates": "daily_note",
+    "budget": "1000_2000",
+    "consent": ["agree"],
+}
+
+# A strong prospect with one mild red flag: hopes for a friend-like closeness.
+# Shows that red flags are reported (and weigh a little) without hiding a strong fit.
+FRIENDLY_FOUNDER: dict[str, object] = {
+    "full_name": "Sofia Marchetti",
+    "email": "sofia@studiomarchetti.design",
+    "business_name": "Studio Marchetti",
+    "needs_summary": (
+        "Our studio is busy and the admin lands on me between design work. I would "
+        "like a right hand who takes over client onboarding, the studio calendar and "
+        "our supplier paperwork, and who helps us plan our first exhibition next "
+        "year."
+    ),
+    "engagement": "ongoing",
     "service_areas": [
         "inbox_calendar",
         "client_care",
         "events",
+        "projects",
         "marketing_admin",
         "documents",
     ],
-    "monthly_hours": 60,
-    "handover": "mix",
-    "work_mix": "routine_and_projects",
-    "partner_kind": "in_between",
-    "stance": "expert",
-    "autonomy": 2,
-    "trust_building": (
-        "Honestly I have been let down before. If I could see that you are on top of "
-        "things every day I would relax."
-    ),
-    "channels": ["phone", "text", "chat"],
+    "monthly_hours": 30,
+    "work_mix": "growing",
+    "stance": "collaborator",
+    "autonomy": 5,
     "owner_access": "daily",
-    "reply_time": "within_hour",
-    "availability": "any_time",
-    "after_hours_detail": (
-        "Clients in other time zones book calls late at night and I often think of "
-        "things at 11pm that I want sorted before the morning."
-    ),
-    "weekends": "yes",
-    "beyond_scope": "keep_up",
-    "reassurance": 5,
-    "processes": "adjusted",
-    "relationship": "close_friend",
-    "review_cadence": ["weekly", "monthly"],
-    "budget": "2000_4000",
-    "start_date": "2026-12-01",
-    "anything_else": "I would love someone who gets excited about my wins with me.",
-    "consent": ["agree", "deletion_understood"],
-}
-
-# Wants ongoing help, but as an instruction-taker on individual tasks, in their own
-# tools, with no regular check-ins: a secretarial-service buyer. Not a fit on scores.
-PAIR_OF_HANDS: dict[str, object] = {
-    "full_name": "Gerald Whitcombe",
-    "email": "gerald@whitcombeplumbing.co.uk",
-    "business_name": "Whitcombe & Sons Plumbing",
-    "business_type": "trades",
-    "team_size": "medium",
-    "years_in_business": "over_10",
-    "needs_summary": (
-        "The office manager retired and the paperwork is backing up: quotes, job "
-        "sheets, supplier invoices. I need someone to type things up and send them "
-        "out."
-    ),
-    "engagement": "ongoing",
-    "need_regularity": "weekly",
-    "service_areas": ["bookkeeping_admin", "documents", "inbox_calendar"],
-    "monthly_hours": 12,
-    "handover": "single_tasks",
-    "work_mix": "mostly_routine",
-    "partner_kind": "exact_instructions",
-    "stance": "pair_of_hands",
-    "autonomy": 1,
-    "trust_building": (
-        "Doing things the way I have always done them, for a good while first."
-    ),
-    "channels": ["phone", "text"],
-    "owner_access": "weekly",
-    "reply_time": "same_day",
-    "availability": "office_hours",
-    "weekends": "rare_emergencies",
-    "beyond_scope": "as_we_go",
-    "reassurance": 3,
-    "processes": "mine_entirely",
-    "relationship": "minimal",
-    "review_cadence": ["none"],
-    "budget": "500_1000",
-    "consent": ["agree", "deletion_understood"],
-}
-
-# Easy to work with, but only wants someone to call on now and then, with a tiny
-# budget: a poor fit however pleasant (no knockout; the fit score does it).
-OCCASIONAL_HELPER: dict[str, object] = {
-    "full_name": "Priya Natarajan",
-    "email": "hello@priyanatarajanphoto.com",
-    "business_name": "Priya Natarajan Photography",
-    "business_type": "creative",
-    "team_size": "solo",
-    "years_in_business": "3_to_10",
-    "needs_summary": (
-        "Wedding season gets hectic and a few times a year I could use someone to "
-        "sort out contracts and reply to enquiries while I am shooting."
-    ),
-    "engagement": "occasional",
-    "need_regularity": "rarely",
-    "service_areas": ["client_care", "documents"],
-    "monthly_hours": 4,
-    "handover": "single_tasks",
-    "work_mix": "mostly_routine",
-    "partner_kind": "in_between",
-    "stance": "expert",
-    "autonomy": 4,
-    "channels": ["email"],
-    "owner_access": "weekly",
-    "reply_time": "two_business_days",
-    "availability": "office_hours",
-    "weekends": "no",
+    "channels": ["email", "video", "in_person"],
+    "review_cadence": ["weekly", "quarterly", "annual"],
+    "reply_time": "next_business_day",
+    "availability": "agreed_exceptions",
     "beyond_scope": "what_i_share",
-    "reassurance": 1,
-    "processes": "yours",
-    "relationship": "minimal",
-    "review_cadence": ["none"],
-    "budget": "under_500",
-    "consent": ["agree", "deletion_understood"],
+    "updates": "friend",
+    "budget": "1000_2000",
+    "start_date": "2027-01-04",
+    "consent": ["agree"],
 }
 
-# A good prospect who is wary of letting go: reasonable on everything, keen on
-# updates, starting small; would grow into a partnership with some trust-building.
+# --- worth a conversation -------------------------------------------------------------
+
+# MILD cautious: a good prospect who is wary of letting go: reasonable on everything,
+# keen on updates, starting small; would grow into a partnership with some trust.
 SOLID_BUT_CAUTIOUS: dict[str, object] = {
     "full_name": "Daniel Mercer",
     "email": "d.mercer@mercer-tax.com",
     "business_name": "Mercer Tax & Accounts",
-    "business_type": "professional_services",
-    "team_size": "small",
-    "years_in_business": "over_10",
     "needs_summary": (
         "Work comes in waves around the tax deadlines and swallows the practice each "
         "time. I would like reliable help with client paperwork and the diary, and to"
@@ -245,7 +142,6 @@ SOLID_BUT_CAUTIOUS: dict[str, object] = {
         "before."
     ),
     "engagement": "ongoing",
-    "need_regularity": "bursts",
     "service_areas": [
         "inbox_calendar",
         "client_care",
@@ -253,47 +149,83 @@ SOLID_BUT_CAUTIOUS: dict[str, object] = {
         "documents",
     ],
     "monthly_hours": 12,
-    "handover": "mix",
     "work_mix": "mostly_routine",
-    "partner_kind": "in_between",
     "stance": "collaborator",
     "autonomy": 2,
     "trust_building": (
         "Starting with a couple of clearly defined tasks and a short written summary "
         "each week. Once I see how things are handled I will happily hand over more."
     ),
-    "channels": ["email", "phone"],
     "owner_access": "weekly",
+    "channels": ["email", "phone"],
+    "review_cadence": ["weekly"],
     "reply_time": "same_day",
     "availability": "office_hours",
-    "weekends": "no",
     "beyond_scope": "what_i_share",
-    "reassurance": 4,
-    "processes": "adjusted",
-    "relationship": "professional",
-    "review_cadence": ["weekly"],
+    "updates": "daily_note",
     "budget": "500_1000",
     "start_date": "2027-02-01",
-    "consent": ["agree", "deletion_understood"],
+    "consent": ["agree"],
 }
 
-# Wants help with everything and is easy to work with, but can only afford a
-# handful of hours, task by task, on the smallest budget.
-TINY_BUDGET_BUSY: dict[str, object] = {
+# Extreme cautious: has been let down before; wants to approve each step, hears from
+# you every evening, starts with a handful of hours. Still someone to talk to.
+ANXIOUS_FIRST_HIRE: dict[str, object] = _like(
+    SOLID_BUT_CAUTIOUS,
+    full_name="Ruth Abernathy",
+    email="ruth@abernathyaudiology.com",
+    business_name="Abernathy Audiology",
+    needs_summary=(
+        "I have tried two virtual assistants and both went quiet on me. The clinic "
+        "paperwork still needs doing and I cannot keep doing it at night."
+    ),
+    service_areas=["inbox_calendar", "client_care", "documents"],
+    monthly_hours=10,
+    autonomy=1,
+    trust_building="Seeing every piece of work before it goes out, for a few months.",
+    review_cadence=["weekly", "monthly"],
+    owner_access="daily",
+)
+
+# MILD tight budget: wants a real partnership and will start small.
+MODEST_BUDGET: dict[str, object] = {
     "full_name": "Jess Albright",
     "email": "jess@albrightwellness.com",
     "business_name": "Albright Wellness",
-    "business_type": "coach",
-    "team_size": "solo",
-    "years_in_business": "under_1",
     "needs_summary": (
         "I launched in the spring and I am doing everything myself: bookings, social "
         "posts, newsletters, invoices. I know I need help but money is tight until "
         "the autumn programme fills."
     ),
     "engagement": "ongoing",
-    "need_regularity": "daily",
     "service_areas": [
+        "inbox_calendar",
+        "client_care",
+        "bookkeeping_admin",
+        "marketing_admin",
+    ],
+    "monthly_hours": 10,
+    "work_mix": "mostly_routine",
+    "stance": "collaborator",
+    "autonomy": 3,
+    "owner_access": "few_times_week",
+    "channels": ["email", "chat", "text"],
+    "review_cadence": ["monthly"],
+    "reply_time": "same_day",
+    "availability": "agreed_exceptions",
+    "beyond_scope": "as_we_go",
+    "updates": "at_checkins",
+    "budget": "500_1000",
+    "start_date": "2026-12-15",
+    "consent": ["agree"],
+}
+
+# Extreme tight budget: wants help with everything, task by task, a handful of hours
+# on the smallest budget.
+TINY_BUDGET_BUSY: dict[str, object] = _like(
+    MODEST_BUDGET,
+    engagement="tasks",
+    service_areas=[
         "inbox_calendar",
         "client_care",
         "bookkeeping_admin",
@@ -303,91 +235,205 @@ TINY_BUDGET_BUSY: dict[str, object] = {
         "systems_processes",
         "documents",
     ],
-    "monthly_hours": 6,
-    "handover": "single_tasks",
-    "work_mix": "mostly_routine",
-    "partner_kind": "partner",
+    monthly_hours=6,
+    budget="under_500",
+)
+
+# --- not what the practice sells ---------------------------------------------------
+
+# Pleasant and organised, but wants one project done and then to part ways.
+ONE_OFF_PROJECT: dict[str, object] = {
+    "full_name": "Tom Reilly",
+    "email": "Tom.Reilly@reillyevents.ie",
+    "business_name": "Reilly Events",
+    "needs_summary": (
+        "We are moving our whole client archive to a new CRM in March and need "
+        "someone to clean up and migrate around 3,000 records. Once it is done we are"
+        " fine on our own."
+    ),
+    "engagement": "single_project",
+    "project_details": (
+        "Clean up and migrate about 3,000 client records to the new CRM, done by the "
+        "end of March."
+    ),
+    "service_areas": ["systems_processes", "documents"],
+    "work_mix": "one_piece",
     "stance": "collaborator",
-    "autonomy": 3,
-    "channels": ["email", "chat", "text"],
+    "autonomy": 4,
     "owner_access": "few_times_week",
-    "reply_time": "same_day",
-    "availability": "agreed_exceptions",
-    "weekends": "rare_emergencies",
-    "beyond_scope": "as_we_go",
-    "reassurance": 3,
-    "processes": "yours",
-    "relationship": "professional",
-    "review_cadence": ["monthly"],
-    "budget": "under_500",
-    "start_date": "2026-12-15",
-    "anything_else": "Could we start small and grow the hours as the business grows?",
-    "consent": ["agree", "deletion_understood"],
+    "channels": ["email", "video"],
+    "review_cadence": ["weekly"],
+    "reply_time": "next_business_day",
+    "availability": "office_hours",
+    "beyond_scope": "what_i_share",
+    "updates": "at_checkins",
+    "start_date": "2027-03-01",
+    "consent": ["agree"],
 }
 
-# A strong prospect with one mild red flag: hopes for a friend-like closeness.
-# Shows that red flags are reported apart from the numbers.
-FRIENDLY_FOUNDER: dict[str, object] = {
-    "full_name": "Sofia Marchetti",
-    "email": "sofia@studiomarchetti.design",
-    "business_name": "Studio Marchetti",
-    "business_type": "creative",
-    "team_size": "small",
-    "years_in_business": "3_to_10",
+# MILD: the same project, but "not sure yet" about the arrangement: the project shows
+# in the other answers (one piece of work with a finish date, no regular reviews).
+PROJECT_NOT_SURE: dict[str, object] = _like(
+    ONE_OFF_PROJECT,
+    engagement="not_sure",
+    project_details=None,
+    monthly_hours=30,
+    review_cadence=["none"],
+    budget="1000_2000",
+)
+
+# Wants ongoing help, but as an instruction-taker on individual tasks, checking each
+# step, with no regular check-ins: a secretarial-service buyer.
+PAIR_OF_HANDS: dict[str, object] = {
+    "full_name": "Gerald Whitcombe",
+    "email": "gerald@whitcombeplumbing.co.uk",
+    "business_name": "Whitcombe & Sons Plumbing",
     "needs_summary": (
-        "Our studio is busy and the admin lands on me between design work. I would "
-        "like a right hand who takes over client onboarding, the studio calendar and "
-        "our supplier paperwork, and who helps us plan our first exhibition next "
-        "year."
+        "The office manager retired and the paperwork is backing up: quotes, job "
+        "sheets, supplier invoices. I need someone to type things up and send them "
+        "out."
+    ),
+    "engagement": "tasks",
+    "service_areas": ["inbox_calendar", "bookkeeping_admin", "documents"],
+    "monthly_hours": 12,
+    "work_mix": "mostly_routine",
+    "stance": "pair_of_hands",
+    "autonomy": 1,
+    "trust_building": (
+        "Doing things the way I have always done them, for a good while first."
+    ),
+    "owner_access": "weekly",
+    "channels": ["phone", "text"],
+    "review_cadence": ["none"],
+    "reply_time": "same_day",
+    "availability": "office_hours",
+    "beyond_scope": "as_we_go",
+    "updates": "when_done",
+    "budget": "500_1000",
+    "consent": ["agree"],
+}
+
+# MILD: the same owner answering in moderation: ongoing support, a monthly look ahead,
+# some room to act; but decisions stay with him and work is handed over task by task.
+PAIR_OF_HANDS_MILD: dict[str, object] = _like(
+    PAIR_OF_HANDS,
+    full_name="Linda Carver",
+    email="linda@carverjoinery.co.uk",
+    business_name="Carver Joinery",
+    autonomy=2,
+    trust_building="Seeing a few quotes done the way I do them.",
+    review_cadence=["monthly"],
+    monthly_hours=15,
+)
+
+# Easy to work with, but only wants someone to call on now and then, with a tiny
+# budget: a poor fit however pleasant.
+OCCASIONAL_HELPER: dict[str, object] = {
+    "full_name": "Priya Natarajan",
+    "email": "hello@priyanatarajanphoto.com",
+    "business_name": "Priya Natarajan Photography",
+    "needs_summary": (
+        "Wedding season gets hectic and a few times a year I could use someone to "
+        "sort out contracts and reply to enquiries while I am shooting."
+    ),
+    "engagement": "occasional",
+    "service_areas": ["client_care", "documents"],
+    "monthly_hours": 4,
+    "work_mix": "mostly_routine",
+    "stance": "collaborator",
+    "autonomy": 4,
+    "owner_access": "weekly",
+    "channels": ["email"],
+    "review_cadence": ["none"],
+    "reply_time": "two_business_days",
+    "availability": "office_hours",
+    "beyond_scope": "what_i_share",
+    "updates": "when_done",
+    "budget": "under_500",
+    "consent": ["agree"],
+}
+
+# MILD: the same photographer, a little more generous: 10 hours in a busy month, a
+# monthly catch-up, a modest budget. Help now and then is still what she wants.
+OCCASIONAL_MILD: dict[str, object] = _like(
+    OCCASIONAL_HELPER,
+    full_name="Marta Kowalski",
+    email="marta@kowalskiframes.com",
+    business_name="Kowalski Frames",
+    service_areas=["inbox_calendar", "client_care", "documents"],
+    monthly_hours=10,
+    review_cadence=["monthly"],
+    owner_access="few_times_week",
+    budget="500_1000",
+)
+
+# Plenty of work and budget, but wants a helper on call at all hours, who knows
+# everything without being told and reassures them through the day.
+NEEDY_ALWAYS_ON: dict[str, object] = {
+    "full_name": "Brooke Sandoval",
+    "email": "brooke@brightpathcoaching.co",
+    "business_name": "Brightpath Coaching",
+    "needs_summary": (
+        "My programme has taken off and I am drowning. Clients message me at all "
+        "hours and I need someone who is just there, who knows what is going on "
+        "without me having to explain it every time."
     ),
     "engagement": "ongoing",
-    "need_regularity": "weekly",
     "service_areas": [
         "inbox_calendar",
         "client_care",
         "events",
-        "projects",
         "marketing_admin",
         "documents",
     ],
-    "monthly_hours": 30,
-    "handover": "whole_functions",
-    "work_mix": "growing",
-    "partner_kind": "partner",
+    "monthly_hours": 60,
+    "work_mix": "routine_and_projects",
     "stance": "collaborator",
-    "autonomy": 5,
-    "channels": ["email", "video", "in_person"],
+    "autonomy": 3,
     "owner_access": "daily",
-    "reply_time": "next_business_day",
-    "availability": "agreed_exceptions",
-    "weekends": "no",
-    "beyond_scope": "what_i_share",
-    "reassurance": 2,
-    "processes": "adjusted",
-    "relationship": "close_friend",
-    "review_cadence": ["weekly", "quarterly", "annual"],
-    "budget": "1000_2000",
-    "start_date": "2027-01-04",
-    "consent": ["agree", "deletion_understood"],
+    "channels": ["phone", "chat", "text"],
+    "review_cadence": ["weekly", "monthly"],
+    "reply_time": "within_hour",
+    "availability": "any_time",
+    "after_hours_detail": (
+        "Clients in other time zones book calls late at night and I often think of "
+        "things at 11pm that I want sorted before the morning."
+    ),
+    "weekends": "yes",
+    "beyond_scope": "keep_up",
+    "updates": "reassurance",
+    "budget": "2000_4000",
+    "start_date": "2026-12-01",
+    "consent": ["agree"],
 }
 
-# Wants a capable partner and will pay for it, but plans to step back entirely, is
-# often unreachable and will not keep regular check-ins: strong numbers held back by
-# the chemistry floor.
+# MILD: the same coach answering in moderation: same-day replies, office hours with
+# agreed exceptions; but she still hopes for a friend who keeps up without being told.
+NEEDY_MILD: dict[str, object] = _like(
+    NEEDY_ALWAYS_ON,
+    full_name="Chloe Brennan",
+    email="chloe@brennanyoga.com",
+    business_name="Brennan Yoga",
+    reply_time="within_hour",
+    availability="agreed_exceptions",
+    after_hours_detail=None,
+    weekends=None,
+    updates="friend",
+)
+
+# Wants a capable partner and will pay for it, but wants them to decide everything,
+# steps back entirely, is often out of reach and keeps no regular reviews:
+# abdication, the other unwanted pole beside the pair of hands.
 HANDS_OFF_EXECUTIVE: dict[str, object] = {
     "full_name": "Marcus Oyelaran",
     "email": "marcus@oyelaran-partners.com",
     "business_name": "Oyelaran Partners",
-    "business_type": "consultant",
-    "team_size": "small",
-    "years_in_business": "over_10",
     "needs_summary": (
         "I spend most of the year travelling to client sites. I need someone to run "
         "the office side without me: diary, travel, invoicing, proposals. I would "
         "rather not be involved in how it is done."
     ),
     "engagement": "ongoing",
-    "need_regularity": "weekly",
     "service_areas": [
         "inbox_calendar",
         "bookkeeping_admin",
@@ -396,45 +442,82 @@ HANDS_OFF_EXECUTIVE: dict[str, object] = {
         "research",
     ],
     "monthly_hours": 40,
-    "handover": "whole_functions",
     "work_mix": "routine_and_projects",
-    "partner_kind": "partner",
     "stance": "expert",
     "autonomy": 5,
-    "channels": ["email"],
     "owner_access": "hard_to_reach",
+    "channels": ["email"],
+    "review_cadence": ["none"],
     "reply_time": "two_business_days",
     "availability": "office_hours",
-    "weekends": "no",
     "beyond_scope": "as_we_go",
-    "reassurance": 1,
-    "processes": "yours",
-    "relationship": "minimal",
-    "review_cadence": ["none"],
+    "updates": "when_done",
     "budget": "over_4000",
-    "consent": ["agree", "deletion_understood"],
+    "consent": ["agree"],
 }
+
+# MILD: the same executive answering in moderation: fewer hours, reachable about once
+# a week, but handing everything over to be decided without her, with no regular
+# reviews.
+HANDS_OFF_MILD: dict[str, object] = _like(
+    HANDS_OFF_EXECUTIVE,
+    full_name="Ingrid Falk",
+    email="ingrid@falkadvisory.se",
+    business_name="Falk Advisory",
+    monthly_hours=30,
+    owner_access="weekly",
+    review_cadence=["none"],
+    budget="2000_4000",
+)
 
 PERSONAS: dict[str, dict[str, object]] = {
     "strategic_collaborator": STRATEGIC_COLLABORATOR,
-    "one_off_project": ONE_OFF_PROJECT,
-    "needy_always_on": NEEDY_ALWAYS_ON,
-    "pair_of_hands": PAIR_OF_HANDS,
-    "occasional_helper": OCCASIONAL_HELPER,
-    "solid_but_cautious": SOLID_BUT_CAUTIOUS,
-    "tiny_budget_busy": TINY_BUDGET_BUSY,
+    "steady_collaborator": STEADY_COLLABORATOR,
     "friendly_founder": FRIENDLY_FOUNDER,
+    "solid_but_cautious": SOLID_BUT_CAUTIOUS,
+    "anxious_first_hire": ANXIOUS_FIRST_HIRE,
+    "modest_budget": MODEST_BUDGET,
+    "tiny_budget_busy": TINY_BUDGET_BUSY,
+    "one_off_project": ONE_OFF_PROJECT,
+    "project_not_sure": PROJECT_NOT_SURE,
+    "pair_of_hands": PAIR_OF_HANDS,
+    "pair_of_hands_mild": PAIR_OF_HANDS_MILD,
+    "occasional_helper": OCCASIONAL_HELPER,
+    "occasional_mild": OCCASIONAL_MILD,
+    "needy_always_on": NEEDY_ALWAYS_ON,
+    "needy_mild": NEEDY_MILD,
     "hands_off_executive": HANDS_OFF_EXECUTIVE,
+    "hands_off_mild": HANDS_OFF_MILD,
+}
+
+# archetype -> (extreme, mild): both land in the archetype's band
+ARCHETYPES: dict[str, tuple[str, str]] = {
+    "collaborator": ("strategic_collaborator", "steady_collaborator"),
+    "cautious": ("anxious_first_hire", "solid_but_cautious"),
+    "tight_budget": ("tiny_budget_busy", "modest_budget"),
+    "project": ("one_off_project", "project_not_sure"),
+    "pair_of_hands": ("pair_of_hands", "pair_of_hands_mild"),
+    "occasional": ("occasional_helper", "occasional_mild"),
+    "needy": ("needy_always_on", "needy_mild"),
+    "abdication": ("hands_off_executive", "hands_off_mild"),
 }
 
 EXPECTED_VERDICT: dict[str, str] = {
     "strategic_collaborator": "strong fit",
-    "one_off_project": "not a fit",
-    "needy_always_on": "possible fit",
-    "pair_of_hands": "not a fit",
-    "occasional_helper": "not a fit",
-    "solid_but_cautious": "possible fit",
-    "tiny_budget_busy": "possible fit",
+    "steady_collaborator": "strong fit",
     "friendly_founder": "strong fit",
-    "hands_off_executive": "possible fit",
+    "solid_but_cautious": "possible fit",
+    "anxious_first_hire": "possible fit",
+    "modest_budget": "possible fit",
+    "tiny_budget_busy": "possible fit",
+    "one_off_project": "not a fit",
+    "project_not_sure": "not a fit",
+    "pair_of_hands": "not a fit",
+    "pair_of_hands_mild": "not a fit",
+    "occasional_helper": "not a fit",
+    "occasional_mild": "not a fit",
+    "needy_always_on": "not a fit",
+    "needy_mild": "not a fit",
+    "hands_off_executive": "not a fit",
+    "hands_off_mild": "not a fit",
 }

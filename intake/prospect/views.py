@@ -42,8 +42,13 @@ NOT_SAVED_NOTICE = (
 
 
 def _draft_and_questionnaire():
+    """The draft, and its questionnaire in the practice's words and currency."""
     draft = drafts.current()
-    return draft, (submissions.questionnaire_of(draft) if draft else registry.active())
+    questionnaire = submissions.questionnaire_of(draft) if draft else registry.active()
+    practice = current_practice()
+    return draft, questionnaire.localised(
+        practice.questionnaire_words, practice.currency
+    )
 
 
 @bp.get("/")

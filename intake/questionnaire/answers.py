@@ -71,19 +71,7 @@ def clean_answer(question: Question, raw: Any) -> Any:
     if kind != "number":  # numbers get their range message instead
         _refuse_huge_ints(raw)
     if kind == "multi":
-        items = [v for v in _as_list(raw) if not _is_blank(v)]
-        if any(isinstance(v, bool) or not isinstance(v, str | int) for v in items):
-            raise InvalidAnswer("Please choose from the options shown.")
-        values = [str(v) for v in items]
-        known = {c.value for c in question.choices}
-        if any(v not in known for v in values):
-            raise InvalidAnswer("Please choose from the options shown.")
-        chosen = [c.value for c in question.choices if c.value in values]
-        if len(chosen) < question.min_choices:
-            raise InvalidAnswer(f"Please choose at least {question.min_choices}.")
-        if len(chosen) > question.max_choices:
-            raise InvalidAnswer(f"Please choose at most {question.max_choices}.")
-        return chosen
+        return _clean_multi(question, raw)
     raw = _single_value(raw, kind)
     if kind in ("single", "scale"):
         if (
@@ -95,19 +83,46 @@ def clean_answer(question: Question, raw: Any) -> Any:
         return int(raw) if kind == "scale" else str(raw)
     if kind == "number":
         return _clean_number(question, raw)
+    return _clean_text(question, raw)
+
+
+def _clean_multi(question: Question, raw: Any) -> list[str]:
+    items = [v for v in _as_list(raw) if not _is_blank(v)]
+    if any(isinstance(v, bool) or not isinstance(v, str | int) for v in items):
+        raise InvalidAnswer("Please choose from the options shown.")
+    values = [str(v) for v in items]
+    known = {c.value for c in question.choices}
+    if any(v not in known for v in values):
+        raise InvalidAnswer("Please choose from the options shown.")
+    chosen = [c for c in question.choices if c.value in values]
+    alone = next((c for c in chosen if c.exclusive), None)
+    if alone is not None and len(chosen) > 1:
+        name = alone.label.split(":")[0].split(";")[0]
+        raise InvalidAnswer(
+            f"“{name}” cannot be ticked together with other answers; "
+            "please untick one or the other."
+        )
+    if len(chosen) < question.min_choices:
+        raise InvalidAnswer(f"Please choose at least {question.min_choices}.")
+    if len(chosen) > question.max_choices:
+        raise InvalidAnswer(f"Please choose at most {question.max_choices}.")
+    return [c.value for c in chosen]
+
+
+def _clean_text(question: Question, raw: Any) -> str:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise InvalidAnswer("Please type your answer as text.")
     text = _CONTROL.sub("", str(raw).replace("\r\n", "\n").replace("\r", "\n")).strip()
-    if kind == "date":
+    if question.type == "date":
         return _clean_date(text)
-    if kind != "long_text":
+    if question.type != "long_text":
         text = " ".join(text.split())
     if len(text) > question.max_length:
         raise InvalidAnswer(
             f"Please keep this to {question.max_length} characters or fewer "
             f"(it is {len(text)} now)."
         )
-    if kind == "email":
+    if question.type == "email":
         try:
             return validate_email(text, check_deliverability=False).normalized
         except EmailNotValidError:
@@ -129,6 +144,12 @@ def _clean_number(question: Question, raw: Any) -> int:
         raw = int(text)
     if not isinstance(raw, int):
         raise InvalidAnswer("Please enter a whole number, such as 20.")
+    if raw < question.minimum and question.minimum > 0:
+        unit = f" ({question.unit})" if question.unit else ""
+        raise InvalidAnswer(
+            f"Please enter at least {question.minimum}{unit}; a rough estimate is "
+            "fine, and we will refine it together."
+        )
     if not question.minimum <= raw <= question.maximum:
         raise InvalidAnswer(
             f"Please enter a number from {question.minimum} to {question.maximum}."

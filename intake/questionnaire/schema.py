@@ -11,12 +11,13 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..practice import format_money
 from .errors import DefinitionError
 
 DIMENSIONS = ("fit", "chemistry", "boundaries")
@@ -55,6 +56,42 @@ ROLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
+# {name} in a text is filled from the practice's details: name -> default words
+PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
+    {
+        "reply_time": "1 business day",
+        "office_hours": "Monday to Friday, 09:00–17:00",
+    }
+)
+_PLACEHOLDER = re.compile(r"\{(money:\d{1,9}|[a-z_]{1,40})\}")
+MAX_COST = 50
+# seconds to read and answer a question, by type: (base, per choice)
+_SECONDS = {
+    "text": (12, 0),
+    "email": (12, 0),
+    "number": (12, 0),
+    "date": (12, 0),
+    "long_text": (90, 0),
+    "single": (6, 3),
+    "multi": (8, 3),
+    "scale": (10, 0),
+}
+
+_COMMON_KEYS = frozenset({"id", "type", "label", "help", "required", "show_if", "role"})
+_TYPE_KEYS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "single": frozenset({"choices"}),
+        "multi": frozenset({"choices", "min_choices", "max_choices"}),
+        "scale": frozenset({"low_label", "high_label", "points", "flags"}),
+        "text": frozenset({"max_length", "placeholder"}),
+        "long_text": frozenset({"max_length", "placeholder"}),
+        "email": frozenset({"placeholder"}),
+        "number": frozenset({"min", "max", "unit", "bands", "placeholder"}),
+        "date": frozenset(),
+    }
+)
+_SCORING_KEYS = frozenset({"flag", "knockout", "cost", *DIMENSIONS})
+
 _IDENT = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _VALUE = re.compile(r"[a-z0-9_]{1,40}")
 
@@ -69,6 +106,8 @@ class Choice:
     flag: str | None = None
     knockout: bool = False
     meta: Mapping[str, Any] = field(default_factory=dict)
+    cost: int = 0  # points the flag takes off the overall score
+    exclusive: bool = False  # multi only: cannot be ticked with any other choice
 
 
 @dataclass(frozen=True)
@@ -79,12 +118,47 @@ class Band:
     points: Mapping[str, int] = field(default_factory=dict)
     flag: str | None = None
     knockout: bool = False
+    cost: int = 0
 
 
 @dataclass(frozen=True)
 class Condition:
     question: str
     values: frozenset[str]
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        """Whether the answer to the question is (or, for multi, includes) a value."""
+        answer = answers.get(self.question)
+        if answer is None:
+            return False
+        given = answer if isinstance(answer, list | tuple) else [answer]
+        return any(str(a) in self.values for a in given)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An interaction between answers: points (and a flag) when the conditions hold.
+
+    It applies when every condition of `all` holds and at least `at_least` of `any` do.
+    """
+
+    id: str
+    label: str
+    all: tuple[Condition, ...] = ()
+    any: tuple[Condition, ...] = ()
+    at_least: int = 0
+    points: Mapping[str, int] = field(default_factory=dict)
+    flag: str | None = None
+    cost: int = 0
+
+    @property
+    def questions(self) -> frozenset[str]:
+        return frozenset(c.question for c in (*self.all, *self.any))
+
+    def applies(self, answers: Mapping[str, Any]) -> bool:
+        if not all(c.holds(answers) for c in self.all):
+            return False
+        return sum(c.holds(answers) for c in self.any) >= self.at_least
 
 
 @dataclass(frozen=True)
@@ -143,6 +217,8 @@ class Scoring:
     strong_fit: int
     possible_fit: int
     dimension_floor: int
+    flag_cost: int = 0  # what a red flag costs the overall unless it says otherwise
+    knockout_cap: int = 0  # the highest overall a knocked-out prospect can have
 
 
 @dataclass(frozen=True)
@@ -152,6 +228,7 @@ class Questionnaire:
     intro: str
     steps: tuple[Step, ...]
     scoring: Scoring
+    rules: tuple[Rule, ...] = ()
     source: str = field(repr=False, compare=False, default="")
     digest: str = field(compare=False, default="")
 
@@ -187,16 +264,105 @@ class Questionnaire:
         if cond is None:
             return True
         controller = self._by_id[cond.question]
-        if not self.is_visible(controller, answers):
-            return False
-        answer = answers.get(cond.question)
-        if answer is None:
-            return False
-        given = answer if isinstance(answer, list | tuple) else [answer]
-        return any(str(a) in cond.values for a in given)
+        return self.is_visible(controller, answers) and cond.holds(answers)
 
     def visible_questions(self, answers: Mapping[str, Any]) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if self.is_visible(q, answers))
+
+    def reveal_share(self, question: Question) -> float:
+        """How often a question is shown if earlier answers were spread evenly (0-1)."""
+        cond = question.show_if
+        if cond is None:
+            return 1.0
+        controller = self._by_id[cond.question]
+        share = len(cond.values) / max(len(controller.choices), 1)
+        return min(share, 1.0) * self.reveal_share(controller)
+
+    @cached_property
+    def typical_questions(self) -> tuple[Question, ...]:
+        """The questions most prospects see: follow-ups revealed by most answers."""
+        return tuple(q for q in self.questions if self.reveal_share(q) > 0.5)
+
+    @cached_property
+    def estimated_seconds(self) -> int:
+        """Expected time to answer: each question's time (by type and choices) times
+        how often it is shown; optional questions count half, as many are skipped."""
+        return round(
+            sum(
+                seconds_for(q) * self.reveal_share(q) * (1 if q.required else 0.5)
+                for q in self.questions
+            )
+        )
+
+    @property
+    def estimated_minutes(self) -> int:
+        """The estimate to the nearest minute, for the start page."""
+        return max(1, round(self.estimated_seconds / 60))
+
+    def localised(self, words: Mapping[str, str], currency: str) -> Questionnaire:
+        """A copy whose texts name the practice's standards and currency.
+
+        `words` fills the {name} placeholders (see PLACEHOLDERS; missing ones keep their
+        default) and `currency` the {money:N} ones. Ids, values, points and digest are
+        unchanged, so answers and scores are the same as with the original.
+        """
+        key = (tuple(sorted(words.items())), currency)
+        cache = self._localised
+        if key not in cache:
+            cache[key] = _fill_questionnaire(self._raw or self, words, currency)
+        return cache[key]
+
+    @cached_property
+    def _localised(self) -> dict:
+        return {}
+
+    _raw: Questionnaire | None = field(default=None, repr=False, compare=False)
+
+
+def seconds_for(question: Question) -> int:
+    base, per_choice = _SECONDS[question.type]
+    return base + per_choice * len(question.choices)
+
+
+def fill_text(text: str, words: Mapping[str, str], currency: str) -> str:
+    """The text with its {placeholders} written out."""
+
+    def one(match: re.Match) -> str:
+        name = match.group(1)
+        if name.startswith("money:"):
+            return format_money(int(name[6:]), currency)
+        return words.get(name) or PLACEHOLDERS.get(name, match.group(0))
+
+    return _PLACEHOLDER.sub(one, text) if "{" in text else text
+
+
+def _fill_questionnaire(raw: Questionnaire, words, currency) -> Questionnaire:
+    def fill(text: str) -> str:
+        return fill_text(text, words, currency)
+
+    def question(q: Question) -> Question:
+        return replace(
+            q,
+            label=fill(q.label),
+            help=fill(q.help),
+            placeholder=fill(q.placeholder),
+            low_label=fill(q.low_label),
+            high_label=fill(q.high_label),
+            choices=tuple(replace(c, label=fill(c.label)) for c in q.choices),
+        )
+
+    steps = tuple(
+        replace(
+            s,
+            title=fill(s.title),
+            intro=fill(s.intro),
+            questions=tuple(question(q) for q in s.questions),
+        )
+        for s in raw.steps
+    )
+    return replace(
+        raw, title=fill(raw.title), intro=fill(raw.intro), steps=steps, _raw=raw
+    )
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
@@ -216,16 +382,12 @@ def parse_questionnaire(text: str, *, source: str) -> Questionnaire:
     except tomllib.TOMLDecodeError as exc:
         raise DefinitionError(source, "", f"is not valid TOML ({exc})") from None
     builder = _Builder(source)
-    q = builder.questionnaire(data)
-    return Questionnaire(
-        version=q.version,
-        title=q.title,
-        intro=q.intro,
-        steps=q.steps,
-        scoring=q.scoring,
+    raw = replace(
+        builder.questionnaire(data),
         source=text,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
+    return _fill_questionnaire(raw, {}, "")
 
 
 class _Builder:
@@ -245,7 +407,24 @@ class _Builder:
             return default
         if not isinstance(value, str) or (required and not value.strip()):
             self.fail(where, f"'{key}' must be a non-empty string")
+        self._placeholders(value, f"{where} '{key}'")
         return value.strip()
+
+    def _placeholders(self, text: str, where: str) -> None:
+        for match in re.finditer(r"\{([^{}]*)\}", text):
+            name = match.group(1)
+            if not _PLACEHOLDER.fullmatch(match.group(0)) or not (
+                name.startswith("money:") or name in PLACEHOLDERS
+            ):
+                known = ", ".join(f"{{{n}}}" for n in PLACEHOLDERS)
+                self.fail(
+                    where,
+                    f"unknown placeholder '{{{name}}}' (known: {known}, {{money:500}})",
+                )
+        if re.sub(r"\{[^{}]*\}", "", text).count("{") or "}" in re.sub(
+            r"\{[^{}]*\}", "", text
+        ):
+            self.fail(where, "has a '{' or '}' that is not part of a placeholder")
 
     def _int(self, data, key, where, *, lo, hi, default=None):
         value = data.get(key, default)
@@ -271,7 +450,9 @@ class _Builder:
 
     def questionnaire(self, data) -> Questionnaire:
         self._unknown(
-            data, {"version", "title", "intro", "scoring", "steps"}, "top level"
+            data,
+            {"version", "title", "intro", "scoring", "steps", "rules"},
+            "top level",
         )
         version = self._str(data, "version", "top level")
         if len(version) > 40 or not re.fullmatch(r"[A-Za-z0-9._-]+", version):
@@ -282,6 +463,7 @@ class _Builder:
         steps_data = data.get("steps")
         if not isinstance(steps_data, list) or not 1 <= len(steps_data) <= 12:
             self.fail("top level", "'steps' must list 1 to 12 [[steps]]")
+        self.flag_cost = scoring.flag_cost
         self.seen_questions: dict[str, Question] = {}
         self.seen_roles: dict[str, str] = {}
         steps, step_ids = [], set()
@@ -291,16 +473,59 @@ class _Builder:
                 self.fail(f"step '{step.id}'", "the step id is used twice")
             step_ids.add(step.id)
             steps.append(step)
-        return Questionnaire(version, title, intro, tuple(steps), scoring)
+        rules = self.rules(data.get("rules", []))
+        return Questionnaire(version, title, intro, tuple(steps), scoring, rules)
+
+    def rules(self, data) -> tuple[Rule, ...]:
+        if not isinstance(data, list) or len(data) > 40:
+            self.fail("top level", "'rules' must list at most 40 [[rules]]")
+        out, ids = [], set()
+        for i, rd in enumerate(data, 1):
+            rule = self.rule(self._table(rd, f"rule {i}", "a rule"), i)
+            if rule.id in ids:
+                self.fail(f"rule '{rule.id}'", "the rule id is used twice")
+            ids.add(rule.id)
+            out.append(rule)
+        return tuple(out)
+
+    def rule(self, data, number) -> Rule:
+        rule_id = data.get("id")
+        if not isinstance(rule_id, str) or not _IDENT.fullmatch(rule_id):
+            self.fail(f"rule {number}", "'id' must be lower-case letters, digits and _")
+        where = f"rule '{rule_id}'"
+        keys = {"id", "label", "all", "any", "at_least", "flag", "cost", *DIMENSIONS}
+        self._unknown(data, keys, where)
+        label = self._str(data, "label", where)
+        all_of = self.rule_conditions(data.get("all", []), where, "all")
+        any_of = self.rule_conditions(data.get("any", []), where, "any")
+        if not all_of and not any_of:
+            self.fail(where, "needs conditions in 'all' or 'any'")
+        at_least = self._int(
+            data, "at_least", where, lo=1, hi=max(len(any_of), 1), default=1
+        )
+        if not any_of:
+            at_least = 0
+        points, flag, _, cost = self.scoring_keys(data, where)
+        if not points and not flag:
+            self.fail(where, "a rule needs points or a flag")
+        return Rule(rule_id, label, all_of, any_of, at_least, points, flag, cost)
+
+    def rule_conditions(self, data, where, key) -> tuple[Condition, ...]:
+        if not isinstance(data, list) or len(data) > 10:
+            self.fail(where, f"'{key}' must be a list of at most 10 conditions")
+        out = []
+        for cd in data:
+            cd = self._table(cd, where, f"each condition of '{key}'")
+            out.append(self.condition(cd, where, earlier_only=False))
+        return tuple(out)
 
     def scoring(self, data) -> Scoring:
         where = "[scoring]"
         if data is None:
             self.fail(where, "the [scoring] table is missing")
         data = self._table(data, where, "[scoring]")
-        self._unknown(
-            data, {"weights", "strong_fit", "possible_fit", "dimension_floor"}, where
-        )
+        known = {"weights", "strong_fit", "possible_fit", "dimension_floor"}
+        self._unknown(data, known | {"flag_cost", "knockout_cap"}, where)
         weights = self._table(data.get("weights"), where, "'weights'")
         self._unknown(weights, DIMENSIONS, f"{where} weights")
         clean = {}
@@ -320,11 +545,19 @@ class _Builder:
         if possible >= strong:
             self.fail(where, "'possible_fit' must be lower than 'strong_fit'")
         floor = self._int(data, "dimension_floor", where, lo=0, hi=100, default=0)
+        flag_cost = self._int(data, "flag_cost", where, lo=0, hi=MAX_COST, default=0)
+        cap = self._int(
+            data, "knockout_cap", where, lo=0, hi=100, default=max(possible - 1, 0)
+        )
+        if possible and cap >= possible:
+            self.fail(where, "'knockout_cap' must be lower than 'possible_fit'")
         return Scoring(
             MappingProxyType({d: w / total for d, w in clean.items()}),
             strong,
             possible,
             floor,
+            flag_cost,
+            cap,
         )
 
     def step(self, data, number) -> Step:
@@ -361,18 +594,7 @@ class _Builder:
         qtype = data.get("type")
         if qtype not in TYPES:
             self.fail(where, f"'type' must be one of {', '.join(TYPES)}")
-        common = {"id", "type", "label", "help", "required", "show_if", "role"}
-        per_type = {
-            "single": {"choices"},
-            "multi": {"choices", "min_choices", "max_choices"},
-            "scale": {"low_label", "high_label", "points", "flags"},
-            "text": {"max_length", "placeholder"},
-            "long_text": {"max_length", "placeholder"},
-            "email": {"placeholder"},
-            "number": {"min", "max", "unit", "bands", "placeholder"},
-            "date": set(),
-        }
-        self._unknown(data, common | per_type[qtype], where)
+        self._unknown(data, _COMMON_KEYS | _TYPE_KEYS[qtype], where)
         required = data.get("required", False)
         if not isinstance(required, bool):
             self.fail(where, "'required' must be true or false")
@@ -387,23 +609,9 @@ class _Builder:
             role=self.role(data.get("role"), qtype, where),
         )
         if qtype in TEXT_TYPES:
-            default = DEFAULT_MAX_LENGTH[qtype]
-            kw["max_length"] = self._int(
-                data, "max_length", where, lo=1, hi=HARD_MAX_LENGTH, default=default
-            )
-            kw["placeholder"] = self._str(data, "placeholder", where, required=False)
+            kw.update(self.text_keys(data, qtype, where))
         elif qtype in ("single", "multi"):
-            kw["choices"] = self.choices(data.get("choices"), where)
-            if qtype == "multi":
-                n = len(kw["choices"])
-                kw["min_choices"] = self._int(
-                    data, "min_choices", where, lo=0, hi=n, default=0
-                )
-                kw["max_choices"] = self._int(
-                    data, "max_choices", where, lo=1, hi=n, default=n
-                )
-                if kw["min_choices"] > kw["max_choices"]:
-                    self.fail(where, "'min_choices' is larger than 'max_choices'")
+            kw.update(self.choice_keys(data, qtype, where))
         elif qtype == "scale":
             kw["low_label"] = self._str(data, "low_label", where)
             kw["high_label"] = self._str(data, "high_label", where)
@@ -411,14 +619,44 @@ class _Builder:
                 data, where, kw["low_label"], kw["high_label"]
             )
         elif qtype == "number":
-            kw["minimum"] = self._int(data, "min", where, lo=-(10**6), hi=10**6)
-            kw["maximum"] = self._int(
-                data, "max", where, lo=kw["minimum"] + 1, hi=10**6
-            )
-            kw["unit"] = self._str(data, "unit", where, required=False)
-            kw["placeholder"] = self._str(data, "placeholder", where, required=False)
-            kw["bands"] = self.bands(data.get("bands"), where)
+            kw.update(self.number_keys(data, where))
         return Question(**kw)
+
+    def text_keys(self, data, qtype, where) -> dict[str, Any]:
+        default = DEFAULT_MAX_LENGTH[qtype]
+        return {
+            "max_length": self._int(
+                data, "max_length", where, lo=1, hi=HARD_MAX_LENGTH, default=default
+            ),
+            "placeholder": self._str(data, "placeholder", where, required=False),
+        }
+
+    def choice_keys(self, data, qtype, where) -> dict[str, Any]:
+        fewest = 1 if qtype == "multi" else 2  # one box to tick is a multi of one
+        choices = self.choices(data.get("choices"), where, fewest)
+        kw: dict[str, Any] = {"choices": choices}
+        if qtype == "single":
+            if any(c.exclusive for c in choices):
+                self.fail(where, "'exclusive' is for the choices of a multi question")
+            return kw
+        n = len(choices)
+        kw["min_choices"] = self._int(data, "min_choices", where, lo=0, hi=n, default=0)
+        kw["max_choices"] = self._int(data, "max_choices", where, lo=1, hi=n, default=n)
+        if kw["min_choices"] > kw["max_choices"]:
+            self.fail(where, "'min_choices' is larger than 'max_choices'")
+        if n > 1 and all(c.exclusive for c in choices):
+            self.fail(where, "at most all but one choice can be 'exclusive'")
+        return kw
+
+    def number_keys(self, data, where) -> dict[str, Any]:
+        minimum = self._int(data, "min", where, lo=-(10**6), hi=10**6)
+        return {
+            "minimum": minimum,
+            "maximum": self._int(data, "max", where, lo=minimum + 1, hi=10**6),
+            "unit": self._str(data, "unit", where, required=False),
+            "placeholder": self._str(data, "placeholder", where, required=False),
+            "bands": self.bands(data.get("bands"), where),
+        }
 
     def role(self, role, qtype, where):
         if role is None:
@@ -434,30 +672,32 @@ class _Builder:
         self.seen_roles[role] = where.split("'")[1]
         return role
 
-    def condition(self, data, where) -> Condition | None:
+    def condition(self, data, where, *, earlier_only=True) -> Condition | None:
+        """A show_if (about an earlier question) or a rule condition (any question)."""
         if data is None:
             return None
-        data = self._table(data, where, "'show_if'")
-        self._unknown(data, {"question", "in"}, f"{where} show_if")
+        what = "show_if" if earlier_only else "a condition"
+        data = self._table(data, where, what)
+        self._unknown(data, {"question", "in"}, f"{where} {what}")
         other = data.get("question")
         target = self.seen_questions.get(other) if isinstance(other, str) else None
         if target is None:
-            self.fail(
-                where, f"show_if refers to '{other}', which is not an earlier question"
-            )
+            place = "an earlier question" if earlier_only else "a question"
+            self.fail(where, f"{what} refers to '{other}', which is not {place}")
         if not target.is_choice:
             self.fail(
-                where, f"show_if question '{other}' must be single, multi or scale"
+                where, f"{what} question '{other}' must be single, multi or scale"
             )
         values = data.get("in")
         if not isinstance(values, list) or not values:
-            self.fail(where, "show_if needs 'in', a list of answer values")
+            self.fail(where, f"{what} needs 'in', a list of answer values")
         for v in values:
             if target.choice(v) is None:
-                self.fail(where, f"show_if value '{v}' is not a choice of '{other}'")
+                self.fail(where, f"{what} value '{v}' is not a choice of '{other}'")
         return Condition(other, frozenset(str(v) for v in values))
 
     def scoring_keys(self, data, where):
+        """(points, flag, knockout, cost) of a choice, band or rule."""
         points = {}
         for dim in DIMENSIONS:
             if dim in data:
@@ -468,17 +708,20 @@ class _Builder:
             self.fail(where, "'knockout' must be true or false")
         if knockout and not flag:
             self.fail(where, "'knockout' needs a 'flag' giving the reason")
-        return MappingProxyType(points), flag, knockout
+        if "cost" in data and not flag:
+            self.fail(where, "'cost' is what a flag costs the overall; add the 'flag'")
+        cost = self._int(data, "cost", where, lo=0, hi=MAX_COST, default=self.flag_cost)
+        return MappingProxyType(points), flag, knockout, (cost if flag else 0)
 
-    def choices(self, data, where) -> tuple[Choice, ...]:
-        if not isinstance(data, list) or not 2 <= len(data) <= 20:
-            self.fail(where, "'choices' must list 2 to 20 choices")
+    def choices(self, data, where, fewest=2) -> tuple[Choice, ...]:
+        if not isinstance(data, list) or not fewest <= len(data) <= 20:
+            self.fail(where, f"'choices' must list {fewest} to 20 choices")
         out, values = [], set()
         for i, cd in enumerate(data, 1):
             cwhere = f"{where} choice {i}"
             cd = self._table(cd, cwhere, "a choice")
             self._unknown(
-                cd, {"value", "label", "flag", "knockout", "meta", *DIMENSIONS}, cwhere
+                cd, {"value", "label", "meta", "exclusive"} | _SCORING_KEYS, cwhere
             )
             value = cd.get("value")
             if not isinstance(value, str) or not _VALUE.fullmatch(value):
@@ -486,23 +729,28 @@ class _Builder:
             if value in values:
                 self.fail(cwhere, f"value '{value}' is used twice")
             values.add(value)
-            points, flag, knockout = self.scoring_keys(cd, f"{where} choice '{value}'")
-            meta = cd.get("meta", {})
-            meta = self._table(meta, cwhere, "'meta'")
-            for k, v in meta.items():
-                if isinstance(v, bool) or not isinstance(v, int | float | str):
-                    self.fail(cwhere, f"meta '{k}' must be a number or a string")
-            out.append(
-                Choice(
-                    value,
-                    self._str(cd, "label", cwhere),
-                    points,
-                    flag,
-                    knockout,
-                    MappingProxyType(dict(meta)),
-                )
-            )
+            out.append(self.choice(cd, value, f"{where} choice '{value}'"))
         return tuple(out)
+
+    def choice(self, cd, value, where) -> Choice:
+        points, flag, knockout, cost = self.scoring_keys(cd, where)
+        meta = self._table(cd.get("meta", {}), where, "'meta'")
+        for k, v in meta.items():
+            if isinstance(v, bool) or not isinstance(v, int | float | str):
+                self.fail(where, f"meta '{k}' must be a number or a string")
+        exclusive = cd.get("exclusive", False)
+        if not isinstance(exclusive, bool):
+            self.fail(where, "'exclusive' must be true or false")
+        return Choice(
+            value,
+            self._str(cd, "label", where),
+            points,
+            flag,
+            knockout,
+            MappingProxyType(dict(meta)),
+            cost,
+            exclusive,
+        )
 
     def scale_choices(self, data, where, low, high) -> tuple[Choice, ...]:
         points = self._table(data.get("points", {}), where, "'points'")
@@ -517,21 +765,35 @@ class _Builder:
                     where, f"points of '{dim}' must be 5 whole numbers from -20 to 20"
                 )
         flags = self._table(data.get("flags", {}), where, "'flags'")
-        for k, reason in flags.items():
-            if k not in SCALE_VALUES:
-                self.fail(where, f'flags key \'{k}\' must be "1" to "5"')
-            if not isinstance(reason, str) or not reason.strip():
-                self.fail(where, f"flag for {k} must be a non-empty string")
+        flagged = {k: self.scale_flag(k, v, where) for k, v in flags.items()}
         labels = {"1": f"1 – {low}", "5": f"5 – {high}"}
         return tuple(
             Choice(
                 v,
                 labels.get(v, v),
                 MappingProxyType({d: row[i] for d, row in points.items()}),
-                flags.get(v),
+                flagged[v][0] if v in flagged else None,
+                cost=flagged[v][1] if v in flagged else 0,
             )
             for i, v in enumerate(SCALE_VALUES)
         )
+
+    def scale_flag(self, key, value, where) -> tuple[str, int]:
+        """A scale flag: "reason", or { reason = "...", cost = 4 }."""
+        if key not in SCALE_VALUES:
+            self.fail(where, f'flags key \'{key}\' must be "1" to "5"')
+        if isinstance(value, dict):
+            fwhere = f"{where} flag {key}"
+            self._unknown(value, {"reason", "cost"}, fwhere)
+            reason = self._str(value, "reason", fwhere)
+            cost = self._int(
+                value, "cost", fwhere, lo=0, hi=MAX_COST, default=self.flag_cost
+            )
+            return reason, cost
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, f"flag for {key} must be a non-empty string or a table")
+        self._placeholders(value, f"{where} flag {key}")
+        return value.strip(), self.flag_cost
 
     def bands(self, data, where) -> tuple[Band, ...]:
         if data is None:
@@ -542,7 +804,7 @@ class _Builder:
         for i, bd in enumerate(data, 1):
             bwhere = f"{where} band {i}"
             bd = self._table(bd, bwhere, "a band")
-            self._unknown(bd, {"below", "flag", "knockout", *DIMENSIONS}, bwhere)
+            self._unknown(bd, {"below"} | _SCORING_KEYS, bwhere)
             below = bd.get("below")
             is_last = i == len(data)
             if is_last and below is not None:
@@ -552,6 +814,6 @@ class _Builder:
                 if last is not None and below <= last:
                     self.fail(bwhere, "'below' must grow from band to band")
                 last = below
-            points, flag, knockout = self.scoring_keys(bd, bwhere)
-            out.append(Band(below, points, flag, knockout))
+            points, flag, knockout, cost = self.scoring_keys(bd, bwhere)
+            out.append(Band(below, points, flag, knockout, cost))
         return tuple(out)

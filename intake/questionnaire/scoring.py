@@ -7,6 +7,7 @@ moves a score, and no single answer can swing a score more than its own share.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -20,9 +21,13 @@ NOT_A_FIT = "not a fit"
 VERDICTS = (STRONG_FIT, POSSIBLE_FIT, NOT_A_FIT)
 
 
+OVERALL = "overall"  # the dimension of reasons that adjust the overall score
+RULE_QUESTION = "How the answers combine"
+
+
 @dataclass(frozen=True)
 class Reason:
-    """One answer's contribution to one dimension."""
+    """One answer's (or rule's) contribution to one dimension, or to the overall."""
 
     question_id: str
     question: str
@@ -37,18 +42,30 @@ class Reason:
 
     @property
     def sentence(self) -> str:
+        if self.dimension == OVERALL:
+            return f"{self.points:+d}: {self.answer}"
         return f"“{self.answer}” to “{self.question}” {self.effect}."
 
 
 @dataclass(frozen=True)
 class Flag:
-    """A red flag raised by an answer, kept apart from the numbers."""
+    """A red flag raised by an answer (or a rule), listed apart from the numbers."""
 
     question_id: str
     question: str
     answer: str
     reason: str
     knockout: bool = False
+    cost: int = 0  # points taken off the overall score
+
+    @property
+    def summary(self) -> str:
+        """The reason's first clause, as a short phrase: 'expects replies within ...'."""
+        head = re.split(r"[;:.]\s", self.reason + " ", maxsplit=1)[0].strip(" .")
+        first = head.split(" ", 1)[0]
+        if first != "I" and not first.isupper():
+            head = head[0].lower() + head[1:]
+        return head
 
 
 @dataclass(frozen=True)
@@ -103,7 +120,11 @@ def _range(question: Question, dim: str) -> tuple[int, int]:
     """The lowest and highest points this question can give to a dimension."""
     if question.type == "multi":
         pts = [c.points.get(dim, 0) for c in question.choices]
-        return sum(p for p in pts if p < 0), sum(p for p in pts if p > 0)
+        exclusive = [c.points.get(dim, 0) for c in question.choices if c.exclusive]
+        rest = [c.points.get(dim, 0) for c in question.choices if not c.exclusive]
+        low = min([sum(p for p in rest if p < 0), *exclusive]) if pts else 0
+        high = max([sum(p for p in rest if p > 0), *exclusive]) if pts else 0
+        return low, high
     options = question.choices if question.is_choice else question.bands
     pts = [o.points.get(dim, 0) for o in options] or [0]
     return min(pts), max(pts)
@@ -115,49 +136,125 @@ def _scale(total: int, low: int, high: int) -> int:
     return round(100 * (total - low) / (high - low))
 
 
-def assess(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Assessment:
-    """Score the answers; hidden or blank questions neither raise nor lower anything."""
-    shown = visible_answers(questionnaire, answers)
-    reasons: list[Reason] = []
-    flags: list[Flag] = []
-    totals = dict.fromkeys(DIMENSIONS, 0)
-    lows = dict.fromkeys(DIMENSIONS, 0)
-    highs = dict.fromkeys(DIMENSIONS, 0)
+class _Tally:
+    """Points, ranges, reasons and flags as the answers are read."""
+
+    def __init__(self) -> None:
+        self.reasons: list[Reason] = []
+        self.flags: list[Flag] = []
+        self.totals = dict.fromkeys(DIMENSIONS, 0)
+        self.lows = dict.fromkeys(DIMENSIONS, 0)
+        self.highs = dict.fromkeys(DIMENSIONS, 0)
+        self.adjust = dict.fromkeys(DIMENSIONS, 0)  # rule points, on the 0-100 score
+
+    def span(self, dim: str, low: int, high: int) -> None:
+        self.lows[dim] += low
+        self.highs[dim] += high
+
+    def add(self, qid: str, question: str, answer: str, option, *, scaled=False):
+        for dim in DIMENSIONS:
+            pts = option.points.get(dim, 0)
+            (self.adjust if scaled else self.totals)[dim] += pts
+            if pts:
+                self.reasons.append(Reason(qid, question, answer, dim, pts))
+        if option.flag:
+            knockout = getattr(option, "knockout", False)
+            self.flags.append(
+                Flag(qid, question, answer, option.flag, knockout, option.cost)
+            )
+
+    def scores(self) -> dict[str, int]:
+        return {
+            d: max(
+                0,
+                min(
+                    100,
+                    _scale(self.totals[d], self.lows[d], self.highs[d])
+                    + self.adjust[d],
+                ),
+            )
+            for d in DIMENSIONS
+        }
+
+
+def _read_answers(questionnaire: Questionnaire, shown, tally: _Tally) -> None:
     for question in questionnaire.questions:
         value = shown.get(question.id)
         if value is None or value == [] or not question.is_scored:
             continue
         answer_text = describe_answer(question, value)
         for dim in DIMENSIONS:
-            low, high = _range(question, dim)
-            lows[dim] += low
-            highs[dim] += high
+            tally.span(dim, *_range(question, dim))
         for option in _options(question, value):
             label = answer_text if question.type != "multi" else option.label
-            for dim in DIMENSIONS:
-                pts = option.points.get(dim, 0)
-                totals[dim] += pts
-                if pts:
-                    reasons.append(Reason(question.id, question.label, label, dim, pts))
-            if option.flag:
-                flags.append(
-                    Flag(
-                        question.id, question.label, label, option.flag, option.knockout
-                    )
-                )
-    scores = {d: _scale(totals[d], lows[d], highs[d]) for d in DIMENSIONS}
-    weights = questionnaire.scoring.weights
+            tally.add(question.id, question.label, label, option)
+
+
+def _apply_rules(questionnaire: Questionnaire, shown, tally: _Tally) -> None:
+    """A rule's points move the 0-100 dimension scores directly (within 0-100)."""
+    for rule in questionnaire.rules:
+        if rule.applies(shown):
+            tally.add(f"rule.{rule.id}", RULE_QUESTION, rule.label, rule, scaled=True)
+
+
+def _overall(questionnaire: Questionnaire, scores, flags) -> tuple[int, list[Reason]]:
+    """The weighted mean, less each flag's cost, capped by knock-outs and the floor."""
+    rules = questionnaire.scoring
+    weights = rules.weights
     overall = round(sum(scores[d] * weights[d] for d in DIMENSIONS))
-    verdict = _verdict(questionnaire, scores, overall, flags)
+    reasons = []
+    for f in flags:
+        if f.cost:
+            overall -= f.cost
+            reasons.append(
+                Reason(f.question_id, f.question, f.summary, OVERALL, -f.cost)
+            )
+    caps = []
+    knockout = next((f for f in flags if f.knockout), None)
+    if knockout is not None:
+        caps.append((rules.knockout_cap, knockout, f"knock-out: {knockout.summary}"))
+    low = sorted((s, d) for d, s in scores.items() if s < rules.dimension_floor)
+    if low and rules.strong_fit > 0:
+        score, dim = low[0]
+        note = f"{dim} {score} is below the floor of {rules.dimension_floor}"
+        caps.append((rules.strong_fit - 1, None, note))
+    for cap, flag, note in sorted(caps, key=lambda c: c[0]):
+        if overall > cap:
+            qid = flag.question_id if flag else "scoring"
+            question = flag.question if flag else "Scores"
+            reasons.append(
+                Reason(
+                    qid, question, f"capped at {cap}, {note}", OVERALL, cap - overall
+                )
+            )
+            overall = cap
+    return max(0, min(100, overall)), reasons
+
+
+def assess(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Assessment:
+    """Score the answers; hidden or blank questions neither raise nor lower anything."""
+    shown = visible_answers(questionnaire, answers)
+    tally = _Tally()
+    _read_answers(questionnaire, shown, tally)
+    _apply_rules(questionnaire, shown, tally)
+    scores = tally.scores()
+    overall, adjustments = _overall(questionnaire, scores, tally.flags)
+    verdict = _verdict(questionnaire, overall, tally.flags)
     return Assessment(
-        scores, overall, verdict, tuple(flags), tuple(reasons), questionnaire.version
+        scores,
+        overall,
+        verdict,
+        tuple(tally.flags),
+        tuple(tally.reasons + adjustments),
+        questionnaire.version,
     )
 
 
-def _verdict(questionnaire, scores, overall, flags) -> str:
+def _verdict(questionnaire, overall, flags) -> str:
+    """From the overall alone (its caps carry the knock-outs and the floor)."""
     rules = questionnaire.scoring
     if any(f.knockout for f in flags) or overall < rules.possible_fit:
         return NOT_A_FIT
-    if overall >= rules.strong_fit and min(scores.values()) >= rules.dimension_floor:
+    if overall >= rules.strong_fit:
         return STRONG_FIT
     return POSSIBLE_FIT

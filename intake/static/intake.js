@@ -11,6 +11,8 @@
     var controller = document.getElementById("block-" + name.slice(2));
     var shown = !controller || !controller.hidden;
     var inputs = document.querySelectorAll('input[name="' + name + '"]');
+    // answered on an earlier page: the server has already decided
+    if (!inputs.length) { return; }
     var match = false;
     inputs.forEach(function (input) {
       if (input.checked && wanted.indexOf(input.value) !== -1) { match = true; }

@@ -13,7 +13,7 @@ from ..practice import CADENCES, Package, Practice
 from ..proposal import service as proposal_service
 from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS
-from ..questionnaire.scoring import Assessment
+from ..questionnaire.scoring import OVERALL, Assessment
 from . import queries
 from .forms import ListFilterForm, OverrideForm, SettingsForm, _choices
 
@@ -238,6 +238,8 @@ def detail_view(s: Submission, practice: Practice) -> dict:
         "assessment": assessment,
         "bars": score_bars(scores),
         "reasons": [(d, scores.get(d), reasons[d]) for d in DIMENSIONS],
+        # red-flag costs and caps: what took the overall below the weighted mean
+        "overall_reasons": reasons.get(OVERALL, []),
         "gaps": find_gaps(questionnaire, answers, practice),
         "notes": queries.notes_for_submission(s.id),
         "history": queries.history_for_submission(s.id),
@@ -272,6 +274,7 @@ def settings_form(practice: Practice) -> SettingsForm:
         "paper_size": practice.paper_size,
         "proposal_valid_days": practice.proposal_valid_days,
         "new_submission_mail": practice.new_submission_mail,
+        "tailored_thanks": practice.tailored_thanks,
         "office_days": list(std.office_days),
         "office_start": std.office_start,
         "office_end": std.office_end,
@@ -339,6 +342,7 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
         paper_size=form.paper_size.data,
         proposal_valid_days=form.proposal_valid_days.data,
         new_submission_mail=form.new_submission_mail.data,
+        tailored_thanks=bool(form.tailored_thanks.data),
         standards=standards,
         packages=packages,
     )

@@ -223,6 +223,7 @@ class SettingsForm(FlaskForm):
         "E-mail me about new questionnaires",
         choices=_choices(NEW_SUBMISSION_MAIL.items()),
     )
+    tailored_thanks = BooleanField("Tailor the thank-you page to the verdict")
 
     office_days = MultiCheckboxField(
         "Office days",

@@ -239,8 +239,8 @@ def test_focus_is_visible_on_links_inputs_and_buttons(page):
     assert_focus_visible(page, "a.skip-link")
     tab_to(page, "#q_full_name")
     assert_focus_visible(page, "#q_full_name")
-    tab_to(page, '[name="q_business_type"]')
-    assert_focus_visible(page, '[name="q_business_type"]:focus')
+    tab_to(page, "#q_needs_summary")
+    assert_focus_visible(page, "#q_needs_summary")
     tab_to(page, 'button[value="next"]')
     assert_focus_visible(page, 'button[value="next"]')
 

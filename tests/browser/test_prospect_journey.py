@@ -79,7 +79,7 @@ def test_whole_questionnaire_by_keyboard_with_a_mistake_a_step_back_and_a_break(
     press_and_wait(first)
     assert first.url.endswith(step_path(2)), first.url
 
-    # step 2, then back from step 3 to change how work is handed over
+    # step 2, then back from step 3 to change how the work is described
     answer_step_by_keyboard(first, STEPS[1], answers)
     tab_to(first, NEXT)
     press_and_wait(first)
@@ -88,10 +88,10 @@ def test_whole_questionnaire_by_keyboard_with_a_mistake_a_step_back_and_a_break(
     tab_to(first, BACK)
     press_and_wait(first)
     assert first.url.endswith(step_path(2))
-    assert first.input_value("#q_monthly_hours") == str(answers["monthly_hours"])
-    assert first.is_checked('[name="q_handover"][value="whole_functions"]')
-    answers["handover"] = "mix"
-    answer_by_keyboard(first, Q.question("handover"), "mix")
+    assert first.is_checked('[name="q_service_areas"][value="hiring_onboarding"]')
+    assert first.is_checked('[name="q_work_mix"][value="growing"]')
+    answers["work_mix"] = "routine_and_projects"
+    answer_by_keyboard(first, Q.question("work_mix"), "routine_and_projects")
     tab_to(first, NEXT)
     press_and_wait(first)
     assert first.url.endswith(step_path(3))
@@ -116,7 +116,7 @@ def test_whole_questionnaire_by_keyboard_with_a_mistake_a_step_back_and_a_break(
 
     review = later.inner_text("main")
     assert answers["email"] in review
-    assert "Some whole areas, plus individual tasks as they come up" in review
+    assert "The day-to-day plus projects such as an event, a launch or a hire" in review
     assert "11 January 2027" in review or "2027-01-11" in review, review
     assert "Not answered" not in review
     tab_to(later, 'form.submit-form button[type="submit"]')
@@ -162,14 +162,14 @@ def test_conditional_questions_follow_the_answer_with_javascript(new_context):
     next_step(page)
     assert page.url.endswith(step_path(4))
 
-    # availability "any time" reveals a required question about after-hours work
-    detail = page.locator("#block-after_hours_detail")
+    # availability "any time" reveals a required question about weekends
+    detail = page.locator("#block-weekends")
     assert detail.is_hidden()
     page.check('[name="q_availability"][value="any_time"]')
     assert detail.is_visible()
     page.check('[name="q_availability"][value="office_hours"]')
     assert detail.is_hidden()
-    answer_step(page, STEPS[3], NEEDY_ALWAYS_ON)  # any_time again, with the detail
+    answer_step(page, STEPS[3], NEEDY_ALWAYS_ON)  # any_time again, with weekends
     assert detail.is_visible()
     next_step(page)
     assert page.url.endswith(step_path(5))
@@ -210,7 +210,7 @@ def test_conditional_questions_without_javascript_the_server_shows_them(new_cont
 
     # "any time" reveals a required follow-up: shown by the server, then answered
     page.goto(step_path(4))
-    detail = page.locator("#block-after_hours_detail")
+    detail = page.locator("#block-weekends")
     assert detail.is_hidden()
     answer_step(page, STEPS[3], {**NEEDY_ALWAYS_ON, "availability": "any_time"})
     next_step(page)
@@ -221,8 +221,8 @@ def test_conditional_questions_without_javascript_the_server_shows_them(new_cont
     shown = page.locator("#error-summary a, .flash-info")
     assert shown.count() == 1, shown.all_inner_texts()
     if page.locator("#error-summary").count():
-        assert shown.get_attribute("href") == "#q_after_hours_detail"
-    page.fill("#q_after_hours_detail", NEEDY_ALWAYS_ON["after_hours_detail"])
+        assert shown.get_attribute("href") == "#q_weekends-1"
+    page.check('[name="q_weekends"][value="yes"]')
     next_step(page)
     assert page.url.endswith(step_path(5))
 

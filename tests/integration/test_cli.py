@@ -94,6 +94,67 @@ def test_rescore_restores_scores(wizard, runner, db):
     assert (s.overall, s.verdict) == (original, "strong fit")
 
 
+def _stale(db, **by_persona):
+    """Submissions whose stored overall and verdict are out of date (as after an
+    edit of the questionnaire): persona -> (overall, verdict) stored now."""
+    from tests.factories import make_submission
+
+    rows = {}
+    for name, (overall, verdict) in by_persona.items():
+        s = make_submission(persona=name, full_name=name.replace("_", " ").title())
+        db.session.flush()
+        rows[name] = (s.id, s.overall, s.verdict)
+        s.overall, s.verdict = overall, verdict
+    db.session.commit()
+    return rows
+
+
+def test_rescore_dry_run_prints_the_changes_and_writes_nothing(runner, db):
+    rows = _stale(
+        db,
+        one_off_project=(73, "not a fit"),  # a knock-out above the line, as before
+        hands_off_executive=(77, "strong fit"),  # abdication scored as trust
+        strategic_collaborator=(98, "strong fit"),  # unchanged
+        solid_but_cautious=(60, "possible fit"),
+    )
+    result = runner.invoke(args=["rescore", "--current", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Dry run under questionnaire 2027.01: nothing written."
+    assert lines[1] == (
+        "4 submissions: 3 overall scores and 1 verdicts would change; "
+        "2 would move in the list sorted by overall."
+    )
+    assert "  strong fit         2      1" in lines
+    assert "  not a fit          1      2" in lines
+    assert "  strong fit → not a fit: 1" in lines
+    exec_id, exec_overall, _ = rows["hands_off_executive"]
+    largest = lines[lines.index("The 3 largest moves:") + 1 :]
+    assert [line.split()[0] for line in largest] == [
+        f"#{rows[n][0]}"
+        for n in ("hands_off_executive", "one_off_project", "solid_but_cautious")
+    ]
+    assert largest[0].startswith(f"  #{exec_id:<6} Hands Off Executive")
+    assert f"77 strong fit    → {exec_overall:>3} not a fit" in largest[0]
+    assert largest[0].endswith(f"({exec_overall - 77:+d}; place 2 → 4)")
+    # nothing was written
+    db.session.expire_all()
+    stored = {
+        s.id: (s.overall, s.verdict) for s in db.session.scalars(db.select(Submission))
+    }
+    assert stored[exec_id] == (77, "strong fit")
+    assert stored[rows["one_off_project"][0]] == (73, "not a fit")
+    # and the real run writes what the dry run announced
+    assert "4 changed" not in runner.invoke(args=["rescore", "--current"]).output
+    db.session.expire_all()
+    assert db.session.get(Submission, exec_id).overall == exec_overall
+
+
+def test_rescore_dry_run_with_nothing_to_score(runner, db):
+    result = runner.invoke(args=["rescore", "--dry-run"])
+    assert result.output == "Dry run: no submissions to re-score; nothing written.\n"
+
+
 def test_purge_drafts_deletes_only_expired_drafts(runner, db):
     import datetime as dt
 

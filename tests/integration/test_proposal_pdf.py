@@ -39,7 +39,8 @@ def render_calls(monkeypatch):
 
 
 def test_proposal_pdf_reads_as_written_for_the_prospect(signed_in, db):
-    s = make_submission(persona="needy_always_on")
+    # a strong prospect who would like same-day replies: a gap to agree on
+    s = make_submission(persona="strategic_collaborator", reply_time="same_day")
     db.session.commit()
     response = signed_in.get(f"/workspace/submissions/{s.id}/proposal.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from intake.models import Submission
 from intake.prospect import drafts
+from tests.conftest import Wizard
 from tests.personas import PERSONAS
 
 COLLAB = PERSONAS["strategic_collaborator"]
@@ -47,20 +48,78 @@ def test_complete_questionnaire_is_stored_and_scored(wizard, db):
     assert s.answers["monthly_hours"] == 45
 
 
-def test_thanks_page_is_tailored_and_shows_no_scores(wizard, client, db):
-    wizard.complete(PERSONAS["one_off_project"])
+def _thanks_text(client) -> str:
     html = client.get("/start/thanks").get_data(as_text=True)
+    main = re.search(r"<main.*?</main>", html, re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", main.group(0) if main else html).split())
+
+
+def test_thanks_page_is_the_same_warm_page_for_everyone_by_default(app, db):
+    pages = {}
+    for name in ("strategic_collaborator", "one_off_project", "needy_always_on"):
+        client = app.test_client()
+        with app.app_context():
+            from intake import registry
+
+            Wizard(client, registry.active()).complete(PERSONAS[name])
+        pages[name] = _thanks_text(client)
+    verdicts = {s.verdict for s in submissions(db)}
+    assert verdicts == {"strong fit", "not a fit"}
+    for name, text in pages.items():
+        assert "What happens next" in text
+        assert "Within 1 business day, we write to you at" in text
+        assert "project-based" not in text and "Book your consultation" not in text
+        for s in submissions(db):
+            assert str(s.overall) not in text.split()
+            assert s.verdict not in text
+        first = PERSONAS[name]["full_name"].split()[0]
+        generic = text.replace(PERSONAS[name]["email"], "EMAIL").replace(first, "NAME")
+        pages[name] = generic
+    assert len(set(pages.values())) == 1, "\n".join(pages.values())
+
+
+def test_start_page_gives_an_honest_time_estimate(client, questionnaire):
+    text = " ".join(
+        re.sub(r"<[^>]+>", " ", client.get("/start/").get_data(as_text=True)).split()
+    )
+    minutes = questionnaire.estimated_minutes
+    assert minutes < 9 and "fifteen" not in text
+    count = len(questionnaire.typical_questions)
+    assert count <= 20
+    assert f"5 short steps, {count} questions, about {minutes} minutes" in text
+
+
+def _tailor(app, on: bool):
+    import dataclasses
+
+    from intake.settings import current_practice, save_practice
+
+    with app.test_request_context():
+        practice = dataclasses.replace(current_practice(), tailored_thanks=on)
+        save_practice(practice)
+        from intake.extensions import db as _db
+
+        _db.session.commit()
+
+
+def test_thanks_page_tailored_to_the_verdict_when_the_practice_turns_it_on(
+    app, wizard, client, db
+):
+    _tailor(app, True)
+    wizard.complete(PERSONAS["one_off_project"])
+    text = _thanks_text(client)
     [s] = submissions(db)
     assert s.verdict == "not a fit"
-    assert "ongoing, month-to-month partnership" in html
-    assert str(s.overall) not in re.sub(r"<[^>]+>", " ", html).split()
+    assert "ongoing, month-to-month partnership" in text and "project-based" in text
+    assert str(s.overall) not in text.split()
 
 
-def test_thanks_for_strong_fit_offers_a_consultation(wizard, client):
+def test_tailored_thanks_for_strong_fit_offers_a_consultation(app, wizard, client):
+    _tailor(app, True)
     wizard.complete(COLLAB)
-    html = client.get("/start/thanks").get_data(as_text=True)
-    assert "consultation call" in html
-    assert "Hannah" in html
+    text = _thanks_text(client)
+    assert "consultation call" in text and "What happens next" not in text
+    assert "Hannah" in text
 
 
 def test_validation_error_keeps_what_was_typed(wizard):
@@ -82,21 +141,22 @@ def test_required_answers_are_enforced_per_step(wizard):
 
 
 def test_back_keeps_answers_of_both_steps(wizard, client):
-    wizard.post_step(1, COLLAB)
-    response = wizard.post_step(2, {**COLLAB, "monthly_hours": 33}, nav="back")
-    assert response.headers["Location"] == "/start/step/1"
+    for n in range(1, 5):
+        wizard.post_step(n, COLLAB)
+    response = wizard.post_step(5, {**COLLAB, "monthly_hours": 33}, nav="back")
+    assert response.headers["Location"] == "/start/step/4"
     assert 'value="Hannah Lindqvist"' in client.get("/start/step/1").get_data(
         as_text=True
     )
-    assert 'value="33"' in client.get("/start/step/2").get_data(as_text=True)
+    assert 'value="33"' in client.get("/start/step/5").get_data(as_text=True)
 
 
 def test_back_with_an_invalid_answer_keeps_the_saved_one(wizard, client):
-    wizard.post_step(1, COLLAB)
-    wizard.post_step(2, COLLAB)
-    response = wizard.post_step(2, {**COLLAB, "monthly_hours": "lots"}, nav="back")
+    for n in range(1, 6):
+        wizard.post_step(n, COLLAB)
+    response = wizard.post_step(5, {**COLLAB, "monthly_hours": "lots"}, nav="back")
     assert response.status_code == 302
-    assert 'value="45"' in client.get("/start/step/2").get_data(as_text=True)
+    assert 'value="45"' in client.get("/start/step/5").get_data(as_text=True)
 
 
 def test_cannot_skip_ahead(wizard, client):
@@ -158,7 +218,9 @@ def test_resume_link_works_in_another_browser(wizard, app, db):
     other = app.test_client()  # a different device: no cookie
     response = other.get(url)
     assert response.headers["Location"] == "/start/step/3"
-    assert 'value="45"' in other.get("/start/step/2").get_data(as_text=True)
+    assert 'value="growing" checked' in other.get("/start/step/2").get_data(
+        as_text=True
+    )
 
 
 def test_wrong_resume_token_gets_a_clear_page(client):
@@ -220,14 +282,14 @@ def test_edit_from_review_returns_to_review(wizard, client):
     for n in range(1, 6):
         wizard.post_step(n, COLLAB)
     page = client.get("/start/review").get_data(as_text=True)
-    assert 'href="/start/step/2?then=review"' in page
-    data = wizard.step_data(2, {**COLLAB, "monthly_hours": 50})
+    assert 'href="/start/step/5?then=review"' in page
+    data = wizard.step_data(5, {**COLLAB, "monthly_hours": 50})
     token = re.search(
         r'name="csrf_token" value="([^"]+)"',
-        client.get("/start/step/2?then=review").get_data(as_text=True),
+        client.get("/start/step/5?then=review").get_data(as_text=True),
     ).group(1)
     response = client.post(
-        "/start/step/2", data={**data, "then": "review", "csrf_token": token}
+        "/start/step/5", data={**data, "then": "review", "csrf_token": token}
     )
     assert response.headers["Location"] == "/start/review"
     assert "50 hours a month" in client.get("/start/review").get_data(as_text=True)
@@ -306,7 +368,7 @@ def test_required_question_revealed_without_javascript_is_shown_not_failed(wizar
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "opened one more question" in html and field_errors(response) == []
-    assert not re.search(r'id="block-after_hours_detail"[^>]*hidden', html)
+    assert not re.search(r'id="block-weekends"[^>]*hidden', html)
 
 
 def test_required_question_the_prospect_saw_must_be_answered(wizard):
@@ -316,7 +378,7 @@ def test_required_question_the_prospect_saw_must_be_answered(wizard):
     shown = " ".join(q.id for q in wizard.questionnaire.steps[number - 1].questions)
     response = wizard.post_form(f"/start/step/{number}", {**data, "shown": shown})
     assert response.status_code == 422
-    assert field_errors(response) == ["after_hours_detail"]
+    assert field_errors(response) == ["weekends"]
 
 
 def test_optional_question_the_prospect_saw_does_not_stop_them(wizard):

@@ -168,7 +168,7 @@ def three(db):
         persona="strategic_collaborator", submitted_at=now - dt.timedelta(days=1)
     )
     b = make_submission(
-        persona="needy_always_on", submitted_at=now - dt.timedelta(days=10)
+        persona="solid_but_cautious", submitted_at=now - dt.timedelta(days=10)
     )
     c = make_submission(
         persona="one_off_project",

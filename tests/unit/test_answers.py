@@ -36,6 +36,14 @@ DATE_MESSAGE = "Please enter a date as YYYY-MM-DD, such as 2027-01-15."
 YEAR_MESSAGE = "Please enter a date between the years 2000 and 2100."
 EMAIL_MESSAGE = "Please enter an e-mail address like name@example.com."
 TEXT_MESSAGE = "Please type your answer as text."
+NONE_ALONE_MESSAGE = (
+    "“None of these” cannot be ticked together with other answers; please untick "
+    "one or the other."
+)
+AT_LEAST_ONE_HOUR = (
+    "Please enter at least 1 (hours a month); a rough estimate is fine, and we will "
+    "refine it together."
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +65,9 @@ def persona(name="strategic_collaborator", **changes):
 
 VALID = [
     # (question id, raw, canonical)
-    ("business_type", "coach", "coach"),
-    ("business_type", ["coach"], "coach"),
-    ("business_type", ["", "coach", None], "coach"),
+    ("work_mix", "growing", "growing"),
+    ("work_mix", ["growing"], "growing"),
+    ("work_mix", ["", "growing", None], "growing"),
     ("autonomy", "3", 3),
     ("autonomy", 3, 3),
     ("autonomy", ["5"], 5),
@@ -68,7 +76,7 @@ VALID = [
     ("monthly_hours", 12, 12),
     ("monthly_hours", 12.0, 12),
     ("monthly_hours", "+7", 7),
-    ("monthly_hours", "0", 0),
+    ("monthly_hours", "1", 1),
     ("monthly_hours", "200", 200),
     ("monthly_hours", ["40"], 40),
     ("monthly_hours", "000000000012", 12),  # 12 characters is the limit
@@ -79,7 +87,9 @@ VALID = [
     ),
     ("service_areas", "client_care", ["client_care"]),
     ("service_areas", ["", "events", "  "], ["events"]),
-    ("consent", ["deletion_understood", "agree"], ["agree", "deletion_understood"]),
+    ("consent", "agree", ["agree"]),
+    ("review_cadence", ["quarterly", "weekly"], ["weekly", "quarterly"]),
+    ("review_cadence", ["none"], ["none"]),
     ("email", " Tom.Reilly@ReillyEvents.IE ", "Tom.Reilly@reillyevents.ie"),
     ("email", "hannah@lindqvist-advisory.com", "hannah@lindqvist-advisory.com"),
     ("start_date", "2027-01-15", "2027-01-15"),
@@ -96,8 +106,8 @@ VALID = [
     ("full_name", "Han\x00nah\x07 Lind\x1bqvist\x7f", "Hannah Lindqvist"),
     ("full_name", 42, "42"),
     ("full_name", "x" * 120, "x" * 120),
-    ("anything_else", "tab\there\x00\x0b\x0c\x1f", "tab\there"),
-    ("anything_else", "a\r\n\x00b", "a\nb"),
+    ("trust_building", "tab\there\x00\x0b\x0c\x1f", "tab\there"),
+    ("trust_building", "a\r\n\x00b", "a\nb"),
 ]
 
 
@@ -117,11 +127,11 @@ def test_cleaning_is_idempotent_on_canonical_answers(questionnaire):
 
 INVALID = [
     # (question id, raw, message)
-    ("business_type", "plumber", CHOICE_MESSAGE),
-    ("business_type", "Coach", CHOICE_MESSAGE),
-    ("business_type", True, CHOICE_MESSAGE),
-    ("business_type", ["coach", "creative"], ONE_ANSWER_MESSAGE),
-    ("business_type", {"coach": 1}, CHOICE_MESSAGE),
+    ("work_mix", "plumber", CHOICE_MESSAGE),
+    ("work_mix", "Growing", CHOICE_MESSAGE),
+    ("work_mix", True, CHOICE_MESSAGE),
+    ("work_mix", ["growing", "mostly_routine"], ONE_ANSWER_MESSAGE),
+    ("work_mix", {"growing": 1}, CHOICE_MESSAGE),
     ("autonomy", "6", CHOICE_MESSAGE),
     ("autonomy", 0, CHOICE_MESSAGE),
     ("autonomy", "three", CHOICE_MESSAGE),
@@ -130,14 +140,16 @@ INVALID = [
     ("autonomy", ["2", "3"], ONE_ANSWER_MESSAGE),
     ("service_areas", ["inbox_calendar", "gardening"], CHOICE_MESSAGE),
     ("service_areas", [["inbox_calendar"]], CHOICE_MESSAGE),
-    ("consent", ["agree"], "Please choose at least 2."),
+    ("consent", ["agree", "deletion_understood"], CHOICE_MESSAGE),
+    ("review_cadence", ["weekly", "none"], NONE_ALONE_MESSAGE),
+    ("review_cadence", ["none", "monthly", "annual"], NONE_ALONE_MESSAGE),
     (
         "full_name",
         "x" * 121,
         "Please keep this to 120 characters or fewer (it is 121 now).",
     ),
     (
-        "anything_else",
+        "needs_summary",
         "y" * 2001,
         "Please keep this to 2000 characters or fewer (it is 2001 now).",
     ),
@@ -146,9 +158,11 @@ INVALID = [
     ("full_name", ["Hannah", "Lindqvist"], "Please give one answer only."),
     ("needs_summary", {"a": 1}, TEXT_MESSAGE),
     ("email", {"a": 1}, TEXT_MESSAGE),
-    ("monthly_hours", "201", "Please enter a number from 0 to 200."),
-    ("monthly_hours", -1, "Please enter a number from 0 to 200."),
-    ("monthly_hours", 10**30, "Please enter a number from 0 to 200."),
+    ("monthly_hours", "201", "Please enter a number from 1 to 200."),
+    ("monthly_hours", 0, AT_LEAST_ONE_HOUR),
+    ("monthly_hours", "0", AT_LEAST_ONE_HOUR),
+    ("monthly_hours", -1, AT_LEAST_ONE_HOUR),
+    ("monthly_hours", 10**30, "Please enter a number from 1 to 200."),
     ("monthly_hours", "12.5", WHOLE_NUMBER_MESSAGE),
     ("monthly_hours", 12.5, WHOLE_NUMBER_MESSAGE),
     ("monthly_hours", "twelve", WHOLE_NUMBER_MESSAGE),
@@ -241,10 +255,10 @@ def test_required_question_missing_from_everything(questionnaire):
 
 def test_optional_question_left_blank_is_dropped(questionnaire):
     answers, errors = clean_answers(
-        questionnaire, persona(start_date="  ", anything_else="")
+        questionnaire, persona(start_date="  ", trust_building="", autonomy=2)
     )
     assert errors == {}
-    assert "start_date" not in answers and "anything_else" not in answers
+    assert "start_date" not in answers and "trust_building" not in answers
 
 
 def test_hidden_conditional_questions_are_dropped_even_when_sent(questionnaire):
@@ -273,9 +287,11 @@ def test_shown_conditional_questions_are_kept(questionnaire):
         trust_building="  Seeing the work first.  ",
         availability="any_time",
         after_hours_detail="Clients in other time zones.",
+        weekends="no",
     )
     answers, errors = clean_answers(questionnaire, raw)
     assert errors == {}
+    assert answers["weekends"] == "no"
     assert answers["autonomy"] == 2
     assert answers["trust_building"] == "Seeing the work first."
     assert answers["after_hours_detail"] == "Clients in other time zones."
@@ -332,7 +348,7 @@ def test_new_answer_replaces_the_earlier_one_for_show_if(questionnaire):
     assert answers["autonomy"] == 5
     assert "trust_building" not in answers
     # the other required questions of the step were not sent
-    assert set(errors) == {"stance", "channels", "owner_access"}
+    assert set(errors) == {"stance", "channels", "owner_access", "review_cadence"}
     assert set(errors.values()) == {REQUIRED_MESSAGE}
 
 
@@ -401,9 +417,10 @@ def test_check_complete_answers_drops_hidden_answers(questionnaire):
 def test_describe_answer(questionnaire):
     q = questionnaire.question
     assert describe_answer(q("budget"), "under_500") == "Under 500 a month"
+    assert describe_answer(q("budget"), "500_1000") == "500 to 1,000 a month"
     assert describe_answer(q("monthly_hours"), 45) == "45 hours a month"
     assert describe_answer(q("channels"), ["email", "video"]) == "Email, Video calls"
-    assert describe_answer(q("autonomy"), 1) == "1 – I'd want to approve every step"
+    assert describe_answer(q("autonomy"), 1) == "1 – I'd like to approve each step"
     assert describe_answer(q("autonomy"), 3) == "3 of 5"
     assert describe_answer(q("full_name"), "Hannah") == "Hannah"
     assert describe_answer(q("full_name"), "") == ""
@@ -428,7 +445,57 @@ def test_control_characters_only_do_not_answer_a_required_question(questionnaire
 def test_huge_integer_is_an_error_not_an_exception(questionnaire, qid):
     question = questionnaire.question(qid)
     answers, errors = clean_answers(
-        questionnaire, {qid: 10**5000}, questions=[question]
+        questionnaire,
+        {qid: 10**5000},
+        questions=[question],
+        earlier={"engagement": "ongoing"},  # budget is shown to ongoing prospects
     )
     assert answers == {}
     assert qid in errors
+
+
+# --- the fairer questionnaire (version 2027.01) ----------------------------------------
+
+
+def test_none_of_these_is_refused_with_other_reviews_in_a_whole_submission(
+    questionnaire,
+):
+    raw = persona(review_cadence=["weekly", "monthly", "none"])
+    answers, errors = clean_answers(questionnaire, raw)
+    assert errors == {"review_cadence": NONE_ALONE_MESSAGE}
+    assert "review_cadence" not in answers
+    assert clean_answers(questionnaire, persona(review_cadence=["none"]))[1] == {}
+
+
+def test_zero_hours_is_refused_with_a_message(questionnaire):
+    answers, errors = clean_answers(questionnaire, persona(monthly_hours="0"))
+    assert errors == {"monthly_hours": AT_LEAST_ONE_HOUR}
+    assert "monthly_hours" not in answers
+
+
+def test_a_project_client_answers_about_the_project_not_monthly_figures(
+    questionnaire,
+):
+    raw = persona(
+        "one_off_project", monthly_hours="0", budget="nonsense", project_details=None
+    )
+    answers, errors = clean_answers(questionnaire, raw)
+    # hidden for a project: neither checked nor kept; the project itself is asked
+    assert errors == {"project_details": REQUIRED_MESSAGE}
+    assert "monthly_hours" not in answers and "budget" not in answers
+
+
+def test_money_choices_name_the_practice_currency(questionnaire):
+    local = questionnaire.localised({}, "GBP")
+    assert (
+        describe_answer(local.question("budget"), "500_1000")
+        == "£500 to £1,000 a month"
+    )
+    assert local.digest == questionnaire.digest
+    assert local.question("budget").choice("500_1000").meta == {"monthly_max": 1000}
+    swiss = questionnaire.localised({"reply_time": "4 working hours"}, "CHF")
+    assert swiss.question("budget").choices[0].label == "Under 500 CHF a month"
+    assert (
+        "our usual reply time is 4 working hours." in swiss.question("reply_time").help
+    )
+    assert questionnaire.localised({}, "GBP") is local  # made once per practice

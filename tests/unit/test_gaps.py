@@ -55,7 +55,7 @@ REPLY_4H = Gap(
 )
 AFTER_HOURS = Gap(
     topic="hours",
-    expects="help outside office hours (“Any time, including evenings”)",
+    expects="help outside office hours (“Whenever things come up, evenings included”)",
     standard=f"office hours {OFFICE}",
     talking_point=f"Expects help outside office hours; yours are {OFFICE}. Talk "
     "through what comes up after hours and who handles it.",
@@ -82,8 +82,8 @@ CHANNELS = Gap(
 )
 SCOPE = Gap(
     topic="scope",
-    expects="involvement beyond the agreed work (“Everything: I'd expect them to "
-    "follow all I do and keep up without being told”)",
+    expects="involvement beyond the agreed work (“As much as possible: I'd love them "
+    "to follow what I do and keep up without needing to be told”)",
     standard="out of scope: Work outside office hours or at weekends; Personal "
     "errands unrelated to the business; Bookkeeping that needs a qualified accountant",
     talking_point="Expects you to keep up with the business beyond the work agreed. "
@@ -181,16 +181,20 @@ CASES = {
         PRACTICE,
         (),
     ),
-    "weekends": (answers_with(weekends="yes"), PRACTICE, (WEEKENDS,)),
+    "weekends": (
+        answers_with(availability="any_time", weekends="yes"),
+        PRACTICE,
+        (AFTER_HOURS, WEEKENDS),  # weekends is asked of those who work evenings too
+    ),
     "weekends, practice works weekends": (
-        answers_with(weekends="yes"),
+        answers_with(availability="any_time", weekends="yes"),
         practice_with(weekends=True),
-        (),
+        (AFTER_HOURS,),
     ),
     "rare weekend emergencies are no gap": (
-        answers_with(weekends="rare_emergencies"),
+        answers_with(availability="any_time", weekends="rare_emergencies"),
         PRACTICE,
-        (),
+        (AFTER_HOURS,),
     ),
     "channels, unknown ones ignored": (
         answers_with(channels=["email", "text", "phone", "carrier_pigeon"]),

@@ -25,8 +25,18 @@ from intake.questionnaire.answers import (
     clean_answers,
 )
 from intake.questionnaire.schema import DIMENSIONS, load_questionnaire
+
+try:
+    from tests.personas import PERSONAS
+except ImportError:  # run from tests/unit without the repository root on sys.path
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from personas import PERSONAS
 from intake.questionnaire.scoring import (
     NOT_A_FIT,
+    OVERALL,
+    POSSIBLE_FIT,
     STRONG_FIT,
     VERDICTS,
     Assessment,
@@ -132,12 +142,16 @@ def legal_value(draw, question):
     if kind == "scale":
         return draw(st.integers(1, 5))
     if kind == "multi":
+        alone = [c.value for c in question.choices if c.exclusive]
+        if alone and draw(st.integers(0, len(question.choices))) == 0:
+            return [draw(st.sampled_from(alone))]  # "none of these", on its own
+        others = [c.value for c in question.choices if not c.exclusive]
         low = max(question.min_choices, 1 if question.required else 0)
         picked = draw(
             st.lists(
-                st.sampled_from([c.value for c in question.choices]),
-                min_size=low,
-                max_size=question.max_choices,
+                st.sampled_from(others),
+                min_size=min(low, len(others)),
+                max_size=min(question.max_choices, len(others)),
                 unique=True,
             )
         )
@@ -186,23 +200,28 @@ def check_assessment(answers, a: Assessment):
     assert a.verdict in VERDICTS
     assert a.version == QUESTIONNAIRE.version
     visible = {q.id for q in QUESTIONNAIRE.visible_questions(answers)}
+    applied = {f"rule.{r.id}" for r in QUESTIONNAIRE.rules if r.applies(answers)}
     for reason in a.reasons:
-        assert reason.question_id in visible, reason
-        assert reason.question_id in answers, reason
-        assert reason.dimension in DIMENSIONS
+        assert reason.question_id in visible | applied | {"scoring"}, reason
+        assert reason.dimension in (*DIMENSIONS, OVERALL)
         assert reason.points != 0
     for flag in a.flags:
-        assert flag.question_id in visible, flag
-        assert flag.question_id in answers, flag
-    # the verdict follows the rules of [scoring]
+        assert flag.question_id in visible | applied, flag
+    # each flag costs the overall its weight, shown among the reasons
+    costs = [r for r in a.reasons if r.dimension == OVERALL and r.points < 0]
+    assert sum(f.cost for f in a.flags) <= -sum(r.points for r in costs) + 100
+    # the verdict follows from the overall alone, so sorting by it agrees
     rules = QUESTIONNAIRE.scoring
-    if a.knockouts or a.overall < rules.possible_fit:
-        assert a.verdict == NOT_A_FIT
-    elif (
-        a.overall >= rules.strong_fit
-        and min(a.scores.values()) >= rules.dimension_floor
-    ):
+    if a.knockouts:
+        assert a.overall <= rules.knockout_cap
+    if min(a.scores.values()) < rules.dimension_floor:
+        assert a.overall < rules.strong_fit
+    if a.overall >= rules.strong_fit:
         assert a.verdict == STRONG_FIT
+    elif a.overall >= rules.possible_fit:
+        assert a.verdict == POSSIBLE_FIT
+    else:
+        assert a.verdict == NOT_A_FIT
     # deterministic, and the stored form reads back the same
     assert assess(QUESTIONNAIRE, dict(answers)) == a
     assert Assessment.from_dict(a.to_dict()) == a
@@ -303,3 +322,86 @@ def test_hidden_answers_never_change_the_assessment(answers, data):
     assert assess(QUESTIONNAIRE, {**answers, **extra}) == assess(QUESTIONNAIRE, answers)
     cleaned, errors = clean_answers(QUESTIONNAIRE, {**answers, **extra})
     assert (cleaned, errors) == (answers, {})
+
+
+# --- property: one answer never turns a strong fit into "not a fit" ---------------------
+
+STRONG_PERSONAS = [
+    answers
+    for answers in PERSONAS.values()
+    if assess(QUESTIONNAIRE, answers).verdict == STRONG_FIT
+]
+
+
+def _is_knockout(question, value) -> bool:
+    values = value if isinstance(value, list) else [value]
+    if question.type == "number":
+        band = question.band_for(value)
+        return bool(band and band.knockout)
+    return any(c.knockout for c in question.choices if c.value in map(str, values))
+
+
+def _changed(draw, answers, question):
+    """`answers` with a new legal answer to `question`, and its follow-ups answered."""
+    value = legal_value(draw, question)
+    if value in ([], "") or _is_knockout(question, value):
+        return None
+    out = {**answers, question.id: value}
+    for q in QUESTIONS:  # what the change hides goes, what it reveals gets an answer
+        if not QUESTIONNAIRE.is_visible(q, out):
+            out.pop(q.id, None)
+        elif q.required and q.id not in out:
+            out[q.id] = legal_value(draw, q)
+    return out
+
+
+@st.composite
+def strong_fits(draw):
+    """A strong-fit persona with a few answers changed, still a strong fit."""
+    answers = dict(draw(st.sampled_from(STRONG_PERSONAS)))
+    for _ in range(draw(st.integers(0, 4))):
+        shown = [q for q in QUESTIONS if q.is_scored and q.id in answers]
+        changed = _changed(draw, answers, draw(st.sampled_from(shown)))
+        if changed is not None and assess(QUESTIONNAIRE, changed).verdict == STRONG_FIT:
+            answers = changed
+    return answers
+
+
+@settings(SETTINGS, max_examples=300)
+@given(strong_fits(), st.data())
+def test_one_answer_never_moves_a_strong_fit_to_not_a_fit(answers, data):
+    assert assess(QUESTIONNAIRE, answers).verdict == STRONG_FIT
+    shown = [q for q in QUESTIONS if q.id in answers and (q.is_choice or q.bands)]
+    question = data.draw(st.sampled_from(shown))
+    changed = _changed(data.draw, answers, question)
+    if changed is None:  # a knock-out answer: that one may decide
+        return
+    assert assess(QUESTIONNAIRE, changed).verdict != NOT_A_FIT, (question.id, changed)
+
+
+def test_the_largest_single_change_from_a_strong_fit_is_bounded():
+    """Exhaustively, for the strong personas: every other answer to one question."""
+    rules = QUESTIONNAIRE.scoring
+    budget = rules.strong_fit - rules.possible_fit  # a strong fit at the line
+    for answers in STRONG_PERSONAS:
+        before = assess(QUESTIONNAIRE, answers).overall
+        for question in QUESTIONS:
+            if question.id not in answers or not question.is_scored:
+                continue
+            for value in _alternatives(question):
+                if _is_knockout(question, value):
+                    continue
+                after = assess(QUESTIONNAIRE, {**answers, question.id: value}).overall
+                assert before - after < budget, (question.id, value, before, after)
+
+
+def _alternatives(question):
+    if question.type == "multi":
+        return [[c.value] for c in question.choices]
+    if question.type == "scale":
+        return [1, 2, 3, 4, 5]
+    if question.type == "number":
+        return sorted(
+            {question.minimum, *(b.below - 1 for b in question.bands if b.below)}
+        )
+    return [c.value for c in question.choices]
