@@ -36,7 +36,14 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_ATTEMPTS = "5 per 15 minutes"
+    LOGIN_ATTEMPTS = (
+        "5 per 15 minutes"  # per account (unknown browsers), address, device
+    )
+    TRUSTED_DEVICE_DAYS = (
+        180  # how long a browser that signed in keeps its own allowance
+    )
+    SESSION_IDLE_MINUTES = 60  # a consultant's session ends after this long unused
+    SESSION_MAX_HOURS = 12  # ... and this long after signing in, however busy
     DEMO_EMAIL = "demo@example.com"
     SETTINGS_CACHE_SECONDS = 5  # how long another host may show the old settings
     COUNTS_CACHE_SECONDS = 30  # list totals and the summary strip may be this stale
@@ -112,4 +119,6 @@ def _check(app: Flask) -> None:
     for key in ("DRAFT_TTL_DAYS", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES"):
         if not isinstance(cfg.get(key), int) or cfg[key] < 0:
             raise ConfigError(f"INTAKE_{key} must be a whole number")
-
+    for key in ("TRUSTED_DEVICE_DAYS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"):
+        if not isinstance(cfg.get(key), int) or cfg[key] < 1:
+            raise ConfigError(f"INTAKE_{key} must be a whole number of 1 or more")

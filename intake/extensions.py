@@ -50,11 +50,5 @@ def init_app(app) -> None:
     login_manager.login_view = "workspace.login"
     login_manager.login_message = "Please sign in to see this page."
     login_manager.session_protection = "strong"
-    login_manager.user_loader(_load_consultant)
+    # the user loader (which checks the session generation) is in workspace/auth.py
     limiter.init_app(app)
-
-
-def _load_consultant(user_id: str):
-    from .models import Consultant  # deferred: models import this module
-
-    return db.session.get(Consultant, int(user_id)) if user_id.isdigit() else None

@@ -169,12 +169,23 @@ class Consultant(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), default="")
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # a session names the generation it was signed in under; changing the number
+    # (sign-out, new password) ends every session signed in before
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # the same for the browsers trusted by a device cookie ("sign out everywhere")
+    device_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
+        """Store the new password's hash and end every session of the old one."""
         self.password_hash = generate_password_hash(password)
+        self.session_generation = (self.session_generation or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """What the session stores: the id and the session generation."""
+        return f"{self.id}.{self.session_generation}"
 
     @property
     def display_name(self) -> str:

@@ -1,10 +1,15 @@
-"""Response headers on every page, and the safe-redirect check for `next`."""
+"""Response headers, bounded ids in URLs, the one sign-in identity, and safe `next`."""
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+# the largest id an INTEGER column holds on PostgreSQL (and a safe bound on SQLite)
+MAX_ID = 2**31 - 1
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -12,9 +17,17 @@ CSP = (
 )
 
 
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a database id; anything outside 1..MAX_ID matches no route (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
 def init_app(app: Flask) -> None:
-    """Add the security headers; HSTS only in production (it needs HTTPS)."""
+    """Add the security headers (HSTS only in production) and the `id` converter."""
     hsts = app.config["IS_PRODUCTION"]
+    app.url_map.converters["id"] = IdConverter
 
     @app.after_request
     def _headers(response):
@@ -43,3 +56,14 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+def normalise_identity(value: str | None) -> str:
+    """The account identity of a typed e-mail: the one key for lookups and sign-in limits.
+
+    Compatibility forms folded (NFKC: full-width letters, ligatures), control and
+    format characters dropped, surrounding space trimmed, lower-cased. Idempotent.
+    """
+    text = unicodedata.normalize("NFKC", value or "")
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
+    return unicodedata.normalize("NFKC", text.strip().lower())

@@ -1,5 +1,6 @@
 """The consultant's workspace (sign-in required)."""
 
+from . import auth  # noqa: F401  (adds sign-in, sign-out and session checks to bp)
 from .views import bp
 
 __all__ = ["bp"]

@@ -36,6 +36,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..models import PIPELINE
 from ..practice import CADENCES, CHANNELS, CURRENCIES, PAPER_SIZES, WEEKDAY_NAMES
 from ..questionnaire.scoring import VERDICTS
+from ..security import normalise_identity
 from .queries import SORTS
 
 REPLY_CHOICES = [
@@ -67,8 +68,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class LoginForm(FlaskForm):
+    # normalised here, once: the account lookup and the sign-in limits use this value
     email = StringField(
-        "E-mail", validators=[DataRequired(), Length(max=254)], filters=[_strip]
+        "E-mail",
+        validators=[DataRequired(), Length(max=254)],
+        filters=[normalise_identity],
     )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=500)])
     next = HiddenField()

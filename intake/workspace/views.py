@@ -1,4 +1,4 @@
-"""The consultant's workspace: sign-in, lists, one submission, settings, export."""
+"""The consultant's workspace: lists, one submission, settings, export (sign-in: auth.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import csv
 import io
 import logging
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -20,13 +18,12 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from .. import submissions
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import ActionForm
 from ..models import (
-    Consultant,
     Note,
     StatusChange,
     Submission,
@@ -35,13 +32,11 @@ from ..models import (
 from ..proposal import render as proposal_render
 from ..proposal import service as proposal_service
 from ..proposal.render import ProposalTooLarge
-from ..security import is_safe_next
 from ..settings import current_practice, save_practice
 from . import display, queries
 from .forms import (
     DeleteForm,
     ListFilterForm,
-    LoginForm,
     NoteForm,
     OverrideForm,
     SettingsForm,
@@ -50,57 +45,6 @@ from .forms import (
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 log = logging.getLogger(__name__)
-
-
-def _login_failed(response) -> bool:
-    return response.status_code == 401
-
-
-def _account_key() -> str:
-    # throttles per account whether or not it exists, so the limit reveals nothing
-    form = request.form  # the raw value is only a counter key here
-    return "login:" + (form.get("email", "") or "").strip().lower()[:254]
-
-
-@bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ATTEMPTS"],
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ATTEMPTS"],
-    methods=["POST"],
-    key_func=_account_key,
-    deduct_when=_login_failed,
-)
-def login():
-    """Sign in; the message never says whether the e-mail is known."""
-    form = LoginForm()
-    if form.validate_on_submit():
-        user = db.session.scalar(
-            sa.select(Consultant).where(Consultant.email == form.email.data.lower())
-        )
-        if user is not None and user.check_password(form.password.data):
-            login_user(user)
-            log.info("action=sign_in consultant=%s", user.id)
-            target = form.next.data
-            return redirect(target if is_safe_next(target) else url_for(".dashboard"))
-        log.info("action=sign_in_failed")
-        form.password.errors = ["That e-mail and password do not match an account."]
-        return render_template("workspace/login.html", form=form), 401
-    if request.method == "GET":
-        form.next.data = request.args.get("next", "")
-    return render_template("workspace/login.html", form=form)
-
-
-@bp.post("/logout")
-@login_required
-def logout():
-    """Sign out and return to the sign-in page."""
-    if ActionForm().validate_on_submit():
-        logout_user()
-    return redirect(url_for(".login"))
 
 
 @bp.get("/")
@@ -169,7 +113,7 @@ def _submission_or_404(submission_id: int) -> Submission:
     return submission
 
 
-@bp.get("/submissions/<int:submission_id>")
+@bp.get("/submissions/<id:submission_id>")
 @login_required
 def submission_detail(submission_id: int):
     """One prospect: answers, scores with reasons, flags, gaps, notes, status, proposal."""
@@ -185,7 +129,7 @@ def submission_detail(submission_id: int):
     )
 
 
-@bp.post("/submissions/<int:submission_id>/notes")
+@bp.post("/submissions/<id:submission_id>/notes")
 @login_required
 def add_note(submission_id: int):
     """Add a timestamped note signed with the consultant's name."""
@@ -217,7 +161,7 @@ def add_note(submission_id: int):
     )
 
 
-@bp.post("/submissions/<int:submission_id>/status")
+@bp.post("/submissions/<id:submission_id>/status")
 @login_required
 def change_status(submission_id: int):
     """Move the prospect through the pipeline, keeping the history."""
@@ -248,7 +192,7 @@ def change_status(submission_id: int):
     return redirect(url_for(".submission_detail", submission_id=submission.id))
 
 
-@bp.post("/submissions/<int:submission_id>/delete")
+@bp.post("/submissions/<id:submission_id>/delete")
 @login_required
 def delete_submission(submission_id: int):
     """Delete everything about the prospect; keep only that a deletion happened."""
@@ -282,7 +226,7 @@ PREVIEW_CSP = (
 )
 
 
-@bp.get("/submissions/<int:submission_id>/<any(proposal, letter):kind>.pdf")
+@bp.get("/submissions/<id:submission_id>/<any(proposal, letter):kind>.pdf")
 @login_required
 def proposal_pdf(submission_id: int, kind: str):
     """Download the proposal (or the referral letter) as a tagged PDF; cached per version."""
@@ -311,7 +255,7 @@ def proposal_pdf(submission_id: int, kind: str):
     )
 
 
-@bp.get("/submissions/<int:submission_id>/<any(proposal, letter):kind>")
+@bp.get("/submissions/<id:submission_id>/<any(proposal, letter):kind>")
 @login_required
 def proposal_preview(submission_id: int, kind: str):
     """The same document as HTML, to read in the browser before downloading."""
@@ -340,7 +284,7 @@ def proposal_css():
     return response
 
 
-@bp.post("/submissions/<int:submission_id>/package")
+@bp.post("/submissions/<id:submission_id>/package")
 @login_required
 def choose_package(submission_id: int):
     """Override the recommended package (or go back to the recommendation)."""

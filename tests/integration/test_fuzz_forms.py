@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,11 +18,13 @@ SETTINGS = settings(
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+digits = st.text("0123456789", min_size=1, max_size=500)
 text = st.one_of(
     st.text(max_size=30),
     st.sampled_from(
         ["", " ", "0", "-1", "99999999999999999999", "\x00", "é", "<b>", "a" * 3000]
     ),
+    digits,
 )
 values = st.one_of(text, st.lists(text, max_size=3))
 
@@ -120,3 +124,53 @@ def test_resume_tokens_never_fail(client, token):
         "/start/resume/" + token.replace("/", "_").replace("?", "_").replace("#", "_")
     )
     assert response.status_code in (302, 404, 410, 308), response.status_code
+
+
+# ---- numbers and odd text in URLs ---------------------------------------------------
+
+path_segment = st.one_of(
+    digits,
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.text(max_size=20).map(lambda t: quote(t, safe="")),
+)
+SUBMISSION_GETS = ["", "/proposal", "/letter", "/proposal.pdf", "/letter.pdf"]
+SUBMISSION_POSTS = ["/notes", "/status", "/delete", "/package"]
+
+
+@pytest.fixture
+def workspace_client(app, client):
+    """Signed in, with one submission (id 1) that the URLs may or may not name."""
+    from intake.extensions import db
+
+    with app.app_context():
+        make_consultant()
+        make_submission()
+        db.session.commit()
+    sign_in(client)
+    return client, csrf_of(client.get("/workspace/"))
+
+
+@SETTINGS
+@given(segment=path_segment, tail=st.sampled_from(SUBMISSION_GETS))
+def test_submission_urls_never_fail(workspace_client, segment, tail):
+    client, _ = workspace_client
+    response = client.get(f"/workspace/submissions/{segment}{tail}")
+    assert response.status_code in (200, 308, 404), (segment, tail)
+
+
+@SETTINGS
+@given(segment=path_segment, tail=st.sampled_from(SUBMISSION_POSTS))
+def test_submission_actions_never_fail(workspace_client, segment, tail):
+    client, token = workspace_client
+    url = f"/workspace/submissions/{segment}{tail}"
+    response = client.post(url, data={"csrf_token": token, "status": "won"})
+    assert response.status_code in (302, 308, 404), (segment, tail)
+
+
+@SETTINGS
+@given(segment=path_segment, page=digits)
+def test_step_urls_and_page_numbers_never_fail(workspace_client, segment, page):
+    client, _ = workspace_client
+    assert client.get(f"/start/step/{segment}").status_code in (200, 302, 308, 404)
+    for url in ("/workspace/", "/workspace/export.csv", "/workspace/drafts"):
+        assert client.get(url, query_string={"page": page}).status_code == 200

@@ -1,0 +1,384 @@
+"""Signing in and out: limits keyed on the account, device cookies, equal work for
+unknown e-mails, sessions that end on the server, and private workspace pages."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+import time
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from intake import create_app
+from intake.extensions import db as _db
+from intake.security import normalise_identity
+from tests.conftest import csrf_of, sign_in
+from tests.factories import PASSWORD, make_consultant, make_submission
+
+EMAIL = "consultant@example.com"
+
+
+@pytest.fixture
+def account(app):
+    """The consultant's account, made outside any request: each test browser then
+    gets its own app context per request, as in production (no shared `g`)."""
+    with app.app_context():
+        make_consultant(email=EMAIL)
+        make_consultant(email="other@example.com")
+        _db.session.commit()
+
+
+def attempt(app, address: str, *, email=EMAIL, password="wrong password", client=None):
+    """One sign-in from a fresh browser (or `client`) at `address`; the status code."""
+    client = client or app.test_client()
+    env = {"REMOTE_ADDR": address}
+    token = csrf_of(client.get("/workspace/login", environ_base=env))
+    response = client.post(
+        "/workspace/login",
+        data={"csrf_token": token, "email": email, "password": password},
+        environ_base=env,
+    )
+    return response.status_code
+
+
+def sign_out(client, address="192.0.2.1"):
+    env = {"REMOTE_ADDR": address}  # the address it signed in from (strong protection)
+    token = csrf_of(client.get("/workspace/", environ_base=env))
+    response = client.post(
+        "/workspace/logout", data={"csrf_token": token}, environ_base=env
+    )
+    assert response.headers["Location"] == "/workspace/login"
+    return response
+
+
+# ---- 1. one identity for the lookup and the limits ----------------------------------
+
+VARIANTS = [
+    "consultant@example.com\x01",
+    "con\x0bsultant@example.com",
+    "  CONSULTANT@Example.COM\t",
+    "ｃｏｎｓｕｌｔａｎｔ＠ｅｘａｍｐｌｅ．ｃｏｍ",  # full-width compatibility forms
+    "consul\u200btant@example.com",  # a zero-width space
+]
+
+
+@pytest.mark.parametrize("email", VARIANTS)
+def test_every_spelling_of_the_account_signs_in_to_it(client, consultant, email):
+    assert normalise_identity(email) == EMAIL
+    response = sign_in(client, email=email)
+    assert (response.status_code, response.headers["Location"]) == (302, "/workspace/")
+
+
+def test_spellings_of_one_account_share_one_counter(app, account):
+    statuses = [
+        attempt(app, f"10.1.0.{i}", email=VARIANTS[i]) for i in range(len(VARIANTS))
+    ]
+    assert statuses == [401] * 5
+    assert attempt(app, "10.1.0.99", password=PASSWORD) == 429
+
+
+@given(st.text(max_size=40))
+def test_the_identity_is_a_fixed_point(value):
+    once = normalise_identity(value)
+    assert normalise_identity(once) == once
+    assert once == once.strip()
+    assert not any(unicodedata.category(c) in ("Cc", "Cf") for c in once)
+
+
+# ---- 2. a locked account stays open to the consultant's own browser -----------------
+
+
+def test_an_attacker_cannot_lock_the_consultant_out_of_a_known_browser(app, account):
+    known = app.test_client()
+    assert attempt(app, "192.0.2.1", client=known, password=PASSWORD) == 302
+    sign_out(known)
+    # an attacker tries from many addresses, each a fresh browser
+    statuses = [attempt(app, f"198.51.100.{i}") for i in range(12)]
+    assert statuses == [401] * 5 + [429] * 7
+    # an unknown browser is locked out, even with the right password ...
+    assert attempt(app, "192.0.2.1", password=PASSWORD) == 429
+    # ... but the consultant's own browser is not
+    assert attempt(app, "192.0.2.1", client=known, password=PASSWORD) == 302
+
+
+def test_a_known_browser_has_its_own_limited_allowance(app, account):
+    known = app.test_client()
+    assert attempt(app, "192.0.2.1", client=known, password=PASSWORD) == 302
+    sign_out(known)
+    statuses = [attempt(app, "192.0.2.1", client=known) for _ in range(5)]
+    assert statuses == [401] * 5
+    # its allowance spent, it is an unknown browser again, drawing on the account's
+    statuses = [attempt(app, "192.0.2.1", client=known) for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
+
+
+def test_a_device_cookie_of_another_account_does_not_help(app, account):
+    browser = app.test_client()
+    assert (
+        attempt(
+            app,
+            "192.0.2.1",
+            client=browser,
+            email="other@example.com",
+            password=PASSWORD,
+        )
+        == 302
+    )
+    statuses = [attempt(app, "192.0.2.1", client=browser) for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
+
+
+def test_parallel_guesses_cannot_overdraw_the_allowance(app, account):
+    statuses: list[int] = []
+
+    def guess(n: int):
+        statuses.append(attempt(app, f"203.0.113.{n}"))
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [401] * 5 + [429] * 11
+
+
+@pytest.fixture
+def shared_store():
+    """A Redis database both 'hosts' count in (TEST_SERVERS_REDIS_URL)."""
+    redis = pytest.importorskip("redis")
+    url = os.environ.get("TEST_SERVERS_REDIS_URL", "redis://127.0.0.1:6379/14")
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        client.ping()
+        client.flushdb()
+    except redis.RedisError as exc:
+        client.close()
+        pytest.skip(f"Redis not reachable: {exc}")
+    yield url
+    client.flushdb()
+    client.close()
+
+
+def test_guesses_count_across_hosts(app_config, app, account, shared_store):
+    hosts = [create_app({**app_config, "RATELIMIT_STORAGE_URL": shared_store})]
+    hosts.append(create_app({**app_config, "RATELIMIT_STORAGE_URL": shared_store}))
+    known = hosts[0].test_client()
+    assert attempt(hosts[0], "192.0.2.1", client=known, password=PASSWORD) == 302
+    statuses = [attempt(hosts[n % 2], f"198.51.100.{n}") for n in range(10)]
+    assert statuses == [401] * 5 + [429] * 5
+    assert attempt(hosts[1], "192.0.2.9", password=PASSWORD) == 429
+    assert attempt(hosts[1], "192.0.2.1", client=known, password=PASSWORD) == 302
+    for host in hosts:
+        with host.app_context():
+            _db.engine.dispose()
+
+
+# ---- 3. unknown e-mails cost the same work -----------------------------------------
+
+
+@pytest.fixture
+def many_attempts(app_config):
+    app_config["LOGIN_ATTEMPTS"] = "1000 per minute"
+
+
+def test_unknown_and_known_emails_take_about_as_long(many_attempts, app, account):
+    client = app.test_client()
+    token = csrf_of(client.get("/workspace/login"))
+
+    def timed(email: str) -> float:
+        data = {"csrf_token": token, "email": email, "password": "wrong password"}
+        start = time.perf_counter()
+        assert client.post("/workspace/login", data=data).status_code == 401
+        return time.perf_counter() - start
+
+    timed("nobody@example.com")  # first use: the stand-in hash is made once
+    known, unknown = [], []
+    for _ in range(10):
+        known.append(timed(EMAIL))
+        unknown.append(timed("nobody@example.com"))
+    ratio = statistics.median(known) / statistics.median(unknown)
+    assert 1 / 3 < ratio < 3, (statistics.median(known), statistics.median(unknown))
+
+
+# ---- 4. sessions end on the server ---------------------------------------------------
+
+
+def signed_in_browser(app, address="192.0.2.1"):
+    browser = app.test_client()
+    assert attempt(app, address, client=browser, password=PASSWORD) == 302
+    return browser
+
+
+def dashboard_status(client, address="192.0.2.1") -> int:
+    return client.get("/workspace/", environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def session_cookie(client):
+    return client.get_cookie("session", domain="intake.test")
+
+
+def copy_of_session(app, browser):
+    thief = app.test_client()
+    thief.set_cookie("session", session_cookie(browser).value, domain="intake.test")
+    return thief
+
+
+def test_a_cookie_copied_before_sign_out_no_longer_opens_the_workspace(app, account):
+    browser = signed_in_browser(app)
+    thief = copy_of_session(app, browser)
+    assert dashboard_status(thief) == 200
+    sign_out(browser)
+    assert dashboard_status(thief) == 302
+    assert dashboard_status(browser) == 302
+
+
+def test_a_new_password_ends_every_session(app, account):
+    browser = signed_in_browser(app)
+    result = app.test_cli_runner().invoke(
+        args=["create-user", EMAIL], env={"INTAKE_NEW_PASSWORD": "a new long password"}
+    )
+    assert result.exit_code == 0, result.output
+    response = browser.get("/workspace/", environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    assert response.headers["Location"] == "/workspace/login?next=%2Fworkspace%2F"
+
+
+def test_sign_out_everywhere_ends_every_session_and_forgets_devices(app, account):
+    laptop, phone = signed_in_browser(app), signed_in_browser(app, "192.0.2.2")
+    token = csrf_of(
+        laptop.get("/workspace/", environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    )
+    response = laptop.post(
+        "/workspace/logout-everywhere",
+        data={"csrf_token": token},
+        environ_base={"REMOTE_ADDR": "192.0.2.1"},
+    )
+    assert response.headers["Location"] == "/workspace/login"
+    assert (dashboard_status(laptop), dashboard_status(phone, "192.0.2.2")) == (
+        302,
+        302,
+    )
+    # the phone's device cookie no longer counts: the account's lockout applies to it
+    statuses = [attempt(app, f"198.51.100.{n}") for n in range(5)]
+    assert statuses == [401] * 5
+    assert attempt(app, "192.0.2.2", client=phone, password=PASSWORD) == 429
+
+
+@pytest.mark.parametrize(
+    "key,age", [("seen_at", 60 * 60 + 5), ("signed_in_at", 12 * 3600 + 5)]
+)
+def test_idle_and_old_sessions_end(app, account, key, age):
+    browser = signed_in_browser(app)
+    with browser.session_transaction() as session:
+        session[key] -= age
+    response = browser.get(
+        "/workspace/settings", environ_base={"REMOTE_ADDR": "192.0.2.1"}
+    )
+    assert response.headers["Location"] == "/workspace/login?next=/workspace/settings"
+    page = browser.get(response.headers["Location"])
+    assert "Your session ended. Please sign in again." in page.get_data(as_text=True)
+
+
+def test_session_limits_are_configurable(app_config, account):
+    app_config.update(SESSION_IDLE_MINUTES=2, SESSION_MAX_HOURS=1)
+    app = create_app(app_config)
+    browser = signed_in_browser(app)
+    with browser.session_transaction() as session:
+        session["seen_at"] -= 90  # within two minutes
+    assert dashboard_status(browser) == 200
+    with browser.session_transaction() as session:
+        session["signed_in_at"] -= 3601
+    assert dashboard_status(browser) == 302
+
+
+def test_sign_in_starts_a_fresh_session_that_ends_with_the_browser(app, account):
+    from tests.conftest import Wizard
+    from tests.personas import PERSONAS
+
+    with app.app_context():
+        from intake import registry
+
+        questionnaire = registry.active()
+    browser = app.test_client()
+    Wizard(browser, questionnaire).post_step(1, PERSONAS["strategic_collaborator"])
+    assert session_cookie(browser).expires is not None  # the prospect's 30 days
+    before = session_cookie(browser).value
+    assert attempt(app, "192.0.2.1", client=browser, password=PASSWORD) == 302
+    cookie = session_cookie(browser)
+    assert cookie.expires is None and cookie.value != before
+    with browser.session_transaction() as session:
+        assert sorted(k for k in session if not k.startswith("_")) == [
+            "seen_at",
+            "signed_in_at",
+        ]
+
+
+# ---- 9. nothing personal kept in caches ------------------------------------------
+
+
+def test_workspace_pages_and_downloads_are_not_stored(signed_in, db):
+    submission = make_submission()
+    db.session.commit()
+    for url in (
+        "/workspace/",
+        "/workspace/drafts",
+        "/workspace/settings",
+        f"/workspace/submissions/{submission.id}",
+        f"/workspace/submissions/{submission.id}/proposal",
+        f"/workspace/submissions/{submission.id}/proposal.pdf",
+        "/workspace/export.csv",
+        "/workspace/login",
+    ):
+        response = signed_in.get(url)
+        assert (response.status_code, response.headers["Cache-Control"]) == (
+            200,
+            "no-store",
+        ), url
+
+
+# ---- 5. numbers from URLs and forms are bounded -----------------------------------
+
+BIG = "9" * 300
+
+
+@pytest.mark.parametrize(
+    "url,status",
+    [
+        ("/workspace/submissions/99999999999999999999", 404),
+        ("/workspace/submissions/2147483648", 404),
+        ("/workspace/submissions/0", 404),
+        ("/workspace/submissions/99999999999999999999/proposal.pdf", 404),
+        ("/workspace/?page=" + BIG, 200),
+        ("/workspace/export.csv?page=" + BIG, 200),
+        ("/workspace/drafts?page=" + BIG, 200),
+        ("/start/step/99999999999999999999", 404),
+    ],
+)
+def test_oversized_numbers_in_urls_are_not_a_500(signed_in, db, url, status):
+    make_submission()
+    db.session.commit()
+    response = signed_in.get(url)
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize("action", ["notes", "status", "delete", "package"])
+def test_oversized_ids_in_form_urls_are_404(signed_in, action):
+    token = csrf_of(signed_in.get("/workspace/"))
+    response = signed_in.post(
+        f"/workspace/submissions/{BIG}/{action}", data={"csrf_token": token}
+    )
+    assert response.status_code == 404
+
+
+def test_a_price_with_hundreds_of_digits_is_a_form_error(signed_in):
+    from tests.integration.test_workspace import settings_data
+
+    data = settings_data(
+        signed_in.get("/workspace/settings"), **{"packages-0-monthly_price": BIG}
+    )
+    response = signed_in.post("/workspace/settings", data=data)
+    assert response.status_code == 422
+    assert "Number must be between 0 and 1000000." in response.get_data(as_text=True)
