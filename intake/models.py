@@ -236,6 +236,26 @@ class DeletionRecord(db.Model):
     deleted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AuditEvent(db.Model):
+    """One thing a consultant did: who, what, when, to which submission.
+
+    Never the prospect's answers or contact details. `submission_id` is a plain number,
+    not a foreign key, so the record outlives a deleted submission.
+    """
+
+    __table_args__ = (sa.Index("ix_audit_event_at", "at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    consultant_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("consultant.id", ondelete="SET NULL")
+    )
+    actor: Mapped[str] = mapped_column(sa.String(254))  # the consultant's e-mail then
+    action: Mapped[str] = mapped_column(sa.String(40))
+    submission_id: Mapped[int | None]
+    detail: Mapped[str] = mapped_column(sa.String(200), default="")
+
+
 class ProposalDocument(db.Model):
     """A rendered PDF, keyed by the hash of everything that went into it."""
 

@@ -25,7 +25,8 @@ from ..extensions import db, login_manager
 from ..forms import ActionForm
 from ..models import Consultant
 from ..security import is_safe_next
-from .forms import LoginForm
+from . import audit
+from .forms import ListFilterForm, LoginForm
 from .guesses import device_of, forget_device, take_guess, trust_device
 from .views import bp
 
@@ -92,11 +93,17 @@ def _sign_in(form: LoginForm):
         return render_template("workspace/login.html", form=form), 401
     guesses.give_back()
     _start_session(user)
+    audit.record("sign_in", user=user, detail=_browser(guesses.trusted))
+    db.session.commit()
     log.info("action=sign_in consultant=%s known_device=%s", user.id, guesses.trusted)
     target = form.next.data
     response = redirect(target if is_safe_next(target) else url_for(".dashboard"))
     trust_device(response, user)
     return response
+
+
+def _browser(known: bool) -> str:
+    return "from a browser used before" if known else "from a new browser"
 
 
 def _start_session(user: Consultant) -> None:
@@ -116,6 +123,7 @@ def logout():
     """Sign out: the session ends on the server too, so a copied cookie is useless."""
     if ActionForm().validate_on_submit():
         _end_sessions(current_user)
+        audit.record("sign_out")
         db.session.commit()
         log.info("action=sign_out")
         _forget_session()
@@ -130,6 +138,7 @@ def logout_everywhere():
         return redirect(url_for(".dashboard"))
     _end_sessions(current_user)
     current_user.device_generation = Consultant.device_generation + 1
+    audit.record("sign_out_everywhere")
     db.session.commit()
     log.info("action=sign_out_everywhere")
     _forget_session()
@@ -181,3 +190,17 @@ def _private(response):
     ):  # the stylesheet is the same for all
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/activity")
+@login_required
+def activity():
+    """The audit trail: who did what, when, to which submission; and sign-out everywhere."""
+    form = ListFilterForm(formdata=request.args)
+    number = form.page.data if form.validate() and form.page.data else 1
+    page = audit.events_for_page(number)
+    return render_template(
+        "workspace/activity.html",
+        page=page,
+        rows=audit.event_rows(page.rows),
+    )

@@ -24,6 +24,7 @@ from .. import submissions
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import (
+    PIPELINE,
     Note,
     StatusChange,
     Submission,
@@ -33,7 +34,7 @@ from ..proposal import render as proposal_render
 from ..proposal import service as proposal_service
 from ..proposal.render import ProposalTooLarge
 from ..settings import current_practice, save_practice
-from . import display, queries
+from . import audit, display, queries
 from .forms import (
     DeleteForm,
     ListFilterForm,
@@ -84,6 +85,8 @@ def drafts():
 def export_csv():
     """The current filtered list as CSV, streamed; formula-like cells neutralised."""
     filters = display.filters_from(ListFilterForm(formdata=request.args))
+    audit.record("export")
+    db.session.commit()
     log.info("action=export_csv consultant=%s", current_user.id)
 
     def generate():
@@ -151,6 +154,7 @@ def add_note(submission_id: int):
             body=form.body.data,
         )
     )
+    audit.record("note", submission_id=submission.id)
     db.session.commit()
     log.info(
         "action=add_note consultant=%s submission=%s", current_user.id, submission.id
@@ -168,6 +172,11 @@ def change_status(submission_id: int):
     submission = _submission_or_404(submission_id)
     form = StatusForm()
     if form.validate_on_submit() and form.status.data != submission.status:
+        audit.record(
+            "status",
+            submission_id=submission.id,
+            detail=f"{submission.status_label} → {PIPELINE[form.status.data]}",
+        )
         db.session.add(
             StatusChange(
                 submission_id=submission.id,
@@ -206,6 +215,7 @@ def delete_submission(submission_id: int):
         return redirect(
             url_for(".submission_detail", submission_id=submission.id) + "#delete"
         )
+    audit.record("delete", submission_id=submission.id)
     submissions.delete(submission, deleted_by=current_user.email)
     db.session.commit()
     queries.counts_cache.clear()
@@ -238,6 +248,7 @@ def proposal_pdf(submission_id: int, kind: str):
         )
     except ProposalTooLarge as exc:
         abort(422, str(exc))
+    audit.record("download", submission_id=submission.id, detail=kind)
     db.session.commit()
     log.info(
         "action=download consultant=%s kind=%s submission=%s cache=%s",
@@ -293,6 +304,11 @@ def choose_package(submission_id: int):
     form.package.choices = display.package_choices(current_practice())
     if form.validate_on_submit():
         submission.package_override = form.package.data or None
+        audit.record(
+            "package",
+            submission_id=submission.id,
+            detail=form.package.data or "back to the recommendation",
+        )
         db.session.commit()
         queries.counts_cache.clear()
         log.info(
@@ -323,6 +339,7 @@ def settings():
     )
     if form.validate_on_submit():
         save_practice(display.practice_from(form, practice))
+        audit.record("settings")
         db.session.commit()
         log.info("action=change_settings consultant=%s", current_user.id)
         flash("Settings saved.", "success")

@@ -4,17 +4,20 @@ unknown e-mails, sessions that end on the server, and private workspace pages.""
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import threading
 import time
 import unicodedata
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
 from intake import create_app
 from intake.extensions import db as _db
+from intake.models import AuditEvent
 from intake.security import normalise_identity
 from tests.conftest import csrf_of, sign_in
 from tests.factories import PASSWORD, make_consultant, make_submission
@@ -382,3 +385,84 @@ def test_a_price_with_hundreds_of_digits_is_a_form_error(signed_in):
     response = signed_in.post("/workspace/settings", data=data)
     assert response.status_code == 422
     assert "Number must be between 0 and 1000000." in response.get_data(as_text=True)
+
+
+# ---- the audit trail ------------------------------------------------------------------
+
+
+def trail(db) -> list[tuple]:
+    db.session.expire_all()
+    events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
+    return [(e.actor, e.action, e.submission_id, e.detail) for e in events]
+
+
+def test_every_consultant_action_is_recorded_without_personal_data(signed_in, db):
+    from tests.integration.test_workspace import settings_data
+
+    s = make_submission()
+    db.session.commit()
+    sid, url = s.id, f"/workspace/submissions/{s.id}"
+    token = csrf_of(signed_in.get(url))
+    signed_in.post(f"{url}/notes", data={"csrf_token": token, "body": "Call Hannah"})
+    signed_in.post(f"{url}/status", data={"csrf_token": token, "status": "booked"})
+    signed_in.post(f"{url}/package", data={"csrf_token": token, "package": ""})
+    assert signed_in.get(f"{url}/proposal.pdf").status_code == 200
+    assert signed_in.get("/workspace/export.csv?q=hannah").status_code == 200
+    data = settings_data(signed_in.get("/workspace/settings"))
+    assert signed_in.post("/workspace/settings", data=data).status_code == 302
+    signed_in.post(f"{url}/delete", data={"csrf_token": token, "confirm": "y"})
+    sign_out(signed_in, "127.0.0.1")
+    who = EMAIL
+    assert trail(db) == [
+        (who, "sign_in", None, "from a new browser"),
+        (who, "note", sid, ""),
+        (who, "status", sid, "New → Consultation booked"),
+        (who, "package", sid, "back to the recommendation"),
+        (who, "download", sid, "proposal"),
+        (who, "export", None, ""),
+        (who, "settings", None, ""),
+        (who, "delete", sid, ""),
+        (who, "sign_out", None, ""),
+    ]
+    text = repr(trail(db)).lower()
+    for personal in ("hannah", "lindqvist", "call", "@northway"):
+        assert personal not in text
+
+
+def test_the_trail_is_shown_and_keeps_deleted_submissions(signed_in, db):
+    kept, gone = make_submission(), make_submission()
+    db.session.commit()
+    token = csrf_of(signed_in.get("/workspace/"))
+    for s in (kept, gone):
+        signed_in.post(
+            f"/workspace/submissions/{s.id}/status",
+            data={"csrf_token": token, "status": "won"},
+        )
+    signed_in.post(
+        f"/workspace/submissions/{gone.id}/delete",
+        data={"csrf_token": token, "confirm": "y"},
+    )
+    page = signed_in.get("/workspace/activity")
+    html = page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert '<a href="/workspace/activity" aria-current="page">Activity</a>' in html
+    rows = re.findall(r"<tr><td>[^<]+</td><td>([^<]+)</td>\s*<td>([^<]+)", html)
+    assert rows == [
+        (EMAIL, "Deleted a submission"),
+        (EMAIL, "Changed the status"),
+        (EMAIL, "Changed the status"),
+        (EMAIL, "Signed in"),
+    ]
+    assert f'<a href="/workspace/submissions/{kept.id}">#{kept.id}</a>' in html
+    assert f"#{gone.id} (deleted)" in html
+    assert f'href="/workspace/submissions/{gone.id}"' not in html
+
+
+def test_a_failed_action_records_nothing(signed_in, db):
+    s = make_submission()
+    db.session.commit()
+    token = csrf_of(signed_in.get("/workspace/"))
+    signed_in.post(
+        f"/workspace/submissions/{s.id}/delete", data={"csrf_token": token}
+    )  # not confirmed
+    assert [event[1] for event in trail(db)] == ["sign_in"]
