@@ -24,7 +24,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db, login_manager
 from ..forms import ActionForm
 from ..models import Consultant
-from ..security import is_safe_next
+from ..security import MAX_ID, is_safe_next
 from . import audit
 from .forms import ListFilterForm, LoginForm
 from .guesses import device_of, forget_device, take_guess, trust_device
@@ -46,6 +46,8 @@ def _load_consultant(session_id: str) -> Consultant | None:
     """The session's consultant while its generation is current, else no one."""
     user_id, _, generation = session_id.partition(".")
     if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 10:
+        return None
+    if int(user_id) > MAX_ID:
         return None
     user = db.session.get(Consultant, int(user_id))
     if user is None or str(user.session_generation) != generation:
