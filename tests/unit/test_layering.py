@@ -25,7 +25,9 @@ PURE: dict[str, frozenset[str]] = {
     "intake.practice": frozenset(),
     "intake.questionnaire": frozenset(),
     "intake.questionnaire.errors": frozenset(),
-    "intake.questionnaire.schema": frozenset({"intake.questionnaire.errors"}),
+    "intake.questionnaire.schema": frozenset(
+        {"intake.practice", "intake.questionnaire.errors"}
+    ),
     "intake.questionnaire.answers": frozenset(
         {
             "email_validator",
