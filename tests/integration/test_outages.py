@@ -1,0 +1,97 @@
+"""Real servers under bad conditions: slow clients, dependencies that go away.
+
+The servers are real `gunicorn -c gunicorn.conf.py wsgi:app` processes (the fixtures of
+test_servers.py), with nginx in front configured by deploy/nginx/ where production has it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import time
+
+import pytest
+
+from tests.integration.test_servers import (
+    PERSONAS,
+    answer_steps,
+    flask_cli,
+    free_port,
+)
+from tests.serving import SlowClients, nginx_binary, start_nginx
+
+
+def get_healthz(port: int, timeout: float) -> tuple[int, float]:
+    """(status, seconds) of one GET /healthz; status 0 when no answer came in time."""
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", "/healthz")
+        response = conn.getresponse()
+        response.read()
+        return response.status, time.perf_counter() - started
+    except OSError:
+        return 0, time.perf_counter() - started
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def nginx(tmp_path):
+    """Factory: nginx with deploy/nginx/'s settings in front of a port; stopped after."""
+    if nginx_binary() is None:
+        pytest.skip("nginx is not installed (.ci/run installs nginx-light)")
+    started = []
+
+    def start(upstream_port: int):
+        proxy = start_nginx(
+            tmp_path / f"nginx{len(started)}",
+            port=free_port(),
+            upstream_port=upstream_port,
+        )
+        started.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in started:
+        proxy.stop()
+
+
+# ---- slow clients (issue 11, point 8) -------------------------------------------------
+
+
+def test_slow_clients_stall_bare_gunicorn_but_not_nginx_in_front(
+    tmp_path, servers, nginx
+):
+    url = f"sqlite:///{tmp_path / 'slow.sqlite3'}"
+    flask_cli(url, "db", "upgrade")
+    app = servers(url, workers=2)
+    proxy = nginx(app.port)
+
+    # the reason for the proxy: three trickling sockets hold both sync workers
+    with SlowClients(app.port, 3, "headers"):
+        assert get_healthz(app.port, timeout=2)[0] == 0
+
+    # through nginx, more slow sockets than workers (headers and bodies) cost nothing
+    with SlowClients(proxy.port, 4, "headers"), SlowClients(proxy.port, 4, "body"):
+        probes = [get_healthz(proxy.port, timeout=5) for _ in range(5)]
+        assert [status for status, _ in probes] == [200] * 5, proxy.log()
+        assert max(seconds for _, seconds in probes) < 1.0, probes
+        # and a prospect's form post goes through, CSRF, cookies and redirects intact
+        prospect = app.client()
+        prospect.base = proxy.base
+        answer_steps(prospect, PERSONAS["strategic_collaborator"], [1])
+
+
+def test_nginx_access_log_masks_resume_tokens(tmp_path, servers, nginx):
+    url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
+    flask_cli(url, "db", "upgrade")
+    proxy = nginx(servers(url, workers=1).port)
+    token = "S3cretResumeToken0123456789abcdef"
+    conn = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=10)
+    conn.request("GET", f"/start/resume/{token}?x=1")
+    assert conn.getresponse().status == 404  # an unknown token
+    conn.close()
+    proxy.stop()  # flushes the log
+    logged = proxy.access_log()
+    assert '"GET /start/resume/[token]"' in logged, logged
+    assert token not in logged
