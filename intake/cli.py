@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from . import registry, rescoring, submissions
+from .backup import backup_command, restore_command
 from .extensions import db
 from .models import DRAFT, Consultant, Submission
 from .proposal import service
@@ -31,6 +32,8 @@ def register_commands(app: Flask) -> None:
         demo_account,
         proposal,
         purge_drafts,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)
 
