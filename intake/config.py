@@ -36,6 +36,13 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     RATELIMIT_STORAGE_URL = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # a store that is down raises limits' StorageError (a 503 page, errors.py), and
+    # answers or fails within seconds instead of holding a worker
+    RATELIMIT_STORAGE_OPTIONS = {
+        "wrap_exceptions": True,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 2,
+    }
     LOGIN_ATTEMPTS = (
         "5 per 15 minutes"  # per account (unknown browsers), address, device
     )

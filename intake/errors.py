@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
+from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from limits.errors import StorageError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .extensions import db
 
@@ -24,6 +26,13 @@ FRIENDLY = {
     429: "Too many attempts in a short time. Please wait a few minutes and try again.",
     500: "Something went wrong on our side. Your saved answers are safe; please try again shortly.",
 }
+# the sign-in throttle's store (Redis) is not answering: sign-in waits rather than
+# letting password guesses through uncounted
+STORE_DOWN = (
+    "Signing in is paused for a moment because a service that protects accounts is not "
+    "answering. Nothing was changed. Please try again in a minute."
+)
+STORE_RETRY_SECONDS = 30
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -35,27 +44,47 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def _server_error(error):
+        if isinstance(error.original_exception, StorageError):
+            return _rate_limit_store_down(error.original_exception)  # after the view
         db.session.rollback()
         return _render(InternalServerError())
 
+    @app.errorhandler(StorageError)
+    def _rate_limit_store_down(error: StorageError):
+        log.warning(
+            "rate-limit store unreachable endpoint=%s error=%s",
+            request.endpoint,
+            type(error.storage_error).__name__,
+        )
+        db.session.rollback()
+        if request.endpoint == current_app.login_manager.login_view:
+            logout_user()  # whatever the view got to, nobody is signed in unthrottled
+        html, code = _render(ServiceUnavailable(), description=STORE_DOWN)
+        return html, code, {"Retry-After": str(STORE_RETRY_SECONDS)}
 
-def _render(error: HTTPException):
+
+def _render(error: HTTPException, description: str = ""):
     code = error.code or 500
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            name=error.name,
+            description=description or _description(error, code),
+        ),
+        code,
+    )
+
+
+def _description(error: HTTPException, code: int) -> str:
     if isinstance(error, CSRFError):
-        description = (
+        return (
             "This form's security check failed, usually because the page was open for "
             "a very long time or cookies are blocked. Go back, reload the page, and "
             "send it again."
         )
-    elif code in (413, 429) or code >= 500:
-        description = FRIENDLY[code] if code in FRIENDLY else FRIENDLY[500]
-    elif error.description and error.description != type(error).description:
-        description = error.description  # a view's own message
-    else:
-        description = FRIENDLY.get(code, error.description or "")
-    return (
-        render_template(
-            "errors/error.html", code=code, name=error.name, description=description
-        ),
-        code,
-    )
+    if code in (413, 429) or code >= 500:
+        return FRIENDLY[code] if code in FRIENDLY else FRIENDLY[500]
+    if error.description and error.description != type(error).description:
+        return error.description  # a view's own message
+    return FRIENDLY.get(code, error.description or "")

@@ -95,3 +95,41 @@ def test_nginx_access_log_masks_resume_tokens(tmp_path, servers, nginx):
     logged = proxy.access_log()
     assert '"GET /start/resume/[token]"' in logged, logged
     assert token not in logged
+
+
+# ---- the rate-limit store down (issue 11, point 6) -----------------------------------
+
+
+@pytest.fixture
+def store_down(app_config):
+    """The rate-limit store points at a port where nothing listens."""
+    app_config["RATELIMIT_STORAGE_URL"] = f"redis://127.0.0.1:{free_port()}/0"
+
+
+def test_sign_in_without_its_store_answers_503_and_signs_nobody_in(
+    store_down, client, consultant
+):
+    from tests.conftest import sign_in
+
+    response = sign_in(client)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "Signing in is paused for a moment" in page
+    assert "saved answers" not in page
+    # not signed in: the workspace still sends this browser to the sign-in page
+    workspace = client.get("/workspace/")
+    assert workspace.status_code == 302
+    assert workspace.headers["Location"].startswith("/workspace/login")
+
+
+def test_prospects_pages_work_without_the_rate_limit_store(store_down, client, wizard):
+    from tests.personas import PERSONAS
+
+    assert client.get("/start/").status_code == 200
+    response = wizard.post_step(1, PERSONAS["strategic_collaborator"])
+    assert (response.status_code, response.headers["Location"]) == (
+        302,
+        "/start/step/2",
+    )
+    assert client.get("/start/step/2").status_code == 200
