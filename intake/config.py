@@ -19,7 +19,8 @@ class Config:
     ENV = "development"  # "production" turns on the production checks
     SECRET_KEY = DEV_SECRET_KEY
     DATABASE_URL = None  # default: SQLite file in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # a pooled connection that the database closed (a restart) is replaced, not used
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     QUESTIONNAIRE_PATH = None  # default: instance/questionnaire.toml, else the built-in
     DRAFT_TTL_DAYS = 30
     LOG_LEVEL = "INFO"

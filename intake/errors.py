@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from flask import Flask, current_app, render_template, request
 from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
@@ -33,6 +34,13 @@ STORE_DOWN = (
     "answering. Nothing was changed. Please try again in a minute."
 )
 STORE_RETRY_SECONDS = 30
+# the database dropped the connection (a restart, a fail-over): the request did not
+# happen, and trying again in a moment works
+DATABASE_DOWN = (
+    "We could not reach our database for a moment, so this was not saved. Nothing that "
+    "was saved before is lost. Please try again in a few seconds."
+)
+DATABASE_RETRY_SECONDS = 5
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -61,6 +69,41 @@ def register_error_handlers(app: Flask) -> None:
             logout_user()  # whatever the view got to, nobody is signed in unthrottled
         html, code = _render(ServiceUnavailable(), description=STORE_DOWN)
         return html, code, {"Retry-After": str(STORE_RETRY_SECONDS)}
+
+    @app.errorhandler(sa.exc.OperationalError)
+    def _database_unreachable(error: sa.exc.OperationalError):
+        if not is_database_outage(error):
+            raise error  # a bug, not an outage: the 500 page, logged with its traceback
+        log.warning(
+            "database unreachable endpoint=%s error=%s",
+            request.endpoint,
+            type(error.orig).__name__,
+        )
+        db.session.rollback()
+        html, code = _render(ServiceUnavailable(), description=DATABASE_DOWN)
+        return html, code, {"Retry-After": str(DATABASE_RETRY_SECONDS)}
+
+    @app.teardown_appcontext
+    def _end_session(_exc):
+        # runs before Flask-SQLAlchemy's own teardown (registered earlier), which then
+        # finds nothing to do: a connection the database cut after the view had answered
+        # is dropped here instead of turning a finished request into a 500
+        try:
+            db.session.remove()
+        except sa.exc.DBAPIError as error:
+            if not is_database_outage(error):
+                raise
+            db.session.registry.clear()  # SQLAlchemy already invalidated the connection
+            log.warning("database connection lost after the response was ready")
+
+
+def is_database_outage(error: sa.exc.DBAPIError) -> bool:
+    """True when the database was unreachable or cut the connection, not for a bug."""
+    if error.connection_invalidated:
+        return True
+    if type(error.orig).__module__.startswith("psycopg"):
+        return isinstance(error, sa.exc.OperationalError)  # connection-level failures
+    return "database is locked" in str(error.orig)  # SQLite: a writer held it too long
 
 
 def _render(error: HTTPException, description: str = ""):

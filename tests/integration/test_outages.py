@@ -7,15 +7,23 @@ test_servers.py), with nginx in front configured by deploy/nginx/ where producti
 from __future__ import annotations
 
 import http.client
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from tests.integration.test_servers import (
     PERSONAS,
+    STEPS,
+    Client,
+    Reply,
     answer_steps,
     flask_cli,
     free_port,
+    persona,
+    step_data,
+    submission_rows,
 )
 from tests.serving import SlowClients, nginx_binary, start_nginx
 
@@ -133,3 +141,110 @@ def test_prospects_pages_work_without_the_rate_limit_store(store_down, client, w
         "/start/step/2",
     )
     assert client.get("/start/step/2").status_code == 200
+
+
+# ---- PostgreSQL cuts the connections under load (issue 11, point 7) -----------------
+
+CUT_PROSPECTS = 6  # prospects walking the questionnaire while the connections are cut
+CUTS = 6  # rounds of pg_terminate_backend, CUT_EVERY seconds apart
+CUT_EVERY = 0.4
+RETRIES = 40  # a prospect tries again after a 503, as a person would
+
+
+def terminate_backends(admin_url: str, database: str) -> int:
+    """Cut every connection the app has to `database`; how many were cut."""
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as conn:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (database,),
+        ).fetchall()
+    return sum(1 for (done,) in rows if done)
+
+
+class Patient:
+    """A prospect who, on a 503, reads the page and sends the same thing again."""
+
+    def __init__(self, client: Client, answers: dict, replies: list):
+        self.client, self.answers, self.replies = client, answers, replies
+
+    def _until_not_503(self, what, send) -> Reply:
+        for _ in range(RETRIES):
+            reply = send()
+            self.replies.append((what, reply))
+            if reply.status > 500 and reply.status != 503 or reply.status == 500:
+                pytest.fail(f"{what}: HTTP {reply.status}\n{self.client.log()[-5000:]}")
+            if reply.status != 503:
+                return reply
+            time.sleep(0.1)
+        pytest.fail(f"{what}: still 503 after {RETRIES} tries")
+
+    def step(self, number: int) -> None:
+        page = self._until_not_503(
+            f"GET step {number}", lambda: self.client.get(f"/start/step/{number}")
+        )
+        data = {"csrf_token": page.csrf(), **step_data(number, self.answers)}
+        reply = self._until_not_503(
+            f"POST step {number}",
+            lambda: self.client.post(f"/start/step/{number}", data),
+        )
+        assert reply.status == 302, (number, reply.status, reply.text[:500])
+
+    def submit(self) -> None:
+        page = self._until_not_503(
+            "GET review", lambda: self.client.get("/start/review")
+        )
+        data = {"csrf_token": page.csrf()}
+        reply = self._until_not_503(
+            "submit", lambda: self.client.post("/start/submit", data)
+        )
+        assert reply.location == "/start/thanks", (reply.status, reply.text[:500])
+
+
+def test_connections_cut_under_load_give_503s_never_500s_and_lose_nothing(
+    pg_databases, servers
+):
+    from tests.integration.test_servers import PG_SERVER
+
+    url = pg_databases()
+    database = url.rsplit("/", 1)[1]
+    flask_cli(url, "db", "upgrade")
+    server = servers(url, workers=2)
+    replies: list[tuple[str, Reply]] = []
+    walking = threading.Event()
+    cut = []
+
+    def cutter():
+        walking.wait(timeout=30)
+        for _ in range(CUTS):
+            cut.append(terminate_backends(PG_SERVER, database))
+            time.sleep(CUT_EVERY)
+
+    def prospect(n: int):
+        patient = Patient(
+            server.client(), persona("strategic_collaborator", n), replies
+        )
+        walking.set()
+        for number in range(1, STEPS + 1):
+            patient.step(number)
+        patient.submit()
+
+    with ThreadPoolExecutor(CUT_PROSPECTS + 1) as pool:
+        futures = [pool.submit(cutter)]
+        futures += [pool.submit(prospect, n) for n in range(CUT_PROSPECTS)]
+        for future in futures:
+            future.result()
+
+    assert sum(cut) > 0, "no connection was cut: the test proved nothing"
+    statuses = [reply.status for _, reply in replies]
+    assert [s for s in statuses if s >= 500 and s != 503] == [], server.log()[-4000:]
+    for what, reply in replies:
+        if reply.status == 503:
+            assert reply.headers["Retry-After"] == "5", what
+    rows = submission_rows(url)
+    assert sorted((r["status"], r["email"]) for r in rows) == [
+        ("new", f"server-prospect-{n:03d}@example.com") for n in range(CUT_PROSPECTS)
+    ]
+    print(f"cuts: {cut}; 503s: {statuses.count(503)} of {len(statuses)} requests")
