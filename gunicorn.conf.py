@@ -2,6 +2,11 @@
 
 Sync workers: on SQLite they beat threads (PERFORMANCE.md); on PostgreSQL they are
 simple and predictable. Every value can be overridden on the command line.
+
+A sync worker serves one request from its first byte to its last, so a client that sends
+slowly holds it: in production gunicorn runs behind nginx (deploy/nginx/), which reads
+each request whole before passing it on. Measured in bench/slow_clients.py: 3 slow
+sockets stall 2 bare sync workers; behind nginx 16 of them cost nothing.
 """
 
 import multiprocessing
