@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
 from limits.errors import StorageError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .extensions import db
+from .practice import default_practice
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,9 @@ def register_error_handlers(app: Flask) -> None:
             type(error.orig).__name__,
         )
         db.session.rollback()
-        html, code = _render(ServiceUnavailable(), description=DATABASE_DOWN)
+        html, code = render_without_database(
+            lambda: _render(ServiceUnavailable(), description=DATABASE_DOWN)
+        )
         return html, code, {"Retry-After": str(DATABASE_RETRY_SECONDS)}
 
     @app.teardown_appcontext
@@ -95,6 +98,17 @@ def register_error_handlers(app: Flask) -> None:
                 raise
             db.session.registry.clear()  # SQLAlchemy already invalidated the connection
             log.warning("database connection lost after the response was ready")
+
+
+def render_without_database(render):
+    """render(), and if the page needs the database that is down (the practice's name in
+    the layout), render() again with the default practice instead of failing."""
+    try:
+        return render()
+    except sa.exc.DBAPIError:
+        db.session.rollback()
+        g.practice = default_practice()  # what the templates' `practice` reads first
+        return render()
 
 
 def is_database_outage(error: sa.exc.DBAPIError) -> bool:
