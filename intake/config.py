@@ -52,6 +52,10 @@ class Config:
     )
     SESSION_IDLE_MINUTES = 60  # a consultant's session ends after this long unused
     SESSION_MAX_HOURS = 12  # ... and this long after signing in, however busy
+    DRAFT_STARTS = "30 per 10 minutes"  # questionnaires one address may start
+    # the service's public address, e.g. https://intake.example.com: links (the resume
+    # link) are built on it, never on the request's Host; required in production
+    PUBLIC_BASE_URL = None
     DEMO_EMAIL = "demo@example.com"
     SETTINGS_CACHE_SECONDS = 5  # how long another host may show the old settings
     COUNTS_CACHE_SECONDS = 30  # list totals and the summary strip may be this stale
@@ -118,6 +122,11 @@ def _check(app: Flask) -> None:
             raise ConfigError(
                 "production needs INTAKE_DATABASE_URL pointing at PostgreSQL "
                 "(or INTAKE_ALLOW_SQLITE=true for a single host)"
+            )
+        if not cfg.get("PUBLIC_BASE_URL"):
+            raise ConfigError(
+                "production needs INTAKE_PUBLIC_BASE_URL (e.g. https://intake.example.com): "
+                "links such as the resume link are built on it, never on the request's Host"
             )
         if str(cfg.get("RATELIMIT_STORAGE_URL", "")).startswith("memory"):
             raise ConfigError(

@@ -45,59 +45,69 @@ DATABASE_RETRY_SECONDS = 5
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Render errors/error.html for any HTTP error; roll back before a 5xx page."""
+    """Render errors/error.html for any HTTP error; roll back before a 5xx page;
+    503 pages for a rate-limit store or a database that is not answering."""
+    app.register_error_handler(HTTPException, _render)
+    app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(StorageError, _rate_limit_store_down)
+    app.register_error_handler(sa.exc.OperationalError, _database_unreachable)
+    # runs before Flask-SQLAlchemy's own teardown (registered earlier)
+    app.teardown_appcontext(_end_session)
 
-    @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):
-        return _render(error)
 
-    @app.errorhandler(InternalServerError)
-    def _server_error(error):
-        if isinstance(error.original_exception, StorageError):
-            return _rate_limit_store_down(error.original_exception)  # after the view
-        db.session.rollback()
-        return _render(InternalServerError())
+def _server_error(error: InternalServerError):
+    if isinstance(error.original_exception, StorageError):
+        return _rate_limit_store_down(error.original_exception)  # after the view
+    db.session.rollback()
+    return _render(InternalServerError())
 
-    @app.errorhandler(StorageError)
-    def _rate_limit_store_down(error: StorageError):
-        log.warning(
-            "rate-limit store unreachable endpoint=%s error=%s",
-            request.endpoint,
-            type(error.storage_error).__name__,
-        )
-        db.session.rollback()
-        if request.endpoint == current_app.login_manager.login_view:
-            logout_user()  # whatever the view got to, nobody is signed in unthrottled
-        html, code = _render(ServiceUnavailable(), description=STORE_DOWN)
-        return html, code, {"Retry-After": str(STORE_RETRY_SECONDS)}
 
-    @app.errorhandler(sa.exc.OperationalError)
-    def _database_unreachable(error: sa.exc.OperationalError):
-        if not is_database_outage(error):
-            raise error  # a bug, not an outage: the 500 page, logged with its traceback
-        log.warning(
-            "database unreachable endpoint=%s error=%s",
-            request.endpoint,
-            type(error.orig).__name__,
-        )
-        db.session.rollback()
-        html, code = render_without_database(
+def _rate_limit_store_down(error: StorageError):
+    log.warning(
+        "rate-limit store unreachable endpoint=%s error=%s",
+        request.endpoint,
+        type(error.storage_error).__name__,
+    )
+    db.session.rollback()
+    if request.endpoint == current_app.login_manager.login_view:
+        logout_user()  # whatever the view got to, nobody is signed in unthrottled
+    html, code = _render(ServiceUnavailable(), description=STORE_DOWN)
+    return html, code, {"Retry-After": str(STORE_RETRY_SECONDS)}
+
+
+def _database_unreachable(error: sa.exc.OperationalError):
+    if not is_database_outage(error):
+        raise error  # a bug, not an outage: the 500 page, logged with its traceback
+    log.warning(
+        "database unreachable endpoint=%s error=%s",
+        request.endpoint,
+        type(error.orig).__name__,
+    )
+    db.session.rollback()
+    if request.endpoint == "prospect.step" and request.method == "POST":
+        # deferred: the prospect views import much of the app; only this page needs them
+        from .prospect.views import render_unsaved_step
+
+        number = (request.view_args or {}).get("number", 1)
+        html = render_without_database(lambda: render_unsaved_step(number))
+    else:
+        html, _ = render_without_database(
             lambda: _render(ServiceUnavailable(), description=DATABASE_DOWN)
         )
-        return html, code, {"Retry-After": str(DATABASE_RETRY_SECONDS)}
+    return html, 503, {"Retry-After": str(DATABASE_RETRY_SECONDS)}
 
-    @app.teardown_appcontext
-    def _end_session(_exc):
-        # runs before Flask-SQLAlchemy's own teardown (registered earlier), which then
-        # finds nothing to do: a connection the database cut after the view had answered
-        # is dropped here instead of turning a finished request into a 500
-        try:
-            db.session.remove()
-        except sa.exc.DBAPIError as error:
-            if not is_database_outage(error):
-                raise
-            db.session.registry.clear()  # SQLAlchemy already invalidated the connection
-            log.warning("database connection lost after the response was ready")
+
+def _end_session(_exc):
+    # Flask-SQLAlchemy's teardown then finds nothing to do: a connection the database
+    # cut after the view had answered is dropped here instead of turning a finished
+    # request into a 500
+    try:
+        db.session.remove()
+    except sa.exc.DBAPIError as error:
+        if not is_database_outage(error):
+            raise
+        db.session.registry.clear()  # SQLAlchemy already invalidated the connection
+        log.warning("database connection lost after the response was ready")
 
 
 def render_without_database(render):

@@ -26,6 +26,7 @@ class StepForm(FlaskForm):
     nav = StringField()  # "next" or "back"
     then = StringField(filters=[lambda v: v if v == "review" else ""])
     shown = StringField()  # ids of the questions the page showed; kept current by JS
+    website = StringField()  # the honeypot: hidden from people, filled in by robots
 
 
 def step_form_class(questionnaire: Questionnaire, step: Step) -> type[FlaskForm]:

@@ -4,18 +4,40 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from .. import registry, submissions
 from ..extensions import db
 from ..forms import ActionForm
 from ..questionnaire import wizard
 from ..settings import current_practice
-from . import drafts
+from . import drafts, starts
 from .forms import posted_step, step_form_class
 
 bp = Blueprint("prospect", __name__, url_prefix="/start")
 log = logging.getLogger(__name__)
+
+HONEYPOT_NOTICE = (
+    "Please leave the field labelled \u201cLeave this field empty\u201d empty, then "
+    "send the page again."
+)
+TOO_MANY_STARTS = (
+    "Too many questionnaires were started from your network in a short time. Please "
+    "try again in a few minutes; what you typed is still here."
+)
+NOT_SAVED_NOTICE = (
+    "We could not save this page just now. Nothing was lost: what you typed is still "
+    "here, and your earlier pages are saved. Please send it again in a few seconds."
+)
 
 
 def _draft_and_questionnaire():
@@ -65,8 +87,33 @@ def step(number: int):
         return _render_step(questionnaire, step, form, saved, {}, draft=draft)
 
     posted = posted_step(form, step)
+    if draft is None and _sent_already():  # a late post from another tab: no new draft
+        return redirect(url_for(".thanks"))
+    if form.website.data:  # the honeypot: only robots fill in a field nobody sees
+        log.info("action=honeypot step=%s", number)
+        return _render_step(
+            questionnaire,
+            step,
+            form,
+            posted.answers,
+            {},
+            draft=draft,
+            notice=HONEYPOT_NOTICE,
+            status=400,
+        )
     outcome = wizard.advance(questionnaire, step, saved, posted)
     if outcome.save is not None:
+        if draft is None and not starts.may_start_draft():
+            return _render_step(
+                questionnaire,
+                step,
+                form,
+                posted.answers,
+                {},
+                draft=None,
+                notice=TOO_MANY_STARTS,
+                status=429,
+            )
         draft = draft or drafts.start(questionnaire)
         drafts.save_step(draft, questionnaire, step, outcome.save)
         db.session.commit()
@@ -83,6 +130,31 @@ def step(number: int):
             status=422 if outcome.errors else 200,
         )
     return _redirect_to(outcome.go_to)
+
+
+def _sent_already() -> bool:
+    """This browser's questionnaire has been sent (the session still holds its token)."""
+    token = drafts.current_token()
+    submission = drafts.by_token(token) if isinstance(token, str) else None
+    return submission is not None and not submission.is_draft
+
+
+def render_unsaved_step(number: int) -> str:
+    """The step as the prospect sent it, when the database could not save it (a 503):
+    what they typed stays on the page. Reads nothing from the database."""
+    questionnaire = registry.active()
+    step = questionnaire.steps[min(max(number, 1), len(questionnaire.steps)) - 1]
+    form = step_form_class(questionnaire, step)()
+    html, _ = _render_step(
+        questionnaire,
+        step,
+        form,
+        posted_step(form, step).answers,
+        {},
+        draft=None,
+        notice=NOT_SAVED_NOTICE,
+    )
+    return html
 
 
 def _redirect_to(place: int | str):
@@ -134,7 +206,13 @@ def _shown_value(value):
 
 def _resume_url() -> str:
     token = drafts.current_token()
-    return url_for(".resume", token=token, _external=True) if token else ""
+    if not token:
+        return ""
+    # in production the public address is configured: never trust the request's Host
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(".resume", token=token)
+    return url_for(".resume", token=token, _external=True)
 
 
 @bp.get("/review")

@@ -243,6 +243,11 @@ def test_connections_cut_under_load_give_503s_never_500s_and_lose_nothing(
     for what, reply in replies:
         if reply.status == 503:
             assert reply.headers["Retry-After"] == "5", what
+        if reply.status == 503 and what.startswith("POST step"):
+            assert "nothing was lost" in reply.text.lower(), reply.text[:2000]
+        if reply.status == 503 and what == "POST step 1":
+            n = reply.text.count('value="Server Prospect')
+            assert n == 1, reply.text[:2000]  # what the prospect typed is still there
     rows = submission_rows(url)
     assert sorted((r["status"], r["email"]) for r in rows) == [
         ("new", f"server-prospect-{n:03d}@example.com") for n in range(CUT_PROSPECTS)
