@@ -9,7 +9,17 @@ from flask import Flask
 
 def create_app(overrides: Mapping | None = None) -> Flask:
     """Build the app: config, logging, extensions, blueprints, errors, commands."""
-    from . import cli, errors, extensions, log, registry, security, settings
+    from . import (
+        cli,
+        delivery,
+        errors,
+        extensions,
+        log,
+        registry,
+        security,
+        settings,
+        templating,
+    )
     from .config import load_config
     from .prospect import bp as prospect_bp
     from .workspace import bp as workspace_bp
@@ -23,9 +33,11 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     load_config(app, overrides)
     log.configure_logging(app)
     extensions.init_app(app)
+    delivery.init_app(app)
     registry.init_app(app)
     security.init_app(app)
     settings.init_app(app)
+    templating.init_app(app)
     app.register_blueprint(prospect_bp)
     app.register_blueprint(workspace_bp)
     _register_home(app)
