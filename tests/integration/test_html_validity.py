@@ -1,0 +1,168 @@
+"""Every page, the prospect's and the workspace's, through the W3C Nu HTML Checker
+(vnu.jar, from the npm package vnu-jar, run on the machine's Java): no errors.
+
+The checker is installed outside the Python package, into .tools/vnu (ignored by git):
+    npm install --prefix .tools/vnu vnu-jar@26.9.27
+or point INTAKE_VNU_JAR at a vnu.jar. Without Java the test skips and says so; with
+Java but without the jar it fails, saying how to install it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import csrf_of, sign_in
+from tests.factories import make_submission
+from tests.personas import PERSONAS
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU_JAR = Path(
+    os.environ.get(
+        "INTAKE_VNU_JAR",
+        ROOT
+        / ".tools"
+        / "vnu"
+        / "node_modules"
+        / "vnu-jar"
+        / "build"
+        / "dist"
+        / "vnu.jar",
+    )
+)
+INSTALL = "npm install --prefix .tools/vnu vnu-jar@26.9.27"
+
+
+def checker() -> list[str]:
+    java = shutil.which("java")
+    if not java:
+        pytest.skip(
+            "the W3C Nu HTML Checker needs Java, and `java` is not on PATH "
+            "(apt-get install default-jre-headless)"
+        )
+    assert VNU_JAR.is_file(), (
+        f"vnu.jar not found at {VNU_JAR}: run `{INSTALL}` in the repository "
+        "(or set INTAKE_VNU_JAR)"
+    )
+    return [java, "-Xss8m", "-jar", str(VNU_JAR)]
+
+
+def get(client, path: str, status: int = 200) -> str:
+    response = client.get(path)
+    assert response.status_code == status, (path, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def prospect_pages(client, questionnaire) -> dict[str, str]:
+    """The wizard as a prospect walks it: start, each step, errors, review, thanks."""
+    from tests.conftest import Wizard
+
+    wizard = Wizard(client, questionnaire)
+    answers = PERSONAS["strategic_collaborator"]
+    pages = {"start": get(client, "/start/"), "privacy": get(client, "/privacy")}
+    bad = wizard.post_step(1, {**answers, "email": "not-an-address"})
+    assert bad.status_code == 422
+    pages["step-1-errors"] = bad.get_data(as_text=True)
+    for number in range(1, len(questionnaire.steps) + 1):
+        pages[f"step-{number}"] = get(client, f"/start/step/{number}")
+        if number == 1:
+            wizard.post_step(1, answers)
+            pages["review-incomplete"] = get(client, "/start/review")
+            continue
+        assert wizard.post_step(number, answers).status_code == 302
+    pages["start-with-draft"] = get(client, "/start/")
+    pages["review"] = get(client, "/start/review")
+    assert wizard.submit().status_code == 302
+    pages["thanks"] = get(client, "/start/thanks")
+    pages["resume-unknown"] = get(client, "/start/resume/no-such-link", 404)
+    pages["not-found"] = get(client, "/start/step/99", 404)
+    return pages
+
+
+def workspace_pages(client, db) -> dict[str, str]:
+    """Every workspace page, with notes, a status change, a repeat and a knock-out."""
+    now = dt.datetime.now(dt.UTC)
+    first = make_submission(submitted_at=now - dt.timedelta(days=8))
+    repeat = make_submission(submitted_at=now - dt.timedelta(hours=3))
+    knockout = make_submission(persona="one_off_project")
+    make_submission(persona="pair_of_hands")
+    make_submission(persona="tiny_budget_busy", status="draft")
+    db.session.commit()
+    pages = {"login": get(client, "/workspace/login")}
+    failed = sign_in(client, password="not the password")
+    pages["login-error"] = failed.get_data(as_text=True)
+    assert sign_in(client).status_code == 302
+    detail = f"/workspace/submissions/{repeat.id}"
+    token = csrf_of(client.get(detail))
+    client.post(detail + "/notes", data={"csrf_token": token, "body": "Called.\nOK"})
+    client.post(detail + "/status", data={"csrf_token": token, "status": "booked"})
+    pages |= {
+        "list": get(client, "/workspace/"),
+        "list-filtered": get(client, "/workspace/?verdict=not+a+fit&sort=overall"),
+        "list-bad-filter": get(client, "/workspace/?date_from=nonsense"),
+        "list-empty": get(client, "/workspace/?q=nobody-by-this-name"),
+        "drafts": get(client, "/workspace/drafts"),
+        "submission": get(client, detail),
+        "submission-first": get(client, f"/workspace/submissions/{first.id}"),
+        "submission-knockout": get(client, f"/workspace/submissions/{knockout.id}"),
+        "settings": get(client, "/workspace/settings"),
+        "proposal-preview": get(client, detail + "/proposal"),
+        "letter-preview": get(client, f"/workspace/submissions/{knockout.id}/letter"),
+        "missing": get(client, "/workspace/submissions/999999", 404),
+    }
+    form = {"csrf_token": csrf_of(client.get("/workspace/settings"))}
+    form |= {"name": "", "email": "nope", "brand_colour": "blue", "office_start": "9"}
+    bad = client.post("/workspace/settings", data=form)
+    assert bad.status_code == 422
+    pages["settings-errors"] = bad.get_data(as_text=True)
+    return pages
+
+
+def test_every_page_passes_the_nu_html_checker(
+    client, db, consultant, questionnaire, tmp_path
+):
+    command = checker()
+    # one client: requests inside the test's app context share `g` (and its CSRF token)
+    pages = prospect_pages(client, questionnaire) | workspace_pages(client, db)
+    assert len(pages) >= 25, sorted(pages)
+    files = []
+    for name, html in pages.items():
+        assert html.lstrip().lower().startswith("<!doctype html>"), name
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+    run = subprocess.run(
+        [*command, "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = (run.stderr or run.stdout).strip()
+    assert output or run.returncode == 0, run
+    report = json.loads(output) if output else {"messages": []}
+    errors = [
+        f"{Path(m.get('url', '')).stem}:{m.get('lastLine')}: {m['message']}"
+        f" [{(m.get('extract') or '').strip()[:80]}]"
+        for m in report["messages"]
+        if m.get("type") == "error"
+    ]
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors[:60])
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_datetime_attributes_have_no_microseconds(signed_in, db):
+    s = make_submission()
+    db.session.commit()
+    html = get(signed_in, "/workspace/")
+    stamps = re.findall(r'<time datetime="([^"]+)"', html)
+    assert stamps, "the list shows when each prospect sent the questionnaire"
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\dZ", stamp), stamp
+    assert stamps[0] == s.submitted_at.strftime("%Y-%m-%dT%H:%MZ")
