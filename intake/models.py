@@ -43,7 +43,7 @@ PIPELINE = {
     "proposal_sent": "Proposal sent",
     "won": "Won",
     "lost": "Lost",
-    "not_a_fit": "Not a fit",
+    "not_a_fit": "Declined by us",
 }
 DRAFT = "draft"
 # the predicate of the list's partial indexes; queries use the same literal SQL

@@ -158,7 +158,7 @@ def list_row(s: Submission) -> dict:
         "business": s.business,
         "email": s.email,
         "submitted": s.submitted_at.strftime("%d %b %Y") if s.submitted_at else "",
-        "submitted_iso": s.submitted_at.isoformat() if s.submitted_at else "",
+        "submitted_at": s.submitted_at,
         "overall": s.overall,
         "bars": score_bars(
             {"fit": s.fit, "chemistry": s.chemistry, "boundaries": s.boundaries}

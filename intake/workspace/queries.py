@@ -15,7 +15,7 @@ from flask import current_app
 
 from ..extensions import db
 from ..models import DRAFT, LISTED_SQL, PIPELINE, Note, StatusChange, Submission, utcnow
-from ..questionnaire.scoring import VERDICTS
+from ..questionnaire.scoring import NOT_A_FIT, VERDICTS
 
 PER_PAGE = 25
 SORTS = {
@@ -271,3 +271,22 @@ def others_with_email(submission: Submission) -> list[Submission]:
             .limit(20)
         )
     )
+
+
+def knockouts_of(rows: list[Submission]) -> dict[int, list[str]]:
+    """The knock-out reasons of the not-a-fit rows of one page, by id.
+
+    One query, and only when the page shows a not-a-fit verdict: the list must say
+    why a prospect with a good score is not a fit.
+    """
+    ids = [s.id for s in rows if s.verdict == NOT_A_FIT]
+    if not ids:
+        return {}
+    found = db.session.execute(
+        sa.select(Submission.id, Submission.assessment).where(Submission.id.in_(ids))
+    )
+    reasons = {
+        id_: [f["reason"] for f in (data or {}).get("flags", []) if f.get("knockout")]
+        for id_, data in found
+    }
+    return {id_: r for id_, r in reasons.items() if r}

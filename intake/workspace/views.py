@@ -61,6 +61,7 @@ def dashboard():
         filters=filters,
         page=page,
         rows=[display.list_row(s) for s in page.rows],
+        knockouts=queries.knockouts_of(page.rows),
         summary=display.summary_view(queries.summary_for_dashboard()),
         links=display.ListLinks(filters),
     )

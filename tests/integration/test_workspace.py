@@ -334,12 +334,15 @@ def test_unknown_or_draft_submission_is_404(signed_in, db):
     assert signed_in.get(f"/workspace/submissions/{d.id}").status_code == 404
 
 
-def test_same_email_other_capitals_is_linked(signed_in, db):
-    a = make_submission(email="Hannah@Lindqvist-Advisory.com")
+def test_same_email_other_capitals_is_linked_by_date(signed_in, db):
+    sent = dt.datetime(dt.datetime.now(dt.UTC).year - 1, 3, 3, 10, tzinfo=dt.UTC)
+    a = make_submission(email="Hannah@Lindqvist-Advisory.com", submitted_at=sent)
     b = make_submission()
     db.session.commit()
     html = signed_in.get(f"/workspace/submissions/{b.id}").get_data(as_text=True)
-    assert f"#{a.id}</a>" in html
+    link = f'<a href="/workspace/submissions/{a.id}">on 3 Mar {sent.year}</a>'
+    assert f"also sent the questionnaire {link}" in html
+    assert f"#{a.id}<" not in html
 
 
 def test_notes_and_status_history(signed_in, db, consultant):
@@ -357,7 +360,7 @@ def test_notes_and_status_history(signed_in, db, consultant):
     )
     html = signed_in.get(f"/workspace/submissions/{s.id}").get_data(as_text=True)
     assert "Call on &lt;Tuesday&gt;" in html and "Casey Consultant" in html
-    assert "new → <strong>booked</strong>" in html
+    assert "from New to <strong>Consultation booked</strong>" in html
     changes = db.session.scalars(sa.select(StatusChange)).all()
     assert [(c.from_status, c.to_status) for c in changes] == [("new", "booked")]
 
@@ -552,3 +555,30 @@ def test_nul_and_control_characters_are_dropped_not_a_500(signed_in, db):
     assert note.body == "call back"
     response = sign_in(signed_in, email="x\x00@example.com", password="nope")
     assert response.status_code == 401
+
+
+def test_a_knockout_is_explained_in_the_list_and_on_the_page(signed_in, db):
+    from markupsafe import escape
+
+    s = make_submission(persona="one_off_project")
+    low = make_submission(persona="pair_of_hands")  # not a fit on its scores alone
+    db.session.commit()
+    [reason] = [f["reason"] for f in s.assessment["flags"] if f["knockout"]]
+    listing = signed_in.get("/workspace/").get_data(as_text=True)
+    assert f"Knock-out: {escape(reason)}" in listing
+    assert listing.count("Knock-out:") == 1, low.id
+    page = signed_in.get(f"/workspace/submissions/{s.id}").get_data(as_text=True)
+    assert (
+        "Not a fit because of a knock-out answer:</strong> " + str(escape(reason))
+        in page
+    )
+    assert "Knock-out (makes the verdict “Not a fit”): " + str(escape(reason)) in page
+
+
+def test_status_words_differ_from_verdict_words(signed_in, db):
+    make_submission(persona="strategic_collaborator", status="not_a_fit")
+    db.session.commit()
+    html = signed_in.get("/workspace/").get_data(as_text=True)
+    assert ">Declined by us</span>" in html  # the status badge
+    assert ">Strong fit</span>" in html  # the verdict badge
+    assert '<option value="not_a_fit">Declined by us</option>' in html
