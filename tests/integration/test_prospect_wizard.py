@@ -387,3 +387,17 @@ def test_optional_question_the_prospect_saw_does_not_stop_them(wizard):
     shown = " ".join(q.id for q in wizard.questionnaire.steps[number - 1].questions)
     response = wizard.post_form(f"/start/step/{number}", {**data, "shown": shown})
     assert response.headers["Location"] == f"/start/step/{number + 1}"
+
+
+def test_review_counts_the_steps_really_answered(wizard, client):
+    total = len(wizard.questionnaire.steps)
+    wizard.post_step(1, COLLAB)
+    html = client.get("/start/review").get_data(as_text=True)
+    assert f"1 of {total} steps answered: {total - 1} still need an answer" in html
+    assert f"All {total} steps answered" not in html
+    assert html.count('<li class="done">') == 1
+    for number in range(2, total + 1):
+        wizard.post_step(number, COLLAB)
+    html = client.get("/start/review").get_data(as_text=True)
+    assert f"All {total} steps answered: one last look" in html
+    assert html.count('<li class="done">') == total

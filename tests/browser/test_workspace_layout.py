@@ -1,0 +1,177 @@
+"""Every workspace page on a phone (375 px) and a desktop (1280 px): nothing wider than
+the window (no horizontal scrolling), no serious or critical axe issue, and on a phone
+the list reads as cards.
+
+Set INTAKE_SCREENSHOTS to a folder (e.g. /tmp/shots) to also save a full-page
+screenshot of every page at both widths, for a person to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser import skip_without_browser
+
+skip_without_browser()
+Axe = pytest.importorskip(
+    "axe_playwright_python.sync_playwright",
+    reason="axe-playwright-python is not installed (pip install -e '.[dev]')",
+).Axe
+
+from tests.factories import PASSWORD  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = (375, 1280)
+BLOCKING = ("serious", "critical")
+SHOTS = (
+    Path(os.environ["INTAKE_SCREENSHOTS"])
+    if os.environ.get("INTAKE_SCREENSHOTS")
+    else None
+)
+# the elements sticking out past the right edge of the window, for the message
+WIDER_THAN_WINDOW = """() => {
+  const limit = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > limit + 0.5)
+    .filter(el => !el.closest('.visually-hidden'))
+    .slice(0, 6)
+    .map(el => el.outerHTML.slice(0, 100));
+}"""
+
+
+@pytest.fixture(scope="module")
+def seeded(live_server):
+    """Eight submitted prospects (one of them a repeat) and three drafts."""
+    now = dt.datetime.now(dt.UTC)
+    ids = {}
+    for n, persona in enumerate(
+        [
+            "strategic_collaborator",
+            "friendly_founder",
+            "needy_always_on",
+            "solid_but_cautious",
+            "pair_of_hands",
+            "one_off_project",
+            "hands_off_executive",
+        ]
+    ):
+        ids[persona] = live_server.add_submission(
+            persona=persona, submitted_at=now - dt.timedelta(days=9 - n)
+        )
+    ids["repeat"] = live_server.add_submission(
+        persona="strategic_collaborator", submitted_at=now - dt.timedelta(hours=5)
+    )
+    for persona in ("tiny_budget_busy", "occasional_helper", "tiny_budget_busy"):
+        live_server.add_submission(persona=persona, status="draft")
+    return ids
+
+
+def sign_in(page) -> None:
+    page.goto("/workspace/login")
+    page.fill("#email", "consultant@example.com")
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/workspace/"), page.url
+
+
+class Check:
+    """Overflow and axe at each width for each page; a screenshot when asked."""
+
+    def __init__(self, page):
+        self.page = page
+        self.axe = Axe()
+        self.problems: list[str] = []
+        self.seen: list[str] = []
+
+    def __call__(self, name: str) -> None:
+        self.seen.append(name)
+        for width in WIDTHS:
+            self.page.set_viewport_size({"width": width, "height": 900})
+            scroll, inner = self.page.evaluate(
+                "[document.scrollingElement.scrollWidth, window.innerWidth]"
+            )
+            if scroll > inner:
+                wide = self.page.evaluate(WIDER_THAN_WINDOW)
+                self.problems.append(
+                    f"{name} at {width} px scrolls sideways ({scroll} > {inner}): {wide}"
+                )
+            for v in self.axe.run(self.page).response["violations"]:
+                if v["impact"] in BLOCKING:
+                    targets = [" ".join(map(str, n["target"])) for n in v["nodes"]]
+                    self.problems.append(
+                        f"{name} at {width} px: {v['impact']} {v['id']} "
+                        f"({v['help']}): {targets[:4]}"
+                    )
+            if SHOTS:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                self.page.screenshot(
+                    path=str(SHOTS / f"ws-{name}-{width}.png"), full_page=True
+                )
+        self.page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def go(page, path: str) -> None:
+    response = page.goto(path)
+    assert response.status == 200, (path, response.status)
+
+
+def test_every_workspace_page_fits_a_phone_and_a_desktop(new_context, seeded):
+    page = new_context().new_page()
+    check = Check(page)
+    go(page, "/workspace/login")
+    check("login")
+    sign_in(page)
+    check("list")
+    go(page, "/workspace/?verdict=not+a+fit&sort=overall&direction=asc")
+    check("list-filtered")
+    go(page, "/workspace/?q=nobody-by-this-name")
+    check("list-empty")
+    go(page, "/workspace/drafts")
+    check("drafts")
+    detail = f"/workspace/submissions/{seeded['repeat']}"
+    go(page, detail)
+    page.fill("#body", "Called; wants to start in January.")
+    with page.expect_navigation():
+        page.click("#notes button[type=submit]")
+    page.select_option("#status", "booked")
+    with page.expect_navigation():
+        page.click("form[action$='/status'] button[type=submit]")
+    check("submission")
+    go(page, f"/workspace/submissions/{seeded['pair_of_hands']}")
+    check("submission-not-a-fit")
+    go(page, "/workspace/settings")
+    check("settings")
+    page.fill("#brand_colour", "blue")
+    with page.expect_navigation():
+        page.click("form.settings-form button[type=submit]")
+    check("settings-errors")
+    go(page, detail + "/proposal")
+    check("proposal-preview")
+    go(page, f"/workspace/submissions/{seeded['pair_of_hands']}/letter")
+    check("letter-preview")
+    assert not check.problems, "\n".join(check.problems)
+
+
+def test_on_a_phone_the_list_is_cards_with_what_matters(new_context, seeded):
+    page = new_context(viewport={"width": 375, "height": 800}).new_page()
+    sign_in(page)
+    head = page.locator("table.prospects thead").bounding_box()
+    assert head and head["height"] <= 1, head  # the column heads: for screen readers
+    first = page.locator("table.prospects tbody tr").first
+    box = first.bounding_box()
+    assert box and box["width"] <= 375
+    text = first.inner_text()
+    # newest first: the repeat of Hannah Lindqvist, sent five hours ago
+    for expected in ("Hannah Lindqvist", "Overall", "Strong fit", "Red flags", "New"):
+        assert expected in text, (expected, text)
+    assert "hours ago" in text or "today" in text.lower(), text
+    for cell in first.locator("td").all():
+        if cell.is_visible():
+            cell_box = cell.bounding_box()
+            assert cell_box["x"] >= 0 and cell_box["x"] + cell_box["width"] <= 375
