@@ -149,7 +149,8 @@ def test_consultant_sorts_filters_and_works_on_a_prospect(page, prospects, tmp_p
     assert REPLY_GAP in gaps
 
     # the proposal, as a PDF download
-    with page.expect_download() as download_info:
+    # a first render takes seconds, and longer on a busy machine
+    with page.expect_download(timeout=60_000) as download_info:
         page.click("#proposal >> text=Download PDF")
     download = download_info.value
     assert download.suggested_filename.startswith("Proposal - ")
