@@ -57,6 +57,19 @@ def _read_into_memory(response) -> None:
         response.set_data(data)
 
 
+def _cache_static(response, versions: StaticVersions) -> None:
+    """A year for the URL of the file as it is now; revalidation for any other URL."""
+    filename = (request.view_args or {}).get("filename", "")
+    current = request.args.get("v") == versions.of(filename)
+    if current and response.status_code in (200, 304):
+        response.cache_control.no_cache = None
+        response.cache_control.public = True
+        response.cache_control.max_age = YEAR
+        response.cache_control.immutable = True
+    else:  # an unversioned or old URL: check back every time
+        response.cache_control.no_cache = True
+
+
 def init_app(app: Flask) -> None:
     """Compression, cache-busting static URLs, robots.txt, favicon.ico, noindex."""
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESS_MIMETYPES)
@@ -75,15 +88,7 @@ def init_app(app: Flask) -> None:
         if request.endpoint in ("static", "robots_txt", "favicon"):
             _read_into_memory(response)
         if request.endpoint == "static":
-            filename = (request.view_args or {}).get("filename", "")
-            current = request.args.get("v") == versions.of(filename)
-            if current and response.status_code in (200, 304):
-                response.cache_control.no_cache = None
-                response.cache_control.public = True
-                response.cache_control.max_age = YEAR
-                response.cache_control.immutable = True
-            else:  # an unversioned or old URL: check back every time
-                response.cache_control.no_cache = True
+            _cache_static(response, versions)
         if request.path.startswith(PRIVATE_PREFIXES):
             response.headers["X-Robots-Tag"] = NOINDEX
         return response
