@@ -168,8 +168,11 @@ def test_on_a_phone_the_list_is_cards_with_what_matters(new_context, seeded):
     assert box and box["width"] <= 375
     text = first.inner_text()
     # newest first: the repeat of Hannah Lindqvist, sent five hours ago
-    for expected in ("Hannah Lindqvist", "Overall", "Strong fit", "Red flags", "New"):
+    for expected in ("Hannah Lindqvist", "Lindqvist Advisory", "overall", "Strong fit"):
         assert expected in text, (expected, text)
+    assert "0 red flags" in text, text
+    assert first.locator(".c-status .badge").is_visible()  # the pipeline status
+    assert not first.locator(".bars").is_visible()  # the bars stay on the desktop
     assert "hours ago" in text or "today" in text.lower(), text
     for cell in first.locator("td").all():
         if cell.is_visible():
