@@ -122,6 +122,7 @@ def production_env(database_url: str, secret: str) -> dict[str, str]:
         INTAKE_DATABASE_URL=database_url,
         INTAKE_ALLOW_SQLITE="true",
         INTAKE_RATELIMIT_STORAGE_URL=REDIS_URL,
+        INTAKE_PUBLIC_BASE_URL="https://intake.example.com",
         INTAKE_QUESTIONNAIRE_PATH=str(
             ROOT / "intake" / "questionnaire" / "default.toml"
         ),

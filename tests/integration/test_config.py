@@ -26,6 +26,7 @@ PROD = {
     "SECRET_KEY": "x" * 40,
     "DATABASE_URL": "postgresql://u@127.0.0.1/intake",
     "RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/0",
+    "PUBLIC_BASE_URL": "https://intake.example.com",
 }
 
 

@@ -45,7 +45,8 @@ def test_rescore_after_changing_packages_shows_the_new_package_everywhere(
     db.session.expire_all()
     assert db.session.get(Submission, submission.id).package_name == new
     listing = client.get("/workspace/").text
-    assert f"<td>{new}</td>" in listing and f"<td>{old}</td>" not in listing
+    assert f'<td class="c-package">{new}</td>' in listing
+    assert f"{old}</td>" not in listing
     detail = client.get(f"/workspace/submissions/{submission.id}").text
     assert f"We recommend <strong>{new}</strong>" in detail
     assert _csv_package(client) == new
