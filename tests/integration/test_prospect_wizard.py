@@ -92,7 +92,7 @@ def test_start_page_gives_an_honest_time_estimate(client, questionnaire):
 def _tailor(app, on: bool):
     import dataclasses
 
-    from intake.settings import current_practice, save_practice
+    from intake.practice_store import current_practice, save_practice
 
     with app.test_request_context():
         practice = dataclasses.replace(current_practice(), tailored_thanks=on)
