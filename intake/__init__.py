@@ -15,6 +15,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
         errors,
         extensions,
         log,
+        mail,
         registry,
         security,
         settings,
@@ -43,6 +44,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     _register_home(app)
     errors.register_error_handlers(app)
     cli.register_commands(app)
+    mail.init_app(app)
     return app
 
 

@@ -60,6 +60,22 @@ class Config:
     SETTINGS_CACHE_SECONDS = 5  # how long another host may show the old settings
     COUNTS_CACHE_SECONDS = 30  # list totals and the summary strip may be this stale
     TRUSTED_PROXIES = 0  # number of reverse proxies in front setting X-Forwarded-*
+    # e-mail (intake.mail): links point at PUBLIC_BASE_URL (http://127.0.0.1:5000 in
+    # development); MAIL_URL is smtp://user:pass@host:587?starttls or smtps://...; empty
+    # writes .eml files to MAIL_OUTBOX_DIR (default instance/outbox) instead
+    MAIL_URL = ""
+    MAIL_FROM = ""  # default: the practice's name and e-mail
+    MAIL_OUTBOX_DIR = None
+    MAIL_TIMEOUT = 20  # seconds per SMTP operation
+    MAIL_LEASE_SECONDS = 300  # a claimed message another worker may retry after this
+    MAIL_MAX_ATTEMPTS = 10
+    MAIL_RETRY_SECONDS = (
+        60  # the first retry's wait; doubles each time, at most 6 hours
+    )
+    REMINDER_DAYS = (
+        3  # a draft left this long gets one reminder, if the prospect agreed
+    )
+    DIGEST_HOUR = 7  # the daily digest's hour (UTC)
 
 
 def load_config(app: Flask, overrides: Mapping | None = None) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -265,6 +265,100 @@ class ProposalDocument(db.Model):
     )
     pdf: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# outbox statuses: queued (waiting, maybe for a retry), sending (claimed by a worker
+# until lease_until), sent, failed (gave up: shown in the workspace), cancelled
+MAIL_QUEUED, MAIL_SENDING, MAIL_SENT, MAIL_FAILED, MAIL_CANCELLED = (
+    "queued",
+    "sending",
+    "sent",
+    "failed",
+    "cancelled",
+)
+
+
+class OutboxMessage(db.Model):
+    """An e-mail, written in the transaction of the event that causes it; see intake.mail."""
+
+    __table_args__ = (
+        sa.Index("ix_outbox_message_due", "status", "send_after"),
+        sa.Index("ix_outbox_message_created", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    message_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
+    # at most one message per key ever ("reminder:12", "digest:2026-11-27")
+    once_key: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
+    submission_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    to_addr: Mapped[str] = mapped_column(sa.String(254))
+    reply_to: Mapped[str] = mapped_column(sa.String(254), default="")
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    headers: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    text_body: Mapped[str] = deferred(mapped_column(sa.Text))
+    html_body: Mapped[str] = deferred(mapped_column(sa.Text))
+    # the bodies hold a private link: replaced by a note once delivered
+    redact_after_send: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(sa.String(12), default=MAIL_QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    send_after: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str] = mapped_column(sa.String(120), default="")
+    last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    attachments: Mapped[list[MailAttachment]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="raise_on_sql"
+    )
+
+
+class MailAttachment(db.Model):
+    """A file sent with an outbox message (a signed PDF, a calendar)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    data: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+
+
+class MailAttempt(db.Model):
+    """One try at delivering an outbox message, and how it ended."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True
+    )
+    worker: Mapped[str] = mapped_column(sa.String(120))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[str] = mapped_column(sa.String(12))  # sent, retry, failed
+    detail: Mapped[str] = mapped_column(sa.String(500), default="")
+
+
+class MailSuppression(db.Model):
+    """An address that asked for no more reminders (by the link in one)."""
+
+    email_key: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PasswordReset(db.Model):
+    """A single-use, expiring password reset link; only its SHA-256 is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultant.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 # the search index needs pg_trgm; create_all (the tests) makes sure it is there

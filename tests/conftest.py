@@ -26,6 +26,7 @@ def app_config(tmp_path):
         "SERVER_NAME": "intake.test",
         "COUNTS_CACHE_SECONDS": 0,
         "SETTINGS_CACHE_SECONDS": 0,
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
     }
 
 

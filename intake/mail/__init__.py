@@ -1,0 +1,54 @@
+"""E-mail that is never lost.
+
+Other code queues a message inside its own transaction and commits as usual:
+
+    from intake.mail import queue_mail
+    queue_mail(to=..., template="received", subject=..., context={...},
+               submission_id=s.id)
+    db.session.commit()
+
+The ready-made messages (resume link, received, new submission, reminder, password
+reset) are in `intake.mail.messages`. `flask --app intake deliver-mail` delivers.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g
+
+from .outbox import queue_mail
+
+__all__ = ["queue_mail", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """Check INTAKE_MAIL_URL, add the deliver-mail command and the file delivery."""
+    from ..config import ConfigError
+    from .cli import deliver_mail
+    from .transport import MailUrlError, parse_mail_url
+    from .views import bp
+
+    try:
+        parse_mail_url(app.config.get("MAIL_URL") or "")
+    except MailUrlError as exc:
+        raise ConfigError(str(exc)) from None
+    app.cli.add_command(deliver_mail)
+    app.register_blueprint(bp)
+
+    @app.after_request
+    def _deliver_to_files(response):
+        # without a mail server (development), what a request queued is written to
+        # instance/outbox/ at once, so the flow can be followed without a worker
+        if g.get("mail_queued") and not app.config.get("MAIL_URL"):
+            _deliver_now()
+        return response
+
+
+def _deliver_now() -> None:
+    from ..extensions import db
+    from .worker import deliver_due
+
+    g.mail_queued = False
+    if db.session.new or db.session.dirty or db.session.deleted:
+        return  # the view did not commit: nothing of it may be committed here
+    db.session.rollback()
+    deliver_due(limit=50)

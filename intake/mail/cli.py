@@ -1,0 +1,76 @@
+"""`flask --app intake deliver-mail`: send what is due, once or in a loop."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..extensions import db
+from . import transport, worker
+
+log = logging.getLogger(__name__)
+
+
+@click.command("deliver-mail")
+@click.option(
+    "--loop", is_flag=True, help="Keep running; look for due mail every few seconds."
+)
+@click.option(
+    "--interval",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 3600),
+    help="Seconds between looks when nothing is due (with --loop).",
+)
+@with_appcontext
+def deliver_mail(loop, interval):
+    """Send queued e-mail (with retries), then schedule reminders and the digest."""
+    server = transport.parse_mail_url(current_app.config.get("MAIL_URL") or "")
+    where = server.describe() if server else f".eml files in {worker.outbox_dir()}"
+    name = worker.worker_name()
+    if not loop:
+        outcomes = _one_pass(name)
+        click.echo(f"Delivered to {where}: {_summary(outcomes)}.")
+        return
+    click.echo(f"Delivering to {where} every {interval:g} s (Ctrl-C or SIGTERM stops).")
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    try:
+        while not stopping:
+            try:
+                outcomes = _one_pass(name)
+            except sa.exc.SQLAlchemyError as exc:  # the database away: wait, try again
+                db.session.rollback()
+                log.warning("action=deliver_mail_db_error error=%s", type(exc).__name__)
+                outcomes = {}
+            if outcomes:
+                click.echo(_summary(outcomes))
+            _sleep(interval, stopping)
+    except KeyboardInterrupt:
+        pass
+    click.echo("Stopped.")
+
+
+def _one_pass(name: str) -> dict:
+    from . import schedule
+
+    schedule.queue_digest_if_due()
+    return worker.deliver_due(worker=name)
+
+
+def _sleep(seconds: float, stopping: list) -> None:
+    end = time.monotonic() + seconds
+    while not stopping and time.monotonic() < end:
+        time.sleep(0.2)
+
+
+def _summary(outcomes) -> str:
+    if not outcomes:
+        return "nothing was due"
+    return ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))

@@ -1,0 +1,49 @@
+"""Messages whose time comes later: reminders to idle drafts, the daily digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import DRAFT, MailSuppression, OutboxMessage, Submission, utcnow
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Not now: `cancel` it, or try again at `later`; `reason` goes into the record."""
+
+    reason: str
+    cancel: bool = True
+    later: dt.datetime | None = None
+
+
+def recheck(row: OutboxMessage) -> Decision | None:
+    """Whether a claimed message should still go; None means send it now."""
+    if row.kind == "reminder":
+        return _reminder_decision(row)
+    return None
+
+
+def _reminder_decision(row: OutboxMessage) -> Decision | None:
+    draft = db.session.get(Submission, row.submission_id) if row.submission_id else None
+    if draft is None or draft.status != DRAFT:
+        return Decision("the questionnaire was sent or deleted")
+    if draft.token_expires_at <= utcnow():
+        return Decision("the link has expired")
+    if draft.email_key != row.to_addr.lower():
+        return Decision("the prospect changed their e-mail address")
+    if db.session.get(MailSuppression, draft.email_key) is not None:
+        return Decision("the prospect unsubscribed")
+    due = draft.updated_at + dt.timedelta(days=current_app.config["REMINDER_DAYS"])
+    if due > utcnow():
+        return Decision(
+            "the prospect came back; waiting again", cancel=False, later=due
+        )
+    return None
+
+
+def queue_digest_if_due() -> None:
+    """Queue today's digest of new submissions once its hour has come (see messages)."""
