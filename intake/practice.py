@@ -67,6 +67,11 @@ MONTHS = (
     "November",
     "December",
 )
+NEW_SUBMISSION_MAIL = {
+    "each": "An e-mail for each new questionnaire",
+    "daily": "One digest a day",
+    "none": "No e-mail",
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,9 @@ class Practice:
     proposal_valid_days: int = 30
     # the thank-you page tailored to the verdict; off: the same warm page for everyone
     tailored_thanks: bool = False
+    # how consultants hear of a new questionnaire: "each" (one e-mail per
+    # questionnaire), "daily" (one digest a day) or "none"
+    new_submission_mail: str = "each"
     standards: Standards = field(default_factory=Standards)
     packages: tuple[Package, ...] = ()
 

@@ -23,6 +23,7 @@ __all__ = ["queue_mail", "init_app"]
 def init_app(app: Flask) -> None:
     """Check INTAKE_MAIL_URL, add the deliver-mail command and the file delivery."""
     from ..config import ConfigError
+    from . import password_reset, unsubscribe  # noqa: F401  (their routes)
     from .cli import deliver_mail
     from .transport import MailUrlError, parse_mail_url
     from .views import bp

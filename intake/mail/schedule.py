@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app
 
 from ..extensions import db
 from ..models import DRAFT, MailSuppression, OutboxMessage, Submission, utcnow
+from ..settings import current_practice
 
 
 @dataclass(frozen=True)
@@ -45,5 +47,27 @@ def _reminder_decision(row: OutboxMessage) -> Decision | None:
     return None
 
 
-def queue_digest_if_due() -> None:
-    """Queue today's digest of new submissions once its hour has come (see messages)."""
+def queue_digest_if_due(now: dt.datetime | None = None) -> int:
+    """Queue today's digest once its hour (UTC) has come, when the practice chose it;
+    returns the number of submissions it lists. Safe with many workers: the digest's
+    once_key makes a second copy fail, and that worker simply moves on."""
+    from .messages import queue_digest  # deferred: messages render templates
+
+    now = now or utcnow()
+    if current_practice().new_submission_mail != "daily":
+        return 0
+    if now.hour < current_app.config["DIGEST_HOUR"]:
+        return 0
+    today = f"digest:{now.date().isoformat()}:"
+    if db.session.scalar(
+        sa.select(OutboxMessage.id).where(OutboxMessage.once_key.startswith(today))
+    ):
+        db.session.rollback()
+        return 0
+    count = queue_digest(now)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # another worker queued it first
+        db.session.rollback()
+        return 0
+    return count

@@ -18,6 +18,7 @@ from flask import (
 from .. import registry, submissions
 from ..extensions import db
 from ..forms import ActionForm
+from ..mail import messages as mail_messages
 from ..questionnaire import wizard
 from ..settings import current_practice
 from . import drafts, starts
@@ -260,6 +261,7 @@ def submit():
         flash("A few questions still need an answer before you send.", "error")
         return redirect(url_for(".step", number=missing, then="review"))
     if submissions.submit(submission, questionnaire, current_practice()):
+        mail_messages.queue_submitted(submission)
         log.info("action=submit submission=%s", submission.id)
     db.session.commit()
     return redirect(url_for(".thanks"))

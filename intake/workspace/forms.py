@@ -34,7 +34,14 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import PIPELINE
-from ..practice import CADENCES, CHANNELS, CURRENCIES, PAPER_SIZES, WEEKDAY_NAMES
+from ..practice import (
+    CADENCES,
+    CHANNELS,
+    CURRENCIES,
+    NEW_SUBMISSION_MAIL,
+    PAPER_SIZES,
+    WEEKDAY_NAMES,
+)
 from ..questionnaire.scoring import VERDICTS
 from ..security import normalise_identity
 from .queries import SORTS
@@ -213,6 +220,10 @@ class SettingsForm(FlaskForm):
         "Proposal valid for (days)", validators=[InputRequired(), NumberRange(1, 365)]
     )
     tailored_thanks = BooleanField("Tailor the thank-you page to the verdict")
+    new_submission_mail = SelectField(
+        "E-mail me about new questionnaires",
+        choices=_choices(NEW_SUBMISSION_MAIL.items()),
+    )
 
     office_days = MultiCheckboxField(
         "Office days",

@@ -114,6 +114,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             "RATELIMIT_STORAGE_URL": "memory://",
             "COUNTS_CACHE_SECONDS": 0,
             "LOG_LEVEL": "WARNING",
+            "MAIL_OUTBOX_DIR": str(database.parent / "outbox"),
         }
     )
     with app.app_context():

@@ -19,6 +19,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -191,6 +192,7 @@ def base_env(database_url: str, **extra: str) -> dict[str, str]:
         # tested in test_prospect_limits.py, not by these loads
         INTAKE_DRAFT_STARTS="10000 per minute",
         INTAKE_QUESTIONNAIRE_PATH=str(QUESTIONNAIRE_PATH),
+        INTAKE_MAIL_OUTBOX_DIR=str(Path(tempfile.gettempdir()) / "intake-test-outbox"),
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)

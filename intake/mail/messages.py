@@ -1,0 +1,213 @@
+"""The e-mails the service writes, each queued in the caller's transaction.
+
+Prospects' messages never carry a score, verdict or flag; the consultant's do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..extensions import db
+from ..models import DRAFT, Consultant, OutboxMessage, Submission, utcnow
+from ..settings import current_practice
+from .links import public_url
+from .outbox import queue_mail
+
+UNSUBSCRIBE_SALT = "intake-mail-unsubscribe"
+
+
+def _date_words(when: dt.datetime) -> str:
+    return f"{when.day} {when:%B %Y}"
+
+
+def _first_name(submission: Submission) -> str:
+    return submission.name.split(" ")[0] if submission.name else ""
+
+
+def _reply_to() -> str:
+    return current_practice().email or ""
+
+
+def queue_resume_link(submission: Submission, token: str) -> OutboxMessage:
+    """'Your link to continue', to the address the prospect gave."""
+    return queue_mail(
+        to=submission.email,
+        template="resume_link",
+        subject=f"Your link to continue the questionnaire for {current_practice().name}",
+        context={
+            "name": _first_name(submission),
+            "link": public_url("prospect.resume", token=token),
+            "expires": _date_words(submission.token_expires_at),
+            "ttl_days": current_app.config["DRAFT_TTL_DAYS"],
+            "reminder": has_reminder(submission),
+            "reminder_days": current_app.config["REMINDER_DAYS"],
+        },
+        submission_id=submission.id,
+        reply_to=_reply_to(),
+        private=True,
+    )
+
+
+def has_reminder(submission: Submission) -> bool:
+    """Whether a reminder was ever queued for this draft (one at most)."""
+    return (
+        db.session.scalar(
+            sa.select(OutboxMessage.id).where(
+                OutboxMessage.once_key == f"reminder:{submission.id}"
+            )
+        )
+        is not None
+    )
+
+
+def queue_reminder(submission: Submission, token: str) -> OutboxMessage | None:
+    """One reminder, due when the draft has been left REMINDER_DAYS; None if queued before.
+
+    The worker checks again when it is due: a draft sent, deleted, expired, with another
+    address, unsubscribed, or touched since (then it waits again) gets none.
+    """
+    if has_reminder(submission):
+        return None
+    days = current_app.config["REMINDER_DAYS"]
+    unsubscribe = unsubscribe_url(submission.email)
+    return queue_mail(
+        to=submission.email,
+        template="reminder",
+        subject=f"Your questionnaire for {current_practice().name} is waiting for you",
+        context={
+            "name": _first_name(submission),
+            "link": public_url("prospect.resume", token=token),
+            "expires": _date_words(submission.token_expires_at),
+            "unsubscribe": unsubscribe,
+            "days": days,
+        },
+        kind="reminder",
+        submission_id=submission.id,
+        reply_to=_reply_to(),
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+        send_after=submission.updated_at + dt.timedelta(days=days),
+        once_key=f"reminder:{submission.id}",
+        private=True,
+    )
+
+
+def unsubscribe_url(email: str) -> str:
+    """A link that stops reminders to this address, without signing in."""
+    return public_url("mail.unsubscribe", token=_serializer().dumps(email.lower()))
+
+
+def address_of_unsubscribe(token: str) -> str | None:
+    """The address an unsubscribe token was made for; None when it was not ours."""
+    try:
+        value = _serializer().loads(token)
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+
+
+def queue_submitted(submission: Submission) -> None:
+    """On a submission: 'we received your answers' to the prospect, and the consultant
+    told at once (unless the practice chose the daily digest or no e-mail)."""
+    db.session.refresh(submission)  # the submit was an UPDATE statement
+    practice = current_practice()
+    if submission.email:
+        queue_mail(
+            to=submission.email,
+            template="received",
+            subject=f"We have your answers: {practice.name}",
+            context={"name": _first_name(submission)},
+            submission_id=submission.id,
+            reply_to=_reply_to(),
+        )
+    if practice.new_submission_mail == "each":
+        for consultant in _consultants():
+            queue_mail(
+                to=consultant.email,
+                template="new_submission",
+                subject=f"New questionnaire: {_who(submission)}",
+                context={"s": submission, "link": _detail_link(submission)},
+                submission_id=submission.id,
+                reply_to=submission.email,
+            )
+
+
+def _consultants() -> list[Consultant]:
+    return db.session.scalars(sa.select(Consultant).order_by(Consultant.id)).all()
+
+
+def _who(submission: Submission) -> str:
+    names = [n for n in (submission.name, submission.business) if n]
+    return ", ".join(names) or f"prospect #{submission.id}"
+
+
+def _detail_link(submission: Submission) -> str:
+    return public_url("workspace.submission_detail", submission_id=submission.id)
+
+
+def queue_digest(now: dt.datetime | None = None) -> int:
+    """Today's digest to every consultant, once, if anything came in since the last one
+    (or in the last day); returns how many messages were queued. The caller commits."""
+    now = now or utcnow()
+    last = db.session.scalar(
+        # a digest's send_after is the end of the time it covers
+        sa.select(sa.func.max(OutboxMessage.send_after)).where(
+            OutboxMessage.kind == "digest"
+        )
+    )
+    since = last or now - dt.timedelta(days=1)
+    rows = db.session.scalars(
+        sa.select(Submission)
+        .where(
+            Submission.status != DRAFT,
+            Submission.submitted_at > since,
+            Submission.submitted_at <= now,
+        )
+        .order_by(Submission.submitted_at)
+    ).all()
+    if not rows:
+        return 0
+    items = [{"s": s, "link": _detail_link(s)} for s in rows]
+    count = len(rows)
+    for consultant in _consultants():
+        queue_mail(
+            to=consultant.email,
+            template="digest",
+            kind="digest",
+            subject=f"{count} new questionnaire{'s' if count != 1 else ''} since "
+            f"{_date_words(since)}",
+            context={"items": items, "since": since, "list_link": _list_link()},
+            send_after=now,
+            once_key=f"digest:{now.date().isoformat()}:{consultant.id}",
+        )
+    return count
+
+
+def _list_link() -> str:
+    return public_url("workspace.dashboard")
+
+
+def queue_password_reset(consultant: Consultant, token: str, minutes: int) -> None:
+    """The link to choose a new password, to the account's own address."""
+    queue_mail(
+        to=consultant.email,
+        template="password_reset",
+        subject=f"Choose a new password for {current_practice().name}",
+        context={
+            "name": consultant.name,
+            "link": public_url("mail.reset_password", token=token),
+            "minutes": minutes,
+        },
+        kind="password_reset",
+        private=True,
+    )

@@ -1,0 +1,171 @@
+"""Password reset by e-mail: single-use, expiring, and silent about who has an account.
+
+Only the SHA-256 of a reset token is stored; using one is a conditional UPDATE, so a
+link opened twice (or in two tabs at once) changes the password once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from ..extensions import db, limiter
+from ..models import Consultant, PasswordReset, utcnow
+from . import messages
+from .views import bp
+
+log = logging.getLogger(__name__)
+RESET_MINUTES = 60
+MIN_PASSWORD = 10  # as `flask create-user`
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(
+        "E-mail", validators=[DataRequired("Please give your e-mail address.")]
+    )
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Please choose a password."),
+            Length(
+                min=MIN_PASSWORD,
+                max=200,
+                message=f"Please use at least {MIN_PASSWORD} characters.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "The same password again",
+        validators=[EqualTo("password", "The two passwords are not the same.")],
+    )
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def request_reset(email: str) -> None:
+    """Queue a reset link when the address has an account; the same work either way."""
+    token = secrets.token_urlsafe(32)
+    user = db.session.scalar(
+        sa.select(Consultant).where(Consultant.email == email.strip().lower()[:254])
+    )
+    if user is None:
+        _hash(token)
+        render_template("mail/password_reset.txt", name="", link="", minutes=0)
+        return
+    db.session.add(
+        PasswordReset(
+            consultant_id=user.id,
+            token_hash=_hash(token),
+            expires_at=utcnow() + dt.timedelta(minutes=RESET_MINUTES),
+        )
+    )
+    messages.queue_password_reset(user, token, RESET_MINUTES)
+    log.info("action=password_reset_requested consultant=%s", user.id)
+
+
+def usable_reset(token: str) -> PasswordReset | None:
+    """The unused, unexpired reset of this token, or None."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(
+        sa.select(PasswordReset).where(
+            PasswordReset.token_hash == _hash(token),
+            PasswordReset.used_at.is_(None),
+            PasswordReset.expires_at > utcnow(),
+        )
+    )
+
+
+def use_reset(reset: PasswordReset, password: str) -> bool:
+    """Set the new password once; False when the link was used meanwhile.
+
+    Every other reset link of the account stops working too.
+    """
+    now = utcnow()
+    claimed = db.session.execute(
+        sa.update(PasswordReset)
+        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return False
+    db.session.execute(
+        sa.update(PasswordReset)
+        .where(
+            PasswordReset.consultant_id == reset.consultant_id,
+            PasswordReset.used_at.is_(None),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    user = db.session.get(Consultant, reset.consultant_id)
+    user.set_password(password)
+    _end_sessions(user)
+    return True
+
+
+def _end_sessions(user: Consultant) -> None:
+    """Sign the account out everywhere (the session generation, where there is one)."""
+    end = getattr(user, "end_sessions", None)
+    if callable(end):
+        end()
+
+
+def _reset_key() -> str:
+    form = request.form  # only a counter key here; the form checks the value
+    return "reset:" + (form.get("email", "") or "").strip().lower()[:254]
+
+
+@bp.route("/workspace/forgot-password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ATTEMPTS"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ATTEMPTS"], methods=["POST"], key_func=_reset_key
+)
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether the address is known."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        request_reset(form.email.data)
+        db.session.commit()
+        return render_template(
+            "mail_pages/forgot_password.html",
+            form=form,
+            sent_to=form.email.data,
+            minutes=RESET_MINUTES,
+        )
+    return render_template("mail_pages/forgot_password.html", form=form, sent_to="")
+
+
+@bp.route("/workspace/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from the e-mailed link."""
+    reset = usable_reset(token)
+    if reset is None:
+        return render_template("mail_pages/reset_password.html", form=None), 410
+    form = ResetForm()
+    if not form.validate_on_submit():
+        return render_template("mail_pages/reset_password.html", form=form)
+    if not use_reset(reset, form.password.data):
+        db.session.rollback()
+        return render_template("mail_pages/reset_password.html", form=None), 410
+    db.session.commit()
+    log.info("action=password_reset consultant=%s", reset.consultant_id)
+    if current_user.is_authenticated:
+        logout_user()
+    flash("Your password is changed. Please sign in with it.", "success")
+    return redirect(url_for("workspace.login"))
