@@ -49,6 +49,10 @@ def deliver_mail(loop, interval):
                 db.session.rollback()
                 log.warning("action=deliver_mail_db_error error=%s", type(exc).__name__)
                 outcomes = {}
+            except Exception:  # a bug must not stop the mail: log it, keep going
+                db.session.rollback()
+                log.exception("action=deliver_mail_error")
+                outcomes = {}
             if outcomes:
                 click.echo(_summary(outcomes))
             _sleep(interval, stopping)

@@ -126,8 +126,15 @@ def deliver_claimed(outbox_id: int, worker: str) -> str:
     decision = recheck(row)
     if decision is not None:
         return _settle(row, worker, started, decision)
-    email = build_email(row, attachments=row.attachments)
     name = f"{row.created_at:%Y%m%d-%H%M%S}-{row.id:06d}-{row.kind}"
+    try:
+        email = build_email(row, attachments=row.attachments)
+    except (ValueError, TypeError) as exc:  # e.g. an address no server would take
+        db.session.rollback()
+        problem = DeliveryError(
+            f"cannot be written as an e-mail: {exc}", temporary=False
+        )
+        return _record_failure(outbox_id, worker, started, problem)
     db.session.rollback()  # no transaction stays open while the server is talked to
     try:
         _send(email, name)

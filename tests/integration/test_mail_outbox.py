@@ -372,3 +372,14 @@ def test_mail_url_forms(url, expected):
     s = parse_mail_url(url)
     assert (s.host, s.port, s.security, s.username, s.password) == expected
     assert "p@ss" not in s.describe()
+
+
+def test_a_message_that_cannot_be_written_fails_alone(mail_app, app, db, smtp):
+    (bad,) = _queue(to="someone@example.com\nBcc: all@example.com")
+    (good,) = _queue()
+    db.session.commit()
+    assert deliver_due(worker="w1") == {"failed": 1, "sent": 1}
+    db.session.refresh(bad)
+    assert bad.status == "failed"
+    assert bad.last_error.startswith("cannot be written as an e-mail:")
+    assert smtp.inbox.message_ids() == [good.message_id]
