@@ -113,17 +113,10 @@ def use_reset(reset: PasswordReset, password: str) -> bool:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    user = db.session.get(Consultant, reset.consultant_id)
-    user.set_password(password)
-    _end_sessions(user)
+    # set_password is the account's one way to change it (and whatever else a new
+    # password must end, such as the sessions signed in under the old one)
+    db.session.get(Consultant, reset.consultant_id).set_password(password)
     return True
-
-
-def _end_sessions(user: Consultant) -> None:
-    """Sign the account out everywhere (the session generation, where there is one)."""
-    end = getattr(user, "end_sessions", None)
-    if callable(end):
-        end()
 
 
 def _reset_key() -> str:
