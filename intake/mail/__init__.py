@@ -13,15 +13,20 @@ reset) are in `intake.mail.messages`. `flask --app intake deliver-mail` delivers
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, g
+from sqlalchemy.exc import SQLAlchemyError
 
 from .outbox import queue_mail
 
 __all__ = ["queue_mail", "init_app"]
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
     """Check INTAKE_MAIL_URL, add the deliver-mail command and the file delivery."""
+    # deferred: these import the models and views, which import queue_mail from here
     from ..config import ConfigError
     from . import password_reset, unsubscribe  # noqa: F401  (their routes)
     from .cli import deliver_mail
@@ -45,6 +50,7 @@ def init_app(app: Flask) -> None:
 
 
 def _deliver_now() -> None:
+    # deferred: the worker imports the models, which are not loaded when this module is
     from ..extensions import db
     from .worker import deliver_due
 
@@ -52,4 +58,10 @@ def _deliver_now() -> None:
     if db.session.new or db.session.dirty or db.session.deleted:
         return  # the view did not commit: nothing of it may be committed here
     db.session.rollback()
-    deliver_due(limit=50)
+    try:
+        deliver_due(limit=50)
+    except SQLAlchemyError:
+        # the request's own work is committed; its messages wait in the outbox for the
+        # next request or `deliver-mail` (a database restart must not turn into a 500)
+        db.session.rollback()
+        log.warning("mail file delivery postponed: database unavailable")

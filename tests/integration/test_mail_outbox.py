@@ -314,7 +314,7 @@ def test_two_workers_racing_send_every_message_exactly_once(
     expected = sorted(r.message_id for r in rows)
     env = {
         **os.environ,
-        "INTAKE_DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
+        "INTAKE_DATABASE_URL": app_config["DATABASE_URL"],
         "INTAKE_MAIL_URL": smtp.url(),
         "INTAKE_MAIL_OUTBOX_DIR": str(tmp_path / "unused"),
         "INTAKE_LOG_LEVEL": "WARNING",
