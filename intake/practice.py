@@ -125,9 +125,6 @@ class Practice:
     new_submission_mail: str = "each"
     # the thank-you page tailored to the verdict; off: the same warm page for everyone
     tailored_thanks: bool = False
-    # how consultants hear of a new questionnaire: "each" (one e-mail per
-    # questionnaire), "daily" (one digest a day) or "none"
-    new_submission_mail: str = "each"
     standards: Standards = field(default_factory=Standards)
     packages: tuple[Package, ...] = ()
 

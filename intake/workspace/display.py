@@ -275,7 +275,6 @@ def settings_form(practice: Practice) -> SettingsForm:
         "proposal_valid_days": practice.proposal_valid_days,
         "new_submission_mail": practice.new_submission_mail,
         "tailored_thanks": practice.tailored_thanks,
-        "new_submission_mail": practice.new_submission_mail,
         "office_days": list(std.office_days),
         "office_start": std.office_start,
         "office_end": std.office_end,
@@ -344,7 +343,6 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
         proposal_valid_days=form.proposal_valid_days.data,
         new_submission_mail=form.new_submission_mail.data,
         tailored_thanks=bool(form.tailored_thanks.data),
-        new_submission_mail=form.new_submission_mail.data,
         standards=standards,
         packages=packages,
     )

@@ -224,10 +224,6 @@ class SettingsForm(FlaskForm):
         choices=_choices(NEW_SUBMISSION_MAIL.items()),
     )
     tailored_thanks = BooleanField("Tailor the thank-you page to the verdict")
-    new_submission_mail = SelectField(
-        "E-mail me about new questionnaires",
-        choices=_choices(NEW_SUBMISSION_MAIL.items()),
-    )
 
     office_days = MultiCheckboxField(
         "Office days",
