@@ -318,6 +318,7 @@ def test_two_workers_racing_send_every_message_exactly_once(
         "INTAKE_MAIL_URL": smtp.url(),
         "INTAKE_MAIL_OUTBOX_DIR": str(tmp_path / "unused"),
         "INTAKE_LOG_LEVEL": "WARNING",
+        "INTAKE_SECRET_KEY": "w" * 32,  # a worker refuses the development key
     }
     workers = [_worker(env), _worker(env)]
     outputs = [w.communicate(timeout=120) for w in workers]
