@@ -8,7 +8,7 @@ import re
 import sqlalchemy as sa
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from .extensions import db
+from .extensions import db, limiter
 from .practice import format_money
 from .practice_store import current_practice
 
@@ -24,13 +24,29 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """OK only when the database answers; load balancers poll this."""
+    """Each dependency's state in JSON; 503 when any is down, so a load balancer stops
+    sending traffic here (sign-in needs the rate-limit store, everything the database)."""
+    checks = {"database": _database_ok(), "rate_limit_store": _limit_store_ok()}
+    body = {name: "ok" if ok else "not answering" for name, ok in checks.items()}
+    healthy = all(checks.values())
+    body["status"] = "ok" if healthy else "unavailable"
+    return body, 200 if healthy else 503
+
+
+def _database_ok() -> bool:
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
-        return {"status": "unavailable", "database": "not answering"}, 503
-    return {"status": "ok", "database": "ok"}
+        return False
+    return True
+
+
+def _limit_store_ok() -> bool:
+    try:
+        return bool(limiter.storage.check())
+    except Exception:  # any failure of the store's client means "not answering"
+        return False
 
 
 @bp.get("/privacy")

@@ -16,6 +16,7 @@ import pytest
 
 from intake import create_app
 from intake.config import DEV_SECRET_KEY, ConfigError
+from intake.extensions import db
 from intake.questionnaire.errors import DefinitionError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,7 +78,29 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert (response.status_code, response.json) == (
         200,
-        {"database": "ok", "status": "ok"},
+        {"database": "ok", "rate_limit_store": "ok", "status": "ok"},
+    )
+
+
+def test_healthz_reports_a_rate_limit_store_that_does_not_answer(tmp_path):
+    """Sign-in refuses to run unthrottled without its store, so the host is unhealthy."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+            "RATELIMIT_STORAGE_URL": "redis://127.0.0.1:9/0",  # nothing listens there
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    response = app.test_client().get("/healthz")
+    assert (response.status_code, response.json) == (
+        503,
+        {
+            "database": "ok",
+            "rate_limit_store": "not answering",
+            "status": "unavailable",
+        },
     )
 
 
@@ -86,6 +109,7 @@ def test_healthz_reports_a_dead_database():
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "unavailable"
+    assert response.json["database"] == "not answering"
 
 
 def test_request_log_lines_hold_no_token_or_personal_data(wizard, caplog):
