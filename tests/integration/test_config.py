@@ -332,7 +332,7 @@ def test_make_run_works_on_a_fresh_clone(fresh_clone):
     )
     try:
         health = json.loads(wait_for(f"http://127.0.0.1:{port}/healthz"))
-        assert health == {"database": "ok", "status": "ok"}
+        assert health == {"database": "ok", "rate_limit_store": "ok", "status": "ok"}
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=20)
