@@ -43,6 +43,7 @@ from .forms import (
     SettingsForm,
     StatusForm,
 )
+from .roles import owner_required
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 log = logging.getLogger(__name__)
@@ -203,6 +204,7 @@ def change_status(submission_id: int):
 
 @bp.post("/submissions/<id:submission_id>/delete")
 @login_required
+@owner_required
 def delete_submission(submission_id: int):
     """Delete everything about the prospect; keep only that a deletion happened."""
     submission = _submission_or_404(submission_id)
@@ -329,6 +331,7 @@ def choose_package(submission_id: int):
 
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
+@owner_required
 def settings():
     """The practice's details, standards and packages."""
     practice = current_practice()
