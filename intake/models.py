@@ -136,6 +136,8 @@ class Submission(db.Model):
     flag_count: Mapped[int] = mapped_column(default=0)
     package_name: Mapped[str | None] = mapped_column(sa.String(120))  # recommended
     package_override: Mapped[str | None] = mapped_column(sa.String(120))
+    # the consultant's edits to the proposal: cover note, sections left out, options
+    proposal_edits: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     answers: Mapped[dict[str, Any]] = deferred(mapped_column(sa.JSON, default=dict))
     assessment: Mapped[dict[str, Any] | None] = deferred(mapped_column(sa.JSON))

@@ -15,7 +15,13 @@ from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS
 from ..questionnaire.scoring import OVERALL, Assessment
 from . import queries
-from .forms import ListFilterForm, OverrideForm, SettingsForm, _choices
+from .forms import (
+    ListFilterForm,
+    OverrideForm,
+    ProposalEditsForm,
+    SettingsForm,
+    _choices,
+)
 
 VERDICT_CLASS = {
     "strong fit": "strong",
@@ -255,6 +261,17 @@ def package_choices(practice: Practice):
     )
 
 
+def edits_form(submission: Submission) -> ProposalEditsForm:
+    edits = proposal_service.edits_of(submission)
+    return ProposalEditsForm(
+        data={
+            "cover_note": edits.cover_note,
+            "leave_out": sorted(edits.leave_out),
+            "offer": edits.offer,
+        }
+    )
+
+
 def override_form(submission: Submission, practice: Practice) -> OverrideForm:
     form = OverrideForm(package=submission.package_override or "")
     form.package.choices = package_choices(practice)
@@ -271,6 +288,7 @@ def settings_form(practice: Practice) -> SettingsForm:
         "booking_url": practice.booking_url,
         "brand_colour": practice.brand_colour,
         "currency": practice.currency,
+        "country": practice.country,
         "paper_size": practice.paper_size,
         "proposal_valid_days": practice.proposal_valid_days,
         "new_submission_mail": practice.new_submission_mail,
@@ -339,6 +357,7 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
         booking_url=form.booking_url.data or "",
         brand_colour=form.brand_colour.data.lower(),
         currency=form.currency.data,
+        country=(form.country.data or "").upper(),
         paper_size=form.paper_size.data,
         proposal_valid_days=form.proposal_valid_days.data,
         new_submission_mail=form.new_submission_mail.data,

@@ -42,6 +42,7 @@ from ..practice import (
     PAPER_SIZES,
     WEEKDAY_NAMES,
 )
+from ..proposal.content import MAX_COVER_NOTE, SECTIONS
 from ..questionnaire.scoring import VERDICTS
 from ..security import normalise_identity
 from .queries import SORTS
@@ -142,6 +143,29 @@ class OverrideForm(FlaskForm):
     package = SelectField("Package to propose", choices=[])
 
 
+class ProposalEditsForm(FlaskForm):
+    """What the consultant changes before sending the proposal."""
+
+    cover_note = TextAreaField(
+        "A note at the top of the proposal (optional)",
+        validators=[Length(max=MAX_COVER_NOTE)],
+        filters=[_strip],
+    )
+    leave_out = MultiCheckboxField(
+        "Sections to leave out", choices=_choices(SECTIONS.items())
+    )
+    offer = SelectField(
+        "When the needs exceed the budget, offer",
+        choices=_choices(
+            [
+                ("both", "Both packages side by side"),
+                ("recommended", "Only the recommended package"),
+                ("budget", "Only the package within the budget"),
+            ]
+        ),
+    )
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -213,8 +237,20 @@ class SettingsForm(FlaskForm):
         filters=[_strip],
     )
     currency = SelectField("Currency", choices=_choices((c, c) for c in CURRENCIES))
+    country = StringField(
+        "Country (two-letter code, e.g. US, GB, NZ)",
+        validators=[
+            Optional(),
+            Regexp(r"^[A-Za-z]{2}$", message="Use a two-letter code such as US."),
+        ],
+        filters=[_strip],
+    )
     paper_size = SelectField(
-        "Proposal paper size", choices=_choices((p, p) for p in PAPER_SIZES)
+        "Proposal paper size",
+        choices=_choices(
+            [("auto", "As used in the country (Letter in North America)")]
+            + [(p, p) for p in PAPER_SIZES]
+        ),
     )
     proposal_valid_days = IntegerField(
         "Proposal valid for (days)", validators=[InputRequired(), NumberRange(1, 365)]

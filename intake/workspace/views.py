@@ -33,6 +33,7 @@ from ..models import (
 from ..practice_store import current_practice, save_practice
 from ..proposal import render as proposal_render
 from ..proposal import service as proposal_service
+from ..proposal.content import Edits
 from ..proposal.render import ProposalTooLarge
 from . import audit, display, queries
 from .forms import (
@@ -40,6 +41,7 @@ from .forms import (
     ListFilterForm,
     NoteForm,
     OverrideForm,
+    ProposalEditsForm,
     SettingsForm,
     StatusForm,
 )
@@ -127,6 +129,7 @@ def submission_detail(submission_id: int):
         "workspace/submission.html",
         **display.detail_view(submission, current_practice()),
         override_form=display.override_form(submission, current_practice()),
+        edits_form=display.edits_form(submission),
         note_form=NoteForm(),
         status_form=StatusForm(status=submission.status),
         delete_form=DeleteForm(),
@@ -237,6 +240,14 @@ PREVIEW_CSP = (
 )
 
 
+def _to_the_letter(submission, exc: Exception):
+    """Refuse a proposal to a not-a-fit prospect: back to the panel with the letter."""
+    flash(f"{exc}.", "error")
+    return redirect(
+        url_for(".submission_detail", submission_id=submission.id) + "#proposal"
+    )
+
+
 @bp.get("/submissions/<id:submission_id>/<any(proposal, letter):kind>.pdf")
 @login_required
 def proposal_pdf(submission_id: int, kind: str):
@@ -249,6 +260,8 @@ def proposal_pdf(submission_id: int, kind: str):
         )
     except ProposalTooLarge as exc:
         abort(422, str(exc))
+    except proposal_service.NotAFit as exc:
+        return _to_the_letter(submission, exc)
     audit.record("download", submission_id=submission.id, detail=kind)
     db.session.commit()
     log.info(
@@ -281,6 +294,8 @@ def proposal_preview(submission_id: int, kind: str):
         )
     except ProposalTooLarge as exc:
         abort(422, str(exc))
+    except proposal_service.NotAFit as exc:
+        return _to_the_letter(submission, exc)
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PREVIEW_CSP
     return response
@@ -324,6 +339,34 @@ def choose_package(submission_id: int):
         )
     else:
         flash("Please choose one of your packages.", "error")
+    return redirect(
+        url_for(".submission_detail", submission_id=submission.id) + "#proposal"
+    )
+
+
+@bp.post("/submissions/<id:submission_id>/proposal-edits")
+@login_required
+def edit_proposal(submission_id: int):
+    """Save the consultant's cover note, sections left out and options offered."""
+    submission = _submission_or_404(submission_id)
+    form = ProposalEditsForm()
+    if form.validate_on_submit():
+        edits = Edits(
+            cover_note=form.cover_note.data or "",
+            leave_out=frozenset(form.leave_out.data or ()),
+            offer=form.offer.data,
+        )
+        submission.proposal_edits = edits.to_dict()
+        db.session.commit()
+        log.info(
+            "action=edit_proposal consultant=%s submission=%s",
+            current_user.id,
+            submission.id,
+        )
+        flash("The proposal follows your changes.", "success")
+    else:
+        errors = [e for f in form for e in f.errors]
+        flash(errors[0] if errors else "The changes were not saved.", "error")
     return redirect(
         url_for(".submission_detail", submission_id=submission.id) + "#proposal"
     )

@@ -798,3 +798,137 @@ def test_the_letter_alternatives_survive_other_ids(renamed, practice):
     }
     rec = _recommend(renamed, answers, practice)
     assert rec.alternatives == (PROJECT, PAY_AS_YOU_GO, ALWAYS)
+
+
+# --- the budget lever ---------------------------------------------------------------
+
+
+def _options(rec: Recommendation) -> list[tuple[str, str]]:
+    return [(o.kind, o.package.name) for o in rec.options]
+
+
+@pytest.mark.parametrize(
+    ("budget", "options", "ending"),
+    [
+        ("over_4000", [], "“More than 4,000 a month”, and Partner sits within it."),
+        ("1000_2000", [], "“1,000 to 2,000 a month”, and Partner sits within it."),
+        (
+            "500_1000",
+            [("within_budget", "Foundation"), ("recommended", "Partner")],
+            "so that you can choose.",
+        ),
+        (
+            "under_500",
+            [("closest", "Foundation"), ("recommended", "Partner")],
+            "so that you can choose.",
+        ),
+    ],
+)
+def test_the_budget_lever_alone(questionnaire, practice, budget, options, ending):
+    answers = _with("solid_but_cautious", budget=budget)
+    changed = [k for k in answers if answers[k] != PERSONAS["solid_but_cautious"][k]]
+    assert changed in ([], ["budget"])
+    rec = _recommend(questionnaire, answers, practice)
+    assert _package_name(rec) == "Partner"  # the needs decide the recommendation
+    assert _options(rec) == options
+    assert rec.rationale[-1].endswith(ending)
+
+
+def test_options_say_what_each_covers_and_leaves_out(questionnaire, practice):
+    rec = _recommend(
+        questionnaire, _with("solid_but_cautious", budget="500_1000"), practice
+    )
+    within, recommended = rec.options
+    assert within.covers == (
+        "10 hours of support a month",
+        "Inbox and calendar",
+        "Client care",
+        "Documents and filing",
+        "Monthly operational review",
+        "Quarterly business review",
+        "Annual partnership review",
+    )
+    assert within.leaves_out == (
+        "10 hours a month",
+        "Billing and bookkeeping admin",
+        "Systems and processes",
+        "Weekly check-in",
+    )
+    assert recommended.leaves_out == ()
+    assert recommended.covers[0] == "20 hours of support a month"
+
+
+def test_a_package_within_both_needs_and_budget_is_recommended_alone(
+    questionnaire, practice
+):
+    answers = _with("solid_but_cautious", monthly_hours=8, budget="500_1000")
+    answers["service_areas"] = ["inbox_calendar", "client_care"]
+    rec = _recommend(questionnaire, answers, practice)
+    assert _package_name(rec) == "Foundation" and rec.options == ()
+    assert rec.rationale[-1] == (
+        "For your budget you chose “500 to 1,000 a month”, and Foundation sits within "
+        "it."
+    )
+
+
+@pytest.mark.parametrize("name", sorted(PERSONAS))
+@pytest.mark.parametrize(
+    "budget", ["under_500", "500_1000", "1000_2000", "2000_4000", "over_4000"]
+)
+def test_no_price_above_the_budget_without_a_word(
+    questionnaire, practice, name, budget
+):
+    answers = _with(name, budget=budget)
+    rec = _recommend(questionnaire, answers, practice, override="Strategic Partner")
+    if rec.package.monthly_price > rec.budget_max:
+        said = rec.rationale[-1]
+        assert "costs more" in said and rec.budget_label in said
+    else:
+        assert rec.options == () and rec.rationale[-1].endswith("sits within it.")
+
+
+@pytest.mark.parametrize(
+    ("offer", "package", "options"),
+    [
+        (
+            "both",
+            "Partner",
+            [("within_budget", "Foundation"), ("recommended", "Partner")],
+        ),
+        ("recommended", "Partner", []),
+        ("budget", "Foundation", []),
+        (
+            "nonsense",
+            "Partner",
+            [("within_budget", "Foundation"), ("recommended", "Partner")],
+        ),
+    ],
+)
+def test_the_consultant_chooses_which_options_to_offer(
+    questionnaire, practice, offer, package, options
+):
+    answers = _with("solid_but_cautious", budget="500_1000")
+    rec = recommend(
+        questionnaire=questionnaire,
+        answers=answers,
+        assessment=assess(questionnaire, answers),
+        practice=practice,
+        offer=offer,
+    )
+    assert (_package_name(rec), _options(rec)) == (package, options)
+    if offer == "budget":  # the proposal speaks of Foundation alone, consistently
+        assert rec.rationale[-1] == (
+            "For your budget you chose “500 to 1,000 a month”, and Foundation sits "
+            "within it."
+        )
+        assert "Partner" not in " ".join(rec.rationale[1:])
+
+
+def test_packages_carry_optional_add_ons():
+    from intake.practice import AddOn, Practice
+
+    data = default_practice().to_dict()
+    data["packages"][0]["add_ons"] = [{"name": "Event support", "monthly_price": 150}]
+    practice = Practice.from_dict(data)
+    assert practice.packages[0].add_ons == (AddOn("Event support", 150),)
+    assert Practice.from_dict(practice.to_dict()) == practice
