@@ -491,35 +491,34 @@ _ALTERNATIVES = (
         "you to trusted providers nearby.",
     ),
 )
-_KIND_ROLES = {
-    OCCASIONAL: {"engagement", "need_regularity", "handover"},
-    INSTRUCTIONS: {"partner_kind"},
-}
+# flagged answers (role, choice value) that describe one project, or wanting someone
+# to carry out instructions; any other flag on the roles below means occasional help
+_PROJECT_ANSWERS = {("engagement", "single_project"), ("work_mix", "one_piece")}
+_INSTRUCTION_ANSWERS = {("stance", "pair_of_hands")}
+_OCCASIONAL_ROLES = {"engagement", "need_regularity", "handover"}
 
 
 def referral_kinds(
-    questionnaire: Questionnaire, assessment: Assessment
+    questionnaire: Questionnaire, answers: Mapping[str, Any], assessment: Assessment
 ) -> tuple[str, ...]:
     """Which kinds of other service suit what this prospect asked for."""
     roles = {q.id: q.role for q in questionnaire.questions if q.role}
-    flagged = {(roles.get(f.question_id), f.knockout) for f in assessment.flags}
+    flagged = {
+        (roles.get(f.question_id), str(answers.get(f.question_id)))
+        for f in assessment.flags
+    }
     kinds = []
-    if ("engagement", True) in flagged:
+    if flagged & _PROJECT_ANSWERS:
         kinds.append(PROJECT)
-    soft = {role for role, knockout in flagged if not knockout}
-    kinds += [
-        kind
-        for kind, wanted in _KIND_ROLES.items()
-        if soft & wanted and not (kind == OCCASIONAL and PROJECT in kinds)
-    ]
+    elif any(role in _OCCASIONAL_ROLES for role, _ in flagged):
+        kinds.append(OCCASIONAL)
+    if flagged & _INSTRUCTION_ANSWERS or any(r == "partner_kind" for r, _ in flagged):
+        kinds.append(INSTRUCTIONS)
     return (*kinds, ANY)
 
 
-def _alternatives(
-    questionnaire: Questionnaire, assessment: Assessment
-) -> tuple[str, ...]:
+def _alternatives(kinds: tuple[str, ...]) -> tuple[str, ...]:
     """Kinds of service that may suit someone not looking for a partnership."""
-    kinds = referral_kinds(questionnaire, assessment)
     return tuple(idea for kind, idea in _ALTERNATIVES if kind in kinds)
 
 
@@ -634,6 +633,7 @@ def recommend(
     chosen = next(
         (p for p in practice.packages if override and p.name == override), None
     )
+    kinds = referral_kinds(questionnaire, answers, assessment)
     common = dict(
         hours_needed=facts.hours,
         service_areas=facts.areas,
@@ -641,8 +641,8 @@ def recommend(
         agreement=_agreement(practice),
         gaps=find_gaps(questionnaire, answers, practice),
         heard=_heard(facts),
-        alternatives=_alternatives(questionnaire, assessment),
-        referral_kinds=referral_kinds(questionnaire, assessment),
+        alternatives=_alternatives(kinds),
+        referral_kinds=kinds,
         budget_max=facts.budget,
         budget_label=facts.budget_label,
         start_date=facts.start_day,

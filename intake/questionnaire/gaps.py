@@ -229,6 +229,10 @@ def find_gaps(
     questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
 ) -> tuple[Gap, ...]:
     """Every difference between the answers and the practice's standards, in order."""
+    # quoted labels as the prospect read them: the practice's words and currency
+    questionnaire = questionnaire.localised(
+        practice.questionnaire_words, practice.currency
+    )
     shown = visible_answers(questionnaire, answers)
     gaps = (rule(questionnaire, shown, practice) for rule in RULES)
     return tuple(gap for gap in gaps if gap is not None)

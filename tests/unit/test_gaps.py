@@ -63,7 +63,7 @@ AFTER_HOURS = Gap(
     "through what comes up after hours and who handles it.",
     to_agree=f"We work {OFFICE}. Let us look at what comes up after hours and plan "
     "for it, so it can wait for the morning or be handled another way.",
-    said="“Any time, including evenings”",
+    said="“Whenever things come up, evenings included”",
 )
 WEEKENDS = Gap(
     topic="weekends",
@@ -95,7 +95,7 @@ SCOPE = Gap(
     "Agree what they will tell you, and what stays out of scope.",
     to_agree="We cannot know what we have not been told. Let us agree how you will "
     "share news and context with us, and what stays outside our work.",
-    said="“Everything: I'd expect them to follow all I do and keep up without being told”",
+    said="“As much as possible: I'd love them to follow what I do and keep up without needing to be told”",
 )
 CADENCE_BUT_WEEKLY = Gap(
     topic="cadence",
@@ -108,7 +108,7 @@ CADENCE_BUT_WEEKLY = Gap(
     to_agree="We hold the monthly operational review, quarterly business review and "
     "annual partnership review with every client. Let us talk through what each one "
     "gives you and settle the rhythm before we start.",
-    said="“A short weekly check-in on priorities (15 to 30 minutes I'd keep free)”",
+    said="“A short weekly check-in on priorities (15 to 30 minutes)”",
 )
 CADENCE_NONE = Gap(
     topic="cadence",
@@ -118,7 +118,7 @@ CADENCE_NONE = Gap(
     "gives them, and agree the rhythm before starting.",
     to_agree=f"We hold the {ALL_REVIEWS} with every client. Let us talk through what "
     "each one gives you and settle the rhythm before we start.",
-    said="“None of these; I'd rather not have regular meetings”",
+    said="“None of these: I'd rather keep in touch as things come up”",
 )
 BUDGET_500 = Gap(
     topic="budget",
@@ -128,7 +128,7 @@ BUDGET_500 = Gap(
     "most, or whether a partnership fits their stage.",
     to_agree="Your budget is below our smallest package. Let us talk about what "
     "matters most to you, and whether now is the right time to start.",
-    said="“Under 500 a month”",
+    said="“Under $500 a month”",
 )
 
 

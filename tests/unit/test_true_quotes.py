@@ -30,8 +30,11 @@ except ImportError:  # tests/ is not a package and the repo root is not on sys.p
 DEFAULT = (
     Path(__file__).resolve().parents[2] / "intake" / "questionnaire" / "default.toml"
 )
-QUESTIONNAIRE = load_questionnaire(DEFAULT)
 PRACTICE = default_practice()
+# the questionnaire as the prospect read it: the practice's words and currency
+QUESTIONNAIRE = load_questionnaire(DEFAULT).localised(
+    PRACTICE.questionnaire_words, PRACTICE.currency
+)
 # the roles whose answers the rationale, heard, reviews and gaps read
 FEEDING = (
     "engagement",
@@ -117,8 +120,8 @@ def test_an_unticked_review_is_never_said_to_be_refused():
     assert all(why.startswith("We include it because") for why in whys[1:])
     assert not any("did not" in text or "no commitment" in text for text in whys)
     cadence_gap = next(g for g in rec.gaps if g.topic == "cadence")
-    assert cadence_gap.said == (
-        "“A short weekly check-in on priorities (15 to 30 minutes I'd keep free)”"
+    assert (
+        cadence_gap.said == "“A short weekly check-in on priorities (15 to 30 minutes)”"
     )
 
 
