@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 
 from flask import url_for
 
 from .. import submissions
 from ..models import PIPELINE, Submission
-from ..practice import CADENCES, Package, Practice
+from ..practice import CADENCES, AddOn, Package, Practice, Referral
 from ..proposal import service as proposal_service
 from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS
@@ -310,9 +311,21 @@ def settings_form(practice: Practice) -> SettingsForm:
                 "service_areas": "\n".join(p.service_areas),
                 "reviews": list(p.reviews),
                 "description": p.description,
+                "add_ons": "\n".join(
+                    f"{a.name} | {a.monthly_price:g}" for a in p.add_ons
+                ),
             }
             for p in practice.packages
         ],
+        "consultant_name": practice.consultant_name,
+        "consultant_role": practice.consultant_role,
+        "notice_days": practice.notice_days,
+        "extra_hour_rate": int(practice.extra_hour_rate or 0),
+        "payment_terms": practice.payment_terms,
+        "referrals": "\n".join(
+            " | ".join(x for x in (r.name, r.url, r.kind) if x)
+            for r in practice.referrals
+        ),
     }
     return SettingsForm(data=data)
 
@@ -321,6 +334,30 @@ def _lines(text: str | None, limit: int = 20) -> tuple[str, ...]:
     return tuple(
         line.strip()[:200] for line in (text or "").splitlines() if line.strip()
     )[:limit]
+
+
+def _add_ons(text: str | None) -> tuple[AddOn, ...]:
+    """'Name | 150' lines (checked by the form) as add-ons."""
+    out = []
+    for line in _lines(text):
+        name, _, price = line.rpartition("|")
+        out.append(AddOn(name.strip()[:120], float(price)))
+    return tuple(out)
+
+
+REFERRAL_KINDS = ("occasional", "project")
+
+
+def _referrals(text: str | None) -> tuple[Referral, ...]:
+    """'Name | link | kind' lines as referrals; a link must be http(s)."""
+    out = []
+    for line in _lines(text):
+        name, url, kind = ([p.strip() for p in line.split("|")] + ["", ""])[:3]
+        url = url if re.match(r"^https?://\S+$", url) else ""
+        out.append(
+            Referral(name, url, kind.lower() if kind.lower() in REFERRAL_KINDS else "")
+        )
+    return tuple(out)
 
 
 def practice_from(form: SettingsForm, old: Practice) -> Practice:
@@ -333,6 +370,7 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
             reviews=tuple(c for c in CADENCES if c in (entry.form.reviews.data or [])),
             description=entry.form.description.data or "",
             max_areas=entry.form.max_areas.data or 0,
+            add_ons=_add_ons(entry.form.add_ons.data),
         )
         for entry in form.packages
         if not entry.form.is_blank()
@@ -364,4 +402,10 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
         tailored_thanks=bool(form.tailored_thanks.data),
         standards=standards,
         packages=packages,
+        consultant_name=form.consultant_name.data or "",
+        consultant_role=form.consultant_role.data or "",
+        notice_days=form.notice_days.data,
+        extra_hour_rate=form.extra_hour_rate.data or 0,
+        payment_terms=form.payment_terms.data or "",
+        referrals=_referrals(form.referrals.data),
     )

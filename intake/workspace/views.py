@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import logging
 
@@ -34,6 +35,7 @@ from ..practice_store import current_practice, save_practice
 from ..proposal import render as proposal_render
 from ..proposal import service as proposal_service
 from ..proposal.content import Edits
+from ..proposal.logo import MAX_UPLOAD_BYTES, LogoRefused, logo_from_upload
 from ..proposal.render import ProposalTooLarge
 from . import audit, display, queries
 from .forms import (
@@ -372,6 +374,21 @@ def edit_proposal(submission_id: int):
     )
 
 
+def _logo_of(form: SettingsForm, practice) -> str | None:
+    """The logo to keep: the re-encoded upload, none, or the old one; None (with the
+    reason on the field) when the upload is refused."""
+    if form.remove_logo.data:
+        return ""
+    upload = form.logo.data
+    if not getattr(upload, "filename", ""):
+        return practice.logo
+    try:
+        return logo_from_upload(upload.stream.read(MAX_UPLOAD_BYTES + 1))
+    except LogoRefused as exc:
+        form.logo.errors = [*form.logo.errors, str(exc)]
+        return None
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 @owner_required
@@ -381,8 +398,11 @@ def settings():
     form = (
         SettingsForm() if request.method == "POST" else display.settings_form(practice)
     )
-    if form.validate_on_submit():
-        save_practice(display.practice_from(form, practice))
+    logo = practice.logo
+    if form.validate_on_submit() and (logo := _logo_of(form, practice)) is not None:
+        save_practice(
+            dataclasses.replace(display.practice_from(form, practice), logo=logo)
+        )
         audit.record("settings")
         db.session.commit()
         log.info("action=change_settings consultant=%s", current_user.id)
