@@ -7,8 +7,8 @@ import io
 
 from PIL import Image
 
+from intake.practice_store import current_practice
 from intake.proposal.logo import LogoRefused, logo_from_upload
-from intake.settings import current_practice
 from tests.integration.test_workspace import settings_data
 
 
