@@ -353,3 +353,28 @@ def test_the_consultants_edits_reach_the_preview_and_the_cache_key(signed_in, db
     assert "How we will work together" not in after
     assert "Within your budget" not in after and "Foundation" in after
     assert service.document_key(s, default_practice(), letter=False, today=TODAY) != key
+
+
+def test_the_letter_with_a_logo_and_referrals_fits_one_page(app):
+    from PIL import Image
+
+    from intake.proposal.logo import logo_from_upload
+
+    image = io.BytesIO()
+    Image.new("RGB", (800, 240), (240, 200, 60)).save(image, format="PNG")
+    practice = replace(
+        default_practice(),
+        consultant_name="Maren Holt",
+        logo=logo_from_upload(image.getvalue()),
+        referrals=(Referral("Tasks On Tap", "https://tasks.example", "occasional"),),
+    )
+    for paper in ("A4", "Letter"):
+        with app.app_context():
+            ctx = context(
+                "occasional_helper",
+                practice=replace(practice, paper_size=paper),
+                letter=True,
+            )
+            html = service.render_html(ctx, letter=True)
+            pages = page_facts(render.layout(html, base_url=BASE_URL))
+        assert len(pages) == 1 and "Maren Holt" in html
