@@ -1,7 +1,7 @@
 """the consultant's edits to a proposal (cover note, sections left out, options)
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-27 10:40:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-11-27 10:40:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
