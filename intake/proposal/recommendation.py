@@ -659,6 +659,17 @@ def recommend(
             rationale=_not_fit_rationale(facts, reason),
             **common,
         )
+    return _fit(practice, facts, chosen, offer, common)
+
+
+def _fit(
+    practice: Practice,
+    facts: _Facts,
+    chosen: Package | None,
+    offer: str,
+    common: dict[str, Any],
+) -> Recommendation:
+    """The package sized by the levers (or chosen), with options for the budget."""
     sizing = _size(practice.packages, facts)
     package = chosen if chosen is not None else sizing.package
     options = _options(practice.packages, package, facts)
