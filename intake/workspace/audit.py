@@ -20,6 +20,7 @@ ACTIONS = {
     "note": "Added a note",
     "download": "Downloaded a PDF",
     "package": "Changed the proposed package",
+    "send_proposal": "Sent the proposal by link",
     "settings": "Changed the settings",
     "delete": "Deleted a submission",
     "export": "Exported the list as CSV",
