@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import subprocess
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -376,3 +377,34 @@ def test_a_question_reaches_the_consultant_and_the_link_stays_open(
     empty = client.post(sent + "/question", data={"csrf_token": csrf_of(page)})
     assert empty.status_code == 422
     assert "Please write your question." in empty.get_data(as_text=True)
+
+
+# --- the pages are valid HTML -------------------------------------------------------
+
+
+def test_the_prospect_pages_pass_the_nu_html_checker(client, sent, tmp_path):
+    from tests.integration.test_html_validity import checker
+
+    command = checker()
+    page = client.get(sent)
+    pages = {
+        "open": page.get_data(as_text=True),
+        "errors": client.post(
+            sent + "/accept", data=_accept_data(page, agree="", full_name="")
+        ).get_data(as_text=True),
+        "asked": client.post(
+            sent + "/question", data={"csrf_token": csrf_of(page), "question": "When?"}
+        ).get_data(as_text=True),
+        "unknown": client.get("/proposal/nothing-here").get_data(as_text=True),
+    }
+    assert client.post(sent + "/accept", data=_accept_data(page)).status_code == 302
+    pages["accepted"] = client.get(sent).get_data(as_text=True)
+    files = []
+    for name, html in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+    run = subprocess.run(
+        [*command, "--errors-only", *files], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
