@@ -20,7 +20,10 @@ def _first_name(submission: Submission) -> str:
 
 
 def _consultants() -> list[Consultant]:
-    return db.session.scalars(sa.select(Consultant).order_by(Consultant.id)).all()
+    """Every member still on the team (a removed member keeps a row, inactive)."""
+    return db.session.scalars(
+        sa.select(Consultant).where(Consultant.active.is_(True)).order_by(Consultant.id)
+    ).all()
 
 
 def _who(submission: Submission) -> str:
