@@ -77,7 +77,10 @@ def _options(context: dict) -> list[dict]:
     """The packages offered: the proposal's options when it has several, else its one."""
     options = context.get("options") or [context.get("package")]
     return [
-        {k: o.get(k) for k in ("name", "hours", "price", "description", "included")}
+        {
+            k: o.get(k)
+            for k in ("name", "kind", "hours", "price", "description", "included")
+        }
         for o in options
         if isinstance(o, dict) and o.get("name")
     ]
