@@ -148,7 +148,12 @@ class Submission(db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.business or f"Prospect #{self.id}"
+        return self.name_to_show(self.name, self.business, self.id)
+
+    @staticmethod
+    def name_to_show(name: str | None, business: str | None, id_: int) -> str:
+        """The name a list shows (also for plain rows, which have no properties)."""
+        return name or business or f"Prospect #{id_}"
 
     @property
     def status_label(self) -> str:

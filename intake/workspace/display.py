@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections import defaultdict
 
@@ -15,6 +16,7 @@ from ..proposal import service as proposal_service
 from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS
 from ..questionnaire.scoring import OVERALL, Assessment
+from ..templating import age, datetime_attr
 from . import queries
 from .forms import (
     ListFilterForm,
@@ -158,25 +160,69 @@ def score_bars(scores: dict[str, int | None]) -> list[dict]:
     ]
 
 
-def list_row(s: Submission) -> dict:
-    return {
-        "id": s.id,
-        "name": s.display_name,
-        "business": s.business,
-        "email": s.email,
-        "submitted": s.submitted_at.strftime("%d %b %Y") if s.submitted_at else "",
-        "submitted_at": s.submitted_at,
-        "overall": s.overall,
-        "bars": score_bars(
-            {"fit": s.fit, "chemistry": s.chemistry, "boundaries": s.boundaries}
+@dataclasses.dataclass(frozen=True, slots=True)
+class ListRow:
+    """One row of the list, every value formatted: the template only interpolates
+    (slots: a template's attribute lookup is one getattr, not a failed one then [])."""
+
+    id: int
+    url: str
+    name: str
+    business: str
+    email: str
+    submitted: str
+    submitted_iso: str
+    age: str
+    overall: int | None
+    bars: tuple[tuple[str, int | None, int], ...]  # (Dimension, value, width)
+    verdict: str
+    verdict_label: str
+    verdict_class: str
+    flags: int
+    package: str
+    status: str
+    status_label: str
+
+
+_DIMENSION_LABELS = {d: d.capitalize() for d in DIMENSIONS}
+
+
+def list_rows(submissions: list) -> list[ListRow]:
+    """The rows of one page; the detail URL is built once, not once per row."""
+    marker = 999_999_999
+    head, _, tail = url_for(
+        "workspace.submission_detail", submission_id=marker
+    ).partition(str(marker))
+    now = dt.datetime.now(dt.UTC)
+    return [_list_row(s, head, tail, now) for s in submissions]
+
+
+def _list_row(s, head: str, tail: str, now: dt.datetime) -> ListRow:
+    """`s`: a row of queries.LIST_COLUMNS (or a Submission)."""
+    scores = {"fit": s.fit, "chemistry": s.chemistry, "boundaries": s.boundaries}
+    verdict = s.verdict or ""
+    return ListRow(
+        id=s.id,
+        url=f"{head}{s.id}{tail}",
+        name=Submission.name_to_show(s.name, s.business, s.id),
+        business=s.business or "",
+        email=s.email or "",
+        submitted=s.submitted_at.strftime("%d %b %Y") if s.submitted_at else "",
+        submitted_iso=datetime_attr(s.submitted_at),
+        age=age(s.submitted_at, now),
+        overall=s.overall,
+        bars=tuple(
+            (_DIMENSION_LABELS[b["dimension"]], b["value"], b["width"])
+            for b in score_bars(scores)
         ),
-        "verdict": s.verdict or "",
-        "verdict_class": VERDICT_CLASS.get(s.verdict or "", ""),
-        "flags": s.flag_count,
-        "package": s.package_override or s.package_name or "",
-        "status": s.status,
-        "status_label": s.status_label,
-    }
+        verdict=verdict,
+        verdict_label=verdict.capitalize(),
+        verdict_class=VERDICT_CLASS.get(verdict, ""),
+        flags=s.flag_count,
+        package=s.package_override or s.package_name or "",
+        status=s.status,
+        status_label=PIPELINE.get(s.status, "Draft"),
+    )
 
 
 def draft_row(s: Submission) -> dict:
