@@ -137,13 +137,13 @@ def summarise(raw: Path, requests: int, rate: int, top: int = 18) -> str:
         "| frame (inclusive) | ms/req | share |",
         "|---|---:|---:|",
     ]
-    shown = 0
+    shown: list[int] = []
     for frame, n in inclusive.most_common():
-        if n > 0.97 * serving:
-            continue  # the chain every request goes through
+        if n > 0.97 * serving or any(abs(n - m) <= 0.02 * m for m in shown):
+            continue  # the chain every request goes through, or a frame's only caller
         lines.append(f"| `{frame}` | {ms(n)} | {n / serving:.0%} |")
-        shown += 1
-        if shown == top:
+        shown.append(n)
+        if len(shown) == top:
             break
     lines += ["", "| innermost Python frame in | ms/req | share |", "|---|---:|---:|"]
     for name, n in by_package.most_common():

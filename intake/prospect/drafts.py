@@ -103,3 +103,4 @@ def save_step(
     draft.steps_done = max(draft.steps_done or 0, questionnaire.step_number(step.id))
     draft.updated_at = utcnow()
     draft.token_expires_at = _expiry()
+    session.modified = True  # the cookie lives as long as the draft: renewed with it
