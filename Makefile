@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 INSTANCE ?= instance
 
-.PHONY: run test lint fmt bench setup clean
+.PHONY: run test lint fmt bench profile setup clean
 
 # Create the virtualenv and install the project with its dev tools (once per pyproject change)
 $(BIN)/.installed: pyproject.toml
@@ -50,3 +50,11 @@ clean:
 bench: setup
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_pdf.py
+
+# Where one scenario's time goes: py-spy samples a worker under wrk (bench/profile.py)
+# make profile SCENARIO=step_get|step_post|list|search [DATABASE=postgresql] [ROWS=20000]
+SCENARIO ?= step_get
+DATABASE ?= sqlite
+ROWS ?= 20000
+profile: setup
+	$(BIN)/python bench/profile.py $(SCENARIO) --database $(DATABASE) --rows $(ROWS)

@@ -17,6 +17,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
         extensions,
         log,
         mail,
+        offers,
         registry,
         security,
         site,
@@ -46,4 +47,5 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     errors.register_error_handlers(app)
     cli.register_commands(app)
     mail.init_app(app)
+    offers.init_app(app)
     return app

@@ -15,7 +15,7 @@ from .config import run_mode
 from .extensions import db
 from .models import DRAFT, Consultant, Submission
 from .practice_store import current_practice
-from .proposal import service
+from .proposal import render, service
 from .proposal.render import ProposalTooLarge
 from .questionnaire.answers import check_complete_answers
 from .questionnaire.errors import DefinitionError, InvalidAnswers
@@ -61,6 +61,17 @@ def check_questionnaire(path):
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def score(answers_file, as_json):
     """Score answers given as JSON (question id -> answer) without the browser."""
+    questionnaire = registry.active()
+    answers = _read_answers(answers_file, questionnaire)
+    assessment = assess(questionnaire, answers)
+    if as_json:
+        click.echo(json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_assessment(assessment))
+
+
+def _read_answers(answers_file, questionnaire) -> dict:
+    """Complete, valid answers from a JSON file, or a ClickException saying why not."""
     try:
         raw = json.load(answers_file)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -71,17 +82,11 @@ def score(answers_file, as_json):
         raise click.ClickException(
             "the answers must be a JSON object: question id -> answer"
         )
-    questionnaire = registry.active()
     try:
-        answers = check_complete_answers(questionnaire, raw)
+        return check_complete_answers(questionnaire, raw)
     except InvalidAnswers as exc:
         lines = "\n".join(f"  {qid}: {msg}" for qid, msg in exc.errors.items())
         raise click.ClickException(f"some answers cannot be scored:\n{lines}") from None
-    assessment = assess(questionnaire, answers)
-    if as_json:
-        click.echo(json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        click.echo(format_assessment(assessment))
 
 
 def format_assessment(a: Assessment) -> str:
@@ -282,25 +287,31 @@ def demo_account():
 
 
 @click.command("proposal")
-@click.argument("submission_id", type=int)
+@click.argument("submission_id", type=int, required=False)
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Render what a prospect with these answers (JSON, as for `flask score`) "
+    "would receive; nothing is stored.",
+)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Where to write the PDF."
 )
 @click.option("--letter", is_flag=True, help="Write the referral letter instead.")
 @with_appcontext
-def proposal(submission_id, output, letter):
-    """Write the proposal PDF of a submission to a file."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.is_draft:
-        raise click.ClickException(f"no submitted questionnaire has id {submission_id}")
+def proposal(submission_id, answers_file, output, letter):
+    """Write the proposal PDF of a submission (or of answers in a file) to a file."""
+    if (submission_id is None) == (answers_file is None):
+        raise click.UsageError("give either a SUBMISSION_ID or --answers FILE")
     try:
-        pdf, cached = service.pdf_for(
-            submission, current_practice(), letter=letter, base_url="http://localhost/"
-        )
-    except ProposalTooLarge as exc:
+        if answers_file is not None:
+            pdf, cached, name = _proposal_from_answers(answers_file, letter), False, ""
+        else:
+            pdf, cached, name = _proposal_of_submission(submission_id, letter)
+    except (ProposalTooLarge, service.NotAFit) as exc:
         raise click.ClickException(str(exc)) from None
-    db.session.commit()
-    path = output or service.download_name(submission, letter=letter)
+    path = output or name or ("letter.pdf" if letter else "proposal.pdf")
     try:
         with open(path, "wb") as fh:
             fh.write(pdf)
@@ -309,6 +320,27 @@ def proposal(submission_id, output, letter):
     click.echo(
         f"Wrote {path} ({len(pdf):,} bytes{', from the cache' if cached else ''})."
     )
+
+
+def _proposal_of_submission(submission_id: int, letter: bool):
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_draft:
+        raise click.ClickException(f"no submitted questionnaire has id {submission_id}")
+    pdf, cached = service.pdf_for(
+        submission, current_practice(), letter=letter, base_url="http://localhost/"
+    )
+    db.session.commit()
+    return pdf, cached, service.download_name(submission, letter=letter)
+
+
+def _proposal_from_answers(answers_file, letter: bool) -> bytes:
+    questionnaire = registry.active()
+    answers = _read_answers(answers_file, questionnaire)
+    context = service.context_for_answers(
+        questionnaire, answers, current_practice(), letter=letter
+    )
+    html = service.render_html(context, letter=letter)
+    return render.render_pdf(html, base_url="http://localhost/")
 
 
 @click.command("purge-drafts")

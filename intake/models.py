@@ -136,6 +136,8 @@ class Submission(db.Model):
     flag_count: Mapped[int] = mapped_column(default=0)
     package_name: Mapped[str | None] = mapped_column(sa.String(120))  # recommended
     package_override: Mapped[str | None] = mapped_column(sa.String(120))
+    # the consultant's edits to the proposal: cover note, sections left out, options
+    proposal_edits: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
     answers: Mapped[dict[str, Any]] = deferred(mapped_column(sa.JSON, default=dict))
     assessment: Mapped[dict[str, Any] | None] = deferred(mapped_column(sa.JSON))
@@ -146,7 +148,12 @@ class Submission(db.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.business or f"Prospect #{self.id}"
+        return self.name_to_show(self.name, self.business, self.id)
+
+    @staticmethod
+    def name_to_show(name: str | None, business: str | None, id_: int) -> str:
+        """The name a list shows (also for plain rows, which have no properties)."""
+        return name or business or f"Prospect #{id_}"
 
     @property
     def status_label(self) -> str:
@@ -165,6 +172,10 @@ class StoredPractice(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+ROLE_OWNER, ROLE_CONSULTANT = "owner", "consultant"
+ROLES = {ROLE_OWNER: "Owner", ROLE_CONSULTANT: "Consultant"}
+
+
 class Consultant(UserMixin, db.Model):
     """A person of the practice who signs in to the workspace."""
 
@@ -178,6 +189,20 @@ class Consultant(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # the same for the browsers trusted by a device cookie ("sign out everywhere")
     device_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # owner: settings, team, deletion; consultant: review, notes, proposals
+    role: Mapped[str] = mapped_column(
+        sa.String(20), default=ROLE_OWNER, server_default=ROLE_OWNER
+    )
+    # a removed member keeps their row (their name stays on notes and history)
+    active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return bool(self.active)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == ROLE_OWNER
 
     def set_password(self, password: str) -> None:
         """Store the new password's hash and end every session of the old one."""
@@ -194,6 +219,35 @@ class Consultant(UserMixin, db.Model):
     @property
     def display_name(self) -> str:
         return self.name or self.email
+
+
+class TeamInvitation(db.Model):
+    """An invitation to join the workspace; only the SHA-256 of its link's token is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("consultant.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class SavedView(db.Model):
+    """A consultant's named filter and sort of the list (the list's query string)."""
+
+    __table_args__ = (sa.UniqueConstraint("consultant_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("consultant.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(80))
+    query: Mapped[str] = mapped_column(sa.String(1000))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Note(db.Model):
@@ -314,6 +368,9 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # a consultant asked for this reminder now (the worker then does not wait for
+    # the prospect's idle days, unless the prospect came back after the request)
+    nudged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attachments: Mapped[list[MailAttachment]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="raise_on_sql"
     )

@@ -42,6 +42,8 @@ CADENCES = {
     "annual": "Annual partnership review",
 }
 PAPER_SIZES = ("A4", "Letter")
+# countries that use US Letter paper; every other country uses A4
+LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "PR"})
 # the currencies a practice can choose: code -> the symbol written before an amount
 # ("" writes the code after it: "1,250 CHF")
 CURRENCIES = {
@@ -75,6 +77,14 @@ NEW_SUBMISSION_MAIL = {
 
 
 @dataclass(frozen=True)
+class AddOn:
+    """An optional extra a client may add to a package, at a monthly price."""
+
+    name: str
+    monthly_price: float
+
+
+@dataclass(frozen=True)
 class Package:
     name: str
     monthly_hours: int
@@ -83,6 +93,20 @@ class Package:
     reviews: tuple[str, ...]  # cadence ids included
     description: str = ""
     max_areas: int = 0  # how many service areas it comfortably covers
+    add_ons: tuple[AddOn, ...] = ()
+
+    @property
+    def hourly(self) -> float:
+        return self.monthly_price / self.monthly_hours if self.monthly_hours else 0.0
+
+
+@dataclass(frozen=True)
+class Referral:
+    """Someone the practice trusts to refer a prospect to (in the letter)."""
+
+    name: str
+    url: str = ""
+    kind: str = ""  # "occasional" | "project" | "" (any)
 
 
 @dataclass(frozen=True)
@@ -118,7 +142,8 @@ class Practice:
     booking_url: str = ""
     brand_colour: str = "#1f5f8b"
     currency: str = "USD"
-    paper_size: str = "A4"
+    country: str = "US"  # ISO 3166 code; picks the paper size when that is "auto"
+    paper_size: str = "auto"  # "auto" | "A4" | "Letter"
     proposal_valid_days: int = 30
     # how consultants hear of a new questionnaire: "each" (one e-mail per
     # questionnaire), "daily" (one digest a day) or "none"
@@ -127,6 +152,29 @@ class Practice:
     tailored_thanks: bool = False
     standards: Standards = field(default_factory=Standards)
     packages: tuple[Package, ...] = ()
+    # the terms a client accepts, and who signs
+    consultant_name: str = ""
+    consultant_role: str = "Administrative Consultant"
+    notice_days: int = 30
+    extra_hour_rate: float = 0  # 0: the smallest package's hourly rate
+    payment_terms: str = "Invoiced monthly in advance, payable within 14 days."
+    referrals: tuple[Referral, ...] = ()
+    logo: str = ""  # base64 PNG, re-encoded on upload; "" for none
+
+    @property
+    def paper(self) -> str:
+        """'A4' or 'Letter': the setting, or the paper used in the practice's country."""
+        if self.paper_size in PAPER_SIZES:
+            return self.paper_size
+        return "Letter" if (self.country or "").upper() in LETTER_COUNTRIES else "A4"
+
+    @property
+    def extra_hours_price(self) -> float:
+        """The price of an hour beyond a package's allowance."""
+        if self.extra_hour_rate and self.extra_hour_rate > 0:
+            return float(self.extra_hour_rate)
+        rates = [p.hourly for p in self.packages if p.hourly]
+        return round(max(rates), 2) if rates else 0.0
 
     @property
     def reply_time_words(self) -> str:
@@ -155,16 +203,26 @@ class Practice:
             **{k: tuple(v) if isinstance(v, list) else v for k, v in std.items()}
         )
         kw["packages"] = tuple(
-            Package(
-                **{
-                    k: tuple(v) if isinstance(v, list) else v
-                    for k, v in p.items()
-                    if k in {f.name for f in fields(Package)}
-                }
-            )
-            for p in data.get("packages") or DEFAULT_PACKAGES_DATA
+            _package(p) for p in data.get("packages") or DEFAULT_PACKAGES_DATA
+        )
+        kw["referrals"] = tuple(
+            Referral(**_known(Referral, r)) for r in data.get("referrals") or ()
         )
         return cls(**kw)
+
+
+def _known(cls, data: dict[str, Any]) -> dict[str, Any]:
+    """The keys of `data` that are fields of the dataclass, lists made tuples."""
+    names = {f.name for f in fields(cls)}
+    return {
+        k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names
+    }
+
+
+def _package(data: dict[str, Any]) -> Package:
+    kw = _known(Package, data)
+    kw["add_ons"] = tuple(AddOn(**_known(AddOn, a)) for a in data.get("add_ons") or ())
+    return Package(**kw)
 
 
 def join_words(items) -> str:

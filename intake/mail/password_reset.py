@@ -62,7 +62,7 @@ def request_reset(email: str) -> None:
     user = db.session.scalar(
         sa.select(Consultant).where(Consultant.email == email.strip().lower()[:254])
     )
-    if user is None:
+    if user is None or not user.active:  # removed members get no link either
         _hash(token)
         render_template("mail/password_reset.txt", name="", link="", minutes=0)
         return

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..practice import (
     CADENCES,
     CHANNEL_WORDS,
+    MONTHS,
     Package,
     Practice,
     Standards,
@@ -23,18 +25,13 @@ from ..practice import (
     join_words,
 )
 from ..questionnaire.scoring import Assessment
-from .recommendation import Recommendation, ReviewPlan
+from .recommendation import OFFERS, Option, Recommendation, ReviewPlan
 
 DEFAULT_BRAND = "#1f5f8b"
 PAPER = {"A4": "A4", "Letter": "letter"}  # practice setting -> CSS @page size keyword
 MAX_CONTEXT_CHARS = 200_000  # all the text that goes into one document
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
-DIMENSIONS = (
-    ("fit", "Fit", "An ongoing partnership rather than one-off tasks"),
-    ("chemistry", "Chemistry", "How we would work together day to day"),
-    ("boundaries", "Boundaries", "Shared expectations about hours, replies and scope"),
-)
 # review months in a 12-month grid: which of months 1..12 hold each cadence's meeting
 _GRID_MONTHS = {
     "weekly": range(1, 13),
@@ -42,6 +39,47 @@ _GRID_MONTHS = {
     "quarterly": (3, 6, 9, 12),
     "annual": (12,),
 }
+
+
+# sections the consultant may leave out of a proposal: key -> heading
+SECTIONS = {
+    "quotes": "In your own words",
+    "rhythm": "How we will work together",
+    "agreement": "Our working agreement",
+    "settle": "Things to settle before we start",
+}
+MAX_COVER_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class Edits:
+    """What the consultant changed before sending: a note, sections left out, and
+    which options to offer (see recommendation.OFFERS)."""
+
+    cover_note: str = ""
+    leave_out: frozenset[str] = frozenset()
+    offer: str = "both"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Edits:
+        data = data if isinstance(data, Mapping) else {}
+        note = data.get("cover_note")
+        leave = data.get("leave_out")
+        offer = data.get("offer")
+        return cls(
+            cover_note=note.strip()[:MAX_COVER_NOTE] if isinstance(note, str) else "",
+            leave_out=frozenset(
+                k for k in (leave if isinstance(leave, list) else ()) if k in SECTIONS
+            ),
+            offer=offer if offer in OFFERS else "both",
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cover_note": self.cover_note,
+            "leave_out": sorted(self.leave_out),
+            "offer": self.offer,
+        }
 
 
 class ProposalTooLarge(ValueError):
@@ -96,35 +134,6 @@ def brand_colours(colour: str) -> dict[str, str]:
 # ------------------------------------------------------------------- the sections
 
 
-def _chart(assessment: Assessment) -> dict[str, Any]:
-    """Three horizontal bars, geometry precomputed for the inline SVG."""
-    label_w, track_w, number_w, bar_h, gap = 110, 330, 50, 18, 14
-    rows = []
-    for i, (key, label, meaning) in enumerate(DIMENSIONS):
-        score = max(0, min(100, int(assessment.scores.get(key, 0))))
-        y = i * (bar_h + gap)
-        rows.append(
-            {
-                "label": label,
-                "meaning": meaning,
-                "score": score,
-                "y": y,
-                "text_y": y + bar_h - 4,
-                "bar_x": label_w,
-                "bar_w": round(track_w * score / 100, 1),
-                "track_w": track_w,
-                "number_x": label_w + track_w + 10,
-            }
-        )
-    return {
-        "rows": rows,
-        "bar_h": bar_h,
-        "width": label_w + track_w + number_w,
-        "height": len(DIMENSIONS) * (bar_h + gap) - gap,
-        "summary": "; ".join(f"{r['label']} {r['score']} out of 100" for r in rows),
-    }
-
-
 def _quotes(own_words: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     """The prospect's own words: (question, answer) pairs with a non-blank answer."""
     return [
@@ -134,10 +143,23 @@ def _quotes(own_words: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     ]
 
 
-def _month_grid(reviews: Iterable[ReviewPlan], today: dt.date) -> dict[str, Any]:
-    """A 12-month grid starting next month, marking the months each review happens."""
+def first_month(start: dt.date | None, today: dt.date) -> dt.date:
+    """The first month of the partnership: the prospect's start month when it is
+    still ahead (or this month), else next month."""
+    if start is not None and (start.year, start.month) >= (today.year, today.month):
+        return start.replace(day=1)
+    return dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
+
+
+def _month_grid(
+    reviews: Iterable[ReviewPlan], today: dt.date, start: dt.date | None = None
+) -> dict[str, Any]:
+    """A 12-month grid from the first month, marking the months each review happens."""
+    first = first_month(start, today)
     months = [
-        dt.date(today.year + (today.month + i) // 12, (today.month + i) % 12 + 1, 1)
+        dt.date(
+            first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1
+        )
         for i in range(12)
     ]
     rows = []
@@ -171,31 +193,58 @@ def _package(package: Package | None, currency: str) -> dict[str, Any] | None:
         "price": format_money(package.monthly_price, currency),
         "included": list(package.service_areas),
         "reviews": [CADENCES.get(c, c) for c in package.reviews],
+        "add_ons": [
+            {"name": a.name, "price": format_money(a.monthly_price, currency)}
+            for a in package.add_ons
+        ],
     }
+
+
+OPTION_KINDS = {
+    "recommended": "Recommended for what you described",
+    "within_budget": "Within your budget",
+    "closest": "Closest to your budget",
+}
+
+
+def _options(options: Iterable[Option], currency: str) -> list[dict[str, Any]]:
+    """Packages side by side: what each is, covers and leaves out."""
+    return [
+        {
+            **(_package(o.package, currency) or {}),
+            "kind": OPTION_KINDS.get(o.kind, ""),
+            "recommended": o.kind == "recommended",
+            "covers": list(o.covers),
+            "leaves_out": list(o.leaves_out),
+        }
+        for o in options
+    ]
+
+
+# the budget and hours are answered in the recommendation itself, not as gaps
+_GAPS_SHOWN_ELSEWHERE = {"budget", "volume"}
 
 
 def _plan(recommendation: Recommendation, today: dt.date) -> dict[str, Any]:
     """What we heard and what we propose: the recommendation, ready to show."""
     rec = recommendation
-    hours = rec.hours_needed
     return {
         "heard": list(rec.heard),
         "rationale": list(rec.rationale),
-        "asked_areas": list(rec.service_areas),
-        "asked_areas_words": join_words(rec.service_areas),
-        "hours_needed": f"{hours} hours a month" if isinstance(hours, int) else "",
         "reviews": [
             {"name": r.name, "when": r.when, "purpose": r.purpose, "why": r.why}
             for r in rec.reviews
         ],
-        "grid": _month_grid(rec.reviews, today),
+        "grid": _month_grid(rec.reviews, today, rec.start_date),
         "agreement": list(rec.agreement),
         # the prospect's side of each gap; the talking point is for the consultant
         "gaps": [
-            {"expects": g.expects, "standard": g.standard, "to_agree": g.to_agree}
+            {"said": g.said, "to_agree": g.to_agree}
             for g in rec.gaps
+            if g.topic not in _GAPS_SHOWN_ELSEWHERE
         ],
         "alternatives": list(rec.alternatives),
+        "referral_kinds": list(rec.referral_kinds),
     }
 
 
@@ -211,13 +260,47 @@ def _standards(std: Standards) -> dict[str, Any]:
     }
 
 
+def _signer(practice: Practice) -> dict[str, str]:
+    """Who signs: the consultant by name and role, or the practice when unnamed."""
+    name = (practice.consultant_name or "").strip()
+    return {
+        "signer_name": name or practice.name,
+        "signer_role": (practice.consultant_role or "").strip() if name else "",
+        "logo": practice.logo if _is_base64_png(practice.logo) else "",
+    }
+
+
+def _is_base64_png(text: str) -> bool:
+    return isinstance(text, str) and text.startswith("iVBORw0KGgo")
+
+
+def _terms(practice: Practice, start: dt.date) -> dict[str, Any]:
+    """The terms the client accepts: start, notice, extra hours and payment."""
+    notice = max(0, int(practice.notice_days or 0))
+    extra = practice.extra_hours_price
+    return {
+        "start_month": f"{MONTHS[start.month - 1]} {start.year}",
+        "notice": "1 day’s written notice"
+        if notice == 1
+        else f"{notice} days’ written notice",
+        "extra_rate": format_money(extra, practice.currency) if extra else "",
+        "payment_terms": _plain_sentence(practice.payment_terms),
+    }
+
+
+def _plain_sentence(text: str) -> str:
+    text = " ".join((text or "").split())
+    return text if not text or text.endswith((".", "!", "?")) else text + "."
+
+
 def _letterhead(practice: Practice, today: dt.date) -> dict[str, Any]:
     """Who sends the document, when, how long it holds, and how it looks."""
-    paper = practice.paper_size if practice.paper_size in PAPER else "A4"
+    paper = practice.paper
     valid_days = max(0, int(practice.proposal_valid_days))
     return {
         "lang": "en",
         "paper_size": PAPER[paper],
+        **_signer(practice),
         **brand_colours(practice.brand_colour),
         "practice_name": practice.name,
         "practice_email": practice.email,
@@ -236,6 +319,8 @@ def _addressee(name: str, business: str) -> dict[str, str]:
         "prospect_name": name,
         "greeting_name": name.split()[0] if name else "there",
         "business": (business or "").strip(),
+        # the name ending a sentence: "Acme Ltd." takes no second full stop
+        "business_in_sentence": (business or "").strip().rstrip("."),
     }
 
 
@@ -255,22 +340,32 @@ def proposal_context(
     recommendation: Recommendation,
     assessment: Assessment,
     today: dt.date,
+    edits: Edits | None = None,
 ) -> dict[str, Any]:
     """Everything the proposal and letter templates show, as plain formatted values.
 
     Raises ProposalTooLarge when the text is too long to lay out quickly.
     """
     who = _addressee(submission_name, business)
+    edits = edits or Edits()
     context: dict[str, Any] = {
+        "cover_note": edits.cover_note,
+        "leave_out": sorted(edits.leave_out),
         **_letterhead(practice, today),
         **who,
         "title": _title(recommendation, who, practice.name),
         "quotes": _quotes(own_words),
-        "chart": _chart(assessment),
         "package": _package(recommendation.package, practice.currency),
+        "options": _options(recommendation.options, practice.currency),
         **_plan(recommendation, today),
         **_standards(practice.standards),
+        **_terms(practice, first_month(recommendation.start_date, today)),
     }
+    context["referrals"] = [
+        {"name": r.name, "url": r.url}
+        for r in practice.referrals
+        if r.name.strip() and (not r.kind or r.kind in recommendation.referral_kinds)
+    ]
     check_size(context)
     return context
 

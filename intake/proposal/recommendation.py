@@ -9,7 +9,6 @@ from typing import Any
 
 from ..practice import (
     CADENCES,
-    CHANNEL_WORDS,
     Package,
     Practice,
     format_date,
@@ -31,6 +30,16 @@ class ReviewPlan:
 
 
 @dataclass(frozen=True)
+class Option:
+    """One package offered side by side with another."""
+
+    package: Package
+    kind: str  # "recommended" | "within_budget" | "closest" (nearest to the budget)
+    covers: tuple[str, ...]  # what it includes, in words
+    leaves_out: tuple[str, ...]  # what the other option has that this one lacks
+
+
+@dataclass(frozen=True)
 class Recommendation:
     is_fit: bool
     package: Package | None  # None when not a fit
@@ -45,6 +54,13 @@ class Recommendation:
     rationale: tuple[str, ...]  # sentences tied to the prospect's own answers
     heard: tuple[str, ...]  # "what we heard": their needs, partly in their own words
     alternatives: tuple[str, ...]  # other kinds of service, for the referral letter
+    # packages side by side when the needs exceed the budget (else empty): the one
+    # within reach first, then the recommended one
+    options: tuple[Option, ...] = ()
+    budget_max: float | None = None  # the top of the budget they chose, when given
+    budget_label: str = ""  # the budget answer, in its own label
+    start_date: dt.date | None = None  # when they would like to start, if they said
+    referral_kinds: tuple[str, ...] = ()  # kinds of other service that suit them
 
 
 # ---------------------------------------------------------------------------------
@@ -138,6 +154,11 @@ class _Facts:
     needs: str
     start: str
     hours_words: str
+    cadence_labels: Mapping[str, str]  # ticked review cadence -> its label
+    refusals: tuple[str, ...]  # labels of ticked review choices that are no cadence
+    budget: float | None  # the top of their budget
+    budget_label: str
+    start_day: dt.date | None
 
 
 def _as_list(value: Any) -> list:
@@ -171,6 +192,31 @@ def _cadences(q: Question | None, value: Any) -> tuple[str, ...] | None:
     return tuple(str(v) for v in _as_list(value)) if q is not None else None
 
 
+def _ticked(q: Question | None, value: Any) -> tuple[dict[str, str], tuple[str, ...]]:
+    """(cadence -> label, other labels) of the review choices they ticked."""
+    if q is None:
+        return {}, ()
+    chosen = [c for c in q.choices if c.value in _as_list(value)]
+    cadences = {c.value: c.label for c in chosen if c.value in CADENCES}
+    return cadences, tuple(c.label for c in chosen if c.value not in CADENCES)
+
+
+def _budget(q: Question | None, value: Any) -> tuple[float | None, str]:
+    """The top of the budget they chose (from the choice's meta) and its label."""
+    choice = q.choice(value) if q is not None else None
+    most = choice.meta.get("monthly_max") if choice is not None else None
+    if isinstance(most, bool) or not isinstance(most, int | float):
+        most = None
+    return most, (choice.label if choice is not None else "")
+
+
+def _start_day(q: Question | None, value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if q is not None else None
+    except ValueError:
+        return None
+
+
 def _needs(q: Question | None, value: Any) -> str:
     return str(value) if q is not None and str(value).strip() else ""  # verbatim
 
@@ -186,7 +232,14 @@ def _facts(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> _Facts:
     hours, hours_words = _hours(*read("monthly_hours"))
     work_mix = read("work_mix")
     stance_q, stance = read("stance")
+    cadence_labels, refusals = _ticked(*read("review_cadence"))
+    budget, budget_label = _budget(*read("budget"))
     return _Facts(
+        cadence_labels=cadence_labels,
+        refusals=refusals,
+        budget=budget,
+        budget_label=budget_label,
+        start_day=_start_day(*read("start_date")),
         hours=hours,
         areas=_areas(*read("service_areas")),
         share=_share(*work_mix),
@@ -252,24 +305,20 @@ def _not_fit_reason(assessment: Assessment, questionnaire: Questionnaire) -> str
 
 
 def _review_why(cadence: str, facts: _Facts) -> str:
-    """Why we propose this review, tied to the reviews they said they would keep."""
+    """Why we propose this review, quoting only the review choices they ticked."""
     matters = _REVIEW_MATTERS[cadence]
-    if facts.cadences is None:
-        why = f"We include it because {matters}."
-    elif cadence in facts.cadences:
-        why = f"You said you could keep time free for this, and {matters}."
-    elif "none" in facts.cadences:
+    ticked = facts.cadence_labels.get(cadence)
+    if ticked:
+        why = f"You said you could keep time free for “{ticked}”, and {matters}."
+    elif facts.refusals:
         why = (
-            "You said you would rather not have regular meetings; we still propose "
-            f"this one, because {matters}."
+            f"You said “{facts.refusals[0]}”; we still propose this one, because "
+            f"{matters}."
         )
     else:
-        why = f"You did not tick this one, but we propose it because {matters}."
+        why = f"We include it because {matters}."
     if cadence == "quarterly" and _is_strategic(facts):
-        why += (
-            f" With about {facts.share}% of the work expected to become project or "
-            "strategic work, it matters all the more."
-        )
+        why += " With more project and strategic work ahead, it matters all the more."
     return why
 
 
@@ -292,43 +341,20 @@ def _reviews(
 
 
 def _agreement(practice: Practice) -> tuple[str, ...]:
+    """The working agreement's points beyond the standards table (hours, replies,
+    channels) and the package's exclusions, which the proposal shows elsewhere."""
     std = practice.standards
-    points = []
-    if std.office_days:
-        points.append(
-            f"Our office hours are {std.days_words}, "
-            f"{std.office_start}–{std.office_end}."
-        )
-    else:
-        points.append("We agree our office hours with you before we start.")
-    points.append(
-        f"We reply to requests within {std.reply_words} during office hours; "
-        "a reply is an acknowledgement and a plan, not always the finished work."
-    )
-    channels = [CHANNEL_WORDS[c] for c in std.channels if c in CHANNEL_WORDS]
-    if channels:
-        points.append(f"We keep in touch by {join_words(channels)}.")
-    for item in std.out_of_scope:
-        if item.strip():
-            points.append(_sentence(f"Not included: {item.strip()}"))
-    if std.weekends:
-        points.append("Weekend work is possible when we have agreed it in advance.")
-    else:
-        points.append(
-            "We do not work at weekends; anything sent then is picked up on the next "
-            "working day."
-        )
-    points.append(
-        "You tell us what we need to know about the business, such as news, changes of "
-        "plan and context; we do not assume what we have not been told."
-    )
-    points.append(
-        "We work within our agreed processes and tools, and adjust them together where "
-        "that helps."
-    )
-    points.append(
-        "The agreement runs month to month, and either of us may end it with notice."
-    )
+    points = [
+        "A reply is an acknowledgement and a plan, not always the finished work.",
+        "Weekend work is possible when we have agreed it in advance."
+        if std.weekends
+        else "We do not work at weekends; anything sent then is picked up on the "
+        "next working day.",
+        "You tell us what we need to know about the business, such as news, changes "
+        "of plan and context; we do not assume what we have not been told.",
+        "We work within our agreed processes and tools, and adjust them together "
+        "where that helps.",
+    ]
     return tuple(points)
 
 
@@ -336,11 +362,14 @@ def _said(facts: _Facts) -> dict[str, str]:
     """Clauses about the prospect's own answers, by topic, without a full stop."""
     out = {}
     if facts.engagement_label:
-        out["engagement"] = f"You told us you are hoping for “{facts.engagement_label}”"
+        out["engagement"] = (
+            "Asked what kind of arrangement you are hoping for, you answered "
+            f"“{facts.engagement_label}”"
+        )
     if facts.areas:
         n = len(facts.areas)
-        noun = "area" if n == 1 else f"{n} areas"
-        out["areas"] = f"You would like support with {noun}: {_quoted(facts.areas)}"
+        noun = "one area" if n == 1 else f"{n} areas"
+        out["areas"] = f"You chose {noun} of the business for support"
     if facts.mix_label:
         out["mix"] = f"You described the work as “{facts.mix_label}”"
     if facts.stance_label:
@@ -407,7 +436,7 @@ def _fit_rationale(
     """Why this package, in sentences tied to their answers."""
     said = _said(facts)
     endings = {
-        "engagement": ", and ongoing support month after month is what we offer.",
+        "engagement": "; ongoing support, month after month, is what we offer.",
         "areas": _areas_ending(package, sizing, is_override),
         "mix": _mix_ending(facts, package, sizing, is_override),
         "stance": _stance_ending(facts),
@@ -433,55 +462,145 @@ def _not_fit_rationale(facts: _Facts, reason: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-# Other kinds of service for someone the practice is not right for: the roles whose
-# red flag calls for the idea (none: always suggested), and the idea.
+# Other kinds of service for someone the practice is not right for, matched to what
+# they asked for: (kind, the roles whose red flag calls for it, the idea). A knockout
+# flag on the engagement (one project) calls for "project"; any other flag on those
+# roles for the rest. "any" is always suggested.
+PROJECT, OCCASIONAL, INSTRUCTIONS, ANY = "project", "occasional", "instructions", "any"
 _ALTERNATIVES = (
     (
-        {"engagement"},
-        "For a single piece of work, a project administrator or freelancer hired for "
-        "the length of the project, with a clear brief and an end date.",
+        PROJECT,
+        "For a single piece of work, a project-based freelancer or project "
+        "administrator hired for the length of the project, with a clear brief and an "
+        "end date.",
     ),
     (
-        {"engagement", "need_regularity", "handover"},
-        "For help now and then, a pay-as-you-go virtual assistant service that books "
-        "and bills by the task, so you only pay when something comes up.",
+        OCCASIONAL,
+        "For tasks now and then, an a la carte secretarial service or a pay-as-you-go "
+        "virtual assistant, who books and bills by the task, so you only pay when "
+        "something comes up.",
     ),
     (
-        {"partner_kind"},
+        INSTRUCTIONS,
         "If you would like someone to follow clear instructions, a task-based "
         "secretarial or typing service is built exactly for that.",
     ),
     (
-        set(),
+        ANY,
         "A local business-support network or small-business centre can often point "
         "you to trusted providers nearby.",
     ),
 )
+# flagged answers (role, choice value) that describe one project, or wanting someone
+# to carry out instructions; any other flag on the roles below means occasional help
+_PROJECT_ANSWERS = {("engagement", "single_project"), ("work_mix", "one_piece")}
+_INSTRUCTION_ANSWERS = {("stance", "pair_of_hands")}
+_OCCASIONAL_ROLES = {"engagement", "need_regularity", "handover"}
 
 
-def _alternatives(
-    questionnaire: Questionnaire, assessment: Assessment
+def referral_kinds(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], assessment: Assessment
 ) -> tuple[str, ...]:
+    """Which kinds of other service suit what this prospect asked for."""
+    roles = {q.id: q.role for q in questionnaire.questions if q.role}
+    flagged = {
+        (roles.get(f.question_id), str(answers.get(f.question_id)))
+        for f in assessment.flags
+    }
+    kinds = []
+    if flagged & _PROJECT_ANSWERS:
+        kinds.append(PROJECT)
+    elif any(role in _OCCASIONAL_ROLES for role, _ in flagged):
+        kinds.append(OCCASIONAL)
+    if flagged & _INSTRUCTION_ANSWERS or any(r == "partner_kind" for r, _ in flagged):
+        kinds.append(INSTRUCTIONS)
+    return (*kinds, ANY)
+
+
+def _alternatives(kinds: tuple[str, ...]) -> tuple[str, ...]:
     """Kinds of service that may suit someone not looking for a partnership."""
-    flagged = {f.question_id for f in assessment.flags}
-    roles = {q.role for q in questionnaire.questions if q.role and q.id in flagged}
-    return tuple(idea for wanted, idea in _ALTERNATIVES if not wanted or wanted & roles)
+    return tuple(idea for kind, idea in _ALTERNATIVES if kind in kinds)
 
 
 def _heard(facts: _Facts) -> tuple[str, ...]:
+    """What we heard, in their answers' own labels (their summary is quoted apart)."""
     items = []
-    if facts.needs:
-        items.append(facts.needs)
     if facts.engagement_label:
-        items.append(f"You are looking for “{facts.engagement_label}”.")
+        items.append(f"The arrangement you are hoping for: “{facts.engagement_label}”.")
     if facts.areas:
-        items.append("Where you would like support: " + "; ".join(facts.areas) + ".")
+        items.append("Where you would like support: " + _quoted(facts.areas) + ".")
     if facts.hours_words:
         items.append(f"By your estimate, you need about {facts.hours_words}.")
+    if facts.budget_label:
+        items.append(f"The budget you have in mind: “{facts.budget_label}”.")
     if facts.start:
         items.append(f"You would like to start on {facts.start}.")
     return tuple(items)
 
+
+def _within(package: Package, facts: _Facts) -> bool:
+    return facts.budget is None or package.monthly_price <= facts.budget
+
+
+def _covers(package: Package) -> tuple[str, ...]:
+    return (
+        f"{package.monthly_hours} hours of support a month",
+        *package.service_areas,
+        *(CADENCES[c] for c in package.reviews if c in CADENCES),
+    )
+
+
+def _leaves_out(package: Package, other: Package) -> tuple[str, ...]:
+    """What `other` includes that `package` does not."""
+    out = []
+    if other.monthly_hours > package.monthly_hours:
+        out.append(f"{other.monthly_hours - package.monthly_hours} hours a month")
+    out += [a for a in other.service_areas if a not in package.service_areas]
+    out += [
+        CADENCES[c] for c in other.reviews if c in CADENCES and c not in package.reviews
+    ]
+    return tuple(out)
+
+
+def _options(packages: tuple[Package, ...], package: Package, facts: _Facts):
+    """The package within reach beside the recommended one, when needs exceed budget."""
+    if _within(package, facts):
+        return ()
+    by_price = sorted(packages, key=lambda p: p.monthly_price)
+    reachable = [p for p in by_price if _within(p, facts) and p is not package]
+    other = reachable[-1] if reachable else by_price[0]
+    if other is package or other.monthly_price > package.monthly_price:
+        return ()
+    kind = "within_budget" if reachable else "closest"
+    return (
+        Option(other, kind, _covers(other), _leaves_out(other, package)),
+        Option(package, "recommended", _covers(package), ()),
+    )
+
+
+def _budget_sentence(facts: _Facts, package: Package, options: tuple[Option, ...]):
+    """How the recommendation sits with the budget they gave; '' when none given."""
+    if facts.budget is None:
+        return ""
+    said = f"For your budget you chose “{facts.budget_label}”"
+    if _within(package, facts):
+        return f"{said}, and {package.name} sits within it."
+    if not options:
+        return (
+            f"{said}; {package.name} costs more than that, so let us talk about what "
+            "matters most and whether now is the right time to start."
+        )
+    other = options[0].package
+    reach = "is within it" if options[0].kind == "within_budget" else "comes closest"
+    return (
+        f"{said}; what you described needs {package.name}, which costs more, while "
+        f"{other.name} {reach}. We set both out side by side below, with what each "
+        "covers and leaves out, so that you can choose."
+    )
+
+
+# which options a proposal offers when the needs exceed the budget
+OFFERS = ("both", "recommended", "budget")
 
 NO_PACKAGES = (
     "No packages are set up in the practice settings yet, so there is no package to "
@@ -496,17 +615,25 @@ def recommend(
     assessment: Assessment,
     practice: Practice,
     override: str | None = None,
+    offer: str = "both",
 ) -> Recommendation:
     """The package and plan to propose; not a fit when the verdict or a knockout says.
 
     `override` names one of the practice's packages (case-sensitive) chosen by hand: it
     replaces the sized package, even for a prospect who is not a fit. A name that is no
-    package is ignored.
+    package is ignored. `offer` is which options the proposal offers when the needs
+    exceed the budget: "both" side by side, only the "recommended" one, or only the
+    one within the "budget".
     """
+    # the labels as the prospect read them: the practice's words and currency
+    questionnaire = questionnaire.localised(
+        practice.questionnaire_words, practice.currency
+    )
     facts = _facts(questionnaire, visible_answers(questionnaire, answers))
     chosen = next(
         (p for p in practice.packages if override and p.name == override), None
     )
+    kinds = referral_kinds(questionnaire, answers, assessment)
     common = dict(
         hours_needed=facts.hours,
         service_areas=facts.areas,
@@ -514,7 +641,11 @@ def recommend(
         agreement=_agreement(practice),
         gaps=find_gaps(questionnaire, answers, practice),
         heard=_heard(facts),
-        alternatives=_alternatives(questionnaire, assessment),
+        alternatives=_alternatives(kinds),
+        referral_kinds=kinds,
+        budget_max=facts.budget,
+        budget_label=facts.budget_label,
+        start_date=facts.start_day,
     )
     not_fit = assessment.verdict == NOT_A_FIT or bool(assessment.knockouts)
     if chosen is None and (not_fit or not practice.packages):
@@ -528,14 +659,33 @@ def recommend(
             rationale=_not_fit_rationale(facts, reason),
             **common,
         )
+    return _fit(practice, facts, chosen, offer, common)
+
+
+def _fit(
+    practice: Practice,
+    facts: _Facts,
+    chosen: Package | None,
+    offer: str,
+    common: dict[str, Any],
+) -> Recommendation:
+    """The package sized by the levers (or chosen), with options for the budget."""
     sizing = _size(practice.packages, facts)
     package = chosen if chosen is not None else sizing.package
+    options = _options(practice.packages, package, facts)
+    if options and offer in OFFERS[1:]:
+        package = package if offer == "recommended" else options[0].package
+        options = ()
+    by_hand = chosen is not None or package is not sizing.package
+    rationale = _fit_rationale(facts, package, sizing, by_hand)
+    budget = _budget_sentence(facts, package, options)
     return Recommendation(
         is_fit=True,
         package=package,
-        is_override=chosen is not None,
+        is_override=by_hand,
         not_fit_reason="",
         reviews=_reviews(package, practice, facts),
-        rationale=_fit_rationale(facts, package, sizing, chosen is not None),
+        rationale=rationale + ((budget,) if budget else ()),
+        options=options,
         **common,
     )

@@ -127,13 +127,16 @@ def _stylesheet_of(_mtime_ns: int):
     )
 
 
-def render_pdf(html: str, *, base_url: str) -> bytes:
-    """Lay out the HTML as a tagged PDF (PDF/UA-1) with the print stylesheet.
+_PDF_OPTIONS = {
+    "presentational_hints": False,
+    "pdf_variant": "pdf/ua-1",
+    "attachments": None,
+}
 
-    `base_url` is where relative URLs resolve (e.g. ``request.url_root``); it is never
-    fetched: only ``<base_url>static/...`` and ``intake-static:...`` map to files in the
-    static folder, plus ``data:`` URIs.
-    """
+
+def layout(html: str, *, base_url: str):
+    """The laid-out document (weasyprint.Document): its pages' boxes, for tests of the
+    page composition, and what `render_pdf` writes."""
     # deferred: slow import
     import weasyprint
 
@@ -144,10 +147,16 @@ def render_pdf(html: str, *, base_url: str) -> bytes:
         )
     fetcher = make_url_fetcher(base_url)
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(
-        stylesheets=[_stylesheet()],
-        font_config=_font_config(),
-        presentational_hints=False,
-        pdf_variant="pdf/ua-1",
-        attachments=None,
+    return document.render(
+        stylesheets=[_stylesheet()], font_config=_font_config(), **_PDF_OPTIONS
     )
+
+
+def render_pdf(html: str, *, base_url: str) -> bytes:
+    """Lay out the HTML as a tagged PDF (PDF/UA-1) with the print stylesheet.
+
+    `base_url` is where relative URLs resolve (e.g. ``request.url_root``); it is never
+    fetched: only ``<base_url>static/...`` and ``intake-static:...`` map to files in the
+    static folder, plus ``data:`` URIs. The same HTML gives the same bytes.
+    """
+    return layout(html, base_url=base_url).write_pdf(**_PDF_OPTIONS)

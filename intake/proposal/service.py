@@ -25,11 +25,32 @@ from ..extensions import db
 from ..models import ProposalDocument, Submission, utcnow
 from ..practice import Practice
 from ..questionnaire.answers import visible_answers
-from ..questionnaire.scoring import Assessment
+from ..questionnaire.schema import Questionnaire
+from ..questionnaire.scoring import Assessment, assess
 from . import content, render
 from .recommendation import Recommendation, recommend
 
 log = logging.getLogger(__name__)
+
+
+class NotAFit(Exception):
+    """A proposal was asked for a prospect who is not a fit: they get the letter."""
+
+    def __init__(self, reason: str = ""):
+        super().__init__(
+            NOT_A_FIT_MESSAGE if not reason else f"{NOT_A_FIT_MESSAGE} ({reason})"
+        )
+
+
+NOT_A_FIT_MESSAGE = (
+    "This prospect is not a fit, so there is no proposal to send: send the referral "
+    "letter instead, or choose a package for them first"
+)
+
+
+def edits_of(submission: Submission) -> content.Edits:
+    """The consultant's edits to this submission's proposal."""
+    return content.Edits.from_dict(submission.proposal_edits)
 
 
 def recommendation_for(submission: Submission, practice: Practice) -> Recommendation:
@@ -41,32 +62,79 @@ def recommendation_for(submission: Submission, practice: Practice) -> Recommenda
         assessment=Assessment.from_dict(submission.assessment),
         practice=practice,
         override=submission.package_override,
+        offer=edits_of(submission).offer,
     )
 
 
-def _own_words(submission: Submission) -> list[tuple[str, str]]:
+def own_words(
+    questionnaire: Questionnaire, answers: dict, practice: Practice | None = None
+) -> list[tuple[str, str]]:
     """(question, answer) for every free-text answer the prospect gave."""
-    questionnaire = submissions.questionnaire_of(submission)
-    answers = visible_answers(questionnaire, submission.answers or {})
+    if practice is not None:
+        questionnaire = questionnaire.localised(
+            practice.questionnaire_words, practice.currency
+        )
+    shown = visible_answers(questionnaire, answers or {})
     return [
-        (q.label, answers[q.id])
+        (q.label, shown[q.id])
         for q in questionnaire.questions
-        if q.type == "long_text"
-        and isinstance(answers.get(q.id), str)
-        and answers[q.id]
+        if q.type == "long_text" and isinstance(shown.get(q.id), str) and shown[q.id]
     ]
 
 
+def _checked(recommendation: Recommendation, letter: bool) -> Recommendation:
+    """The recommendation, or NotAFit when a proposal is asked for a prospect who
+    is not a fit (no package chosen by hand)."""
+    if not letter and not recommendation.is_fit:
+        raise NotAFit()
+    return recommendation
+
+
 def context_for(
-    submission: Submission, practice: Practice, *, today: dt.date | None = None
+    submission: Submission,
+    practice: Practice,
+    *,
+    today: dt.date | None = None,
+    letter: bool = False,
 ):
-    assessment = Assessment.from_dict(submission.assessment)
+    """The document's content; raises NotAFit for a proposal to a not-a-fit prospect."""
+    questionnaire = submissions.questionnaire_of(submission)
+    recommendation = _checked(recommendation_for(submission, practice), letter)
     return content.proposal_context(
         practice=practice,
         submission_name=submission.name,
         business=submission.business,
-        own_words=_own_words(submission),
-        recommendation=recommendation_for(submission, practice),
+        own_words=own_words(questionnaire, submission.answers or {}, practice),
+        recommendation=recommendation,
+        assessment=Assessment.from_dict(submission.assessment),
+        today=today or utcnow().date(),
+        edits=edits_of(submission),
+    )
+
+
+def context_for_answers(
+    questionnaire: Questionnaire,
+    answers: dict,
+    practice: Practice,
+    *,
+    letter: bool = False,
+    today: dt.date | None = None,
+):
+    """What a prospect with these answers would receive; nothing is stored."""
+    assessment = assess(questionnaire, answers)
+    recommendation = recommend(
+        questionnaire=questionnaire,
+        answers=answers,
+        assessment=assessment,
+        practice=practice,
+    )
+    contact = submissions.contact_columns(questionnaire, answers)
+    return content.proposal_context(
+        practice=practice,
+        submission_name=contact.get("name") or "",
+        business=contact.get("business") or "",
+        own_words=own_words(questionnaire, answers, practice),
+        recommendation=_checked(recommendation, letter),
         assessment=assessment,
         today=today or utcnow().date(),
     )
@@ -86,7 +154,7 @@ def html_for(
     css_url: str = "",
 ) -> str:
     """The document as HTML; `css_url` links the print stylesheet for a browser preview."""
-    context = context_for(submission, practice)
+    context = context_for(submission, practice, letter=letter)
     context["preview_css_url"] = css_url
     return render_html(context, letter=letter)
 
@@ -117,6 +185,7 @@ def document_key(
         "answers": submission.answers,
         "assessment": submission.assessment,
         "override": submission.package_override,
+        "edits": edits_of(submission).to_dict(),
         "contact": [submission.name, submission.business, submission.email],
         "practice": practice.to_dict(),
         "templates": _templates_digest(),
@@ -131,11 +200,13 @@ def pdf_for(
 ) -> tuple[bytes, bool]:
     """The PDF bytes and whether they came from the cache (rendering only on a miss)."""
     today = utcnow().date()
+    _checked(recommendation_for(submission, practice), letter)
     key = document_key(submission, practice, letter=letter, today=today)
     cached = db.session.get(ProposalDocument, key)
     if cached is not None:
         return cached.pdf, True
-    html = render_html(context_for(submission, practice, today=today), letter=letter)
+    context = context_for(submission, practice, today=today, letter=letter)
+    html = render_html(context, letter=letter)
     pdf = render.render_pdf(html, base_url=base_url)
     try:
         with db.session.begin_nested():

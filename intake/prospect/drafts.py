@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, session
+from sqlalchemy.orm import undefer
 
 from .. import registry, submissions
 from ..extensions import db
@@ -32,13 +33,15 @@ def _expiry() -> dt.datetime:
     return utcnow() + dt.timedelta(days=current_app.config["DRAFT_TTL_DAYS"])
 
 
-def by_token(token: str) -> Submission | None:
-    """The submission (draft or not) whose resume token this is, or None."""
+def by_token(token: str, *, with_answers: bool = False) -> Submission | None:
+    """The submission (draft or not) whose resume token this is, or None; with its
+    (deferred) answers in the same query when the caller reads them."""
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(
-        sa.select(Submission).where(Submission.token_hash == hash_token(token))
-    )
+    query = sa.select(Submission).where(Submission.token_hash == hash_token(token))
+    if with_answers:
+        query = query.options(undefer(Submission.answers))
+    return db.session.scalar(query)
 
 
 def is_expired(submission: Submission) -> bool:
@@ -48,7 +51,8 @@ def is_expired(submission: Submission) -> bool:
 def current() -> Submission | None:
     """The live draft of this browser session, or None."""
     token = session.get(SESSION_KEY)
-    draft = by_token(token) if isinstance(token, str) else None
+    # the wizard reads the answers of every draft it loads: one query, not two
+    draft = by_token(token, with_answers=True) if isinstance(token, str) else None
     if draft is None or not draft.is_draft or is_expired(draft):
         return None
     return draft
@@ -99,3 +103,4 @@ def save_step(
     draft.steps_done = max(draft.steps_done or 0, questionnaire.step_number(step.id))
     draft.updated_at = utcnow()
     draft.token_expires_at = _expiry()
+    session.modified = True  # the cookie lives as long as the draft: renewed with it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -83,9 +84,9 @@ def step(number: int):
         return redirect(url_for(".step", number=reachable))
     step = questionnaire.steps[number - 1]
     saved = dict(draft.answers or {}) if draft else {}
+    if request.method == "GET":  # the page needs no form object: the macros write it
+        return _render_step(questionnaire, step, None, saved, {}, draft=draft)
     form = step_form_class(questionnaire, step)()
-    if request.method == "GET":
-        return _render_step(questionnaire, step, form, saved, {}, draft=draft)
 
     posted = posted_step(form, step)
     if draft is None and _sent_already():  # a late post from another tab: no new draft
@@ -118,7 +119,10 @@ def step(number: int):
         draft = draft or drafts.start(questionnaire)
         drafts.save_step(draft, questionnaire, step, outcome.save)
         db.session.commit()
-        log.info("action=save_step draft=%s step=%s", draft.id, number)
+        # the identity survives the commit; draft.id would reload the expired row
+        log.info(
+            "action=save_step draft=%s step=%s", sa.inspect(draft).identity[0], number
+        )
     if outcome.go_to is None:
         return _render_step(
             questionnaire,
@@ -189,7 +193,7 @@ def _render_step(
         questions=questions,
         errors=[(q["q"], q["error"]) for q in questions if q["error"]],
         form=form,
-        then=form.then.data or request.args.get("then", ""),
+        then=(form.then.data if form else "") or request.args.get("then", ""),
         resume_url=_resume_url() if draft else "",
         notice=notice,
     )

@@ -30,6 +30,9 @@ class Gap:
     standard: str  # what the practice offers, in words
     talking_point: str  # one sentence for the consultant, for the call
     to_agree: str  # the same point said to the prospect, in the proposal
+    said: str = (
+        ""  # the prospect's answer in its own label(s), quoted, for the proposal
+    )
 
 
 Rule = Callable[[Questionnaire, Mapping[str, Any], Practice], Gap | None]
@@ -50,9 +53,13 @@ def _meta(
     return (choice.meta.get(key) if choice else None), choice
 
 
+def _quote(*labels: str) -> str:
+    return join_words(f"“{label}”" for label in labels)
+
+
 def _reply_time(questionnaire, answers, practice) -> Gap | None:
     std = practice.standards
-    expected, _ = _meta(questionnaire, answers, "reply_time", "hours")
+    expected, choice = _meta(questionnaire, answers, "reply_time", "hours")
     if not isinstance(expected, int | float) or expected >= std.reply_hours:
         return None
     wanted = describe_hours(expected)
@@ -64,6 +71,7 @@ def _reply_time(questionnaire, answers, practice) -> Gap | None:
         f"{std.reply_words}. Agree how truly urgent matters reach you.",
         to_agree=f"We reply within {std.reply_words}. Let us agree together how a "
         "truly urgent matter reaches us, so nothing important waits.",
+        said=_quote(choice.label),
     )
 
 
@@ -81,6 +89,7 @@ def _after_hours(questionnaire, answers, practice) -> Gap | None:
         "Talk through what comes up after hours and who handles it.",
         to_agree=f"We work {hours}. Let us look at what comes up after hours and "
         "plan for it, so it can wait for the morning or be handled another way.",
+        said=_quote(choice.label),
     )
 
 
@@ -96,11 +105,13 @@ def _weekends(questionnaire, answers, practice) -> Gap | None:
         "can wait until Monday.",
         to_agree="We do not work at weekends. Let us agree what can wait until Monday "
         "and how to prepare the rest during the week.",
+        said=_quote(choice.label),
     )
 
 
 def _channels(questionnaire, answers, practice) -> Gap | None:
     offered_ids = practice.standards.channels
+    q = questionnaire.by_role("channels")
     chosen = _chosen(questionnaire, answers, "channels") or ()
     missing = [c for c in chosen if c in CHANNEL_WORDS and c not in offered_ids]
     if not missing:
@@ -115,6 +126,7 @@ def _channels(questionnaire, answers, practice) -> Gap | None:
         f"{offered}.",
         to_agree=f"We work by {offered}. Let us find the way of keeping in touch "
         "that suits you best among these.",
+        said=_quote(*(c.label for c in q.choices if c.value in missing)),
     )
 
 
@@ -134,11 +146,13 @@ def _scope(questionnaire, answers, practice) -> Gap | None:
         "agreed. Agree what they will tell you, and what stays out of scope.",
         to_agree="We cannot know what we have not been told. Let us agree how you "
         "will share news and context with us, and what stays outside our work.",
+        said=_quote(choice.label),
     )
 
 
 def _cadence(questionnaire, answers, practice) -> Gap | None:
     held = practice.standards.cadences
+    q = questionnaire.by_role("review_cadence")
     chosen = _chosen(questionnaire, answers, "review_cadence")
     if chosen is None:
         return None
@@ -154,11 +168,12 @@ def _cadence(questionnaire, answers, practice) -> Gap | None:
         "gives them, and agree the rhythm before starting.",
         to_agree=f"We hold the {names} with every client. Let us talk through what "
         "each one gives you and settle the rhythm before we start.",
+        said=_quote(*(c.label for c in q.choices if c.value in chosen)),
     )
 
 
 def _budget(questionnaire, answers, practice) -> Gap | None:
-    budget, _ = _meta(questionnaire, answers, "budget", "monthly_max")
+    budget, choice = _meta(questionnaire, answers, "budget", "monthly_max")
     if not practice.packages or not isinstance(budget, int | float):
         return None
     smallest = min(practice.packages, key=lambda p: p.monthly_price)
@@ -174,6 +189,7 @@ def _budget(questionnaire, answers, practice) -> Gap | None:
         "matters most, or whether a partnership fits their stage.",
         to_agree="Your budget is below our smallest package. Let us talk about what "
         "matters most to you, and whether now is the right time to start.",
+        said=_quote(choice.label),
     )
 
 
@@ -192,6 +208,7 @@ def _volume(questionnaire, answers, practice) -> Gap | None:
         f"({largest}). Discuss a larger arrangement or priorities.",
         to_agree=f"You expect about {hours} hours a month; our largest package has "
         f"{largest}. Let us agree the priorities, or a larger arrangement.",
+        said=f"about {hours} hours a month",
     )
 
 
@@ -212,6 +229,10 @@ def find_gaps(
     questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
 ) -> tuple[Gap, ...]:
     """Every difference between the answers and the practice's standards, in order."""
+    # quoted labels as the prospect read them: the practice's words and currency
+    questionnaire = questionnaire.localised(
+        practice.questionnaire_words, practice.currency
+    )
     shown = visible_answers(questionnaire, answers)
     gaps = (rule(questionnaire, shown, practice) for rule in RULES)
     return tuple(gap for gap in gaps if gap is not None)

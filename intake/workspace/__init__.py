@@ -1,6 +1,9 @@
 """The consultant's workspace (sign-in required)."""
 
-from . import auth  # noqa: F401  (adds sign-in, sign-out and session checks to bp)
+from . import (
+    auth,  # noqa: F401  (adds sign-in, sign-out and session checks to bp)
+    team,  # noqa: F401  (team, invitations, roles)
+)
 from .views import bp
 
 __all__ = ["bp"]

@@ -20,9 +20,15 @@ ACTIONS = {
     "note": "Added a note",
     "download": "Downloaded a PDF",
     "package": "Changed the proposed package",
+    "send_proposal": "Sent the proposal by link",
     "settings": "Changed the settings",
     "delete": "Deleted a submission",
     "export": "Exported the list as CSV",
+    "invite": "Invited a member",
+    "join": "Joined the team",
+    "role": "Changed a member's role",
+    "remove_member": "Removed a member",
+    "reminder": "Sent a reminder now",
 }
 
 
@@ -68,6 +74,14 @@ def events_for_page(page: int) -> Page:
 def event_rows(events: list[AuditEvent]) -> list[dict]:
     """What the activity page shows of each event; a deleted submission has no link."""
     ids = {e.submission_id for e in events if e.submission_id is not None}
+    people = {e.consultant_id for e in events if e.consultant_id is not None}
+    names = dict(
+        db.session.execute(
+            sa.select(Consultant.id, Consultant.name).where(Consultant.id.in_(people))
+        ).all()
+        if people
+        else ()
+    )
     existing = set(
         db.session.scalars(
             sa.select(Submission.id).where(
@@ -80,7 +94,8 @@ def event_rows(events: list[AuditEvent]) -> list[dict]:
     return [
         {
             "at": e.at.strftime("%d %b %Y %H:%M"),
-            "actor": e.actor,
+            "actor": names.get(e.consultant_id) or e.actor,
+            "actor_email": e.actor,
             "what": ACTIONS.get(e.action, e.action),
             "detail": e.detail,
             "submission_id": e.submission_id,

@@ -38,7 +38,7 @@ TOO_MANY = (
     "or sign in from a browser you have signed in with before."
 )
 # endpoints a signed-out browser may reach; every other workspace page needs a session
-_OPEN = frozenset({"workspace.login"})
+_OPEN = frozenset({"workspace.login", "workspace.join"})
 
 
 @login_manager.user_loader
@@ -52,6 +52,8 @@ def _load_consultant(session_id: str) -> Consultant | None:
     user = db.session.get(Consultant, int(user_id))
     if user is None or str(user.session_generation) != generation:
         return None
+    if not user.active:  # removed from the team
+        return None
     return user
 
 
@@ -63,7 +65,7 @@ def _unknown_account_hash() -> str:
 def _password_matches(user: Consultant | None, password: str) -> bool:
     """Check the password; an unknown e-mail costs the same hashing, so the time
     taken does not tell which e-mails have accounts."""
-    if user is None:
+    if user is None or not user.active:  # unknown, or removed from the team
         check_password_hash(_unknown_account_hash(), password)
         return False
     return user.check_password(password)

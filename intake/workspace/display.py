@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from collections import defaultdict
 
 from flask import url_for
 
 from .. import submissions
 from ..models import PIPELINE, Submission
-from ..practice import CADENCES, Package, Practice
+from ..practice import CADENCES, AddOn, Package, Practice, Referral
 from ..proposal import service as proposal_service
 from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS
 from ..questionnaire.scoring import OVERALL, Assessment
+from ..templating import age, datetime_attr
 from . import queries
-from .forms import ListFilterForm, OverrideForm, SettingsForm, _choices
+from .forms import (
+    ListFilterForm,
+    OverrideForm,
+    ProposalEditsForm,
+    SettingsForm,
+    _choices,
+)
 
 VERDICT_CLASS = {
     "strong fit": "strong",
@@ -151,25 +160,69 @@ def score_bars(scores: dict[str, int | None]) -> list[dict]:
     ]
 
 
-def list_row(s: Submission) -> dict:
-    return {
-        "id": s.id,
-        "name": s.display_name,
-        "business": s.business,
-        "email": s.email,
-        "submitted": s.submitted_at.strftime("%d %b %Y") if s.submitted_at else "",
-        "submitted_at": s.submitted_at,
-        "overall": s.overall,
-        "bars": score_bars(
-            {"fit": s.fit, "chemistry": s.chemistry, "boundaries": s.boundaries}
+@dataclasses.dataclass(frozen=True, slots=True)
+class ListRow:
+    """One row of the list, every value formatted: the template only interpolates
+    (slots: a template's attribute lookup is one getattr, not a failed one then [])."""
+
+    id: int
+    url: str
+    name: str
+    business: str
+    email: str
+    submitted: str
+    submitted_iso: str
+    age: str
+    overall: int | None
+    bars: tuple[tuple[str, int | None, int], ...]  # (Dimension, value, width)
+    verdict: str
+    verdict_label: str
+    verdict_class: str
+    flags: int
+    package: str
+    status: str
+    status_label: str
+
+
+_DIMENSION_LABELS = {d: d.capitalize() for d in DIMENSIONS}
+
+
+def list_rows(submissions: list) -> list[ListRow]:
+    """The rows of one page; the detail URL is built once, not once per row."""
+    marker = 999_999_999
+    head, _, tail = url_for(
+        "workspace.submission_detail", submission_id=marker
+    ).partition(str(marker))
+    now = dt.datetime.now(dt.UTC)
+    return [_list_row(s, head, tail, now) for s in submissions]
+
+
+def _list_row(s, head: str, tail: str, now: dt.datetime) -> ListRow:
+    """`s`: a row of queries.LIST_COLUMNS (or a Submission)."""
+    scores = {"fit": s.fit, "chemistry": s.chemistry, "boundaries": s.boundaries}
+    verdict = s.verdict or ""
+    return ListRow(
+        id=s.id,
+        url=f"{head}{s.id}{tail}",
+        name=Submission.name_to_show(s.name, s.business, s.id),
+        business=s.business or "",
+        email=s.email or "",
+        submitted=s.submitted_at.strftime("%d %b %Y") if s.submitted_at else "",
+        submitted_iso=datetime_attr(s.submitted_at),
+        age=age(s.submitted_at, now),
+        overall=s.overall,
+        bars=tuple(
+            (_DIMENSION_LABELS[b["dimension"]], b["value"], b["width"])
+            for b in score_bars(scores)
         ),
-        "verdict": s.verdict or "",
-        "verdict_class": VERDICT_CLASS.get(s.verdict or "", ""),
-        "flags": s.flag_count,
-        "package": s.package_override or s.package_name or "",
-        "status": s.status,
-        "status_label": s.status_label,
-    }
+        verdict=verdict,
+        verdict_label=verdict.capitalize(),
+        verdict_class=VERDICT_CLASS.get(verdict, ""),
+        flags=s.flag_count,
+        package=s.package_override or s.package_name or "",
+        status=s.status,
+        status_label=PIPELINE.get(s.status, "Draft"),
+    )
 
 
 def draft_row(s: Submission) -> dict:
@@ -255,6 +308,17 @@ def package_choices(practice: Practice):
     )
 
 
+def edits_form(submission: Submission) -> ProposalEditsForm:
+    edits = proposal_service.edits_of(submission)
+    return ProposalEditsForm(
+        data={
+            "cover_note": edits.cover_note,
+            "leave_out": sorted(edits.leave_out),
+            "offer": edits.offer,
+        }
+    )
+
+
 def override_form(submission: Submission, practice: Practice) -> OverrideForm:
     form = OverrideForm(package=submission.package_override or "")
     form.package.choices = package_choices(practice)
@@ -271,6 +335,7 @@ def settings_form(practice: Practice) -> SettingsForm:
         "booking_url": practice.booking_url,
         "brand_colour": practice.brand_colour,
         "currency": practice.currency,
+        "country": practice.country,
         "paper_size": practice.paper_size,
         "proposal_valid_days": practice.proposal_valid_days,
         "new_submission_mail": practice.new_submission_mail,
@@ -292,9 +357,21 @@ def settings_form(practice: Practice) -> SettingsForm:
                 "service_areas": "\n".join(p.service_areas),
                 "reviews": list(p.reviews),
                 "description": p.description,
+                "add_ons": "\n".join(
+                    f"{a.name} | {a.monthly_price:g}" for a in p.add_ons
+                ),
             }
             for p in practice.packages
         ],
+        "consultant_name": practice.consultant_name,
+        "consultant_role": practice.consultant_role,
+        "notice_days": practice.notice_days,
+        "extra_hour_rate": int(practice.extra_hour_rate or 0),
+        "payment_terms": practice.payment_terms,
+        "referrals": "\n".join(
+            " | ".join(x for x in (r.name, r.url, r.kind) if x)
+            for r in practice.referrals
+        ),
     }
     return SettingsForm(data=data)
 
@@ -303,6 +380,30 @@ def _lines(text: str | None, limit: int = 20) -> tuple[str, ...]:
     return tuple(
         line.strip()[:200] for line in (text or "").splitlines() if line.strip()
     )[:limit]
+
+
+def _add_ons(text: str | None) -> tuple[AddOn, ...]:
+    """'Name | 150' lines (checked by the form) as add-ons."""
+    out = []
+    for line in _lines(text):
+        name, _, price = line.rpartition("|")
+        out.append(AddOn(name.strip()[:120], float(price)))
+    return tuple(out)
+
+
+REFERRAL_KINDS = ("occasional", "project")
+
+
+def _referrals(text: str | None) -> tuple[Referral, ...]:
+    """'Name | link | kind' lines as referrals; a link must be http(s)."""
+    out = []
+    for line in _lines(text):
+        name, url, kind = ([p.strip() for p in line.split("|")] + ["", ""])[:3]
+        url = url if re.match(r"^https?://\S+$", url) else ""
+        out.append(
+            Referral(name, url, kind.lower() if kind.lower() in REFERRAL_KINDS else "")
+        )
+    return tuple(out)
 
 
 def practice_from(form: SettingsForm, old: Practice) -> Practice:
@@ -315,6 +416,7 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
             reviews=tuple(c for c in CADENCES if c in (entry.form.reviews.data or [])),
             description=entry.form.description.data or "",
             max_areas=entry.form.max_areas.data or 0,
+            add_ons=_add_ons(entry.form.add_ons.data),
         )
         for entry in form.packages
         if not entry.form.is_blank()
@@ -339,10 +441,17 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
         booking_url=form.booking_url.data or "",
         brand_colour=form.brand_colour.data.lower(),
         currency=form.currency.data,
+        country=(form.country.data or "").upper(),
         paper_size=form.paper_size.data,
         proposal_valid_days=form.proposal_valid_days.data,
         new_submission_mail=form.new_submission_mail.data,
         tailored_thanks=bool(form.tailored_thanks.data),
         standards=standards,
         packages=packages,
+        consultant_name=form.consultant_name.data or "",
+        consultant_role=form.consultant_role.data or "",
+        notice_days=form.notice_days.data,
+        extra_hour_rate=form.extra_hour_rate.data or 0,
+        payment_terms=form.payment_terms.data or "",
+        referrals=_referrals(form.referrals.data),
     )

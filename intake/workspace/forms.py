@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -42,6 +43,7 @@ from ..practice import (
     PAPER_SIZES,
     WEEKDAY_NAMES,
 )
+from ..proposal.content import MAX_COVER_NOTE, SECTIONS
 from ..questionnaire.scoring import VERDICTS
 from ..security import normalise_identity
 from .queries import SORTS
@@ -142,6 +144,29 @@ class OverrideForm(FlaskForm):
     package = SelectField("Package to propose", choices=[])
 
 
+class ProposalEditsForm(FlaskForm):
+    """What the consultant changes before sending the proposal."""
+
+    cover_note = TextAreaField(
+        "A note at the top of the proposal (optional)",
+        validators=[Length(max=MAX_COVER_NOTE)],
+        filters=[_strip],
+    )
+    leave_out = MultiCheckboxField(
+        "Sections to leave out", choices=_choices(SECTIONS.items())
+    )
+    offer = SelectField(
+        "When the needs exceed the budget, offer",
+        choices=_choices(
+            [
+                ("both", "Both packages side by side"),
+                ("recommended", "Only the recommended package"),
+                ("budget", "Only the package within the budget"),
+            ]
+        ),
+    )
+
+
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -175,6 +200,21 @@ class PackageForm(Form):
     description = TextAreaField(
         "Short description", validators=[Length(max=500)], filters=[_strip]
     )
+    add_ons = TextAreaField(
+        "Optional add-ons, one per line: name | price a month",
+        validators=[Length(max=1000)],
+        filters=[_strip],
+    )
+
+    def validate_add_ons(self, field):
+        for line in _lines(field.data):
+            name, _, price = line.rpartition("|")
+            if not name.strip() or not re.fullmatch(
+                r"\s*\d{1,7}(\.\d{1,2})?\s*", price
+            ):
+                raise ValidationError(
+                    f"Write each add-on as: name | price (not “{line[:60]}”)."
+                )
 
     def is_blank(self) -> bool:
         return not (
@@ -213,8 +253,20 @@ class SettingsForm(FlaskForm):
         filters=[_strip],
     )
     currency = SelectField("Currency", choices=_choices((c, c) for c in CURRENCIES))
+    country = StringField(
+        "Country (two-letter code, e.g. US, GB, NZ)",
+        validators=[
+            Optional(),
+            Regexp(r"^[A-Za-z]{2}$", message="Use a two-letter code such as US."),
+        ],
+        filters=[_strip],
+    )
     paper_size = SelectField(
-        "Proposal paper size", choices=_choices((p, p) for p in PAPER_SIZES)
+        "Proposal paper size",
+        choices=_choices(
+            [("auto", "As used in the country (Letter in North America)")]
+            + [(p, p) for p in PAPER_SIZES]
+        ),
     )
     proposal_valid_days = IntegerField(
         "Proposal valid for (days)", validators=[InputRequired(), NumberRange(1, 365)]
@@ -251,6 +303,36 @@ class SettingsForm(FlaskForm):
     )
 
     packages = FieldList(FormField(PackageForm), min_entries=4, max_entries=6)
+
+    consultant_name = StringField(
+        "Your name (signs proposals and letters)",
+        validators=[Optional(), Length(max=80)],
+        filters=[_strip],
+    )
+    consultant_role = StringField(
+        "Your role", validators=[Optional(), Length(max=80)], filters=[_strip]
+    )
+    notice_days = IntegerField(
+        "Notice period (days)", validators=[InputRequired(), NumberRange(0, 365)]
+    )
+    extra_hour_rate = IntegerField(
+        "Rate for extra hours (0 = your packages' highest hourly rate)",
+        default=0,
+        validators=[Optional(), NumberRange(0, 100_000)],
+    )
+    payment_terms = StringField(
+        "Payment terms",
+        validators=[Optional(), Length(max=300)],
+        filters=[_strip],
+    )
+    referrals = TextAreaField(
+        "People you refer prospects to, one per line: name | link | occasional or "
+        "project (optional)",
+        validators=[Length(max=3000)],
+        filters=[_strip],
+    )
+    logo = FileField("Logo (PNG or JPEG, at most 1 MB)")
+    remove_logo = BooleanField("Remove the logo")
 
     def validate_office_end(self, field):
         if (

@@ -49,7 +49,7 @@ class ListFilters:
 
 @dataclass
 class Page:
-    rows: list[Submission]
+    rows: list  # Submission objects, or rows of LIST_COLUMNS for the list
     total: int
     page: int
     per_page: int
@@ -107,10 +107,34 @@ def _filtered(filters: ListFilters) -> sa.Select:
     return query
 
 
+# what a list row shows: plain rows of small columns, no ORM objects; a not-a-fit row
+# also brings its assessment (for the knock-out reasons) in the same query
+LIST_COLUMNS = (
+    Submission.id,
+    Submission.name,
+    Submission.business,
+    Submission.email,
+    Submission.submitted_at,
+    Submission.overall,
+    Submission.fit,
+    Submission.chemistry,
+    Submission.boundaries,
+    Submission.verdict,
+    Submission.flag_count,
+    Submission.package_override,
+    Submission.package_name,
+    Submission.status,
+    sa.case((Submission.verdict == NOT_A_FIT, Submission.assessment)).label(
+        "knockout_assessment"
+    ),
+)
+
+
 def submissions_for_dashboard(
     filters: ListFilters, *, per_page: int = PER_PAGE
 ) -> Page:
-    """One page of submitted prospects, sorted and filtered; two queries in all."""
+    """One page of submitted prospects (rows of LIST_COLUMNS), sorted and filtered;
+    two queries in all, one when the total is cached."""
     column = SORTS.get(filters.sort, Submission.submitted_at)
     order = column.asc() if filters.direction == "asc" else column.desc()
     # a stable tie-break keeps pages from overlapping
@@ -126,8 +150,11 @@ def submissions_for_dashboard(
     )
     pages = max(1, math.ceil(total / per_page))
     page = min(max(filters.page, 1), pages)
-    rows = db.session.scalars(
-        query.order_by(order, tie).limit(per_page).offset((page - 1) * per_page)
+    rows = db.session.execute(
+        query.with_only_columns(*LIST_COLUMNS)
+        .order_by(order, tie)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     return Page(list(rows), total, page, per_page)
 
@@ -252,20 +279,17 @@ def others_with_email(submission: Submission) -> list[Submission]:
     )
 
 
-def knockouts_of(rows: list[Submission]) -> dict[int, list[str]]:
-    """The knock-out reasons of the not-a-fit rows of one page, by id.
-
-    One query, and only when the page shows a not-a-fit verdict: the list must say
-    why a prospect with a good score is not a fit.
-    """
-    ids = [s.id for s in rows if s.verdict == NOT_A_FIT]
-    if not ids:
-        return {}
-    found = db.session.execute(
-        sa.select(Submission.id, Submission.assessment).where(Submission.id.in_(ids))
-    )
+def knockouts_of(rows: list[sa.Row]) -> dict[int, list[str]]:
+    """The knock-out reasons of the not-a-fit rows of one page, by id: the list must
+    say why a prospect with a good score is not a fit. From the rows' own
+    `knockout_assessment` (LIST_COLUMNS): no query."""
     reasons = {
-        id_: [f["reason"] for f in (data or {}).get("flags", []) if f.get("knockout")]
-        for id_, data in found
+        row.id: [
+            f["reason"]
+            for f in (row.knockout_assessment or {}).get("flags", [])
+            if f.get("knockout")
+        ]
+        for row in rows
+        if row.verdict == NOT_A_FIT
     }
     return {id_: r for id_, r in reasons.items() if r}

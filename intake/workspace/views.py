@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import logging
 
@@ -33,6 +34,8 @@ from ..models import (
 from ..practice_store import current_practice, save_practice
 from ..proposal import render as proposal_render
 from ..proposal import service as proposal_service
+from ..proposal.content import Edits
+from ..proposal.logo import MAX_UPLOAD_BYTES, LogoRefused, logo_from_upload
 from ..proposal.render import ProposalTooLarge
 from . import audit, display, queries
 from .forms import (
@@ -40,9 +43,11 @@ from .forms import (
     ListFilterForm,
     NoteForm,
     OverrideForm,
+    ProposalEditsForm,
     SettingsForm,
     StatusForm,
 )
+from .roles import owner_required
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 log = logging.getLogger(__name__)
@@ -60,7 +65,7 @@ def dashboard():
         form=form,
         filters=filters,
         page=page,
-        rows=[display.list_row(s) for s in page.rows],
+        rows=display.list_rows(page.rows),
         knockouts=queries.knockouts_of(page.rows),
         summary=display.summary_view(queries.summary_for_dashboard()),
         links=display.ListLinks(filters),
@@ -126,6 +131,7 @@ def submission_detail(submission_id: int):
         "workspace/submission.html",
         **display.detail_view(submission, current_practice()),
         override_form=display.override_form(submission, current_practice()),
+        edits_form=display.edits_form(submission),
         note_form=NoteForm(),
         status_form=StatusForm(status=submission.status),
         delete_form=DeleteForm(),
@@ -203,6 +209,7 @@ def change_status(submission_id: int):
 
 @bp.post("/submissions/<id:submission_id>/delete")
 @login_required
+@owner_required
 def delete_submission(submission_id: int):
     """Delete everything about the prospect; keep only that a deletion happened."""
     submission = _submission_or_404(submission_id)
@@ -235,6 +242,14 @@ PREVIEW_CSP = (
 )
 
 
+def _to_the_letter(submission, exc: Exception):
+    """Refuse a proposal to a not-a-fit prospect: back to the panel with the letter."""
+    flash(f"{exc}.", "error")
+    return redirect(
+        url_for(".submission_detail", submission_id=submission.id) + "#proposal"
+    )
+
+
 @bp.get("/submissions/<id:submission_id>/<any(proposal, letter):kind>.pdf")
 @login_required
 def proposal_pdf(submission_id: int, kind: str):
@@ -247,6 +262,8 @@ def proposal_pdf(submission_id: int, kind: str):
         )
     except ProposalTooLarge as exc:
         abort(422, str(exc))
+    except proposal_service.NotAFit as exc:
+        return _to_the_letter(submission, exc)
     audit.record("download", submission_id=submission.id, detail=kind)
     db.session.commit()
     log.info(
@@ -279,6 +296,8 @@ def proposal_preview(submission_id: int, kind: str):
         )
     except ProposalTooLarge as exc:
         abort(422, str(exc))
+    except proposal_service.NotAFit as exc:
+        return _to_the_letter(submission, exc)
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PREVIEW_CSP
     return response
@@ -327,16 +346,63 @@ def choose_package(submission_id: int):
     )
 
 
+@bp.post("/submissions/<id:submission_id>/proposal-edits")
+@login_required
+def edit_proposal(submission_id: int):
+    """Save the consultant's cover note, sections left out and options offered."""
+    submission = _submission_or_404(submission_id)
+    form = ProposalEditsForm()
+    if form.validate_on_submit():
+        edits = Edits(
+            cover_note=form.cover_note.data or "",
+            leave_out=frozenset(form.leave_out.data or ()),
+            offer=form.offer.data,
+        )
+        submission.proposal_edits = edits.to_dict()
+        db.session.commit()
+        log.info(
+            "action=edit_proposal consultant=%s submission=%s",
+            current_user.id,
+            submission.id,
+        )
+        flash("The proposal follows your changes.", "success")
+    else:
+        errors = [e for f in form for e in f.errors]
+        flash(errors[0] if errors else "The changes were not saved.", "error")
+    return redirect(
+        url_for(".submission_detail", submission_id=submission.id) + "#proposal"
+    )
+
+
+def _logo_of(form: SettingsForm, practice) -> str | None:
+    """The logo to keep: the re-encoded upload, none, or the old one; None (with the
+    reason on the field) when the upload is refused."""
+    if form.remove_logo.data:
+        return ""
+    upload = form.logo.data
+    if not getattr(upload, "filename", ""):
+        return practice.logo
+    try:
+        return logo_from_upload(upload.stream.read(MAX_UPLOAD_BYTES + 1))
+    except LogoRefused as exc:
+        form.logo.errors = [*form.logo.errors, str(exc)]
+        return None
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
+@owner_required
 def settings():
     """The practice's details, standards and packages."""
     practice = current_practice()
     form = (
         SettingsForm() if request.method == "POST" else display.settings_form(practice)
     )
-    if form.validate_on_submit():
-        save_practice(display.practice_from(form, practice))
+    logo = practice.logo
+    if form.validate_on_submit() and (logo := _logo_of(form, practice)) is not None:
+        save_practice(
+            dataclasses.replace(display.practice_from(form, practice), logo=logo)
+        )
         audit.record("settings")
         db.session.commit()
         log.info("action=change_settings consultant=%s", current_user.id)

@@ -151,6 +151,8 @@ def test_every_workspace_page_fits_a_phone_and_a_desktop(new_context, seeded):
     with page.expect_navigation():
         page.click("form.settings-form button[type=submit]")
     check("settings-errors")
+    go(page, "/workspace/team")
+    check("team")
     go(page, detail + "/proposal")
     check("proposal-preview")
     go(page, f"/workspace/submissions/{seeded['pair_of_hands']}/letter")

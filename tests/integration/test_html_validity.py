@@ -122,6 +122,31 @@ def workspace_pages(client, db) -> dict[str, str]:
     bad = client.post("/workspace/settings", data=form)
     assert bad.status_code == 422
     pages["settings-errors"] = bad.get_data(as_text=True)
+    pages |= team_pages(client, db)
+    return pages
+
+
+def team_pages(client, db) -> dict[str, str]:
+    """The team page (and its form's errors) and an invitation's page, open and used."""
+    from intake.models import TeamInvitation
+    from intake.workspace import team
+
+    db.session.add(
+        TeamInvitation(
+            email="new@example.com",
+            role="consultant",
+            token_hash=team._hash("known-token"),
+            expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+        )
+    )
+    db.session.commit()
+    pages = {"team": get(client, "/workspace/team")}
+    form = {"csrf_token": csrf_of(client.get("/workspace/team"))}
+    bad = client.post("/workspace/team/invite", data=form | {"email": "nope"})
+    assert bad.status_code == 422
+    pages["team-errors"] = bad.get_data(as_text=True)
+    pages["join"] = get(client, "/workspace/join/known-token")
+    pages["join-gone"] = get(client, "/workspace/join/no-such-token", 410)
     return pages
 
 

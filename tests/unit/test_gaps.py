@@ -43,6 +43,7 @@ REPLY_1H = Gap(
     "Agree how truly urgent matters reach you.",
     to_agree="We reply within 1 business day. Let us agree together how a truly "
     "urgent matter reaches us, so nothing important waits.",
+    said="“Within the hour”",
 )
 REPLY_4H = Gap(
     topic="reply_time",
@@ -52,6 +53,7 @@ REPLY_4H = Gap(
     "business day. Agree how truly urgent matters reach you.",
     to_agree="We reply within 1 business day. Let us agree together how a truly "
     "urgent matter reaches us, so nothing important waits.",
+    said="“The same working day”",
 )
 AFTER_HOURS = Gap(
     topic="hours",
@@ -61,6 +63,7 @@ AFTER_HOURS = Gap(
     "through what comes up after hours and who handles it.",
     to_agree=f"We work {OFFICE}. Let us look at what comes up after hours and plan "
     "for it, so it can wait for the morning or be handled another way.",
+    said="“Whenever things come up, evenings included”",
 )
 WEEKENDS = Gap(
     topic="weekends",
@@ -70,6 +73,7 @@ WEEKENDS = Gap(
     "wait until Monday.",
     to_agree="We do not work at weekends. Let us agree what can wait until Monday and "
     "how to prepare the rest during the week.",
+    said="“Yes, the business runs at weekends too”",
 )
 CHANNELS = Gap(
     topic="channels",
@@ -79,6 +83,7 @@ CHANNELS = Gap(
     "work by e-mail, video calls and team chat.",
     to_agree="We work by e-mail, video calls and team chat. Let us find the way of "
     "keeping in touch that suits you best among these.",
+    said="“Phone calls” and “Text or messaging apps”",
 )
 SCOPE = Gap(
     topic="scope",
@@ -90,6 +95,7 @@ SCOPE = Gap(
     "Agree what they will tell you, and what stays out of scope.",
     to_agree="We cannot know what we have not been told. Let us agree how you will "
     "share news and context with us, and what stays outside our work.",
+    said="“As much as possible: I'd love them to follow what I do and keep up without needing to be told”",
 )
 CADENCE_BUT_WEEKLY = Gap(
     topic="cadence",
@@ -102,6 +108,7 @@ CADENCE_BUT_WEEKLY = Gap(
     to_agree="We hold the monthly operational review, quarterly business review and "
     "annual partnership review with every client. Let us talk through what each one "
     "gives you and settle the rhythm before we start.",
+    said="“A short weekly check-in on priorities (15 to 30 minutes)”",
 )
 CADENCE_NONE = Gap(
     topic="cadence",
@@ -111,6 +118,7 @@ CADENCE_NONE = Gap(
     "gives them, and agree the rhythm before starting.",
     to_agree=f"We hold the {ALL_REVIEWS} with every client. Let us talk through what "
     "each one gives you and settle the rhythm before we start.",
+    said="“None of these: I'd rather keep in touch as things come up”",
 )
 BUDGET_500 = Gap(
     topic="budget",
@@ -120,6 +128,7 @@ BUDGET_500 = Gap(
     "most, or whether a partnership fits their stage.",
     to_agree="Your budget is below our smallest package. Let us talk about what "
     "matters most to you, and whether now is the right time to start.",
+    said="“Under $500 a month”",
 )
 
 
@@ -132,6 +141,7 @@ def volume(hours: int) -> Gap:
         "(40). Discuss a larger arrangement or priorities.",
         to_agree=f"You expect about {hours} hours a month; our largest package has "
         "40. Let us agree the priorities, or a larger arrangement.",
+        said=f"about {hours} hours a month",
     )
 
 
@@ -213,6 +223,7 @@ CASES = {
                 "by none listed.",
                 to_agree="We work by none listed. Let us find the way of keeping in "
                 "touch that suits you best among these.",
+                said="“Phone calls”",
             ),
         ),
     ),

@@ -171,24 +171,19 @@ def test_facts_missing_when_not_answered(questionnaire, practice):
 def test_heard_in_their_own_words(questionnaire, practice):
     rec = _recommend(questionnaire, PERSONAS["strategic_collaborator"], practice)
     assert rec.heard == (
-        PERSONAS["strategic_collaborator"]["needs_summary"],
-        "You are looking for “Ongoing support: someone who looks after whole areas of "
-        "the business, month after month”.",
-        "Where you would like support: Inbox, calendar and appointments; Client care: "
-        "onboarding, follow-ups, enquiries; Invoicing, expenses and bookkeeping admin; "
-        "Hiring and onboarding people; Coordinating projects and launches; Systems, "
-        "tools and processes; Documents, templates and reports.",
+        "The arrangement you are hoping for: “Ongoing support: someone who looks "
+        "after whole areas of the business, month after month”.",
+        "Where you would like support: “Inbox, calendar and appointments”, “Client "
+        "care: onboarding, follow-ups, enquiries”, “Invoicing, expenses and "
+        "bookkeeping admin”, “Hiring and onboarding people”, “Coordinating projects "
+        "and launches”, “Systems, tools and processes” and “Documents, templates and "
+        "reports”.",
         "By your estimate, you need about 45 hours a month.",
+        "The budget you have in mind: “$2,000 to $4,000 a month”.",
         "You would like to start on 11 January 2027.",
     )
-
-
-def test_heard_keeps_the_needs_text_verbatim(questionnaire, practice):
-    text = "Help <b>me</b> & my team — “now”."
-    rec = _recommend(
-        questionnaire, _with("solid_but_cautious", needs_summary=text), practice
-    )
-    assert rec.heard[0] == text
+    # their summary is quoted once, in their own words, not in what we heard
+    assert PERSONAS["strategic_collaborator"]["needs_summary"] not in rec.heard
 
 
 def test_heard_leaves_out_what_was_not_given(questionnaire, practice):
@@ -200,18 +195,20 @@ def test_heard_leaves_out_what_was_not_given(questionnaire, practice):
 def test_rationale_ties_to_the_answers(questionnaire, practice):
     rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], practice)
     assert rec.rationale == (
-        "You told us you are hoping for “Ongoing support: someone who looks after "
-        "whole areas of the business, month after month”, and ongoing support month "
-        "after month is what we offer.",
+        "Asked what kind of arrangement you are hoping for, you answered “Ongoing "
+        "support: someone who looks after whole areas of the business, month after "
+        "month”; ongoing support, month after month, is what we offer.",
         "You picture about 12 hours of support a month, and Partner includes 20.",
-        "You would like support with 4 areas: “Inbox, calendar and appointments”, "
-        "“Client care: onboarding, follow-ups, enquiries”, “Invoicing, expenses and "
-        "bookkeeping admin” and “Documents, templates and reports”.",
+        "You chose 4 areas of the business for support.",
         "You described the work as “Mostly the day-to-day: inbox, scheduling, data, "
         "answering requests”; a healthy partnership grows the share of project and "
         "strategic work over time.",
         "On decisions, you said “We talk it through, decide together and share "
         "responsibility for how it goes”, which is exactly how we like to work.",
+        "For your budget you chose “$500 to $1,000 a month”; what you described needs "
+        "Partner, which costs more, while Foundation is within it. We set both out "
+        "side by side below, with what each covers and leaves out, so that you can "
+        "choose.",
     )
 
 
@@ -317,7 +314,10 @@ def test_not_a_fit_still_reports_what_was_heard(questionnaire, practice):
         "Systems, tools and processes",
         "Documents, templates and reports",
     )
-    assert rec.heard[0] == PERSONAS["one_off_project"]["needs_summary"]
+    assert rec.heard[0] == (
+        "The arrangement you are hoping for: “Help with one particular project, with "
+        "a clear end”."
+    )
 
 
 # --- the three levers, each alone ---------------------------------------------------
@@ -484,8 +484,8 @@ def test_reviews_of_the_default_partner_package(questionnaire, practice):
             when="Every week, 20–30 minutes, at the same time each week",
             purpose="A short check-in to line up this week's priorities and clear "
             "anything standing in the way.",
-            why="You said you could keep time free for this, and a few protected "
-            "minutes each week keep us on what matters most to you and stop small "
+            why="You said you could keep time free for “A short weekly check-in on "
+            "priorities (15 to 30 minutes)”, and a few protected minutes each week keep us on what matters most to you and stop small "
             "questions from piling up.",
         ),
         ReviewPlan(
@@ -494,8 +494,8 @@ def test_reviews_of_the_default_partner_package(questionnaire, practice):
             when="Once a month, about an hour",
             purpose="A look at the deliverables and deadlines of the month ahead, so "
             "we can anticipate what you will need and agree realistic timeframes.",
-            why="You did not tick this one, but we propose it because seeing the "
-            "month's deadlines early lets us prepare before you have to ask.",
+            why="We include it because seeing the month's deadlines early lets us "
+            "prepare before you have to ask.",
         ),
         ReviewPlan(
             cadence="quarterly",
@@ -504,9 +504,8 @@ def test_reviews_of_the_default_partner_package(questionnaire, practice):
             purpose="A review of where the business stands and where it is heading: "
             "the strategy, a few realistic indicators, and how far we may act on your "
             "behalf.",
-            why="You did not tick this one, but we propose it because knowing where "
-            "the business stands gives us the context, and the authority, to act for "
-            "you with confidence.",
+            why="We include it because knowing where the business stands gives us "
+            "the context, and the authority, to act for you with confidence.",
         ),
         ReviewPlan(
             cadence="annual",
@@ -514,9 +513,8 @@ def test_reviews_of_the_default_partner_package(questionnaire, practice):
             when="Once a year, half a day",
             purpose="A review of the partnership itself (autonomy, delivery under "
             "pressure, judgement, anticipation) and of what you could delegate next.",
-            why="You did not tick this one, but we propose it because stepping back "
-            "once a year is how we decide together what to hand over next, so the "
-            "partnership keeps growing.",
+            why="We include it because stepping back once a year is how we decide "
+            "together what to hand over next, so the partnership keeps growing.",
         ),
     )
 
@@ -547,8 +545,7 @@ def test_strategic_share_adds_a_quarterly_review(questionnaire, practice):
     )
     assert _cadences(strategic) == ["weekly", "monthly", "quarterly"]
     assert strategic.reviews[2].why.endswith(
-        "With about 70% of the work expected to become project or strategic work, it "
-        "matters all the more."
+        "With more project and strategic work ahead, it matters all the more."
     )
     # ... but only when the practice offers a quarterly review at all
     standards = dataclasses.replace(practice.standards, cadences=("weekly", "monthly"))
@@ -561,10 +558,11 @@ def test_strategic_share_adds_a_quarterly_review(questionnaire, practice):
 
 def test_review_why_follows_their_commitment(questionnaire, practice):
     committed = _recommend(questionnaire, PERSONAS["strategic_collaborator"], practice)
-    assert all(
-        r.why.startswith("You said you could keep time free for this")
+    labels = {c.value: c.label for c in questionnaire.by_role("review_cadence").choices}
+    assert [r.why.split("”")[0] for r in committed.reviews] == [
+        f"You said you could keep time free for “{labels[r.cadence]}"
         for r in committed.reviews
-    )
+    ]
     refused = _recommend(
         questionnaire,
         _with("strategic_collaborator", review_cadence=["none"]),
@@ -572,7 +570,7 @@ def test_review_why_follows_their_commitment(questionnaire, practice):
     )
     assert refused.is_fit and refused.reviews
     assert all(
-        r.why.startswith("You said you would rather not have regular meetings")
+        r.why.startswith(f"You said “{labels['none']}”; we still propose this one")
         for r in refused.reviews
     )
     unanswered = _recommend(
@@ -589,21 +587,16 @@ def test_review_why_follows_their_commitment(questionnaire, practice):
 
 def test_agreement_from_the_default_standards(questionnaire, practice):
     rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], practice)
+    # office hours, replies, channels, exclusions and notice are in the proposal's
+    # tables (standards, package, terms), each once
     assert rec.agreement == (
-        "Our office hours are Monday to Friday, 09:00–17:00.",
-        "We reply to requests within 1 business day during office hours; a reply is an "
-        "acknowledgement and a plan, not always the finished work.",
-        "We keep in touch by e-mail, video calls and team chat.",
-        "Not included: Work outside office hours or at weekends.",
-        "Not included: Personal errands unrelated to the business.",
-        "Not included: Bookkeeping that needs a qualified accountant.",
+        "A reply is an acknowledgement and a plan, not always the finished work.",
         "We do not work at weekends; anything sent then is picked up on the next "
         "working day.",
         "You tell us what we need to know about the business, such as news, changes "
         "of plan and context; we do not assume what we have not been told.",
         "We work within our agreed processes and tools, and adjust them together where "
         "that helps.",
-        "The agreement runs month to month, and either of us may end it with notice.",
     )
 
 
@@ -619,15 +612,11 @@ def test_agreement_follows_the_standards(questionnaire, practice):
     )
     other = dataclasses.replace(practice, standards=standards)
     rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], other)
-    assert rec.agreement[:5] == (
-        "Our office hours are Monday, Wednesday, Friday, 08:30–15:00.",
-        "We reply to requests within 4 working hours during office hours; a reply is "
-        "an acknowledgement and a plan, not always the finished work.",
-        "We keep in touch by phone calls and meetings in person.",
-        "Not included: Tax returns.",
-        "Weekend work is possible when we have agreed it in advance.",
+    # office hours, replies, channels and exclusions are in the proposal's tables
+    assert rec.agreement[1] == (
+        "Weekend work is possible when we have agreed it in advance."
     )
-    assert len(rec.agreement) == 8
+    assert len(rec.agreement) == 4
 
 
 def test_agreement_is_given_for_a_not_a_fit_prospect_too(questionnaire, practice):
@@ -703,12 +692,13 @@ ALWAYS = (
     "to trusted providers nearby."
 )
 PROJECT = (
-    "For a single piece of work, a project administrator or freelancer hired for the "
-    "length of the project, with a clear brief and an end date."
+    "For a single piece of work, a project-based freelancer or project administrator "
+    "hired for the length of the project, with a clear brief and an end date."
 )
 PAY_AS_YOU_GO = (
-    "For help now and then, a pay-as-you-go virtual assistant service that books and "
-    "bills by the task, so you only pay when something comes up."
+    "For tasks now and then, an a la carte secretarial service or a pay-as-you-go "
+    "virtual assistant, who books and bills by the task, so you only pay when "
+    "something comes up."
 )
 INSTRUCTIONS = (
     "If you would like someone to follow clear instructions, a task-based secretarial "
@@ -720,10 +710,12 @@ INSTRUCTIONS = (
     ("changes", "expected"),
     [
         ({}, (ALWAYS,)),
-        ({"engagement": "single_project"}, (PROJECT, PAY_AS_YOU_GO, ALWAYS)),
-        ({"engagement": "tasks"}, (PROJECT, PAY_AS_YOU_GO, ALWAYS)),
-        ({"engagement": "occasional"}, (PROJECT, PAY_AS_YOU_GO, ALWAYS)),
-        ({"work_mix": "one_piece"}, (ALWAYS,)),  # a flag no alternative asks for
+        # what they asked for decides: one project, or tasks now and then
+        ({"engagement": "single_project"}, (PROJECT, ALWAYS)),
+        ({"engagement": "tasks"}, (PAY_AS_YOU_GO, ALWAYS)),
+        ({"engagement": "occasional"}, (PAY_AS_YOU_GO, ALWAYS)),
+        ({"work_mix": "one_piece"}, (PROJECT, ALWAYS)),
+        ({"stance": "pair_of_hands"}, (INSTRUCTIONS, ALWAYS)),
     ],
 )
 def test_alternatives_follow_the_flagged_answers(
@@ -797,4 +789,140 @@ def test_the_letter_alternatives_survive_other_ids(renamed, practice):
         ).items()
     }
     rec = _recommend(renamed, answers, practice)
-    assert rec.alternatives == (PROJECT, PAY_AS_YOU_GO, ALWAYS)
+    assert rec.alternatives == (PAY_AS_YOU_GO, ALWAYS)
+
+
+# --- the budget lever ---------------------------------------------------------------
+
+
+def _options(rec: Recommendation) -> list[tuple[str, str]]:
+    return [(o.kind, o.package.name) for o in rec.options]
+
+
+@pytest.mark.parametrize(
+    ("budget", "options", "ending"),
+    [
+        ("over_4000", [], "“More than $4,000 a month”, and Partner sits within it."),
+        ("1000_2000", [], "“$1,000 to $2,000 a month”, and Partner sits within it."),
+        (
+            "500_1000",
+            [("within_budget", "Foundation"), ("recommended", "Partner")],
+            "so that you can choose.",
+        ),
+        (
+            "under_500",
+            [("closest", "Foundation"), ("recommended", "Partner")],
+            "so that you can choose.",
+        ),
+    ],
+)
+def test_the_budget_lever_alone(questionnaire, practice, budget, options, ending):
+    answers = _with("solid_but_cautious", budget=budget)
+    changed = [k for k in answers if answers[k] != PERSONAS["solid_but_cautious"][k]]
+    assert changed in ([], ["budget"])
+    rec = _recommend(questionnaire, answers, practice)
+    assert _package_name(rec) == "Partner"  # the needs decide the recommendation
+    assert _options(rec) == options
+    assert rec.rationale[-1].endswith(ending)
+
+
+def test_options_say_what_each_covers_and_leaves_out(questionnaire, practice):
+    rec = _recommend(
+        questionnaire, _with("solid_but_cautious", budget="500_1000"), practice
+    )
+    within, recommended = rec.options
+    assert within.covers == (
+        "10 hours of support a month",
+        "Inbox and calendar",
+        "Client care",
+        "Documents and filing",
+        "Monthly operational review",
+        "Quarterly business review",
+        "Annual partnership review",
+    )
+    assert within.leaves_out == (
+        "10 hours a month",
+        "Billing and bookkeeping admin",
+        "Systems and processes",
+        "Weekly check-in",
+    )
+    assert recommended.leaves_out == ()
+    assert recommended.covers[0] == "20 hours of support a month"
+
+
+def test_a_package_within_both_needs_and_budget_is_recommended_alone(
+    questionnaire, practice
+):
+    answers = _with("solid_but_cautious", monthly_hours=8, budget="500_1000")
+    answers["service_areas"] = ["inbox_calendar", "client_care"]
+    rec = _recommend(questionnaire, answers, practice)
+    assert _package_name(rec) == "Foundation" and rec.options == ()
+    assert rec.rationale[-1] == (
+        "For your budget you chose “$500 to $1,000 a month”, and Foundation sits within "
+        "it."
+    )
+
+
+@pytest.mark.parametrize("name", sorted(PERSONAS))
+@pytest.mark.parametrize(
+    "budget", ["under_500", "500_1000", "1000_2000", "2000_4000", "over_4000"]
+)
+def test_no_price_above_the_budget_without_a_word(
+    questionnaire, practice, name, budget
+):
+    answers = _with(name, budget=budget)
+    rec = _recommend(questionnaire, answers, practice, override="Strategic Partner")
+    if rec.budget_max is None:  # a project client is not asked for a budget
+        assert not any("budget" in line for line in rec.rationale)
+    elif rec.package.monthly_price > rec.budget_max:
+        said = rec.rationale[-1]
+        assert "costs more" in said and rec.budget_label in said
+    else:
+        assert rec.options == () and rec.rationale[-1].endswith("sits within it.")
+
+
+@pytest.mark.parametrize(
+    ("offer", "package", "options"),
+    [
+        (
+            "both",
+            "Partner",
+            [("within_budget", "Foundation"), ("recommended", "Partner")],
+        ),
+        ("recommended", "Partner", []),
+        ("budget", "Foundation", []),
+        (
+            "nonsense",
+            "Partner",
+            [("within_budget", "Foundation"), ("recommended", "Partner")],
+        ),
+    ],
+)
+def test_the_consultant_chooses_which_options_to_offer(
+    questionnaire, practice, offer, package, options
+):
+    answers = _with("solid_but_cautious", budget="500_1000")
+    rec = recommend(
+        questionnaire=questionnaire,
+        answers=answers,
+        assessment=assess(questionnaire, answers),
+        practice=practice,
+        offer=offer,
+    )
+    assert (_package_name(rec), _options(rec)) == (package, options)
+    if offer == "budget":  # the proposal speaks of Foundation alone, consistently
+        assert rec.rationale[-1] == (
+            "For your budget you chose “$500 to $1,000 a month”, and Foundation sits "
+            "within it."
+        )
+        assert "Partner" not in " ".join(rec.rationale[1:])
+
+
+def test_packages_carry_optional_add_ons():
+    from intake.practice import AddOn, Practice
+
+    data = default_practice().to_dict()
+    data["packages"][0]["add_ons"] = [{"name": "Event support", "monthly_price": 150}]
+    practice = Practice.from_dict(data)
+    assert practice.packages[0].add_ons == (AddOn("Event support", 150),)
+    assert Practice.from_dict(practice.to_dict()) == practice

@@ -1,0 +1,108 @@
+"""The e-mails of a proposal sent by link: sent, accepted (both sides), declined, question.
+
+Nothing here carries a score, verdict or flag: the prospect's e-mails hold the
+consultant's own message, the link and the signed documents only."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..mail.links import public_url
+from ..mail.outbox import queue_mail
+from ..models import Consultant, Submission
+from ..practice_store import current_practice
+from .models import Offer
+
+
+def _first_name(submission: Submission) -> str:
+    return submission.name.split(" ")[0] if submission.name else ""
+
+
+def _consultants() -> list[Consultant]:
+    """Every member still on the team (a removed member keeps a row, inactive)."""
+    return db.session.scalars(
+        sa.select(Consultant).where(Consultant.active.is_(True)).order_by(Consultant.id)
+    ).all()
+
+
+def _who(submission: Submission) -> str:
+    names = [n for n in (submission.name, submission.business) if n]
+    return ", ".join(names) or f"prospect #{submission.id}"
+
+
+def _detail_link(submission: Submission) -> str:
+    return public_url("workspace.submission_detail", submission_id=submission.id)
+
+
+def default_message(submission: Submission) -> str:
+    practice = current_practice()
+    name = _first_name(submission)
+    return (
+        f"Hello{' ' + name if name else ''},\n\n"
+        "Thank you for telling us about your business. Here is our proposal: what we "
+        "heard, the support we suggest and how we would work together.\n\n"
+        "You can read it online, download it as a PDF, and accept it, decline it or ask "
+        "us a question from the same page.\n\n"
+        f"{practice.name}"
+    )
+
+
+def queue_sent(submission: Submission, offer: Offer, token: str) -> None:
+    practice = current_practice()
+    queue_mail(
+        to=submission.email,
+        template="proposal_sent",
+        subject=f"Your proposal from {practice.name}",
+        context={
+            "message": offer.message,
+            "link": public_url("offer.page", token=token),
+            "valid_until": offer.content.get("valid_until", ""),
+        },
+        submission_id=submission.id,
+        reply_to=practice.email or "",
+        private=True,
+    )
+
+
+def queue_accepted(submission: Submission, offer: Offer, ics: bytes) -> None:
+    """The signed copy and the review calendar to the prospect and every consultant."""
+    practice = current_practice()
+    files = [
+        ("Signed proposal.pdf", "application/pdf", offer.signed_pdf),
+        ("Reviews.ics", "text/calendar", ics),
+    ]
+    queue_mail(
+        to=submission.email,
+        template="proposal_accepted",
+        subject=f"Welcome aboard: your signed proposal from {practice.name}",
+        context={"name": _first_name(submission), "offer": offer},
+        submission_id=submission.id,
+        reply_to=practice.email or "",
+        attachments=files,
+    )
+    for consultant in _consultants():
+        queue_mail(
+            to=consultant.email,
+            template="proposal_won",
+            subject=f"Proposal accepted: {_who(submission)}",
+            context={"s": submission, "offer": offer, "link": _detail_link(submission)},
+            submission_id=submission.id,
+            reply_to=submission.email,
+            attachments=files,
+        )
+
+
+def queue_to_consultants(
+    submission: Submission, *, template: str, subject: str, text: str
+) -> None:
+    """A decline or a question, to every consultant; replying writes to the prospect."""
+    for consultant in _consultants():
+        queue_mail(
+            to=consultant.email,
+            template=template,
+            subject=f"{subject}: {_who(submission)}",
+            context={"s": submission, "text": text, "link": _detail_link(submission)},
+            submission_id=submission.id,
+            reply_to=submission.email,
+        )

@@ -1,0 +1,243 @@
+"""Sending a proposal by private link, and what the prospect does with it.
+
+The link's token is 256 random bits; only its SHA-256 is stored. The PDF is rendered
+once, when the proposal is sent, and stored with the offer: the page, the download and
+the signed copy all use those exact bytes, whatever changes in settings or templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..models import PIPELINE, StatusChange, Submission, utcnow
+from ..practice import Practice
+from ..proposal import service as proposal_service
+from .models import ACCEPTED, DECLINED, SENT, SUPERSEDED, Offer
+
+TOKEN_BYTES = 32
+MAX_TOKEN_CHARS = 100
+
+
+class CannotSend(Exception):
+    """Why this proposal cannot be sent (shown to the consultant)."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def by_token(token: str) -> Offer | None:
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    return db.session.scalar(
+        sa.select(Offer).where(Offer.token_hash == hash_token(token))
+    )
+
+
+def latest_for(submission_id: int) -> Offer | None:
+    return db.session.scalar(
+        sa.select(Offer)
+        .where(Offer.submission_id == submission_id)
+        .order_by(Offer.id.desc())
+        .limit(1)
+    )
+
+
+def is_open(offer: Offer, now: dt.datetime | None = None) -> bool:
+    """The prospect can still accept, decline or ask."""
+    return offer.state == SENT and offer.expires_at > (now or utcnow())
+
+
+def check_can_send(submission: Submission, practice: Practice) -> None:
+    """Raise CannotSend unless the proposal may go to this prospect."""
+    if not submission.email:
+        raise CannotSend(
+            "This prospect gave no e-mail address to send the proposal to."
+        )
+    if submission.status == "won":
+        raise CannotSend("This prospect has already accepted a proposal.")
+    recommendation = proposal_service.recommendation_for(submission, practice)
+    if recommendation.package is None:
+        raise CannotSend(
+            "Not a fit: no proposal is sent unless you choose a package to propose."
+        )
+
+
+def _options(context: dict) -> list[dict]:
+    """The packages offered: the proposal's options when it has several, else its one."""
+    options = context.get("options") or [context.get("package")]
+    return [
+        {
+            k: o.get(k)
+            for k in ("name", "kind", "hours", "price", "description", "included")
+        }
+        for o in options
+        if isinstance(o, dict) and o.get("name")
+    ]
+
+
+def page_content(submission: Submission, practice: Practice) -> dict:
+    """What the prospect's page shows, as plain values fixed when the proposal is sent."""
+    context = proposal_service.context_for(submission, practice)
+    recommendation = proposal_service.recommendation_for(submission, practice)
+    return {
+        "title": context.get("title", ""),
+        "date": context.get("date", ""),
+        "valid_until": context.get("valid_until", ""),
+        "greeting_name": context.get("greeting_name", ""),
+        "options": _options(context),
+        "reviews": [
+            {"cadence": r.cadence, "name": r.name, "when": r.when, "purpose": r.purpose}
+            for r in recommendation.reviews
+        ],
+        "agreement": list(context.get("agreement") or []),
+        "not_included": list(context.get("not_included") or []),
+        "reply_time": context.get("reply_time", ""),
+    }
+
+
+def send(
+    submission: Submission,
+    practice: Practice,
+    *,
+    message: str,
+    sent_by: str,
+    base_url: str,
+    now: dt.datetime | None = None,
+) -> tuple[Offer, str]:
+    """Freeze the PDF and the page, supersede older links, move the status to
+    "proposal sent". Returns the offer and its token (for the e-mail). No commit."""
+    check_can_send(submission, practice)
+    now = now or utcnow()
+    pdf, _cached = proposal_service.pdf_for(submission, practice, base_url=base_url)
+    db.session.execute(
+        sa.update(Offer)
+        .where(Offer.submission_id == submission.id, Offer.state == SENT)
+        .values(state=SUPERSEDED)
+    )
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    offer = Offer(
+        submission_id=submission.id,
+        token_hash=hash_token(token),
+        state=SENT,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=max(1, int(practice.proposal_valid_days))),
+        sent_by=sent_by,
+        message=message,
+        content=page_content(submission, practice),
+        pdf=pdf,
+        pdf_sha256=sha256(pdf),
+    )
+    db.session.add(offer)
+    move_status(submission, "proposal_sent", author=sent_by, now=now)
+    return offer, token
+
+
+def move_status(submission: Submission, to: str, *, author: str, now: dt.datetime):
+    if submission.status == to:
+        return
+    db.session.add(
+        StatusChange(
+            submission_id=submission.id,
+            from_status=submission.status,
+            to_status=to,
+            author_name=author,
+            created_at=now,
+        )
+    )
+    submission.status = to
+    submission.updated_at = now
+
+
+def record_open(offer: Offer, now: dt.datetime | None = None) -> None:
+    """Count one opening of the page (one UPDATE: concurrent opens are all counted)."""
+    now = now or utcnow()
+    db.session.execute(
+        sa.update(Offer)
+        .where(Offer.id == offer.id)
+        .values(
+            open_count=Offer.open_count + 1,
+            last_opened_at=now,
+            first_opened_at=sa.func.coalesce(Offer.first_opened_at, now),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    name: str
+    option: str
+    start_date: dt.date
+    ip: str
+    user_agent: str
+    pdf_sha256: str
+
+
+def claim(offer: Offer, values: dict, now: dt.datetime) -> bool:
+    """Move a still-open offer to its final state; False when it was not open (any
+    more): a double click or a second tab changes nothing."""
+    result = db.session.execute(
+        sa.update(Offer)
+        .where(Offer.id == offer.id, Offer.state == SENT, Offer.expires_at > now)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.refresh(offer)
+    return True
+
+
+def accept(
+    offer: Offer, submission: Submission, acceptance: Acceptance, *, signed_pdf: bytes
+) -> bool:
+    now = utcnow()
+    done = claim(
+        offer,
+        {
+            "state": ACCEPTED,
+            "accepted_at": now,
+            "accepted_name": acceptance.name,
+            "accepted_option": acceptance.option,
+            "accepted_ip": acceptance.ip[:64],
+            "accepted_user_agent": acceptance.user_agent[:500],
+            "accepted_pdf_sha256": acceptance.pdf_sha256,
+            "start_date": acceptance.start_date,
+            "signed_pdf": signed_pdf,
+        },
+        now,
+    )
+    if done:
+        move_status(submission, "won", author=f"{acceptance.name} (online)", now=now)
+    return done
+
+
+def decline(offer: Offer, submission: Submission, reason: str) -> bool:
+    now = utcnow()
+    done = claim(
+        offer, {"state": DECLINED, "declined_at": now, "decline_reason": reason}, now
+    )
+    if done:
+        author = f"{submission.name or 'The prospect'} (online)"
+        move_status(submission, "lost", author=author, now=now)
+    return done
+
+
+def status_words(offer: Offer) -> str:
+    return {
+        SENT: "Sent, waiting for an answer",
+        ACCEPTED: "Accepted",
+        DECLINED: "Declined",
+        SUPERSEDED: "Replaced by a newer proposal",
+    }.get(offer.state, PIPELINE.get(offer.state, offer.state))

@@ -1,0 +1,287 @@
+"""The prospect's proposal page behind a private link, and the workspace's "Send"."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..mail.links import public_host
+from ..models import Note, Submission, utcnow
+from ..practice_store import current_practice
+from ..proposal.render import ProposalTooLarge
+from ..workspace import audit
+from ..workspace.views import bp as workspace_bp
+from . import calendar, mails, service, signed
+from .forms import AcceptForm, DeclineForm, QuestionForm, SendForm
+from .models import ACCEPTED, SUPERSEDED, Offer
+
+bp = Blueprint("offer", __name__, url_prefix="/proposal")
+log = logging.getLogger(__name__)
+NOINDEX = "noindex, nofollow"
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """A private link: never indexed, cached or told to another site."""
+    response.headers["X-Robots-Tag"] = NOINDEX
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.cache_control.no_store = True
+    response.cache_control.private = True
+    return response
+
+
+def _problem(kind: str, status: int):
+    return render_template("offer/problem.html", kind=kind), status
+
+
+def _offer(token: str) -> tuple[Offer | None, object]:
+    """The offer of a working link, or (None, the page explaining why not)."""
+    offer = service.by_token(token)
+    if offer is None:
+        return None, _problem("unknown", 404)
+    if offer.state == SUPERSEDED:
+        return None, _problem("superseded", 410)
+    if offer.state != ACCEPTED and offer.expires_at <= utcnow():
+        return None, _problem("expired", 410)
+    return offer, None
+
+
+def _accept_form(offer: Offer, **kw) -> AcceptForm:
+    form = AcceptForm(**kw)
+    form.option.choices = [(o["name"], o["name"]) for o in offer.content["options"]]
+    if len(form.option.choices) == 1 and not form.option.data:
+        form.option.data = form.option.choices[0][0]
+    return form
+
+
+def _page(offer: Offer, status: int = 200, **forms):
+    submission = db.session.get(Submission, offer.submission_id)
+    forms.setdefault("accept_form", _accept_form(offer, formdata=None))
+    forms.setdefault("decline_form", DeclineForm(formdata=None))
+    forms.setdefault("question_form", QuestionForm(formdata=None))
+    return (
+        render_template(
+            "offer/page.html",
+            offer=offer,
+            c=offer.content,
+            submission=submission,
+            is_open=service.is_open(offer),
+            token=request.view_args["token"],
+            **forms,
+        ),
+        status,
+    )
+
+
+@bp.get("/<token>")
+def page(token: str):
+    """The proposal as a web page, its PDF, and the answers: accept, decline, ask."""
+    offer, problem = _offer(token)
+    if offer is None:
+        return problem
+    service.record_open(offer)
+    db.session.commit()
+    return _page(offer)
+
+
+@bp.get("/<token>/<any(proposal, signed):kind>.pdf")
+def pdf(token: str, kind: str):
+    """The exact PDF sent (or, once accepted, the signed copy): stored bytes."""
+    offer, problem = _offer(token)
+    if offer is None:
+        return problem
+    data = offer.pdf if kind == "proposal" else offer.signed_pdf
+    if data is None:
+        abort(404)
+    name = "Signed proposal.pdf" if kind == "signed" else "Proposal.pdf"
+    return send_file(
+        io.BytesIO(data), mimetype="application/pdf", download_name=name, max_age=0
+    )
+
+
+@bp.post("/<token>/accept")
+def accept(token: str):
+    offer, problem = _offer(token)
+    if offer is None:
+        return problem
+    if not service.is_open(offer):
+        return redirect(url_for(".page", token=token))
+    form = _accept_form(offer)
+    if not form.validate_on_submit():
+        return _page(offer, 422, accept_form=form)
+    if form.pdf_sha256.data != offer.pdf_sha256:
+        return _problem("changed", 409)
+    submission = db.session.get(Submission, offer.submission_id)
+    acceptance = service.Acceptance(
+        name=form.full_name.data,
+        option=form.option.data,
+        start_date=form.start_date.data,
+        ip=request.remote_addr or "",
+        user_agent=request.user_agent.string or "",
+        pdf_sha256=offer.pdf_sha256,
+    )
+    page_pdf = signed.acceptance_page(
+        {"a": acceptance, "at": utcnow(), "c": offer.content, "submission": submission},
+        base_url=request.url_root,
+    )
+    copy = signed.signed_copy(offer.pdf, page_pdf)
+    if not service.accept(offer, submission, acceptance, signed_pdf=copy):
+        return redirect(url_for(".page", token=token))
+    mails.queue_accepted(submission, offer, _calendar(offer))
+    db.session.commit()
+    log.info("action=accept_proposal submission=%s offer=%s", submission.id, offer.id)
+    return redirect(url_for(".page", token=token) + "#done")
+
+
+def _calendar(offer: Offer) -> bytes:
+    return calendar.reviews_calendar(
+        reviews=offer.content.get("reviews", []),
+        start=offer.start_date,
+        practice_name=current_practice().name,
+        uid_prefix=f"offer-{offer.id}",
+        host=public_host(),
+        now=utcnow(),
+    )
+
+
+@bp.post("/<token>/decline")
+def decline(token: str):
+    offer, problem = _offer(token)
+    if offer is None:
+        return problem
+    form = DeclineForm()
+    if not service.is_open(offer):
+        return redirect(url_for(".page", token=token))
+    if not form.validate_on_submit():
+        return _page(offer, 422, decline_form=form)
+    submission = db.session.get(Submission, offer.submission_id)
+    reason = (form.reason.data or "").strip()
+    if service.decline(offer, submission, reason):
+        _history(submission, "declined the proposal", reason)
+        mails.queue_to_consultants(
+            submission,
+            template="proposal_declined",
+            subject="Proposal declined",
+            text=reason,
+        )
+        db.session.commit()
+    return redirect(url_for(".page", token=token) + "#done")
+
+
+@bp.post("/<token>/question")
+def question(token: str):
+    offer, problem = _offer(token)
+    if offer is None:
+        return problem
+    form = QuestionForm()
+    if not form.validate_on_submit():
+        return _page(offer, 422, question_form=form)
+    submission = db.session.get(Submission, offer.submission_id)
+    text = form.question.data.strip()
+    _history(submission, "asked a question about the proposal", text)
+    mails.queue_to_consultants(
+        submission,
+        template="proposal_question",
+        subject="A question about the proposal",
+        text=text,
+    )
+    db.session.commit()
+    return render_template("offer/asked.html", offer=offer, token=token, text=text)
+
+
+def _history(submission: Submission, what: str, text: str) -> None:
+    """What the prospect did, in the submission's notes."""
+    who = submission.name or "The prospect"
+    body = f"{who} {what} (through the proposal link)."
+    db.session.add(
+        Note(
+            submission_id=submission.id,
+            author_id=None,
+            author_name=f"{who} (prospect)",
+            body=f"{body}\n\n{text}" if text else body,
+        )
+    )
+
+
+# ---- the workspace side ------------------------------------------------------------
+
+
+@workspace_bp.post("/submissions/<id:submission_id>/send-proposal")
+@login_required
+def send_proposal(submission_id: int):
+    """Send the proposal by private link; the status moves to "proposal sent"."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_draft:
+        abort(404)
+    back = url_for(".submission_detail", submission_id=submission.id) + "#send"
+    form = SendForm()
+    if not form.validate_on_submit():
+        flash(next(iter(form.errors.values()))[0], "error")
+        return redirect(back)
+    try:
+        offer, token = service.send(
+            submission,
+            current_practice(),
+            message=form.message.data.strip(),
+            sent_by=current_user.display_name,
+            base_url=request.url_root,
+        )
+    except (service.CannotSend, ProposalTooLarge) as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    mails.queue_sent(submission, offer, token)
+    audit.record("send_proposal", submission_id=submission.id)
+    db.session.commit()
+    log.info(
+        "action=send_proposal consultant=%s submission=%s",
+        current_user.id,
+        submission.id,
+    )
+    flash(f"Proposal sent to {submission.email}.", "success")
+    return redirect(back)
+
+
+@workspace_bp.get("/submissions/<id:submission_id>/signed.pdf")
+@login_required
+def signed_pdf(submission_id: int):
+    """The stored signed copy of the accepted proposal."""
+    offer = service.latest_for(submission_id)
+    if offer is None or offer.signed_pdf is None:
+        abort(404)
+    return send_file(
+        io.BytesIO(offer.signed_pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"Signed proposal {submission_id}.pdf",
+        max_age=0,
+    )
+
+
+def panel(submission: Submission) -> dict:
+    """What the submission page's "Send the proposal" panel shows."""
+    offer = service.latest_for(submission.id)
+    problem = ""
+    try:
+        service.check_can_send(submission, current_practice())
+    except service.CannotSend as exc:
+        problem = str(exc)
+    return {
+        "offer": offer,
+        "status": service.status_words(offer) if offer else "",
+        "problem": problem,
+        "form": SendForm(formdata=None, message=mails.default_message(submission)),
+    }

@@ -1,0 +1,107 @@
+"""The practice's proposal terms, referrals, add-ons and logo, through the settings."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from PIL import Image
+
+from intake.practice_store import current_practice
+from intake.proposal.logo import LogoRefused, logo_from_upload
+from tests.integration.test_workspace import settings_data
+
+
+def _png(size=(1200, 300), fmt="PNG") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, format=fmt)
+    return out.getvalue()
+
+
+def test_a_logo_is_re_encoded_and_shrunk():
+    for fmt in ("PNG", "JPEG"):
+        data = base64.b64decode(logo_from_upload(_png(fmt=fmt)))
+        with Image.open(io.BytesIO(data)) as image:
+            assert (image.format, image.size) == ("PNG", (600, 150))
+
+
+def test_svg_and_other_files_are_refused():
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    for data, reason in (
+        (svg, "PNG or JPEG"),
+        (b"GIF89a" + b"\0" * 40, "PNG or JPEG"),
+        (b"", "empty"),
+        (b"\x89PNG" + b"\0" * 1_000_001, "at most 1 MB"),
+    ):
+        try:
+            logo_from_upload(data)
+        except LogoRefused as exc:
+            assert reason in str(exc)
+        else:
+            raise AssertionError(f"accepted {data[:10]!r}")
+    gif = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(gif, format="GIF")
+    try:
+        logo_from_upload(gif.getvalue())
+    except LogoRefused as exc:
+        assert "PNG or JPEG" in str(exc)
+    else:
+        raise AssertionError("accepted a GIF")
+
+
+def test_terms_referrals_add_ons_and_logo_are_saved(signed_in, app):
+    page = signed_in.get("/workspace/settings")
+    data = settings_data(
+        page,
+        consultant_name="Maren Holt",
+        consultant_role="Founder",
+        notice_days="45",
+        extra_hour_rate="70",
+        payment_terms="Payable within 10 days",
+        referrals="Tasks On Tap | https://tasks.example | occasional\n"
+        "Bad Link | javascript:alert(1) | project\nTown Centre",
+        **{"packages-0-add_ons": "Event support | 150\nTravel booking | 49.50"},
+    )
+    data["logo"] = (io.BytesIO(_png()), "logo.png")
+    response = signed_in.post(
+        "/workspace/settings", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.test_request_context():
+        practice = current_practice()
+    assert (practice.consultant_name, practice.consultant_role) == (
+        "Maren Holt",
+        "Founder",
+    )
+    assert (practice.notice_days, practice.extra_hour_rate) == (45, 70)
+    assert practice.payment_terms == "Payable within 10 days"
+    assert [(r.name, r.url, r.kind) for r in practice.referrals] == [
+        ("Tasks On Tap", "https://tasks.example", "occasional"),
+        ("Bad Link", "", "project"),
+        ("Town Centre", "", ""),
+    ]
+    assert [(a.name, a.monthly_price) for a in practice.packages[0].add_ons] == [
+        ("Event support", 150.0),
+        ("Travel booking", 49.5),
+    ]
+    assert practice.logo.startswith("iVBORw0KGgo")  # a PNG, re-encoded
+
+
+def test_an_svg_logo_is_refused_with_a_message(signed_in):
+    data = settings_data(signed_in.get("/workspace/settings"))
+    data["logo"] = (io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "x.svg")
+    response = signed_in.post(
+        "/workspace/settings", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    assert "The logo must be a PNG or JPEG image." in response.get_data(as_text=True)
+
+
+def test_a_bad_add_on_line_is_refused(signed_in):
+    data = settings_data(
+        signed_in.get("/workspace/settings"),
+        **{"packages-0-add_ons": "Event support for free"},
+    )
+    response = signed_in.post("/workspace/settings", data=data)
+    assert response.status_code == 422
+    assert "Write each add-on as: name | price" in response.get_data(as_text=True)
