@@ -86,8 +86,12 @@ def step(number: int):
     saved = dict(draft.answers or {}) if draft else {}
     if request.method == "GET":  # the page needs no form object: the macros write it
         return _render_step(questionnaire, step, None, saved, {}, draft=draft)
-    form = step_form_class(questionnaire, step)()
+    return _post_step(questionnaire, step, number, draft, saved)
 
+
+def _post_step(questionnaire, step, number: int, draft, saved: dict):
+    """Parse the posted step, let the wizard decide, save, then redirect or show it."""
+    form = step_form_class(questionnaire, step)()
     posted = posted_step(form, step)
     if draft is None and _sent_already():  # a late post from another tab: no new draft
         return redirect(url_for(".thanks"))
