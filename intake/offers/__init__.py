@@ -14,3 +14,4 @@ def init_app(app: Flask) -> None:
     """The prospect's proposal pages and the workspace panel's data."""
     app.register_blueprint(views.bp)
     app.add_template_global(views.panel, "offer_panel")
+    app.add_template_global(views.attention_count, "attention_count")

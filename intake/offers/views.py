@@ -25,7 +25,7 @@ from ..practice_store import current_practice
 from ..proposal.render import ProposalTooLarge
 from ..workspace import audit
 from ..workspace.views import bp as workspace_bp
-from . import calendar, mails, service, signed
+from . import attention, calendar, mails, service, signed
 from .forms import AcceptForm, DeclineForm, QuestionForm, SendForm
 from .models import ACCEPTED, SUPERSEDED, Offer
 
@@ -285,3 +285,8 @@ def panel(submission: Submission) -> dict:
         "problem": problem,
         "form": SendForm(formdata=None, message=mails.default_message(submission)),
     }
+
+
+def attention_count() -> int:
+    """How many prospects need attention (the list's summary strip)."""
+    return attention.attention_count(current_practice())

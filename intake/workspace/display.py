@@ -95,6 +95,7 @@ def filters_from(form: ListFilterForm) -> queries.ListFilters:
         sort=value("sort", "submitted"),
         direction=value("direction", "desc"),
         page=value("page", 1),
+        attention=bool(value("attention", False)),
     )
 
 
@@ -115,6 +116,7 @@ class ListLinks:
             "sort": f.sort,
             "direction": f.direction,
             "page": f.page,
+            "attention": "y" if f.attention else "",
         }
         return {k: v for k, v in args.items() if v not in ("", None)}
 

@@ -112,6 +112,7 @@ class ListFilterForm(FlaskForm):
     date_to = DateField("to", validators=[Optional()])
     sort = StringField(filters=[lambda v: v if v in SORTS else "submitted"])
     direction = StringField(filters=[lambda v: v if v in ("asc", "desc") else "desc"])
+    attention = BooleanField("Needs attention only")
     page = IntegerField(
         default=1, validators=[Optional(), NumberRange(min=1, max=100000)]
     )

@@ -42,9 +42,17 @@ class ListFilters:
     sort: str = "submitted"
     direction: str = "desc"
     page: int = 1
+    attention: bool = False  # only what needs attention (intake.offers.attention)
 
     def key(self) -> tuple:
-        return (self.q, self.verdict, self.status, self.date_from, self.date_to)
+        return (
+            self.q,
+            self.verdict,
+            self.status,
+            self.date_from,
+            self.date_to,
+            self.attention,
+        )
 
 
 @dataclass
@@ -83,6 +91,8 @@ def _filtered(filters: ListFilters) -> sa.Select:
             filters.date_to + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC
         )
         query = query.where(Submission.submitted_at < end)
+    if filters.attention:
+        query = query.where(_needs_attention())
     if filters.q:
         term = filters.q.strip().lower()
         pattern = (
@@ -128,6 +138,14 @@ LIST_COLUMNS = (
         "knockout_assessment"
     ),
 )
+
+
+def _needs_attention() -> sa.ColumnElement[bool]:
+    # deferred: intake.offers adds routes to the workspace blueprint, which imports us
+    from ..offers.attention import needs_attention
+    from ..practice_store import current_practice
+
+    return needs_attention(current_practice(), utcnow())
 
 
 def submissions_for_dashboard(

@@ -408,3 +408,45 @@ def test_the_prospect_pages_pass_the_nu_html_checker(client, sent, tmp_path):
         [*command, "--errors-only", *files], capture_output=True, text=True, timeout=300
     )
     assert run.returncode == 0, run.stderr[-3000:]
+
+
+# --- 6. what needs attention --------------------------------------------------------
+
+
+def _listed_ids(client, query="") -> set[int]:
+    html = client.get("/workspace/" + query).get_data(as_text=True)
+    return {int(i) for i in re.findall(r'href="/workspace/submissions/(\d+)"', html)}
+
+
+def _attention_count(client) -> int:
+    html = client.get("/workspace/").get_data(as_text=True)
+    return int(re.search(r"Needs attention <strong>(\d+)</strong>", html).group(1))
+
+
+def test_needs_attention_filter_and_count(signed_in, sent, prospect, db):
+    now = utcnow()
+    late = make_submission(
+        persona="friendly_founder", submitted_at=now - dt.timedelta(days=9)
+    )
+    fresh = make_submission(persona="steady_collaborator")
+    db.session.commit()
+    assert late.status == "new" and fresh.status == "new"
+    # the proposal was just sent: only the unanswered prospect needs attention
+    assert _listed_ids(signed_in, "?attention=y") == {late.id}
+    assert _attention_count(signed_in) == 1
+    assert _listed_ids(signed_in) >= {late.id, fresh.id, prospect.id}
+
+    offer = _offer(db)
+    offer.created_at = now - dt.timedelta(days=4)  # sent 4 days ago, never opened
+    db.session.commit()
+    assert _listed_ids(signed_in, "?attention=y") == {late.id, prospect.id}
+    assert _attention_count(signed_in) == 2
+
+    signed_in.get(sent)  # the prospect opens it
+    assert _listed_ids(signed_in, "?attention=y") == {late.id}
+
+    offer = _offer(db)
+    offer.expires_at = now - dt.timedelta(minutes=1)  # past its validity
+    db.session.commit()
+    assert _listed_ids(signed_in, "?attention=y") == {late.id, prospect.id}
+    assert _attention_count(signed_in) == 2
