@@ -40,7 +40,9 @@ def _reminder_decision(row: OutboxMessage) -> Decision | None:
     if db.session.get(MailSuppression, draft.email_key) is not None:
         return Decision("the prospect unsubscribed")
     due = draft.updated_at + dt.timedelta(days=current_app.config["REMINDER_DAYS"])
-    if due > utcnow():
+    # a consultant asked for it now: it goes, unless the prospect came back since
+    asked_now = row.nudged_at is not None and draft.updated_at <= row.nudged_at
+    if due > utcnow() and not asked_now:
         return Decision(
             "the prospect came back; waiting again", cancel=False, later=due
         )

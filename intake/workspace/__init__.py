@@ -3,6 +3,7 @@
 from . import (
     auth,  # noqa: F401  (adds sign-in, sign-out and session checks to bp)
     team,  # noqa: F401  (team, invitations, roles)
+    views_drafts,  # noqa: F401  (unfinished questionnaires)
 )
 from .views import bp
 

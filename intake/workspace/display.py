@@ -227,21 +227,6 @@ def _list_row(s, head: str, tail: str, now: dt.datetime) -> ListRow:
     )
 
 
-def draft_row(s: Submission) -> dict:
-    questionnaire = submissions.questionnaire_of(s)
-    total = len(questionnaire.steps)
-    return {
-        "id": s.id,
-        "name": s.display_name if (s.name or s.business) else "Not given yet",
-        "business": s.business,
-        "steps_done": s.steps_done,
-        "total": total,
-        "percent": round(100 * s.steps_done / total) if total else 0,
-        "started": s.created_at.strftime("%d %b %Y %H:%M"),
-        "last_activity": s.updated_at.strftime("%d %b %Y %H:%M"),
-    }
-
-
 def summary_view(summary: queries.Summary) -> dict:
     peak = max([c for _, c in summary.weeks] + [1])
     chart_height = 60

@@ -72,20 +72,6 @@ def dashboard():
     )
 
 
-@bp.get("/drafts")
-@login_required
-def drafts():
-    """Unfinished questionnaires: how far each got and when it was last touched."""
-    form = ListFilterForm(formdata=request.args)
-    number = form.page.data if form.validate() and form.page.data else 1
-    page = queries.drafts_for_dashboard(page=number)
-    return render_template(
-        "workspace/drafts.html",
-        page=page,
-        rows=[display.draft_row(s) for s in page.rows],
-    )
-
-
 @bp.get("/export.csv")
 @login_required
 def export_csv():

@@ -67,7 +67,7 @@ def seeded(live_server):
         persona="strategic_collaborator", submitted_at=now - dt.timedelta(hours=5)
     )
     for persona in ("tiny_budget_busy", "occasional_helper", "tiny_budget_busy"):
-        live_server.add_submission(persona=persona, status="draft")
+        ids["draft"] = live_server.add_submission(persona=persona, status="draft")
     return ids
 
 
@@ -134,6 +134,8 @@ def test_every_workspace_page_fits_a_phone_and_a_desktop(new_context, seeded):
     check("list-empty")
     go(page, "/workspace/drafts")
     check("drafts")
+    go(page, f"/workspace/drafts/{seeded['draft']}")
+    check("draft")
     detail = f"/workspace/submissions/{seeded['repeat']}"
     go(page, detail)
     page.fill("#body", "Called; wants to start in January.")

@@ -147,6 +147,9 @@ def team_pages(client, db) -> dict[str, str]:
     pages["team-errors"] = bad.get_data(as_text=True)
     pages["join"] = get(client, "/workspace/join/known-token")
     pages["join-gone"] = get(client, "/workspace/join/no-such-token", 410)
+    draft = make_submission(persona="occasional_helper", status="draft")
+    db.session.commit()
+    pages["draft"] = get(client, f"/workspace/drafts/{draft.id}")
     return pages
 
 
