@@ -132,6 +132,13 @@ def test_every_workspace_page_fits_a_phone_and_a_desktop(new_context, seeded):
     check("list-filtered")
     go(page, "/workspace/?q=nobody-by-this-name")
     check("list-empty")
+    go(page, "/workspace/?verdict=possible+fit&sort=overall")
+    page.click("details.saved-views summary")
+    page.fill("#view-name", "Possible fits, best first, a long name to wrap on a phone")
+    with page.expect_navigation():
+        page.click("form.save-view button[type=submit]")
+    page.click("details.saved-views-nav summary")
+    check("list-saved-views")
     go(page, "/workspace/drafts")
     check("drafts")
     go(page, f"/workspace/drafts/{seeded['draft']}")

@@ -150,6 +150,16 @@ def team_pages(client, db) -> dict[str, str]:
     draft = make_submission(persona="occasional_helper", status="draft")
     db.session.commit()
     pages["draft"] = get(client, f"/workspace/drafts/{draft.id}")
+    token = csrf_of(client.get("/workspace/"))
+    view = {
+        "csrf_token": token,
+        "name": "Possible <fits>",
+        "query": "verdict=possible+fit",
+    }
+    assert client.post("/workspace/views", data=view).status_code == 302
+    pages["list-saved-view"] = get(
+        client, "/workspace/?verdict=possible+fit&sort=submitted&direction=desc"
+    )
     return pages
 
 

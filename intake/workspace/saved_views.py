@@ -1,0 +1,117 @@
+"""Saved views: a member's named filter and sort of the list, in the navigation."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import parse_qsl, urlencode
+
+import sqlalchemy as sa
+from flask import abort, flash, g, redirect, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..extensions import db
+from ..forms import ActionForm
+from ..models import SavedView
+from . import display
+from .forms import ListFilterForm
+from .views import bp
+
+log = logging.getLogger(__name__)
+
+MAX_VIEWS = 30
+
+
+class SaveViewForm(FlaskForm):
+    name = StringField(
+        "Name this view",
+        validators=[
+            DataRequired("Please give the view a name."),
+            Length(max=80, message="Please use at most 80 characters."),
+        ],
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+    )
+    query = HiddenField()
+
+
+def canonical_query(raw: str) -> str:
+    """The list's filters and sort from a query string, each value checked; no page."""
+    form = ListFilterForm(formdata=MultiDict(parse_qsl(raw[:2000])))
+    args = display.ListLinks(display.filters_from(form))._args()
+    args.pop("page", None)
+    return urlencode(args)
+
+
+def views_of_current_user() -> list[SavedView]:
+    """The signed-in member's views, by name (once per request)."""
+    if not current_user.is_authenticated:
+        return []
+    if "saved_views" not in g:
+        g.saved_views = db.session.scalars(
+            sa.select(SavedView)
+            .where(SavedView.consultant_id == current_user.id)
+            .order_by(SavedView.name)
+        ).all()
+    return g.saved_views
+
+
+@bp.app_template_global()
+def saved_views() -> list[dict]:
+    """For the navigation and the list: each view's name and link."""
+    return [
+        {
+            "id": v.id,
+            "name": v.name,
+            "url": url_for("workspace.dashboard") + (f"?{v.query}" if v.query else ""),
+            "query": v.query,
+        }
+        for v in views_of_current_user()
+    ]
+
+
+@bp.post("/views")
+@login_required
+def save_view():
+    """Save the list's current filter and sort under a name (the same name replaces it)."""
+    form = SaveViewForm()
+    query = canonical_query(form.query.data or "")
+    back = url_for(".dashboard") + (f"?{query}" if query else "")
+    if not form.validate_on_submit():
+        errors = form.name.errors or ["The view was not saved."]
+        flash(errors[0], "error")
+        return redirect(back)
+    mine = SavedView.consultant_id == current_user.id
+    view = db.session.scalar(
+        sa.select(SavedView).where(mine, SavedView.name == form.name.data)
+    )
+    if view is None:
+        count = db.session.scalar(
+            sa.select(sa.func.count()).select_from(SavedView).where(mine)
+        )
+        if count >= MAX_VIEWS:
+            flash(f"You can keep {MAX_VIEWS} views; please delete one first.", "error")
+            return redirect(back)
+        view = SavedView(consultant_id=current_user.id, name=form.name.data)
+        db.session.add(view)
+    view.query = query
+    db.session.commit()
+    log.info("action=save_view consultant=%s", current_user.id)
+    flash(f"Saved the view “{view.name}”.", "success")
+    return redirect(back)
+
+
+@bp.post("/views/<id:view_id>/delete")
+@login_required
+def delete_view(view_id: int):
+    """Delete one of your own views (someone else's is not found)."""
+    view = db.session.get(SavedView, view_id)
+    if view is None or view.consultant_id != current_user.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        db.session.delete(view)
+        db.session.commit()
+        flash(f"Deleted the view “{view.name}”.", "success")
+    return redirect(url_for(".dashboard"))
