@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..cache import Cache
 from ..extensions import db
 from ..mail.links import public_host
 from ..models import Note, Submission, utcnow
@@ -287,6 +288,17 @@ def panel(submission: Submission) -> dict:
     }
 
 
+# a count over every listed row on each list page (~45 % of the page, bench/profiles.md):
+# kept briefly per process like the list's other counts, cleared by a write's commit
+_attention_cache = Cache(
+    "attention", ttl_setting="COUNTS_CACHE_SECONDS", cleared_by=(Submission, Offer)
+)
+
+
 def attention_count() -> int:
     """How many prospects need attention (the list's summary strip)."""
-    return attention.attention_count(current_practice())
+    practice = current_practice()
+    return _attention_cache.get(
+        practice.standards.reply_hours,
+        lambda: attention.attention_count(practice),
+    )
