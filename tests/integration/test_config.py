@@ -274,7 +274,10 @@ def fresh_clone(tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("INTAKE_", "FLASK_")) and k != "WEB_CONCURRENCY"
+        if not k.startswith(("INTAKE_", "FLASK_"))
+        # run from `make test`, the outer make's flags would make the inner one print
+        # "Entering directory" lines among the commands
+        and k not in ("WEB_CONCURRENCY", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
     }
     env["PYTHONPATH"] = str(clone)  # import the copy, not the installed package
     return clone, env
@@ -305,7 +308,16 @@ def test_make_run_works_on_a_fresh_clone(fresh_clone):
     clone, env = fresh_clone
     port = free_port()
     planned = subprocess.run(
-        ["make", "-n", "-o", "setup", "run", f"BIN={BIN}", f"PYTHON={sys.executable}"]
+        [
+            "make",
+            "-n",
+            "--no-print-directory",
+            "-o",
+            "setup",
+            "run",
+            f"BIN={BIN}",
+            f"PYTHON={sys.executable}",
+        ]
         + [f"PORT={port}"],
         cwd=clone,
         env=env,
