@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -67,3 +68,8 @@ def normalise_identity(value: str | None) -> str:
     text = unicodedata.normalize("NFKC", value or "")
     text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
     return unicodedata.normalize("NFKC", text.strip().lower())
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 stored in place of a private link's token (resume, reset, invite, offer)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()

@@ -7,7 +7,6 @@ link opened twice (or in two tabs at once) changes the password once.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import secrets
 
@@ -15,17 +14,18 @@ import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField
+from wtforms.validators import DataRequired
 
 from ..extensions import db, limiter
+from ..forms import NewPasswordForm
 from ..models import Consultant, PasswordReset, utcnow
+from ..security import hash_token
 from . import messages
 from .views import bp
 
 log = logging.getLogger(__name__)
 RESET_MINUTES = 60
-MIN_PASSWORD = 10  # as `flask create-user`
 
 
 class ForgotForm(FlaskForm):
@@ -34,26 +34,8 @@ class ForgotForm(FlaskForm):
     )
 
 
-class ResetForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        validators=[
-            DataRequired("Please choose a password."),
-            Length(
-                min=MIN_PASSWORD,
-                max=200,
-                message=f"Please use at least {MIN_PASSWORD} characters.",
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        "The same password again",
-        validators=[EqualTo("password", "The two passwords are not the same.")],
-    )
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+class ResetForm(NewPasswordForm):
+    """The new password for a reset link."""
 
 
 def request_reset(email: str) -> None:
@@ -63,13 +45,13 @@ def request_reset(email: str) -> None:
         sa.select(Consultant).where(Consultant.email == email.strip().lower()[:254])
     )
     if user is None or not user.active:  # removed members get no link either
-        _hash(token)
+        hash_token(token)
         render_template("mail/password_reset.txt", name="", link="", minutes=0)
         return
     db.session.add(
         PasswordReset(
             consultant_id=user.id,
-            token_hash=_hash(token),
+            token_hash=hash_token(token),
             expires_at=utcnow() + dt.timedelta(minutes=RESET_MINUTES),
         )
     )
@@ -83,7 +65,7 @@ def usable_reset(token: str) -> PasswordReset | None:
         return None
     return db.session.scalar(
         sa.select(PasswordReset).where(
-            PasswordReset.token_hash == _hash(token),
+            PasswordReset.token_hash == hash_token(token),
             PasswordReset.used_at.is_(None),
             PasswordReset.expires_at > utcnow(),
         )

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import PIPELINE, StatusChange, Submission, utcnow
 from ..practice import Practice
 from ..proposal import service as proposal_service
+from ..security import hash_token
 from .models import ACCEPTED, DECLINED, SENT, SUPERSEDED, Offer
 
 TOKEN_BYTES = 32
@@ -26,10 +27,6 @@ MAX_TOKEN_CHARS = 100
 
 class CannotSend(Exception):
     """Why this proposal cannot be sent (shown to the consultant)."""
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def sha256(data: bytes) -> str:

@@ -8,7 +8,6 @@ live in the database, so a prospect can resume from the link on any device. Toke
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -21,12 +20,9 @@ from .. import registry, submissions
 from ..extensions import db
 from ..models import DRAFT, Submission, utcnow
 from ..questionnaire.schema import Questionnaire, Step
+from ..security import hash_token
 
 SESSION_KEY = "draft"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _expiry() -> dt.datetime:

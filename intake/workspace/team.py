@@ -7,7 +7,6 @@ make proposals. Roles are checked here, on the server, whatever the page shows.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import secrets
 
@@ -15,17 +14,17 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, Length, Regexp
 
 from ..extensions import db
-from ..forms import ActionForm
+from ..forms import ActionForm, NewPasswordForm
 from ..mail.links import public_url
 from ..mail.outbox import queue_mail
 from ..models import ROLES, Consultant, TeamInvitation, utcnow
 from ..practice_store import current_practice
-from ..security import normalise_identity
+from ..security import hash_token, normalise_identity
 from . import audit
 from .roles import owner_required
 from .views import bp
@@ -33,7 +32,6 @@ from .views import bp
 log = logging.getLogger(__name__)
 
 INVITATION_DAYS = 7
-MIN_PASSWORD = 10
 _ROLE_CHOICES = [SelectChoice(key, label) for key, label in ROLES.items()]
 
 
@@ -57,31 +55,12 @@ class RoleForm(FlaskForm):
     role = SelectField("Role", choices=_ROLE_CHOICES)
 
 
-class JoinForm(FlaskForm):
+class JoinForm(NewPasswordForm):
     name = StringField(
         "Your name",
         validators=[DataRequired("Please give your name."), Length(max=120)],
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
     )
-    password = PasswordField(
-        "Password",
-        validators=[
-            DataRequired("Please choose a password."),
-            Length(
-                min=MIN_PASSWORD,
-                max=200,
-                message=f"Please use at least {MIN_PASSWORD} characters.",
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        "The same password again",
-        validators=[EqualTo("password", "The two passwords are not the same.")],
-    )
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _members() -> list[Consultant]:
@@ -140,7 +119,7 @@ def invite():
         TeamInvitation(
             email=form.email.data,
             role=form.role.data,
-            token_hash=_hash(token),
+            token_hash=hash_token(token),
             invited_by_id=current_user.id,
             expires_at=utcnow() + dt.timedelta(days=days),
         )
@@ -233,7 +212,7 @@ def usable_invitation(token: str) -> TeamInvitation | None:
         return None
     return db.session.scalar(
         sa.select(TeamInvitation).where(
-            TeamInvitation.token_hash == _hash(token),
+            TeamInvitation.token_hash == hash_token(token),
             TeamInvitation.used_at.is_(None),
             TeamInvitation.expires_at > utcnow(),
         )

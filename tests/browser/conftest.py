@@ -61,7 +61,7 @@ class LiveServer:
     def add_expired_draft(self) -> str:
         """An unfinished questionnaire whose resume link has expired; returns the token."""
         from intake.extensions import db
-        from intake.prospect.drafts import hash_token
+        from intake.security import hash_token
         from tests.factories import make_submission
 
         token = "expired-" + secrets.token_urlsafe(16)
