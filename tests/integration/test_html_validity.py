@@ -135,7 +135,7 @@ def team_pages(client, db) -> dict[str, str]:
         TeamInvitation(
             email="new@example.com",
             role="consultant",
-            token_hash=team._hash("known-token"),
+            token_hash=team.hash_token("known-token"),
             expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
         )
     )
