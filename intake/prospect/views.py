@@ -24,6 +24,7 @@ from ..practice_store import current_practice
 from ..questionnaire import wizard
 from . import drafts, starts
 from .forms import posted_step, step_form_class
+from .markup import question_items
 
 bp = Blueprint("prospect", __name__, url_prefix="/start")
 log = logging.getLogger(__name__)
@@ -177,15 +178,7 @@ def _render_step(
 ):
     number = questionnaire.step_number(step.id)
     total = len(questionnaire.steps)
-    questions = [
-        {
-            "q": q,
-            "visible": questionnaire.is_visible(q, values),
-            "value": _shown_value(values.get(q.id)),
-            "error": errors.get(q.id, ""),
-        }
-        for q in step.questions
-    ]
+    questions = question_items(questionnaire, step, values, errors)
     html = render_template(
         "prospect/step.html",
         shown=" ".join(q["q"].id for q in questions if q["visible"]),
@@ -202,15 +195,6 @@ def _render_step(
         notice=notice,
     )
     return html, status
-
-
-def _shown_value(value):
-    """A saved or posted answer as the strings the inputs compare against."""
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    return str(value)
 
 
 def _resume_url() -> str:

@@ -1,0 +1,135 @@
+"""What the pages keep between requests to be fast (bench/profiles.md) changes nothing a
+prospect or the consultant sees: the same bytes as a page built from scratch."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from flask import render_template_string, url_for
+
+from intake.practice_store import current_practice, save_practice
+from intake.prospect import markup
+from tests.personas import PERSONAS
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "DEBUG": False}
+
+
+def _uncached(monkeypatch):
+    """Every question written by the macro, as before the cache."""
+    monkeypatch.setattr(markup, "_blank", lambda questionnaire, item: None)
+
+
+def test_every_step_is_the_same_page_with_and_without_the_question_cache(
+    wizard, client, monkeypatch
+):
+    answers = PERSONAS["strategic_collaborator"]
+    steps = len(wizard.questionnaire.steps)
+    for number in range(1, steps + 1):
+        cached = client.get(f"/start/step/{number}").get_data(as_text=True)
+        with monkeypatch.context() as m:
+            _uncached(m)
+            built = client.get(f"/start/step/{number}").get_data(as_text=True)
+        assert cached == built, f"step {number}"
+        assert 'class="question' in cached
+        wizard.post_step(number, answers)
+        # the step now has answers: each is on the page, from the macro
+        answered = client.get(f"/start/step/{number}").get_data(as_text=True)
+        with monkeypatch.context() as m:
+            _uncached(m)
+            assert client.get(f"/start/step/{number}").get_data(as_text=True) == (
+                answered
+            )
+
+
+def test_an_answer_or_an_error_is_never_kept(wizard, client, app):
+    step = wizard.questionnaire.steps[0]
+    typed = {q.id: "Zebedee-" + q.id for q in step.questions if q.type == "text"}
+    assert typed, "the first step has a text question"
+    response = wizard.post_step(1, typed)
+    assert response.status_code == 422  # other required answers are missing
+    with app.test_request_context():
+        kept = [html for _, html in markup.blank_questions._store()[0].values()]
+    assert kept, "the unanswered questions were kept"
+    assert not any("Zebedee" in html or "field-error" in html for html in kept)
+    assert "Zebedee-" in response.get_data(as_text=True)
+
+
+def test_a_new_currency_reaches_the_kept_questions(app, wizard, client, db):
+    questionnaire = wizard.questionnaire
+    number = next(
+        i
+        for i, step in enumerate(questionnaire.steps, 1)
+        if any(q.id == "budget" for q in step.questions)
+    )
+    for earlier in range(1, number):
+        wizard.post_step(earlier, PERSONAS["strategic_collaborator"])
+    assert "$500 to $1,000 a month" in client.get(f"/start/step/{number}").text
+    with app.test_request_context():
+        save_practice(dataclasses.replace(current_practice(), currency="GBP"))
+        db.session.commit()
+    page = client.get(f"/start/step/{number}").text
+    assert "£500 to £1,000 a month" in page and "$500" not in page
+
+
+def test_template_links_are_the_links_url_for_builds(app):
+    template = (
+        "{{ url_for('static', filename='intake.css') }}|"
+        "{{ url_for('prospect.step', number=3) }}|"
+        "{{ url_for('.step', number=2) }}|"
+        "{{ url_for('prospect.resume', token='secret-token') }}|"
+        "{{ url_for('site.privacy', _external=True) }}"
+    )
+    for root in ("", "/practice"):
+        with app.test_request_context("/start/step/1", base_url=f"http://x{root}"):
+            expected = "|".join(
+                [
+                    url_for("static", filename="intake.css"),
+                    url_for("prospect.step", number=3),
+                    url_for("prospect.step", number=2),
+                    url_for("prospect.resume", token="secret-token"),
+                    url_for("site.privacy", _external=True),
+                ]
+            )
+            assert expected.startswith(f"{root}/static/intake.css?v=")
+            for _ in range(2):  # built, then remembered
+                assert render_template_string(template) == expected
+
+
+def test_a_private_token_is_not_kept_among_the_links(app):
+    with app.test_request_context("/start/"):
+        render_template_string("{{ url_for('prospect.resume', token='t0ken') }}")
+        memo = app.jinja_env.globals["url_for"]
+        assert memo.__closure__ is not None
+        kept = [
+            cell.cell_contents
+            for cell in memo.__closure__
+            if hasattr(cell.cell_contents, "keys")
+        ]
+        assert kept and not any("t0ken" in str(k) for store in kept for k in store)
+
+
+def test_a_question_opened_by_an_answer_is_shown_open(wizard, client, monkeypatch):
+    """`trust_building` is hidden until autonomy is 1 or 2: the kept markup of the
+    hidden question must not stand in for the open one."""
+    questionnaire = wizard.questionnaire
+    number = questionnaire.step_number(questionnaire.question("autonomy").step_id)
+    collab = PERSONAS["strategic_collaborator"]
+    for earlier in range(1, number):
+        wizard.post_step(earlier, collab)
+    hidden = client.get(f"/start/step/{number}").text
+    assert re.search(r'id="block-trust_building"[^>]*hidden', hidden)
+    low = {k: v for k, v in collab.items() if k != "trust_building"}
+    assert (
+        "opened one more question"
+        in wizard.post_step(number, {**low, "autonomy": 2}).text
+    )
+    opened = client.get(f"/start/step/{number}").text  # autonomy 2 is saved
+    assert not re.search(r'id="block-trust_building"[^>]*hidden', opened)
+    with monkeypatch.context() as m:
+        _uncached(m)
+        assert client.get(f"/start/step/{number}").text == opened
