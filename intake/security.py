@@ -7,6 +7,8 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.routing import IntegerConverter
 
 # the largest id an INTEGER column holds on PostgreSQL (and a safe bound on SQLite)
@@ -25,10 +27,24 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=MAX_ID)
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, its signer built once per secret key: Flask builds
+    a new one to read and another to write, on every request (bench/profiles.md)."""
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        kept = app.extensions.get("intake.session_signer")
+        if kept is None or kept[0] != keys:
+            kept = (keys, super().get_signing_serializer(app))
+            app.extensions["intake.session_signer"] = kept
+        return kept[1]
+
+
 def init_app(app: Flask) -> None:
-    """Add the security headers (HSTS only in production) and the `id` converter."""
+    """The security headers (HSTS only in production), the `id` converter, sessions."""
     hsts = app.config["IS_PRODUCTION"]
     app.url_map.converters["id"] = IdConverter
+    app.session_interface = SessionCookies()
 
     @app.after_request
     def _headers(response):

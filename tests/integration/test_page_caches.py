@@ -133,3 +133,22 @@ def test_a_question_opened_by_an_answer_is_shown_open(wizard, client, monkeypatc
     with monkeypatch.context() as m:
         _uncached(m)
         assert client.get(f"/start/step/{number}").text == opened
+
+
+def test_the_kept_session_signer_follows_a_new_secret_key(app, client, wizard):
+    """A draft's cookie signed with the old key is refused after the key changes, and
+    accepted again when the old key is listed as a fallback (a rotation)."""
+    wizard.post_step(1, PERSONAS["strategic_collaborator"])  # a draft: a session
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name, domain="intake.test")
+    assert cookie is not None
+    interface = app.session_interface
+    with app.test_request_context("/", headers={"Cookie": f"{name}={cookie.value}"}):
+        from flask import request
+
+        assert dict(interface.open_session(app, request))
+        old = app.secret_key
+        app.secret_key = "another-key-" + "x" * 40
+        assert not dict(interface.open_session(app, request))
+        app.config["SECRET_KEY_FALLBACKS"] = [old]
+        assert dict(interface.open_session(app, request))
