@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
@@ -52,3 +53,14 @@ def init_app(app) -> None:
     login_manager.session_protection = "strong"
     # the user loader (which checks the session generation) is in workspace/auth.py
     limiter.init_app(app)
+
+
+# every limit of the app is on a form's POST (sign-in counts its guesses itself, in
+# workspace/guesses.py): a page read skips the limiter's per-request resolution of
+# limits, a tenth of a questionnaire page's time (bench/profiles.md)
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@limiter.request_filter
+def _reads_are_not_limited() -> bool:
+    return request.method in READS

@@ -374,3 +374,20 @@ def test_a_wrong_reset_link_explains(client, token):
     response = client.get(f"/workspace/reset-password/{token}")
     assert response.status_code == 410
     assert "This link no longer works" in response.get_data(as_text=True)
+
+
+def test_one_questionnaire_asks_for_its_link_five_times_an_hour_at_most(
+    wizard, client, db
+):
+    """The limit is on the POST (page reads are never rate-limited): the sixth ask
+    within the hour is refused and sends nothing."""
+    wizard.post_step(1, COLLAB)
+    token = csrf_of(client.get("/start/step/2"))
+    data = {"csrf_token": token, "back": "/start/step/2"}
+    answers = [
+        client.post("/start/email-link", data=data).status_code for _ in range(6)
+    ]
+    assert answers == [302] * 5 + [429]
+    assert len(_mails(db, "resume_link")) == 5
+    for _ in range(20):  # reading the page is never limited
+        assert client.get("/start/step/2").status_code == 200
