@@ -65,8 +65,7 @@ def dashboard():
         form=form,
         filters=filters,
         page=page,
-        rows=display.list_rows(page.rows),
-        knockouts=queries.knockouts_of(page.rows),
+        rows_html=display.list_rows_html(page.rows, queries.knockouts_of(page.rows)),
         summary=display.summary_view(queries.summary_for_dashboard()),
         links=display.ListLinks(filters),
     )

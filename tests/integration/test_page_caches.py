@@ -7,10 +7,13 @@ import dataclasses
 import re
 
 import pytest
+import sqlalchemy as sa
 from flask import render_template_string, url_for
 
+from intake.models import Submission
 from intake.practice_store import current_practice, save_practice
 from intake.prospect import markup
+from tests.factories import make_submission
 from tests.personas import PERSONAS
 
 
@@ -152,3 +155,40 @@ def test_the_kept_session_signer_follows_a_new_secret_key(app, client, wizard):
         assert not dict(interface.open_session(app, request))
         app.config["SECRET_KEY_FALLBACKS"] = [old]
         assert dict(interface.open_session(app, request))
+
+
+def _list_body(client) -> str:
+    html = client.get("/workspace/").get_data(as_text=True)
+    return html[html.index("<tbody>") : html.index("</tbody>")]
+
+
+def test_the_list_is_the_same_with_and_without_the_row_cache(
+    signed_in, db, app, monkeypatch
+):
+    from intake.workspace import display
+
+    for persona in ("strategic_collaborator", "one_off_project", "needy_always_on"):
+        make_submission(persona=persona)
+    db.session.commit()
+    kept = _list_body(signed_in)
+    assert _list_body(signed_in) == kept  # the second time from the cache
+    assert kept.count("<tr>") == 3 and "Knock-out: " in kept
+    with monkeypatch.context() as m:
+        m.setattr(display.row_markup, "get", lambda key, compute: compute())
+        assert _list_body(signed_in) == kept
+
+
+def test_a_changed_row_shows_at_once(signed_in, db):
+    s = make_submission()
+    db.session.commit()
+    assert "Consultation booked" not in _list_body(signed_in)
+    # another host's write: this process's caches are not told
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(Submission.__table__)
+            .where(Submission.__table__.c.id == s.id)
+            .values(status="booked", name="Renamed Prospect")
+        )
+    db.session.rollback()
+    body = _list_body(signed_in)
+    assert "Renamed Prospect" in body and "Consultation booked" in body
