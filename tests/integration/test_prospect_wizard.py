@@ -401,3 +401,13 @@ def test_review_counts_the_steps_really_answered(wizard, client):
     html = client.get("/start/review").get_data(as_text=True)
     assert f"All {total} steps answered: one last look" in html
     assert html.count('<li class="done">') == total
+
+
+def test_a_forged_csrf_token_is_refused(client, db):
+    """The step form carries no token check of its own: CSRFProtect's is the one."""
+    client.get("/start/step/1")
+    data = {"nav": "next", "q_full_name": "A", "csrf_token": "forged.token.value"}
+    response = client.post("/start/step/1", data=data)
+    assert response.status_code == 400
+    assert "security check failed" in response.get_data(as_text=True)
+    assert submissions(db) == []
