@@ -205,6 +205,32 @@ class Client:
 # ---- gunicorn --------------------------------------------------------------------------
 
 
+# port -> the gunicorn master's pid: run_wrk reads its workers' CPU time
+MASTERS: dict[int, int] = {}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def workers_cpu_seconds(port: int) -> float:
+    """user + system CPU of the server's worker processes so far, those that exited
+    (max_requests) included: the master's reaped children's time (Linux /proc)."""
+    master = MASTERS.get(port)
+    if master is None:
+        return 0.0
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        own = Path(f"/proc/{master}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    total = int(own[13]) + int(own[14])  # cutime, cstime: workers that exited
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # a worker that just exited (max_requests)
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
 @contextmanager
 def gunicorn(
     name: str, app: str, env: dict[str, str], workdir: Path, health: str, *extra
@@ -249,8 +275,10 @@ def gunicorn(
                         f"{name} not healthy:\n{log_path.read_text()[-3000:]}"
                     )
                 time.sleep(0.1)
+            MASTERS[port] = process.pid
             yield port, log_path
         finally:
+            MASTERS.pop(port, None)
             process.terminate()
             try:
                 process.wait(timeout=20)
@@ -278,6 +306,7 @@ class Result:
     p99: float
     bad: int  # non-2xx/3xx responses and socket errors
     note: str = ""
+    cpu_ms: float = 0.0  # the workers' CPU per request: steady whatever else runs
 
 
 def run_wrk(
@@ -303,9 +332,12 @@ def run_wrk(
     ]
     if script_args:  # a script's own arguments come after the URL
         cmd += ["--", *script_args]
+    port = urllib.parse.urlsplit(url).port
+    cpu_before = workers_cpu_seconds(port)
     out = subprocess.run(
         cmd, capture_output=True, text=True, timeout=args.duration + 60
     )
+    cpu = workers_cpu_seconds(port) - cpu_before
     if out.returncode != 0:
         raise SystemExit(f"wrk failed: {out.stderr or out.stdout}")
     text = out.stdout
@@ -319,12 +351,20 @@ def run_wrk(
     )
     if errors:
         bad += sum(int(n) for n in errors.groups())
+    requests = int(re.search(r"(\d+) requests in", text).group(1))
     result = Result(
-        scenario, database, rps, _ms(latency["50"]), _ms(latency["99"]), bad
+        scenario,
+        database,
+        rps,
+        _ms(latency["50"]),
+        _ms(latency["99"]),
+        bad,
+        cpu_ms=1000 * cpu / max(requests, 1),
     )
     say(
         f"  {scenario:<22} {database:<10} {rps:>8.0f} req/s  p50 {result.p50:6.2f} ms  "
-        f"p99 {result.p99:7.2f} ms{'  BAD ' + str(bad) if bad else ''}"
+        f"p99 {result.p99:7.2f} ms  CPU {result.cpu_ms:.2f} ms/req"
+        f"{'  BAD ' + str(bad) if bad else ''}"
     )
     return result
 
@@ -554,7 +594,7 @@ def bench_database(args, label: str, database_url: str, workdir: Path) -> list[R
 def print_table(results: list[Result], hello: Result) -> None:
     header = (
         f"{'scenario':<22} {'database':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'rps/hello':>9} {'p50/hello':>9} {'bad':>5}"
+        f"{'rps/hello':>9} {'p50/hello':>9} {'CPU ms':>7} {'CPU/hello':>9} {'bad':>5}"
     )
     print()
     print(header)
@@ -562,7 +602,8 @@ def print_table(results: list[Result], hello: Result) -> None:
     for r in [hello, *results]:
         print(
             f"{r.scenario:<22} {r.database:<10} {r.rps:>8.0f} {r.p50:>8.2f} {r.p99:>8.2f} "
-            f"{r.rps / hello.rps:>9.2f} {r.p50 / hello.p50:>9.1f} {r.bad:>5}"
+            f"{r.rps / hello.rps:>9.2f} {r.p50 / hello.p50:>9.1f} {r.cpu_ms:>7.2f} "
+            f"{r.cpu_ms / hello.cpu_ms if hello.cpu_ms else 0:>9.1f} {r.bad:>5}"
             f"{'  ' + r.note if r.note else ''}"
         )
     print()
