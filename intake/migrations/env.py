@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from intake.models import include_name
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -85,6 +87,10 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+
+    # SQLite's search index (an FTS5 table and its shadow tables) is made by migration
+    # 0010 and by triggers, not by the metadata: autogenerate must not drop it
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

@@ -12,7 +12,16 @@ import sqlalchemy as sa
 
 from ..cache import Cache
 from ..extensions import db
-from ..models import DRAFT, LISTED_SQL, PIPELINE, Note, StatusChange, Submission, utcnow
+from ..models import (
+    DRAFT,
+    LISTED_SQL,
+    PIPELINE,
+    SEARCH_INDEX,
+    Note,
+    StatusChange,
+    Submission,
+    utcnow,
+)
 from ..questionnaire.scoring import NOT_A_FIT, VERDICTS
 
 PER_PAGE = 25
@@ -30,6 +39,12 @@ SORTS = {
     "status": Submission.status,
 }
 WEEKS_SHOWN = 12
+# the list shows at most this many matches of a search, the most recent first (by id:
+# the order the prospects started): a common term must not make every match be counted
+# and sorted. The CSV export still holds every match.
+SEARCH_LIMIT = 1000
+# SQLite's trigram index finds terms of 3 characters or more; shorter ones use LIKE
+TRIGRAM = 3
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,7 @@ class Page:
     page: int
     per_page: int
     pages: int = field(init=False)
+    capped: bool = False  # a search with more matches than SEARCH_LIMIT: total is that
 
     def __post_init__(self):
         self.pages = max(1, math.ceil(self.total / self.per_page))
@@ -75,7 +91,12 @@ counts_cache = Cache(
 )
 
 
-def _filtered(filters: ListFilters) -> sa.Select:
+def _filtered(
+    filters: ListFilters, *, search_limit: int | None = None, newest: bool = True
+) -> sa.Select:
+    """The listed submissions that pass the filters. A search keeps `search_limit`
+    of its matches when given (the export gives none): the most recent ones, or any
+    (cheaper, for a count) when not `newest`."""
     # the literal predicate matches the partial indexes' WHERE (a bound parameter
     # would not let the planners use them)
     query = sa.select(Submission).where(sa.text(LISTED_SQL))
@@ -95,26 +116,77 @@ def _filtered(filters: ListFilters) -> sa.Select:
         query = query.where(_needs_attention())
     if filters.q:
         term = filters.q.strip().lower()
-        pattern = (
-            "%"
-            + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            + "%"
-        )
-        # ids first, from the search index only; then the rows of those ids.
-        # SQLite would rather scan the table; INDEXED BY points it at the small index.
-        source = (
-            sa.text("submission INDEXED BY ix_submission_search")
-            if db.engine.dialect.name == "sqlite"
-            else Submission.__table__
-        )
-        matching = (
-            sa.select(sa.column("id"))
-            .select_from(source)
-            .where(sa.text(LISTED_SQL))
-            .where(sa.column("search_text").like(pattern, escape="\\"))
-        )
-        query = query.where(Submission.id.in_(matching))
+        query = _searched(query, term, search_limit, newest=newest)
     return query
+
+
+def _searched(
+    query: sa.Select, term: str, limit: int | None, *, newest: bool
+) -> sa.Select:
+    """`query` narrowed to the rows whose search text holds the lower-cased `term`,
+    every character literal; `limit` of them when given, the most recent if `newest`."""
+    pattern = (
+        "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    )
+    like = Submission.search_text.like(pattern, escape="\\")
+    sqlite = db.engine.dialect.name == "sqlite"
+    if sqlite and len(term) >= TRIGRAM:
+        return _searched_by_fts(query, term, like, limit, newest=newest)
+    if sqlite:
+        # a term too short for trigrams: the ids from the small index of the search
+        # text (SQLite would rather scan the table: INDEXED BY points it there)
+        query = query.where(
+            Submission.id.in_(
+                sa.select(sa.column("id"))
+                .select_from(sa.text("submission INDEXED BY ix_submission_search"))
+                .where(
+                    sa.text(LISTED_SQL),
+                    sa.column("search_text").like(pattern, escape="\\"),
+                )
+            )
+        )
+    elif len(term) >= TRIGRAM:
+        # PostgreSQL: its trigram index serves the LIKE (the planner's choice)
+        query = query.where(like)
+    else:
+        # a term too short for trigrams makes the trigram index return every row
+        # to be checked again: an expression it cannot serve keeps the planner off it
+        query = query.where(
+            Submission.search_text.concat("").like(pattern, escape="\\")
+        )
+    if limit is None:
+        return query
+    return _limited(query, Submission.id.desc() if newest else None, limit)
+
+
+def _searched_by_fts(
+    query: sa.Select,
+    term: str,
+    like: sa.ColumnElement[bool],
+    limit: int | None,
+    *,
+    newest: bool,
+) -> sa.Select:
+    # SQLite: the FTS5 trigram index finds the candidates (a quoted phrase, in which
+    # every character is literal); LIKE then keeps exactly what it alone would match
+    index = sa.table(SEARCH_INDEX, sa.column("rowid"))
+    match = sa.text(f"{SEARCH_INDEX} MATCH :phrase").bindparams(
+        phrase='"' + term.replace('"', '""') + '"'
+    )
+    if limit is None:
+        return query.where(
+            Submission.id.in_(sa.select(index.c.rowid).where(match)), like
+        )
+    # newest first straight off the index, so that the limit stops the reading
+    query = query.join(index, index.c.rowid == Submission.id).where(match, like)
+    return _limited(query, index.c.rowid.desc() if newest else None, limit)
+
+
+def _limited(query: sa.Select, order, limit: int) -> sa.Select:
+    """The submissions among the first `limit` ids of `query` in `order` (any if None)."""
+    ids = query.with_only_columns(Submission.id).order_by(order).limit(limit)
+    # its own FROM: the outer query reads `submission` too, and must not correlate
+    return sa.select(Submission).where(Submission.id.in_(ids.correlate(None)))
 
 
 # what a list row shows: plain rows of small columns, no ORM objects; a not-a-fit row
@@ -157,15 +229,11 @@ def submissions_for_dashboard(
     order = column.asc() if filters.direction == "asc" else column.desc()
     # a stable tie-break keeps pages from overlapping
     tie = Submission.id.asc() if filters.direction == "asc" else Submission.id.desc()
-    query = _filtered(filters)
-    total = counts_cache.get(
-        ("list",) + filters.key(),
-        lambda: db.session.scalar(
-            sa.select(sa.func.count()).select_from(
-                query.with_only_columns(Submission.id).subquery()
-            )
-        ),
-    )
+    found = counts_cache.get(("list",) + filters.key(), lambda: _count(filters))
+    capped = bool(filters.q) and found > SEARCH_LIMIT
+    # within the limit every match is listed, and the search needs no order
+    query = _filtered(filters, search_limit=SEARCH_LIMIT if capped else None)
+    total = SEARCH_LIMIT if capped else found
     pages = max(1, math.ceil(total / per_page))
     page = min(max(filters.page, 1), pages)
     rows = db.session.execute(
@@ -174,7 +242,17 @@ def submissions_for_dashboard(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return Page(list(rows), total, page, per_page)
+    return Page(list(rows), total, page, per_page, capped=capped)
+
+
+def _count(filters: ListFilters) -> int:
+    # a search counts no further than one match past its limit
+    counted = _filtered(filters, search_limit=SEARCH_LIMIT + 1, newest=False)
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            counted.with_only_columns(Submission.id).subquery()
+        )
+    )
 
 
 def submissions_for_export(filters: ListFilters) -> Iterator[Submission]:

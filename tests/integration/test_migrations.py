@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from intake.extensions import db as _db
-from intake.models import Submission
+from intake.models import Submission, include_name
 from tests.factories import listed_row
 
 
@@ -21,13 +21,38 @@ def _reset(db):
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
 
+def _search_index_schema(db) -> list[tuple[str, str]]:
+    """SQLite's FTS table and its triggers, as the database stores their SQL."""
+    if db.engine.dialect.name != "sqlite":
+        return []
+    return db.session.execute(
+        sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE name LIKE 'submission_search%' "
+            "AND sql NOT LIKE 'CREATE TABLE%' ORDER BY name"
+        )
+    ).all()
+
+
 def test_upgrade_from_empty_matches_the_models(app, db):
+    made_by_create_all = _search_index_schema(db)
     _reset(db)
     upgrade()
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         diff = compare_metadata(context, _db.metadata)
     assert diff == []
+    # the search index is not in the metadata: the migration and the models' hook
+    # must make the same one
+    assert _search_index_schema(db) == made_by_create_all
+    if db.engine.dialect.name == "sqlite":
+        assert [name for name, _ in made_by_create_all] == [
+            "submission_search",
+            "submission_search_delete",
+            "submission_search_insert",
+            "submission_search_update",
+        ]
     tables = set(sa.inspect(db.engine).get_table_names())
     assert {"submission", "consultant", "note", "practice_settings"} <= tables
 
@@ -117,4 +142,45 @@ def test_search_reads_the_search_index(app, db):
         assert "WHERE ((status)::text <> 'draft'::text)" in indexdef, indexdef
         return
     plan = _plan(db, query.limit(25))
-    assert "ix_submission_search" in plan, plan
+    # the FTS5 trigram index (tests/integration/test_search.py has the rest)
+    assert "SCAN submission_search VIRTUAL TABLE INDEX" in plan, plan
+
+
+def test_0010_indexes_the_rows_already_there_and_downgrades(app, db):
+    from intake import registry
+    from intake.models import SEARCH_INDEX
+    from intake.workspace.queries import ListFilters, _filtered
+
+    _reset(db)
+    upgrade(revision="0009")
+    q = registry.active()
+    registry.ensure_stored(q)
+    now = dt.datetime.now(dt.UTC)
+    db.session.execute(
+        sa.insert(Submission), [listed_row(i, q, now) for i in range(30)]
+    )
+    db.session.commit()
+    upgrade()
+    query = _filtered(ListFilters(q="Prospect 17")).with_only_columns(Submission.id)
+    assert list(db.session.scalars(query)) == [18]
+    if db.engine.dialect.name == "postgresql":
+        options = db.session.scalar(
+            sa.text("SELECT reloptions FROM pg_class WHERE relname = :n"),
+            {"n": "ix_submission_search"},
+        )
+        assert options == ["fastupdate=off"]
+        return
+    indexed = db.session.scalars(
+        sa.text(f"SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :p"),
+        {"p": '"prospect 17"'},
+    )
+    assert list(indexed) == [18]
+    db.session.commit()
+    downgrade(revision="0009")
+    names = set(sa.inspect(db.engine).get_table_names())
+    assert not {n for n in names if n.startswith(SEARCH_INDEX)}
+    triggers = db.session.scalar(
+        sa.text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
+    )
+    assert triggers == 0
+    upgrade()  # and back, for the fixture's teardown
