@@ -10,15 +10,17 @@ import hashlib
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from ..practice import format_money
 from .errors import DefinitionError
+
+T = TypeVar("T")
 
 DIMENSIONS = ("fit", "chemistry", "boundaries")
 CHOICE_TYPES = ("single", "multi", "scale")
@@ -187,15 +189,21 @@ class Question:
     def is_choice(self) -> bool:
         return self.type in CHOICE_TYPES
 
-    @property
+    @cached_property
     def is_scored(self) -> bool:
         options = self.choices if self.is_choice else self.bands
         return any(o.points or o.flag for o in options)
 
     def choice(self, value: object) -> Choice | None:
         """The choice whose value is `value` (scale answers may be ints), or None."""
-        wanted = str(value)
-        return next((c for c in self.choices if c.value == wanted), None)
+        return self._choice_by_value.get(str(value))
+
+    @cached_property
+    def _choice_by_value(self) -> Mapping[str, Choice]:
+        by_value: dict[str, Choice] = {}
+        for c in self.choices:
+            by_value.setdefault(c.value, c)  # the first, as a search in order finds
+        return by_value
 
     def band_for(self, number: int) -> Band | None:
         return next(
@@ -267,7 +275,17 @@ class Questionnaire:
         return self.is_visible(controller, answers) and cond.holds(answers)
 
     def visible_questions(self, answers: Mapping[str, Any]) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if self.is_visible(q, answers))
+        shown: dict[str, bool] = {}  # what is_visible says, each question decided once
+
+        def is_shown(q: Question) -> bool:
+            if q.id not in shown:
+                cond = q.show_if
+                shown[q.id] = cond is None or (
+                    is_shown(self._by_id[cond.question]) and cond.holds(answers)
+                )
+            return shown[q.id]
+
+        return tuple(q for q in self.questions if is_shown(q))
 
     def reveal_share(self, question: Question) -> float:
         """How often a question is shown if earlier answers were spread evenly (0-1)."""
@@ -314,6 +332,18 @@ class Questionnaire:
 
     @cached_property
     def _localised(self) -> dict:
+        return {}
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """`build()`, computed once per questionnaire (which never changes): what pure
+        code derives from the definition alone, e.g. scoring's ranges per question."""
+        cache = self._memo
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]
+
+    @cached_property
+    def _memo(self) -> dict[str, Any]:
         return {}
 
     _raw: Questionnaire | None = field(default=None, repr=False, compare=False)

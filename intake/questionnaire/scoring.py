@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from .answers import describe_answer, visible_answers
@@ -83,8 +83,8 @@ class Assessment:
             "scores": dict(self.scores),
             "overall": self.overall,
             "verdict": self.verdict,
-            "flags": [asdict(f) for f in self.flags],
-            "reasons": [asdict(r) for r in self.reasons],
+            "flags": [_flag_dict(f) for f in self.flags],
+            "reasons": [_reason_dict(r) for r in self.reasons],
         }
 
     @classmethod
@@ -101,6 +101,29 @@ class Assessment:
     @property
     def knockouts(self) -> tuple[Flag, ...]:
         return tuple(f for f in self.flags if f.knockout)
+
+
+# what dataclasses.asdict gives for these flat records, written out: asdict deep-copies
+# every field and was a third of a re-score's time (bench/work.py)
+def _flag_dict(f: Flag) -> dict[str, Any]:
+    return {
+        "question_id": f.question_id,
+        "question": f.question,
+        "answer": f.answer,
+        "reason": f.reason,
+        "knockout": f.knockout,
+        "cost": f.cost,
+    }
+
+
+def _reason_dict(r: Reason) -> dict[str, Any]:
+    return {
+        "question_id": r.question_id,
+        "question": r.question,
+        "answer": r.answer,
+        "dimension": r.dimension,
+        "points": r.points,
+    }
 
 
 def _options(question: Question, value: Any):
@@ -177,14 +200,27 @@ class _Tally:
         }
 
 
+def _scored_questions(questionnaire: Questionnaire):
+    """(question, ((dimension, low, high), ...)) of each scored question, in order:
+    computed once per questionnaire."""
+    return questionnaire.memo(
+        "scoring.ranges",
+        lambda: tuple(
+            (q, tuple((dim, *_range(q, dim)) for dim in DIMENSIONS))
+            for q in questionnaire.questions
+            if q.is_scored
+        ),
+    )
+
+
 def _read_answers(questionnaire: Questionnaire, shown, tally: _Tally) -> None:
-    for question in questionnaire.questions:
+    for question, ranges in _scored_questions(questionnaire):
         value = shown.get(question.id)
-        if value is None or value == [] or not question.is_scored:
+        if value is None or value == []:
             continue
         answer_text = describe_answer(question, value)
-        for dim in DIMENSIONS:
-            tally.span(dim, *_range(question, dim))
+        for dim, low, high in ranges:
+            tally.span(dim, low, high)
         for option in _options(question, value):
             label = answer_text if question.type != "multi" else option.label
             tally.add(question.id, question.label, label, option)
