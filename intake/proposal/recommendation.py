@@ -254,7 +254,27 @@ def _facts(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> _Facts:
     )
 
 
-def _is_strategic(facts: _Facts) -> bool:
+@dataclass(frozen=True)
+class _Levers:
+    """The facts that size the package, and nothing else (see recommended_package)."""
+
+    hours: int | None
+    areas: tuple[str, ...]
+    share: int | None
+
+
+def _levers(questionnaire: Questionnaire, shown: Mapping[str, Any]) -> _Levers:
+    def read(role: str):
+        return _answer(questionnaire, shown, role)
+
+    return _Levers(
+        hours=_whole_number(read("monthly_hours")[1]),
+        areas=_areas(*read("service_areas")),
+        share=_share(*read("work_mix")),
+    )
+
+
+def _is_strategic(facts: _Facts | _Levers) -> bool:
     return facts.share is not None and facts.share >= STRATEGIC_THRESHOLD
 
 
@@ -268,7 +288,7 @@ class _Sizing:
     package: Package  # after the service-area lever
 
 
-def _size(packages: tuple[Package, ...], facts: _Facts) -> _Sizing:
+def _size(packages: tuple[Package, ...], facts: _Facts | _Levers) -> _Sizing:
     ladder = sorted(packages, key=lambda p: p.monthly_hours)
     top = len(ladder) - 1
     hours = (
@@ -660,6 +680,26 @@ def recommend(
             **common,
         )
     return _fit(practice, facts, chosen, offer, common)
+
+
+def recommended_package(
+    *,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    assessment: Assessment,
+    practice: Practice,
+) -> Package | None:
+    """The package `recommend` proposes (no override, both options offered), without
+    the plan, gaps and sentences around it: what a submission stores, and all that a
+    re-score of 100,000 of them needs (tests/unit/test_recommendation.py holds the two
+    equal)."""
+    if assessment.verdict == NOT_A_FIT or assessment.knockouts:
+        return None
+    if not practice.packages:
+        return None
+    # the practice's words change labels only, never the levers: no localised copy
+    levers = _levers(questionnaire, visible_answers(questionnaire, answers))
+    return _size(practice.packages, levers).package
 
 
 def _fit(

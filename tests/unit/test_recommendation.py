@@ -926,3 +926,38 @@ def test_packages_carry_optional_add_ons():
     practice = Practice.from_dict(data)
     assert practice.packages[0].add_ons == (AddOn("Event support", 150),)
     assert Practice.from_dict(practice.to_dict()) == practice
+
+
+def _variants():
+    """Every persona, and each with its hours, areas and work mix moved: the levers."""
+    for name, answers in PERSONAS.items():
+        yield name, answers
+        yield f"{name}, 3 hours", {**answers, "monthly_hours": 3}
+        yield f"{name}, 90 hours", {**answers, "monthly_hours": 90}
+        yield f"{name}, no hours", _with(name, monthly_hours=None)
+        yield f"{name}, 1 area", {**answers, "service_areas": ["inbox_calendar"]}
+        yield f"{name}, strategic", {**answers, "work_mix": "growing"}
+
+
+@pytest.mark.parametrize(
+    "packages", ["default", "none", "one"], ids=["default", "no packages", "one"]
+)
+def test_recommended_package_is_recommends_package(questionnaire, practice, packages):
+    """What a submission stores (recommended_package, fast) is recommend()'s package."""
+    from intake.proposal.recommendation import recommended_package
+
+    chosen = {"default": practice.packages, "none": (), "one": practice.packages[:1]}
+    practice = dataclasses.replace(practice, packages=chosen[packages])
+    seen = set()
+    for label, answers in _variants():
+        assessment = assess(questionnaire, answers)
+        expected = _recommend(questionnaire, answers, practice).package
+        got = recommended_package(
+            questionnaire=questionnaire,
+            answers=answers,
+            assessment=assessment,
+            practice=practice,
+        )
+        assert got == expected, label
+        seen.add(None if got is None else got.name)
+    assert len(seen) == min(len(practice.packages), 3) + 1  # each package, and none
