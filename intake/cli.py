@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 import sqlalchemy as sa
@@ -177,49 +178,48 @@ def rescore(current, dry_run):
     """Score every submission again, after a change of the definition, scoring or packages."""
     active = registry.active()
     practice = current_practice()
-    ids = db.session.scalars(
-        sa.select(Submission.id)
-        .where(Submission.status != DRAFT)
-        .order_by(Submission.id)
-    ).all()
-    changed, moves = 0, []
-    for start in range(0, len(ids), 500):
-        batch = db.session.scalars(
-            sa.select(Submission)
-            .where(Submission.id.in_(ids[start : start + 500]))
-            .options(
-                sa.orm.undefer(Submission.answers),
-                sa.orm.undefer(Submission.assessment),
-            )
-        ).all()
-        for s in batch:
-            questionnaire = (
-                active if current else submissions.stored_questionnaire_of(s)
-            )
-            if questionnaire is None:
-                click.echo(
-                    f"submission {s.id}: its questionnaire is not stored; skipped",
-                    err=True,
-                )
-            elif dry_run:
-                moves.append(_move(s, questionnaire, practice))
-            else:
-                changed += submissions.score(s, questionnaire, practice)
-        if not dry_run:
-            db.session.commit()
+    questionnaire_for = (lambda _digest: active) if current else registry.for_digest
+    total, changed, moves = 0, 0, []
+    with progress(submissions.count_submitted(), "Re-scoring") as bar:
+        for batch in submissions.rescored(questionnaire_for, practice):
+            for r in batch:
+                if r.after is None:
+                    click.echo(
+                        f"submission {r.id}: its questionnaire is not stored; skipped",
+                        err=True,
+                    )
+                elif dry_run:
+                    moves.append(_move(r))
+            if not dry_run:
+                changed += submissions.write_scores(batch)
+                db.session.commit()
+            total += len(batch)
+            bar.update(len(batch))
     if dry_run:
         db.session.rollback()
         what = f" under questionnaire {active.version}" if current else ""
         click.echo(rescoring.report(moves, what=what))
     else:
-        click.echo(f"Re-scored {len(ids)} submissions; {changed} changed.")
+        click.echo(f"Re-scored {total} submissions; {changed} changed.")
 
 
-def _move(s: Submission, questionnaire, practice) -> rescoring.Move:
+def progress(length: int, label: str):
+    """A progress bar on stderr when it is a terminal, else nothing at all: what
+    scripts and tests read is the same with or without it."""
+    return click.progressbar(
+        length=length, label=label, file=sys.stderr, hidden=not sys.stderr.isatty()
+    )
+
+
+def _move(r: submissions.Rescored) -> rescoring.Move:
     """What scoring the submission again would change, without writing it."""
-    after = submissions.scored_columns(questionnaire, s.answers or {}, practice)
     return rescoring.Move(
-        s.id, s.display_name, s.overall, s.verdict, after["overall"], after["verdict"]
+        r.id,
+        r.name,
+        r.before["overall"],
+        r.before["verdict"],
+        r.after["overall"],
+        r.after["verdict"],
     )
 
 

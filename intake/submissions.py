@@ -9,7 +9,8 @@ a derived column cannot be forgotten by one of them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ from .models import (
     utcnow,
 )
 from .practice import Practice
-from .proposal.recommendation import recommend
+from .proposal.recommendation import recommended_package
 from .questionnaire.answers import describe_answer
 from .questionnaire.schema import Question, Questionnaire, Step
 from .questionnaire.scoring import assess
@@ -78,12 +79,12 @@ def scored_columns(
 ) -> dict[str, Any]:
     """Every column derived from scoring the answers: scores, verdict, flags, package."""
     assessment = assess(questionnaire, answers)
-    package = recommend(
+    package = recommended_package(
         questionnaire=questionnaire,
         answers=answers,
         assessment=assessment,
         practice=practice,
-    ).package
+    )
     return {
         "fit": assessment.scores["fit"],
         "chemistry": assessment.scores["chemistry"],
@@ -94,6 +95,18 @@ def scored_columns(
         "assessment": assessment.to_dict(),
         "package_name": package.name if package else None,
     }
+
+
+SCORED_COLUMNS = (
+    "fit",
+    "chemistry",
+    "boundaries",
+    "overall",
+    "verdict",
+    "flag_count",
+    "assessment",
+    "package_name",
+)
 
 
 def _set(submission: Submission, columns: Mapping[str, Any]) -> bool:
@@ -138,6 +151,105 @@ def submit(draft: Submission, questionnaire: Questionnaire, practice: Practice) 
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+# ---- scoring many at once ----------------------------------------------------------
+
+RESCORE_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Rescored:
+    """One submission scored again: its scored columns as stored and as they would be."""
+
+    id: int
+    name: str  # as the list shows it
+    before: Mapping[str, Any]  # the assessment as its stored JSON text
+    after: Mapping[str, Any] | None  # None when its questionnaire is not stored
+
+    @property
+    def changed(self) -> bool:
+        if self.after is None:
+            return False
+        plain = (c for c in SCORED_COLUMNS if c != "assessment")
+        if any(self.before[c] != self.after[c] for c in plain):
+            return True
+        return _json_differs(self.before["assessment"], self.after["assessment"])
+
+
+def _json_differs(stored: str | None, value: Any) -> bool:
+    """Whether the stored JSON text holds another value than `value`. Equal text (as
+    the column's json.dumps writes it) is equal without decoding the stored text,
+    which is most of the cost of reading a row."""
+    if stored is None or value is None:
+        return stored is not None or value is not None
+    return stored != json.dumps(value) and json.loads(stored) != value
+
+
+def count_submitted() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Submission)
+        .where(Submission.status != DRAFT)
+    )
+
+
+def rescored(
+    questionnaire_for: Callable[[str], Questionnaire | None], practice: Practice
+) -> Iterator[list[Rescored]]:
+    """Every submitted prospect scored again, in batches by id, from plain rows (no ORM
+    objects: a re-score of 100,000 reads and compares them only, bench/work.py).
+
+    `questionnaire_for(digest)` gives the questionnaire to score under. The same
+    columns as `score` computes, so writing them with `write_scores` leaves every
+    row as scoring its object would (tests/integration/test_submissions.py).
+    """
+    columns = [getattr(Submission, c) for c in SCORED_COLUMNS if c != "assessment"]
+    # the stored assessment as text: compared, not decoded (see _json_differs)
+    assessment = sa.cast(Submission.assessment, sa.Text).label("assessment")
+    query = (
+        sa.select(
+            Submission.id,
+            Submission.name,
+            Submission.business,
+            Submission.questionnaire_digest,
+            Submission.answers,
+            *columns,
+            assessment,
+        )
+        .where(Submission.status != DRAFT)
+        .order_by(Submission.id)
+        .limit(RESCORE_BATCH)
+    )
+    last = None
+    while True:
+        page = query if last is None else query.where(Submission.id > last)
+        rows = db.session.execute(page).all()
+        if not rows:
+            return
+        last = rows[-1].id
+        yield [_rescored(row, questionnaire_for, practice) for row in rows]
+
+
+def _rescored(row, questionnaire_for, practice: Practice) -> Rescored:
+    questionnaire = questionnaire_for(row.questionnaire_digest)
+    return Rescored(
+        id=row.id,
+        name=Submission.name_to_show(row.name, row.business, row.id),
+        before={c: getattr(row, c) for c in SCORED_COLUMNS},
+        after=None
+        if questionnaire is None
+        else scored_columns(questionnaire, row.answers or {}, practice),
+    )
+
+
+def write_scores(batch: Sequence[Rescored]) -> int:
+    """UPDATE the rows whose scored columns changed, in one executemany (no commit);
+    how many there were."""
+    changed = [{"id": r.id, **r.after} for r in batch if r.changed]
+    if changed:
+        db.session.execute(sa.update(Submission), changed)
+    return len(changed)
 
 
 # ---- reading -------------------------------------------------------------------

@@ -182,3 +182,26 @@ def test_privacy_notice_is_linked_from_every_page(client):
     assert 'href="/privacy"' in page
     notice = client.get("/privacy").get_data(as_text=True)
     assert "deleted whenever you ask" in notice and "30 days" in notice
+
+
+def test_the_progress_bar_draws_on_a_terminal_and_nothing_elsewhere(monkeypatch):
+    import io
+    import os
+    import sys
+
+    from intake.cli import progress
+
+    def draw(stream) -> None:
+        monkeypatch.setattr(sys, "stderr", stream)
+        with progress(10, "Re-scoring") as bar:
+            bar.update(10)
+
+    piped = io.StringIO()
+    draw(piped)
+    assert piped.getvalue() == ""  # scripts and tests read the same output as before
+    main, side = os.openpty()
+    with open(side, "w") as terminal:
+        draw(terminal)
+    drawn = os.read(main, 4096).decode()
+    os.close(main)
+    assert "Re-scoring" in drawn and "100%" in drawn

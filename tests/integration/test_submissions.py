@@ -75,3 +75,91 @@ def test_a_submission_scored_on_submit_equals_one_rescored(wizard, runner, db):
     assert {c: getattr(again, c) for c in submitted} == submitted
     assert submitted["package_name"] and submitted["flag_count"] == 0
     assert submitted["verdict"] == "strong fit"
+
+
+def _scored_one_by_one(questionnaire, answers, practice) -> dict:
+    """The columns the first rescore wrote, spelled out as it computed them: the
+    whole recommendation for its package, dataclasses.asdict for the explanation."""
+    from intake.proposal.recommendation import recommend
+    from intake.questionnaire.scoring import assess
+
+    a = assess(questionnaire, answers)
+    package = recommend(
+        questionnaire=questionnaire, answers=answers, assessment=a, practice=practice
+    ).package
+    return {
+        "fit": a.scores["fit"],
+        "chemistry": a.scores["chemistry"],
+        "boundaries": a.scores["boundaries"],
+        "overall": a.overall,
+        "verdict": a.verdict,
+        "flag_count": len(a.flags),
+        "assessment": {
+            "version": a.version,
+            "scores": dict(a.scores),
+            "overall": a.overall,
+            "verdict": a.verdict,
+            "flags": [dataclasses.asdict(f) for f in a.flags],
+            "reasons": [dataclasses.asdict(r) for r in a.reasons],
+        },
+        "package_name": package.name if package else None,
+    }
+
+
+def _varied_submissions(db) -> None:
+    """Every persona, also with few or many hours, each stored in another state: as scored,
+    with stale scores, never scored, with another package, with an edited explanation."""
+    from tests.factories import make_submission
+
+    states = [
+        {},
+        {"overall": 3, "verdict": "strong fit"},
+        {"assessment": None, "fit": None, "flag_count": 0},
+        {"package_name": "Gone"},
+        {"chemistry": 1},
+    ]
+    n = 0
+    small = {
+        "monthly_hours": 4,
+        "service_areas": ["inbox_calendar"],
+        "work_mix": "mostly_routine",
+    }
+    for name in PERSONAS:
+        for extra in ({}, {"monthly_hours": 90}, small):
+            s = make_submission(persona=name, **extra)
+            db.session.flush()
+            state = states[n % len(states)]
+            n += 1
+            for column, value in state.items():
+                setattr(s, column, value)
+            if n % 7 == 0 and s.assessment:  # one reason's points changed
+                edited = dict(s.assessment)
+                edited["reasons"] = [{**edited["reasons"][0], "points": 99}]
+                s.assessment = edited
+    db.session.commit()
+
+
+def test_rescore_writes_what_scoring_each_submission_alone_wrote(runner, db):
+    """The batched re-score (plain rows, UPDATE of the changed ones) leaves every row as
+    scoring its object did, and counts the same changes."""
+    from intake import registry
+
+    _varied_submissions(db)
+    questionnaire, practice = registry.active(), current_practice()
+    rows = db.session.scalars(db.select(Submission).order_by(Submission.id)).all()
+    expected, changed = {}, 0
+    for s in rows:
+        expected[s.id] = _scored_one_by_one(questionnaire, s.answers, practice)
+        changed += any(getattr(s, c) != v for c, v in expected[s.id].items())
+    assert 0 < changed < len(rows)
+
+    result = runner.invoke(args=["rescore"])
+
+    assert result.output == f"Re-scored {len(rows)} submissions; {changed} changed.\n"
+    db.session.expire_all()
+    for s in db.session.scalars(db.select(Submission)):
+        assert {c: getattr(s, c) for c in expected[s.id]} == expected[s.id], s.id
+    assert {e["package_name"] for e in expected.values()} >= {
+        p.name for p in practice.packages
+    } | {None}
+    assert len({e["verdict"] for e in expected.values()}) == 3
