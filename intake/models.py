@@ -160,7 +160,12 @@ class Submission(db.Model):
 
     @property
     def status_label(self) -> str:
-        return PIPELINE.get(self.status, "Draft")
+        return self.label_of_status(self.status)
+
+    @staticmethod
+    def label_of_status(status: str) -> str:
+        """The words for the status (also for plain rows, which have no properties)."""
+        return PIPELINE.get(status, "Draft")
 
 
 class StoredPractice(db.Model):

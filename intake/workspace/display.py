@@ -58,7 +58,8 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def csv_cells(s: Submission) -> list[str]:
+def csv_cells(s) -> list[str]:
+    """One CSV line's cells from a row of queries.EXPORT_COLUMNS (or a Submission)."""
     return [
         neutralise(v)
         for v in (
@@ -74,7 +75,7 @@ def csv_cells(s: Submission) -> list[str]:
             s.verdict,
             s.flag_count,
             s.package_override or s.package_name or "",
-            s.status_label,
+            Submission.label_of_status(s.status),
             s.questionnaire_version,
         )
     ]

@@ -531,6 +531,67 @@ def test_csv_export_uses_the_filters_and_neutralises_formulas(signed_in, db):
     assert all(r[9] == "strong fit" for r in rows[1:])
 
 
+def _cells_as_first_written(s: Submission) -> list[str]:
+    """A line of the export as the first version wrote it, from the ORM object."""
+    from intake.workspace.display import neutralise
+
+    values = (
+        s.id,
+        s.submitted_at.strftime("%Y-%m-%d %H:%M") if s.submitted_at else "",
+        s.name,
+        s.business,
+        s.email,
+        s.overall,
+        s.fit,
+        s.chemistry,
+        s.boundaries,
+        s.verdict,
+        s.flag_count,
+        s.package_override or s.package_name or "",
+        s.status_label,
+        s.questionnaire_version,
+    )
+    return [neutralise(v) for v in values]
+
+
+def test_csv_export_streams_the_same_text_as_the_first_version(signed_in, db):
+    """Plain rows (queries.EXPORT_COLUMNS) give byte for byte what ORM objects gave."""
+    from intake.workspace.display import CSV_HEADER
+
+    start = dt.datetime(2027, 1, 4, 9, 30, tzinfo=dt.UTC)
+    statuses = ["new", "reviewing", "won", "lost", "new", "booked", "new"]
+    made = [
+        make_submission(
+            full_name=value,
+            business_name=f"=Biz {i}",
+            status=statuses[i],
+            submitted_at=start + dt.timedelta(minutes=i),
+        )
+        for i, value in enumerate(HOSTILE)
+    ]
+    made.append(
+        make_submission(
+            persona="one_off_project",
+            email="+x@example.com",
+            submitted_at=start + dt.timedelta(hours=1),
+        )
+    )
+    made[1].package_override = "@Custom"
+    db.session.commit()
+    response = signed_in.get("/workspace/export.csv?sort=submitted&direction=asc")
+    db.session.expire_all()
+    submissions = db.session.scalars(sa.select(Submission).order_by(Submission.id))
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    writer.writerow(CSV_HEADER)
+    writer.writerows(_cells_as_first_written(s) for s in submissions)
+    assert expected.getvalue().count("\r\n") == len(made) + 1 == 9
+    assert response.get_data(as_text=True) == expected.getvalue()
+    assert (
+        "'@Custom" in expected.getvalue() and "'+x@example.com" in expected.getvalue()
+    )
+
+
 def test_drafts_pagination(signed_in, db):
     for _ in range(27):
         make_submission(status="draft")
