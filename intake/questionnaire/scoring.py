@@ -170,15 +170,12 @@ class _Tally:
         self.highs = dict.fromkeys(DIMENSIONS, 0)
         self.adjust = dict.fromkeys(DIMENSIONS, 0)  # rule points, on the 0-100 score
 
-    def span(self, dim: str, low: int, high: int) -> None:
-        self.lows[dim] += low
-        self.highs[dim] += high
-
     def add(self, qid: str, question: str, answer: str, option, *, scaled=False):
-        for dim in DIMENSIONS:
-            pts = option.points.get(dim, 0)
-            (self.adjust if scaled else self.totals)[dim] += pts
+        points, target = option.points, self.adjust if scaled else self.totals
+        for dim in DIMENSIONS if points else ():
+            pts = points.get(dim, 0)
             if pts:
+                target[dim] += pts
                 self.reasons.append(Reason(qid, question, answer, dim, pts))
         if option.flag:
             knockout = getattr(option, "knockout", False)
@@ -219,8 +216,10 @@ def _read_answers(questionnaire: Questionnaire, shown, tally: _Tally) -> None:
         if value is None or value == []:
             continue
         answer_text = describe_answer(question, value)
+        lows, highs = tally.lows, tally.highs
         for dim, low, high in ranges:
-            tally.span(dim, low, high)
+            lows[dim] += low
+            highs[dim] += high
         for option in _options(question, value):
             label = answer_text if question.type != "multi" else option.label
             tally.add(question.id, question.label, label, option)
