@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 INSTANCE ?= instance
 
-.PHONY: run test lint fmt bench profile setup clean
+.PHONY: run test lint fmt bench bench-work profile setup clean
 
 # Create the virtualenv and install the project with its dev tools (once per pyproject change)
 $(BIN)/.installed: pyproject.toml
@@ -50,6 +50,11 @@ clean:
 bench: setup
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_pdf.py
+
+# More of the work measured (bench/work.py): CPU of `flask rescore` per 100,000 submissions,
+# the CSV export's time and worker peak RSS at 10k and 100k rows, 8 proposal renders at once
+bench-work: setup
+	$(BIN)/python bench/work.py
 
 # Where one scenario's time goes: py-spy samples a worker under wrk (bench/profile.py)
 # make profile SCENARIO=step_get|step_post|list|search [DATABASE=postgresql] [ROWS=20000]
