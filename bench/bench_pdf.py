@@ -19,6 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+# a prospect who gets a proposal (a possible fit, with the most to say about boundaries);
+# tests/integration/test_bench_scripts.py keeps it one
+PERSONA = "anxious_first_hire"
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -42,7 +46,7 @@ def main() -> None:
     )
     with app.app_context():
         db.create_all()
-        submission = make_submission(persona="needy_always_on")
+        submission = make_submission(persona=PERSONA)
         make_consultant()
         db.session.commit()
         sid = submission.id
