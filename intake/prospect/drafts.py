@@ -100,3 +100,15 @@ def save_step(
     draft.updated_at = utcnow()
     draft.token_expires_at = _expiry()
     session.modified = True  # the cookie lives as long as the draft: renewed with it
+    _commit_without_waiting_for_the_disk()
+
+
+def _commit_without_waiting_for_the_disk() -> None:
+    """A draft page's commit on PostgreSQL does not wait for its WAL to reach the disk
+    (`SET LOCAL synchronous_commit = off`, this transaction only): 16 prospects saving at
+    once no longer queue behind each other's flush (bench: p99 10x its p50 before). A
+    crash of the database server (not of the app) can lose the draft pages saved in its
+    last ~0.6 s (3 x wal_writer_delay); nothing is corrupted, and a submission's commit
+    still waits. SQLite's `synchronous=NORMAL` (extensions.py) makes the same trade."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))

@@ -166,3 +166,61 @@ def test_a_requested_reminder_waits_if_the_prospect_came_back_since(
     _remind(consultant_browser, reminder.submission_id)
     wizard.post_step(2, COLLAB)  # the prospect is back, after the request
     assert deliver_due() == {"postponed": 1}
+
+
+@pytest.fixture
+def statements(db):
+    """Each SQL statement the app sends, in order, with a mark at each commit."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_):
+        seen.append(statement)
+
+    def commit(_conn):
+        seen.append("COMMIT")
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    sa.event.listen(db.engine, "commit", commit)
+    yield seen
+    sa.event.remove(db.engine, "before_cursor_execute", record)
+    sa.event.remove(db.engine, "commit", commit)
+
+
+NO_WAIT = "SET LOCAL synchronous_commit = off"
+
+
+def _transactions(seen: list[str]) -> list[list[str]]:
+    chunks, current = [], []
+    for statement in seen:
+        if statement == "COMMIT":
+            chunks.append(current)
+            current = []
+        else:
+            current.append(statement)
+    return chunks
+
+
+def test_a_draft_page_does_not_wait_for_the_disk_but_a_submission_does(
+    wizard, db, statements
+):
+    """PostgreSQL: the transaction that saves a draft page says so; the one that
+    submits does not. SQLite needs no statement (synchronous=NORMAL)."""
+    postgres = db.engine.dialect.name == "postgresql"
+    assert wizard.post_step(1, COLLAB).status_code == 302
+    saves = [
+        t
+        for t in _transactions(statements)
+        if any("INSERT INTO submission" in s or "UPDATE submission" in s for s in t)
+    ]
+    assert saves, statements
+    for t in saves:  # the setting counts at the commit, wherever it is said
+        assert (NO_WAIT in t) is postgres
+    statements.clear()
+    for number in range(2, len(wizard.questionnaire.steps) + 1):
+        wizard.post_step(number, COLLAB)
+    statements.clear()
+    assert wizard.submit().status_code == 302
+    submit = [
+        t for t in _transactions(statements) if any("UPDATE submission" in s for s in t)
+    ]
+    assert submit and not any(NO_WAIT in t for t in submit)
