@@ -192,3 +192,39 @@ def test_a_changed_row_shows_at_once(signed_in, db):
     db.session.rollback()
     body = _list_body(signed_in)
     assert "Renamed Prospect" in body and "Consultation booked" in body
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"q": "O'Brien & Co / 100% ?#=+ émile", "verdict": "possible fit"},
+        {"status": "new", "sort": "name", "direction": "asc", "page": 3},
+        {"date_from": "2026-01-02", "date_to": "2026-03-04", "attention": True},
+    ],
+)
+def test_list_links_are_the_links_url_for_builds(app, filters):
+    import datetime as dt
+
+    from intake.workspace import display, queries
+
+    values = {
+        k: dt.date.fromisoformat(v) if k.startswith("date_") else v
+        for k, v in filters.items()
+    }
+    links = display.ListLinks(queries.ListFilters(**values))
+    with app.test_request_context("/workspace/"):
+        for column in ("name", "overall", "status"):
+            args = links._args(
+                sort=column,
+                direction=links.sort(column).split("direction=")[1].split("&")[0],
+                page=1,
+            )
+            assert links.sort(column) == url_for("workspace.dashboard", **args)
+        for number in (1, 2, 40):
+            assert links.page(number) == url_for(
+                "workspace.dashboard", **links._args(page=number)
+            )
+        export = links._args()
+        export.pop("page", None)
+        assert links.export() == url_for("workspace.export_csv", **export)
