@@ -121,6 +121,15 @@ def workers_cpu(pids: list[int]) -> float:
     return sum(cpu_seconds(pid) for pid in pids)
 
 
+def all_workers(master: int, count: int = 2) -> list[int]:
+    """The workers' pids once all are forked: the server answers its health check as
+    soon as the first is up."""
+    deadline = time.monotonic() + 15
+    while len(pids := worker_pids(master)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return pids
+
+
 def signed_in(port: int) -> b.Client:
     consultant = b.Client(port)
     b.expect(
@@ -247,7 +256,7 @@ def bench_database(args, label: str, database_url: str, workdir: Path) -> Figure
         port,
         log,
     ):
-        workers = worker_pids(gunicorn_master(port))
+        workers = all_workers(gunicorn_master(port))
         cookie = signed_in(port).cookie_header
         measure_export(port, cookie, workers, figures)
         measure_renders(port, cookie, workers, database_url, log, figures)
