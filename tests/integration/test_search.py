@@ -278,6 +278,8 @@ def test_a_search_lists_at_most_the_limit_and_says_so(db, signed_in):
     assert {r.id for r in last.rows} <= newest
     # the CSV export of the same search holds every match
     assert len(_export_names(signed_in, "q=prospect")) == queries.SEARCH_LIMIT + 1
+    # without a search, every one is counted, written as the capped count is
+    assert "1,001 prospects · page 1 of 41" in signed_in.get("/workspace/").text
 
 
 def test_the_bound_counts_with_the_other_filters(db, monkeypatch):
