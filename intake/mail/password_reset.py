@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired
 from ..extensions import db, limiter
 from ..forms import NewPasswordForm
 from ..models import Consultant, PasswordReset, utcnow
-from ..security import hash_token
+from ..security import hash_token, normalise_identity
 from . import messages
 from .views import bp
 
@@ -29,8 +29,12 @@ RESET_MINUTES = 60
 
 
 class ForgotForm(FlaskForm):
+    # the one sign-in identity (security.normalise_identity): no control characters
+    # (a NUL byte is refused by PostgreSQL), the same key as sign-in's lookups
     email = EmailField(
-        "E-mail", validators=[DataRequired("Please give your e-mail address.")]
+        "E-mail",
+        filters=[normalise_identity],
+        validators=[DataRequired("Please give your e-mail address.")],
     )
 
 
@@ -42,7 +46,7 @@ def request_reset(email: str) -> None:
     """Queue a reset link when the address has an account; the same work either way."""
     token = secrets.token_urlsafe(32)
     user = db.session.scalar(
-        sa.select(Consultant).where(Consultant.email == email.strip().lower()[:254])
+        sa.select(Consultant).where(Consultant.email == normalise_identity(email)[:254])
     )
     if user is None or not user.active:  # removed members get no link either
         hash_token(token)
@@ -103,7 +107,7 @@ def use_reset(reset: PasswordReset, password: str) -> bool:
 
 def _reset_key() -> str:
     form = request.form  # only a counter key here; the form checks the value
-    return "reset:" + (form.get("email", "") or "").strip().lower()[:254]
+    return "reset:" + normalise_identity(form.get("email", ""))[:254]
 
 
 @bp.route("/workspace/forgot-password", methods=["GET", "POST"])

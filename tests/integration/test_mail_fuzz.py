@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -50,3 +51,18 @@ def test_email_link_never_fails(wizard, client, payload):
         "/start/email-link", data={**payload, "csrf_token": client._draft}
     )
     assert response.status_code in (302, 429), response.status_code
+
+
+@pytest.mark.parametrize("email", ["\x00", "a\x00@example.com", "\x00\x01 ", "\u200b"])
+def test_forgot_password_with_control_characters_is_answered(client, email):
+    """Found by the property above on PostgreSQL, which refuses a NUL byte in text:
+    the address is the sign-in identity, control characters dropped, before any query."""
+    token = csrf_of(client.get("/workspace/forgot-password"))
+    response = client.post(
+        "/workspace/forgot-password", data={"email": email, "csrf_token": token}
+    )
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "\x00" not in text
+    if not email.strip("\x00\x01 \u200b"):
+        assert "Please give your e-mail address." in text
