@@ -31,8 +31,14 @@ $(INSTANCE)/config.py:
 	mkdir -p $(INSTANCE)
 	$(PYTHON) -c 'import secrets; print(f"SECRET_KEY = \"{secrets.token_hex(32)}\"")' > $@
 
+# The W3C HTML checker the tests run (tests/integration/test_html_validity.py), pinned,
+# into a folder git ignores; needs npm and Java
+VNU_JAR := .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR):
+	npm install --prefix .tools/vnu --no-save --no-audit --no-fund --ignore-scripts vnu-jar@26.9.27
+
 # Set up and run the whole test suite (PostgreSQL tests too when INTAKE_TEST_DATABASE_URL is set)
-test: setup
+test: setup $(VNU_JAR)
 	$(BIN)/pytest
 
 # Check style

@@ -110,5 +110,5 @@ def _commit_without_waiting_for_the_disk() -> None:
     crash of the database server (not of the app) can lose the draft pages saved in its
     last ~0.6 s (3 x wal_writer_delay); nothing is corrupted, and a submission's commit
     still waits. SQLite's `synchronous=NORMAL` (extensions.py) makes the same trade."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql":
         db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))

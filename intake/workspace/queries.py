@@ -189,9 +189,8 @@ def _limited(query: sa.Select, order, limit: int) -> sa.Select:
     return sa.select(Submission).where(Submission.id.in_(ids.correlate(None)))
 
 
-# what a list row shows: plain rows of small columns, no ORM objects; a not-a-fit row
-# also brings its assessment (for the knock-out reasons) in the same query
-LIST_COLUMNS = (
+# the small columns a listed submission shows, read as plain rows (no ORM objects)
+SHOWN_COLUMNS = (
     Submission.id,
     Submission.name,
     Submission.business,
@@ -206,6 +205,11 @@ LIST_COLUMNS = (
     Submission.package_override,
     Submission.package_name,
     Submission.status,
+)
+# a list row; a not-a-fit row also brings its assessment (for the knock-out reasons) in
+# the same query, last (display.list_rows_html keys a row by the columns before it)
+LIST_COLUMNS = (
+    *SHOWN_COLUMNS,
     sa.case((Submission.verdict == NOT_A_FIT, Submission.assessment)).label(
         "knockout_assessment"
     ),
@@ -256,23 +260,7 @@ def _count(filters: ListFilters) -> int:
 
 
 # what the CSV export writes (intake.workspace.display.csv_cells), as plain rows
-EXPORT_COLUMNS = (
-    Submission.id,
-    Submission.submitted_at,
-    Submission.name,
-    Submission.business,
-    Submission.email,
-    Submission.overall,
-    Submission.fit,
-    Submission.chemistry,
-    Submission.boundaries,
-    Submission.verdict,
-    Submission.flag_count,
-    Submission.package_override,
-    Submission.package_name,
-    Submission.status,
-    Submission.questionnaire_version,
-)
+EXPORT_COLUMNS = (*SHOWN_COLUMNS, Submission.questionnaire_version)
 EXPORT_BATCH = 1000
 
 
