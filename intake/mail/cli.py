@@ -62,10 +62,14 @@ def deliver_mail(loop, interval):
 
 
 def _one_pass(name: str) -> dict:
+    """One look for due mail, in an app context of its own: what a pass reads once
+    (the practice's Settings: the digest choice, the From name) is read afresh, so a
+    running `--loop` sees a change made in the workspace."""
     from . import schedule
 
-    schedule.queue_digest_if_due()
-    return worker.deliver_due(worker=name)
+    with current_app.app_context():
+        schedule.queue_digest_if_due()
+        return worker.deliver_due(worker=name)
 
 
 def _sleep(seconds: float, stopping: list) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -27,15 +28,22 @@ def sender() -> str:
         return address
 
 
-def build_email(row: OutboxMessage, *, attachments=()) -> EmailMessage:
-    """The MIME message for a row: multipart/alternative, plus any attachments."""
+def build_email(
+    row: OutboxMessage, *, attachments=(), date: dt.datetime | None = None
+) -> EmailMessage:
+    """The MIME message for a row: multipart/alternative, plus any attachments.
+
+    `date` is when it is handed to the server (the worker passes now): a reminder queued
+    days ago must not arrive dated days back. Without it (a copy shown in the
+    workspace), the time it was written.
+    """
     msg = EmailMessage()
     msg["Subject"] = row.subject
     msg["From"] = sender()
     msg["To"] = row.to_addr
     if row.reply_to:
         msg["Reply-To"] = row.reply_to
-    msg["Date"] = format_datetime(row.created_at)
+    msg["Date"] = format_datetime(_aware(date or row.created_at))
     msg["Message-ID"] = row.message_id
     msg["Auto-Submitted"] = "auto-generated"
     for name, value in (row.headers or {}).items():
@@ -48,3 +56,8 @@ def build_email(row: OutboxMessage, *, attachments=()) -> EmailMessage:
             item.data, maintype=maintype, subtype=subtype, filename=item.filename
         )
     return msg
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    # stored times are naive UTC; an aware time makes the header say +0000, not -0000
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)

@@ -6,6 +6,7 @@ Prospects' messages never carry a score, verdict or flag; the consultant's do.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import current_app
@@ -136,10 +137,24 @@ def queue_submitted(submission: Submission) -> None:
                 to=consultant.email,
                 template="new_submission",
                 subject=f"New questionnaire: {_who(submission)}",
-                context={"s": submission, "link": _detail_link(submission)},
+                context={
+                    "s": submission,
+                    "link": _detail_link(submission),
+                    "write_link": _write_link(submission),
+                },
                 submission_id=submission.id,
-                reply_to=submission.email,
+                # the text carries the verdict: a quoted reply must never reach the
+                # prospect, so replies go to the practice; writing to them is a link
+                reply_to=_reply_to(),
             )
+
+
+def _write_link(submission: Submission) -> str:
+    """A mailto: link that starts a fresh message to the prospect (nothing quoted)."""
+    if not submission.email:
+        return ""
+    subject = quote(f"Your questionnaire for {current_practice().name}")
+    return f"mailto:{quote(submission.email, safe='@')}?subject={subject}"
 
 
 def _consultants() -> list[Consultant]:

@@ -128,7 +128,7 @@ def deliver_claimed(outbox_id: int, worker: str) -> str:
         return _settle(row, worker, started, decision)
     name = f"{row.created_at:%Y%m%d-%H%M%S}-{row.id:06d}-{row.kind}"
     try:
-        email = build_email(row, attachments=row.attachments)
+        email = build_email(row, attachments=row.attachments, date=utcnow())
     except (ValueError, TypeError) as exc:  # e.g. an address no server would take
         db.session.rollback()
         problem = DeliveryError(

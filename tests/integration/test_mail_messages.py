@@ -158,7 +158,12 @@ def test_a_submission_confirms_to_the_prospect_and_tells_each_consultant(
     assert f"Business:  {s.business}" in notice
     assert f"Verdict:   {s.verdict}" in notice
     assert f"http://127.0.0.1:5000/workspace/submissions/{s.id}" in notice
-    assert files["new_submission"][0]["Reply-To"] == s.email
+    # the notice carries the verdict: a reply (which quotes it) goes to the practice,
+    # and writing to the prospect starts a fresh message from a link
+    assert files["new_submission"][0]["Reply-To"] == current_practice().email
+    assert f"start a new message to {s.email}" in notice
+    html = files["new_submission"][0].get_body(("html",)).get_content()
+    assert f'href="mailto:{s.email}?subject=' in html
 
 
 def test_a_repeated_submit_sends_nothing_more(wizard, db):

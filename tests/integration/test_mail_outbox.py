@@ -3,6 +3,7 @@ SMTP server on loopback, retried with back-off, never lost and never sent twice.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import subprocess
@@ -92,6 +93,21 @@ def test_delivers_text_and_html_with_message_id_through_smtp(mail_app, app, db, 
     assert _attempts(db, row.id) == ["sent"]
     assert deliver_due(worker="w1") == {}  # nothing left: never twice
     assert len(smtp.inbox.messages) == 1
+
+
+def test_the_date_header_is_when_it_was_handed_to_the_server(mail_app, app, db, smtp):
+    """A message queued three days ago (a reminder's wait, an outage) is dated when it
+    leaves, not when it was written: an old Date buries it and looks like spam."""
+    (row,) = _queue()
+    row.created_at = utcnow() - dt.timedelta(days=3)
+    db.session.commit()
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    assert deliver_due(worker="w1") == {"sent": 1}
+    after = dt.datetime.now(dt.UTC)
+    (received,) = smtp.inbox.messages
+    dated = received["Date"].datetime
+    assert before <= dated <= after, (before, dated, after)
+    assert dated.utcoffset() == dt.timedelta(0)
 
 
 def test_server_down_keeps_the_message_and_delivers_it_when_back(app_config, db):
@@ -389,3 +405,22 @@ def test_a_message_that_cannot_be_written_fails_alone(mail_app, app, db, smtp):
     assert bad.status == "failed"
     assert bad.last_error.startswith("cannot be written as an e-mail:")
     assert smtp.inbox.message_ids() == [good.message_id]
+
+
+def test_a_running_worker_reads_the_settings_afresh_on_each_pass(app_config, app, db):
+    """`deliver-mail --loop` lives for days: a new practice name (the From header)
+    saved in the workspace meanwhile is used by its next pass."""
+    from intake.mail.cli import _one_pass
+    from intake.practice_store import current_practice, save_practice
+
+    current_app.config.update(PRACTICE_CACHE_SECONDS=3600)
+    assert current_practice().name  # the loop's context has read the practice once
+    (row,) = _queue()
+    db.session.commit()
+    with app.app_context():  # the workspace, in another request
+        renamed = dataclasses.replace(current_practice(), name="Renamed Practice")
+        save_practice(renamed)
+        db.session.commit()
+    assert _one_pass("w1") == {"sent": 1}
+    (eml,) = Path(app_config["MAIL_OUTBOX_DIR"]).glob("*.eml")
+    assert "Renamed Practice" in eml.read_text()
