@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Callable
 
@@ -64,6 +65,19 @@ def status_label(key: str | None) -> str:
     return PIPELINE.get(key or "", (key or "").replace("_", " ").capitalize())
 
 
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Typed text as paragraphs, whatever the line endings: browsers post CRLF, so a
+    split on two LFs alone saw one paragraph. Lines inside a paragraph stay joined by
+    one LF (templates decide how to show them)."""
+    if not text:
+        return []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [p.strip() for p in PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
 def memoised_url_for(app: Flask) -> Callable[..., str]:
     """`url_for` for templates, built once per endpoint and values (bench/profiles.md:
     a page's 5-10 links cost a tenth of a questionnaire page). Not memoised: debug mode
@@ -92,6 +106,6 @@ def memoised_url_for(app: Flask) -> Callable[..., str]:
 
 
 def init_app(app: Flask) -> None:
-    for f in (datetime_attr, day_month, age, status_label):
+    for f in (datetime_attr, day_month, age, status_label, paragraphs):
         app.add_template_filter(f)
     app.jinja_env.globals["url_for"] = memoised_url_for(app)

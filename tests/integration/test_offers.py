@@ -450,3 +450,25 @@ def test_needs_attention_filter_and_count(signed_in, sent, prospect, db):
     db.session.commit()
     assert _listed_ids(signed_in, "?attention=y") == {late.id, prospect.id}
     assert _attention_count(signed_in) == 2
+
+
+def test_paragraphs_typed_in_a_browser_stay_paragraphs(signed_in, prospect, app):
+    """Browsers post CRLF line endings: the message keeps its three paragraphs in the
+    e-mail and on the proposal page (a split on two LFs alone made one paragraph)."""
+    typed = "Hello Hannah,\r\n\r\nHere is our proposal,\r\nas promised.\r\n\r\nCasey"
+    assert _send(signed_in, prospect.id, message=typed).status_code == 302
+    mail = _delivered(app, "proposal_sent")[-1]
+    html = mail.get_body(("html",)).get_content()
+    assert re.findall(r"<p style=\"margin:0 0 16px;\">([^<]*)</p>", html)[:3] == [
+        "Hello Hannah,",
+        "Here is our proposal, as promised.",
+        "Casey",
+    ]
+    (link,) = set(LINK.findall(_text(mail)))
+    page = app.test_client().get(_path(link)).get_data(as_text=True)
+    section = page.split('class="panel offer-message"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r"<p>(.*?)</p>", section, re.S) == [
+        "Hello Hannah,",
+        "Here is our proposal,\nas promised.",
+        "Casey",
+    ]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from intake.models import PIPELINE
-from intake.templating import age, datetime_attr, day_month, status_label
+from intake.templating import age, datetime_attr, day_month, paragraphs, status_label
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 
@@ -54,3 +54,19 @@ def test_status_labels_are_words_and_distinct_from_verdicts():
     assert status_label("someday_maybe") == "Someday maybe"
     verdicts = {"strong fit", "possible fit", "not a fit"}
     assert not {label.lower() for label in PIPELINE.values()} & verdicts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\n\nb", ["a", "b"]),
+        ("a\r\n\r\nb", ["a", "b"]),
+        ("a\r\rb", ["a", "b"]),
+        ("a\r\n  \r\nb\r\nc", ["a", "b\nc"]),
+        ("  \r\n\r\n ", []),
+        ("one line", ["one line"]),
+        (None, []),
+    ],
+)
+def test_paragraphs_whatever_the_line_endings(text, expected):
+    assert paragraphs(text) == expected
