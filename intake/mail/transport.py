@@ -28,10 +28,13 @@ class MailUrlError(ValueError):
 class DeliveryError(Exception):
     """A message did not leave; `temporary` says whether trying again may help."""
 
-    def __init__(self, detail: str, *, temporary: bool):
+    def __init__(self, detail: str, *, temporary: bool, unreachable: bool = False):
         super().__init__(detail)
         self.detail = detail[:500]
         self.temporary = temporary
+        # no conversation with the server at all (refused, timed out, cut off): the
+        # next message would meet the same, so the worker's pass stops
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,7 @@ def send_smtp(
         raise DeliveryError(
             f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__,
             temporary=True,
+            unreachable=isinstance(exc, OSError | smtplib.SMTPServerDisconnected),
         ) from None
 
 
@@ -144,6 +148,6 @@ def write_eml(directory: Path, name: str, message: EmailMessage) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise DeliveryError(
-            f"cannot write {path}: {exc.strerror}", temporary=True
+            f"cannot write {path}: {exc.strerror}", temporary=True, unreachable=True
         ) from None
     return path

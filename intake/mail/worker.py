@@ -42,6 +42,8 @@ from .transport import DeliveryError
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(hours=6)
+# a retry because the server could not be reached: the pass stops there
+UNREACHABLE = "unreachable"
 
 
 def worker_name() -> str:
@@ -102,7 +104,13 @@ def deliver_due(*, worker: str | None = None, limit: int | None = None) -> Count
         claimed = claim_next(worker, due_by=start)
         if claimed is None:
             break
-        outcomes[deliver_claimed(claimed, worker)] += 1
+        outcome = deliver_claimed(claimed, worker)
+        outcomes[outcome] += 1
+        if outcome == UNREACHABLE:
+            # the server did not answer (or refused the connection): every other message
+            # would wait a whole timeout for the same silence, one after another; they
+            # stay queued, untouched, for the next pass
+            break
     return outcomes
 
 
@@ -139,7 +147,8 @@ def deliver_claimed(outbox_id: int, worker: str) -> str:
     try:
         _send(email, name)
     except DeliveryError as exc:
-        return _record_failure(outbox_id, worker, started, exc)
+        outcome = _record_failure(outbox_id, worker, started, exc)
+        return UNREACHABLE if exc.unreachable and outcome == "retry" else outcome
     return _record_sent(outbox_id, worker, started)
 
 

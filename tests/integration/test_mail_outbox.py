@@ -118,7 +118,7 @@ def test_server_down_keeps_the_message_and_delivers_it_when_back(app_config, db)
     (row,) = _queue()
     db.session.commit()
     before = utcnow()
-    assert deliver_due(worker="w1") == {"retry": 1}
+    assert deliver_due(worker="w1") == {"unreachable": 1}
     db.session.refresh(row)
     assert row.status == "queued" and row.attempts == 1
     assert "ConnectionRefusedError" in row.last_error
@@ -199,12 +199,34 @@ def test_a_server_that_never_answers_times_out_and_keeps_the_message(app_config,
     try:
         (row,) = _queue()
         db.session.commit()
-        assert deliver_due(worker="w1") == {"retry": 1}
+        assert deliver_due(worker="w1") == {"unreachable": 1}
     finally:
         silent.close()
     db.session.refresh(row)
     assert row.status == "queued" and "timed out" in row.last_error
     assert _attempts(db, row.id) == ["retry"]
+
+
+def test_a_hung_server_costs_one_timeout_per_pass_not_one_per_message(app_config, db):
+    """Four messages and a server that never answers: the pass stops after the first
+    timeout, the other three stay queued untouched (no attempt counted) for the next
+    pass, so the queue is not held for four timeouts one after another."""
+    silent = SilentServer()
+    current_app.config.update(
+        MAIL_URL=silent.url(), MAIL_TIMEOUT=0.5, MAIL_RETRY_SECONDS=30
+    )
+    try:
+        rows = _queue(4)
+        db.session.commit()
+        assert deliver_due(worker="w1") == {"unreachable": 1}
+    finally:
+        silent.close()
+    db.session.expire_all()
+    assert [(r.status, r.attempts) for r in rows] == [("queued", 1)] + [
+        ("queued", 0)
+    ] * 3
+    assert _attempts(db, rows[0].id) == ["retry"]
+    assert [_attempts(db, r.id) for r in rows[1:]] == [[], [], []]
 
 
 @pytest.fixture
