@@ -13,7 +13,15 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..extensions import db
-from ..models import DRAFT, Consultant, OutboxMessage, Submission, utcnow
+from ..models import (
+    DRAFT,
+    MAIL_CANCELLED,
+    MAIL_QUEUED,
+    Consultant,
+    OutboxMessage,
+    Submission,
+    utcnow,
+)
 from ..practice_store import current_practice
 from .links import public_url
 from .outbox import queue_mail
@@ -121,6 +129,7 @@ def queue_submitted(submission: Submission) -> None:
     """On a submission: 'we received your answers' to the prospect, and the consultant
     told at once (unless the practice chose the daily digest or no e-mail)."""
     db.session.refresh(submission)  # the submit was an UPDATE statement
+    cancel_reminders(submission)
     practice = current_practice()
     if submission.email:
         queue_mail(
@@ -147,6 +156,21 @@ def queue_submitted(submission: Submission) -> None:
                 # prospect, so replies go to the practice; writing to them is a link
                 reply_to=_reply_to(),
             )
+
+
+def cancel_reminders(submission: Submission) -> None:
+    """A reminder still waiting for this questionnaire no longer applies (it was sent):
+    cancelled now, in the caller's transaction, so the Outbox shows it as not needed."""
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.kind == "reminder",
+            OutboxMessage.submission_id == submission.id,
+            OutboxMessage.status == MAIL_QUEUED,
+        )
+        .values(status=MAIL_CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _write_link(submission: Submission) -> str:

@@ -268,6 +268,11 @@ def test_no_reminder_after_the_questionnaire_was_sent(wizard, client, db):
     for n in range(2, len(wizard.questionnaire.steps) + 1):
         wizard.post_step(n, COLLAB)
     wizard.submit()
+    # cancelled when it stopped applying, not days later when the worker looks at it:
+    # the Outbox never shows a reminder waiting for someone who already sent everything
+    db.session.expire_all()
+    (reminder,) = _mails(db, "reminder")
+    assert reminder.status == "cancelled"
     _age_draft(db, 3)
     deliver_due()
     (reminder,) = _mails(db, "reminder")
