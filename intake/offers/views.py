@@ -26,7 +26,7 @@ from ..practice_store import current_practice
 from ..proposal.render import ProposalTooLarge
 from ..workspace import audit
 from ..workspace.views import bp as workspace_bp
-from . import attention, calendar, mails, service, signed
+from . import attention, calendar, mails, openings, service, signed
 from .forms import AcceptForm, DeclineForm, QuestionForm, SendForm
 from .models import ACCEPTED, SUPERSEDED, Offer
 
@@ -94,8 +94,9 @@ def page(token: str):
     offer, problem = _offer(token)
     if offer is None:
         return problem
-    service.record_open(offer)
-    db.session.commit()
+    if openings.is_a_persons_view(request.method, request.headers, request.args):
+        service.record_open(offer)
+        db.session.commit()
     return _page(offer)
 
 
@@ -145,7 +146,12 @@ def accept(token: str):
     mails.queue_accepted(submission, offer, _calendar(offer))
     db.session.commit()
     log.info("action=accept_proposal submission=%s offer=%s", submission.id, offer.id)
-    return redirect(url_for(".page", token=token) + "#done")
+    return redirect(_after_action(token))
+
+
+def _after_action(token: str) -> str:
+    """The page again after a POST: the same visit, so not counted as an opening."""
+    return url_for(".page", token=token, **{openings.AFTER_ACTION: 1}) + "#done"
 
 
 def _calendar(offer: Offer) -> bytes:
@@ -180,7 +186,7 @@ def decline(token: str):
             text=reason,
         )
         db.session.commit()
-    return redirect(url_for(".page", token=token) + "#done")
+    return redirect(_after_action(token))
 
 
 @bp.post("/<token>/question")

@@ -191,6 +191,42 @@ def test_the_link_opens_the_page_and_counts_openings(client, sent, db, prospect)
     assert offer.last_opened_at >= first.last_opened_at
 
 
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+def test_only_a_person_opening_the_page_is_counted(client, sent, db, prospect):
+    """Scanners, previews, prefetches, HEAD requests and the page shown again after
+    the prospect's own answer are not openings: one proposal once counted 22."""
+    automated = [
+        ("HEAD", {"User-Agent": FIREFOX}),
+        ("GET", {"User-Agent": FIREFOX, "Sec-Purpose": "prefetch"}),
+        ("GET", {"User-Agent": FIREFOX, "Purpose": "prefetch"}),
+        ("GET", {"User-Agent": "Mozilla/5.0 (compatible; Microsoft Office/16.0)"}),
+        ("GET", {"User-Agent": "Slackbot-LinkExpanding 1.0 (+https://api.slack.com)"}),
+        ("GET", {"User-Agent": "python-requests/2.32"}),
+        ("GET", {"User-Agent": ""}),
+    ]
+    for method, headers in automated:
+        response = client.open(sent, method=method, headers=headers)
+        assert response.status_code == 200, (method, headers)
+    assert client.get(f"{sent}?after=1", headers={"User-Agent": FIREFOX}).status_code
+    assert _offer(db).open_count == 0
+    client.get(sent, headers={"User-Agent": FIREFOX})
+    assert _offer(db).open_count == 1
+
+
+def test_the_page_after_declining_is_the_same_visit(client, sent, db, prospect):
+    page = client.get(sent, headers={"User-Agent": FIREFOX})
+    response = client.post(
+        f"{sent}/decline",
+        data={"csrf_token": csrf_of(page), "reason": "Not now"},
+        headers={"User-Agent": FIREFOX},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert _offer(db).open_count == 1
+
+
 def test_openings_show_on_the_submission(signed_in, sent, prospect, db):
     signed_in.get(sent)
     signed_in.get(sent)
