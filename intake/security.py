@@ -6,7 +6,7 @@ import hashlib
 import unicodedata
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.routing import IntegerConverter
@@ -38,6 +38,14 @@ class SessionCookies(SecureCookieSessionInterface):
             kept = (keys, super().get_signing_serializer(app))
             app.extensions["intake.session_signer"] = kept
         return kept[1]
+
+    def save_session(self, app: Flask, session, response) -> None:
+        # a static file is the same for everyone: it neither reads nor writes the session,
+        # and must not say `Vary: Cookie` (Flask-Login's after-request hook looks at the
+        # session on every response, which would add it and split shared caches by cookie)
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
 
 
 def init_app(app: Flask) -> None:

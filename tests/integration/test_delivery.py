@@ -54,6 +54,18 @@ def test_static_urls_carry_a_content_hash_and_are_cached_for_a_year(client):
         assert cache.public and cache.immutable and cache.max_age == 365 * 24 * 3600
 
 
+def test_static_files_do_not_vary_on_the_cookie(client, signed_in):
+    """The same file for everyone, signed in or not: `Vary: Cookie` would make every
+    shared cache keep one copy per visitor (and the session cookie is never re-sent)."""
+    for url in static_urls(client.get("/start/").get_data(as_text=True)):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "cookie" not in {v.lower() for v in response.vary}, url
+        assert "Set-Cookie" not in response.headers
+    page = client.get("/workspace/")
+    assert "cookie" in {v.lower() for v in page.vary}  # pages still do
+
+
 def test_an_unversioned_or_old_static_url_is_revalidated(client):
     for url in ("/static/intake.css", "/static/intake.css?v=0123456789ab"):
         response = client.get(url)
