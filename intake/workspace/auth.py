@@ -131,6 +131,9 @@ def logout():
         db.session.commit()
         log.info("action=sign_out")
         _forget_session()
+        flash(
+            "You are signed out. Sign in again to go back to the workspace.", "success"
+        )
     return redirect(url_for(".login"))
 
 

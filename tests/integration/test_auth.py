@@ -58,6 +58,13 @@ def sign_out(client, address="192.0.2.1"):
     return response
 
 
+def test_signing_out_says_so(client, consultant):
+    sign_in(client)
+    sign_out(client)
+    page = client.get("/workspace/login").get_data(as_text=True)
+    assert "You are signed out. Sign in again to go back to the workspace." in page
+
+
 # ---- 1. one identity for the lookup and the limits ----------------------------------
 
 VARIANTS = [

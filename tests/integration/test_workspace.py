@@ -334,6 +334,14 @@ def test_unknown_or_draft_submission_is_404(signed_in, db):
     assert signed_in.get(f"/workspace/submissions/{d.id}").status_code == 404
 
 
+def test_a_workspace_404_leads_back_to_the_workspace(signed_in, client):
+    html = signed_in.get("/workspace/submissions/9999").get_data(as_text=True)
+    assert '<a class="button" href="/workspace/">Go to the workspace</a>' in html
+    assert "Go to the start page" not in html
+    public = client.get("/start/no-such-page").get_data(as_text=True)
+    assert "Go to the start page" in public and "Go to the workspace" not in public
+
+
 def test_same_email_other_capitals_is_linked_by_date(signed_in, db):
     sent = dt.datetime(dt.datetime.now(dt.UTC).year - 1, 3, 3, 10, tzinfo=dt.UTC)
     a = make_submission(email="Hannah@Lindqvist-Advisory.com", submitted_at=sent)
