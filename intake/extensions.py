@@ -1,5 +1,6 @@
 """The extension objects, created here and bound to the app in create_app."""
 
+import hashlib
 from pathlib import Path
 
 from flask import request
@@ -39,6 +40,12 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def device_identifier() -> str:
+    """What binds a signed-in session: the browser that signed in, not its address."""
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(f"device|{agent}".encode("utf-8", "replace")).hexdigest()
+
+
 def init_app(app) -> None:
     """Bind every extension to the app."""
     db.init_app(app)
@@ -51,6 +58,11 @@ def init_app(app) -> None:
     login_manager.login_view = "workspace.login"
     login_manager.login_message = "Please sign in to see this page."
     login_manager.session_protection = "strong"
+    # "strong" ends a session whose identifier changes; Flask-Login's identifier is the
+    # address and the browser, so a phone moving from Wi-Fi to mobile data was signed
+    # out mid-note. The session is bound to the device (its browser) instead; a copied
+    # cookie still dies at sign-out and with the session generation (workspace/auth.py).
+    login_manager._session_identifier_generator = device_identifier
     # the user loader (which checks the session generation) is in workspace/auth.py
     limiter.init_app(app)
 

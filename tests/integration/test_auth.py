@@ -258,6 +258,20 @@ def test_a_cookie_copied_before_sign_out_no_longer_opens_the_workspace(app, acco
     assert dashboard_status(browser) == 302
 
 
+def test_a_network_change_keeps_the_session_a_new_browser_does_not(app, account):
+    """A phone moving from Wi-Fi to mobile data keeps its session (it was signed out
+    mid-note); the session stays bound to the browser that signed in."""
+    browser = signed_in_browser(app, address="192.0.2.1")
+    assert dashboard_status(browser, address="198.51.100.23") == 200
+    assert dashboard_status(browser, address="192.0.2.1") == 200
+    other = browser.get(
+        "/workspace/",
+        environ_base={"REMOTE_ADDR": "192.0.2.1"},
+        headers={"User-Agent": "Another browser/1.0"},
+    )
+    assert other.status_code == 302 and "/workspace/login" in other.headers["Location"]
+
+
 def test_a_new_password_ends_every_session(app, account):
     browser = signed_in_browser(app)
     result = app.test_cli_runner().invoke(
