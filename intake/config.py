@@ -93,6 +93,9 @@ class Config:
     MAIL_FROM = ""  # default: the practice's name and e-mail
     MAIL_OUTBOX_DIR = None
     MAIL_TIMEOUT = 20  # seconds per SMTP operation
+    # the Outbox and /healthz warn when a message has waited this long past its time
+    # (no worker running, or the mail server away)
+    MAIL_QUEUE_WARN_MINUTES = 15
     MAIL_LEASE_SECONDS = 300  # a claimed message another worker may retry after this
     MAIL_MAX_ATTEMPTS = 10
     MAIL_RETRY_SECONDS = (
@@ -188,7 +191,12 @@ def _check(cfg: Mapping) -> None:
     for key in ("DRAFT_TTL_DAYS", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES"):
         if not isinstance(cfg.get(key), int) or cfg[key] < 0:
             raise ConfigError(f"INTAKE_{key} must be a whole number")
-    for key in ("TRUSTED_DEVICE_DAYS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS"):
+    for key in (
+        "TRUSTED_DEVICE_DAYS",
+        "SESSION_IDLE_MINUTES",
+        "SESSION_MAX_HOURS",
+        "MAIL_QUEUE_WARN_MINUTES",
+    ):
         if not isinstance(cfg.get(key), int) or cfg[key] < 1:
             raise ConfigError(f"INTAKE_{key} must be a whole number of 1 or more")
 

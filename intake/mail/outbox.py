@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from email.utils import make_msgid
 
-from flask import g, render_template
+import sqlalchemy as sa
+from flask import current_app, g, render_template
 
 from ..extensions import db
-from ..models import MailAttachment, OutboxMessage, utcnow
+from ..models import MAIL_QUEUED, MailAttachment, OutboxMessage, utcnow
 from .links import public_host
 
 _SPACE = re.compile(r"\s+")
@@ -65,3 +67,39 @@ def queue_mail(
     db.session.add(message)
     g.mail_queued = True  # development: delivered to a file right after the request
     return message
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """How late the mail is: what the Outbox and /healthz report."""
+
+    waiting: int  # messages due now and not yet sent
+    oldest_minutes: int | None  # how long the oldest of them has been due
+    warn_minutes: int
+
+    @property
+    def late(self) -> bool:
+        """True when something has waited past the threshold: no worker is running, or
+        the mail server has been away that long."""
+        return self.oldest_minutes is not None and self.oldest_minutes >= (
+            self.warn_minutes
+        )
+
+    def as_json(self) -> dict:
+        return {
+            "state": "late" if self.late else "ok",
+            "waiting": self.waiting,
+            "oldest_minutes": self.oldest_minutes,
+        }
+
+
+def queue_state(now: dt.datetime | None = None) -> QueueState:
+    """The messages due but not sent, and the age of the oldest (one query)."""
+    now = now or utcnow()
+    waiting, oldest = db.session.execute(
+        sa.select(sa.func.count(), sa.func.min(OutboxMessage.send_after)).where(
+            OutboxMessage.status == MAIL_QUEUED, OutboxMessage.send_after <= now
+        )
+    ).one()
+    minutes = None if oldest is None else int((now - oldest).total_seconds() // 60)
+    return QueueState(waiting, minutes, current_app.config["MAIL_QUEUE_WARN_MINUTES"])

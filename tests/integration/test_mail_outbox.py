@@ -446,3 +446,30 @@ def test_a_running_worker_reads_the_settings_afresh_on_each_pass(app_config, app
     assert _one_pass("w1") == {"sent": 1}
     (eml,) = Path(app_config["MAIL_OUTBOX_DIR"]).glob("*.eml")
     assert "Renamed Practice" in eml.read_text()
+
+
+def test_the_queue_state_names_the_oldest_waiting_message(app_config, app, db):
+    """What the Outbox and /healthz report: due and unsent messages, the oldest's wait,
+    and `late` past INTAKE_MAIL_QUEUE_WARN_MINUTES (no worker, or the server away)."""
+    from intake.mail.outbox import queue_state
+
+    assert queue_state().as_json() == {
+        "state": "ok",
+        "waiting": 0,
+        "oldest_minutes": None,
+    }
+    old, recent, later = _queue(3)
+    now = utcnow()
+    old.send_after = now - dt.timedelta(minutes=40)
+    recent.send_after = now - dt.timedelta(minutes=3)
+    later.send_after = now + dt.timedelta(days=2)  # a reminder's time has not come
+    db.session.commit()
+    state = queue_state(now)
+    assert (state.waiting, state.oldest_minutes, state.late) == (2, 40, True)
+    old.status = "sent"
+    db.session.commit()
+    assert queue_state(now).as_json() == {
+        "state": "ok",
+        "waiting": 1,
+        "oldest_minutes": 3,
+    }
