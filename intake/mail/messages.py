@@ -16,6 +16,7 @@ from ..models import DRAFT, Consultant, OutboxMessage, Submission, utcnow
 from ..practice_store import current_practice
 from .links import public_url
 from .outbox import queue_mail
+from .recipients import team_recipients
 
 UNSUBSCRIBE_SALT = "intake-mail-unsubscribe"
 
@@ -131,7 +132,7 @@ def queue_submitted(submission: Submission) -> None:
             reply_to=_reply_to(),
         )
     if practice.new_submission_mail == "each":
-        for consultant in _consultants():
+        for consultant in team_recipients():
             queue_mail(
                 to=consultant.email,
                 template="new_submission",
@@ -140,10 +141,6 @@ def queue_submitted(submission: Submission) -> None:
                 submission_id=submission.id,
                 reply_to=submission.email,
             )
-
-
-def _consultants() -> list[Consultant]:
-    return db.session.scalars(sa.select(Consultant).order_by(Consultant.id)).all()
 
 
 def _who(submission: Submission) -> str:
@@ -179,7 +176,7 @@ def queue_digest(now: dt.datetime | None = None) -> int:
         return 0
     items = [{"s": s, "link": _detail_link(s)} for s in rows]
     count = len(rows)
-    for consultant in _consultants():
+    for consultant in team_recipients():
         queue_mail(
             to=consultant.email,
             template="digest",
