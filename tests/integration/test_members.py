@@ -126,6 +126,10 @@ def test_an_invitation_sent_before_someone_joined_changes_nothing(app, db, owner
     assert _join(app, first).status_code == 302
     nina = _member(db, "new@example.com")
     assert _pending_count(db, "new@example.com") == 0  # joining voids the others
+    used = db.session.scalars(
+        sa.select(TeamInvitation.role).where(TeamInvitation.used_at.is_not(None))
+    ).all()
+    assert used == ["consultant"]  # the one used stays, as a record
     again = _join(app, second, name="Mallory", password=OTHER_PASSWORD)
     assert again.status_code == 410
     after = _member(db, "new@example.com")
