@@ -25,6 +25,7 @@ from ..models import (
 from ..practice_store import current_practice
 from .links import public_url
 from .outbox import queue_mail
+from .recipients import team_recipients
 
 UNSUBSCRIBE_SALT = "intake-mail-unsubscribe"
 
@@ -141,7 +142,7 @@ def queue_submitted(submission: Submission) -> None:
             reply_to=_reply_to(),
         )
     if practice.new_submission_mail == "each":
-        for consultant in _consultants():
+        for consultant in team_recipients():
             queue_mail(
                 to=consultant.email,
                 template="new_submission",
@@ -181,10 +182,6 @@ def _write_link(submission: Submission) -> str:
     return f"mailto:{quote(submission.email, safe='@')}?subject={subject}"
 
 
-def _consultants() -> list[Consultant]:
-    return db.session.scalars(sa.select(Consultant).order_by(Consultant.id)).all()
-
-
 def _who(submission: Submission) -> str:
     names = [n for n in (submission.name, submission.business) if n]
     return ", ".join(names) or f"prospect #{submission.id}"
@@ -218,7 +215,7 @@ def queue_digest(now: dt.datetime | None = None) -> int:
         return 0
     items = [{"s": s, "link": _detail_link(s)} for s in rows]
     count = len(rows)
-    for consultant in _consultants():
+    for consultant in team_recipients():
         queue_mail(
             to=consultant.email,
             template="digest",

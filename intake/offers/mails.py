@@ -5,25 +5,16 @@ consultant's own message, the link and the signed documents only."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from ..extensions import db
 from ..mail.links import public_url
 from ..mail.outbox import queue_mail
-from ..models import Consultant, Submission
+from ..mail.recipients import team_recipients
+from ..models import Submission
 from ..practice_store import current_practice
 from .models import Offer
 
 
 def _first_name(submission: Submission) -> str:
     return submission.name.split(" ")[0] if submission.name else ""
-
-
-def _consultants() -> list[Consultant]:
-    """Every member still on the team (a removed member keeps a row, inactive)."""
-    return db.session.scalars(
-        sa.select(Consultant).where(Consultant.active.is_(True)).order_by(Consultant.id)
-    ).all()
 
 
 def _who(submission: Submission) -> str:
@@ -81,7 +72,7 @@ def queue_accepted(submission: Submission, offer: Offer, ics: bytes) -> None:
         reply_to=practice.email or "",
         attachments=files,
     )
-    for consultant in _consultants():
+    for consultant in team_recipients():
         queue_mail(
             to=consultant.email,
             template="proposal_won",
@@ -97,7 +88,7 @@ def queue_to_consultants(
     submission: Submission, *, template: str, subject: str, text: str
 ) -> None:
     """A decline or a question, to every consultant; replying writes to the prospect."""
-    for consultant in _consultants():
+    for consultant in team_recipients():
         queue_mail(
             to=consultant.email,
             template=template,

@@ -12,8 +12,15 @@ from ..extensions import db
 from ..models import UTCDateTime, utcnow
 
 # offer states: sent (the link works until expires_at), accepted, declined,
-# superseded (a newer proposal was sent to the same prospect)
-SENT, ACCEPTED, DECLINED, SUPERSEDED = "sent", "accepted", "declined", "superseded"
+# superseded (a newer proposal was sent to the same prospect), withdrawn (by the
+# consultant, or by moving the prospect to "Declined by us" or "Lost")
+SENT, ACCEPTED, DECLINED, SUPERSEDED, WITHDRAWN = (
+    "sent",
+    "accepted",
+    "declined",
+    "superseded",
+    "withdrawn",
+)
 
 
 class Offer(db.Model):

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 
 from ..cache import Cache
 from ..extensions import db
+from ..forms import ActionForm
 from ..mail.links import public_host
 from ..models import Note, Submission, utcnow
 from ..practice_store import current_practice
@@ -28,7 +29,7 @@ from ..workspace import audit
 from ..workspace.views import bp as workspace_bp
 from . import attention, calendar, mails, openings, service, signed
 from .forms import AcceptForm, DeclineForm, QuestionForm, SendForm
-from .models import ACCEPTED, SUPERSEDED, Offer
+from .models import ACCEPTED, SUPERSEDED, WITHDRAWN, Offer
 
 bp = Blueprint("offer", __name__, url_prefix="/proposal")
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ def _offer(token: str) -> tuple[Offer | None, object]:
         return None, _problem("unknown", 404)
     if offer.state == SUPERSEDED:
         return None, _problem("superseded", 410)
+    if offer.state == WITHDRAWN:  # nothing is accepted, declined or asked any more
+        return None, _problem("withdrawn", 410)
     if offer.state != ACCEPTED and offer.expires_at <= utcnow():
         return None, _problem("expired", 410)
     return offer, None
@@ -259,6 +262,31 @@ def send_proposal(submission_id: int):
         submission.id,
     )
     flash(f"Proposal sent to {submission.email}.", "success")
+    return redirect(back)
+
+
+@workspace_bp.post("/submissions/<id:submission_id>/withdraw-proposal")
+@login_required
+def withdraw_proposal(submission_id: int):
+    """Withdraw the proposal sent: the prospect's link shows it is no longer open."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_draft:
+        abort(404)
+    back = url_for(".submission_detail", submission_id=submission.id) + "#send"
+    if not ActionForm().validate_on_submit():
+        flash("The proposal was not withdrawn: please try again.", "error")
+        return redirect(back)
+    if service.withdraw(submission):
+        audit.record("withdraw_proposal", submission_id=submission.id)
+        db.session.commit()
+        log.info(
+            "action=withdraw_proposal consultant=%s submission=%s",
+            current_user.id,
+            submission.id,
+        )
+        flash("Proposal withdrawn: its link no longer accepts anything.", "success")
+    else:
+        flash("There is no open proposal to withdraw.", "error")
     return redirect(back)
 
 

@@ -28,6 +28,10 @@ ACTIONS = {
     "join": "Joined the team",
     "role": "Changed a member's role",
     "remove_member": "Removed a member",
+    "restore_member": "Restored a removed member",
+    "resend_invitation": "Sent an invitation again",
+    "cancel_invitation": "Cancelled an invitation",
+    "withdraw_proposal": "Withdrew the proposal",
     "reminder": "Sent a reminder now",
 }
 

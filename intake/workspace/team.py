@@ -1,7 +1,15 @@
-"""The practice's team: invitations by e-mail, roles, removing a member.
+"""The practice's team: invitations by e-mail, roles, removing and restoring a member.
 
 Owners manage settings, the team and deletions; consultants review, write notes and
 make proposals. Roles are checked here, on the server, whatever the page shows.
+
+An invitation only ever creates a new account: joining never touches an existing one
+(active or removed), so an old or forgotten invitation cannot reset a member's password,
+name or role, nor bring a removed member back. Removing a member voids their pending
+invitations and cancels the team's e-mails still queued for them; only an owner lets a
+removed member back in, with "Restore" on the team page (the account comes back as it
+was: same role, same password, every earlier session still ended). An owner can resend
+a pending invitation (a new link; the old one stops working) or cancel it.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from ..extensions import db
 from ..forms import ActionForm, NewPasswordForm
 from ..mail.links import public_url
 from ..mail.outbox import queue_mail
+from ..mail.recipients import cancel_team_mail_to
 from ..models import ROLES, Consultant, TeamInvitation, utcnow
 from ..practice_store import current_practice
 from ..security import hash_token, normalise_identity
@@ -99,6 +108,59 @@ def team():
     return _page(InviteForm())
 
 
+def _refusal(email: str) -> str | None:
+    """Why this address cannot be invited: it has an account already."""
+    existing = db.session.scalar(sa.select(Consultant).where(Consultant.email == email))
+    if existing is None:
+        return None
+    if existing.active:
+        return "This address already belongs to a member of the team."
+    return (
+        f"{existing.display_name} was removed from the team. To let them back in, "
+        "use Restore next to their name above."
+    )
+
+
+def _void_pending(email: str) -> int:
+    """Delete the address's invitations not yet used: their links stop working."""
+    return db.session.execute(
+        # the session forgets them too: a new invitation may reuse an id (SQLite)
+        sa.delete(TeamInvitation).where(
+            TeamInvitation.email == email, TeamInvitation.used_at.is_(None)
+        )
+    ).rowcount
+
+
+def _send_invitation(email: str, role: str) -> None:
+    """A new invitation (replacing any pending one for the address) and its e-mail."""
+    _void_pending(email)
+    token = secrets.token_urlsafe(32)
+    days = INVITATION_DAYS
+    db.session.add(
+        TeamInvitation(
+            email=email,
+            role=role,
+            token_hash=hash_token(token),
+            invited_by_id=current_user.id,
+            expires_at=utcnow() + dt.timedelta(days=days),
+        )
+    )
+    practice = current_practice()
+    queue_mail(
+        to=email,
+        template="team_invite",
+        subject=f"{current_user.display_name} invites you to the {practice.name} workspace",
+        context={
+            "inviter": current_user.display_name,
+            "role": ROLES.get(role, role),
+            "link": public_url("workspace.join", token=token),
+            "days": days,
+        },
+        reply_to=current_user.email,
+        private=True,
+    )
+
+
 @bp.post("/team/invite")
 @login_required
 @owner_required
@@ -107,41 +169,64 @@ def invite():
     form = InviteForm()
     if not form.validate_on_submit():
         return _page(form, 422)
-    existing = db.session.scalar(
-        sa.select(Consultant).where(Consultant.email == form.email.data)
-    )
-    if existing is not None and existing.active:
-        form.email.errors = ["This address already belongs to a member of the team."]
+    refusal = _refusal(form.email.data)
+    if refusal:
+        form.email.errors = [refusal]
         return _page(form, 422)
-    token = secrets.token_urlsafe(32)
-    days = INVITATION_DAYS
-    db.session.add(
-        TeamInvitation(
-            email=form.email.data,
-            role=form.role.data,
-            token_hash=hash_token(token),
-            invited_by_id=current_user.id,
-            expires_at=utcnow() + dt.timedelta(days=days),
-        )
-    )
-    practice = current_practice()
-    queue_mail(
-        to=form.email.data,
-        template="team_invite",
-        subject=f"{current_user.display_name} invites you to the {practice.name} workspace",
-        context={
-            "inviter": current_user.display_name,
-            "role": ROLES[form.role.data],
-            "link": public_url("workspace.join", token=token),
-            "days": days,
-        },
-        reply_to=current_user.email,
-        private=True,
-    )
+    _send_invitation(form.email.data, form.role.data)
     audit.record("invite", detail=f"{form.email.data} as {ROLES[form.role.data]}")
     db.session.commit()
     log.info("action=invite consultant=%s", current_user.id)
     flash(f"Invitation sent to {form.email.data}.", "success")
+    return redirect(url_for(".team"))
+
+
+def _pending_or_404(invitation_id: int) -> TeamInvitation:
+    invitation = db.session.get(TeamInvitation, invitation_id)
+    if invitation is None or invitation.used_at is not None:
+        abort(404)
+    return invitation
+
+
+@bp.post("/team/invitations/<id:invitation_id>/resend")
+@login_required
+@owner_required
+def resend_invitation(invitation_id: int):
+    """Send the invitation again with a new link and a new week; the old link dies."""
+    invitation = _pending_or_404(invitation_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".team"))
+    email, role = invitation.email, invitation.role
+    refusal = _refusal(email)
+    if refusal:
+        _void_pending(email)
+        db.session.commit()
+        flash(refusal, "error")
+        return redirect(url_for(".team"))
+    _send_invitation(email, role)
+    audit.record("resend_invitation", detail=email)
+    db.session.commit()
+    log.info("action=resend_invitation consultant=%s", current_user.id)
+    flash(f"Invitation sent again to {email}.", "success")
+    return redirect(url_for(".team"))
+
+
+@bp.post("/team/invitations/<id:invitation_id>/cancel")
+@login_required
+@owner_required
+def cancel_invitation(invitation_id: int):
+    """Cancel a pending invitation: its link stops working at once."""
+    invitation = _pending_or_404(invitation_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".team"))
+    email = invitation.email
+    _void_pending(email)
+    audit.record("cancel_invitation", detail=email)
+    db.session.commit()
+    log.info("action=cancel_invitation consultant=%s", current_user.id)
+    flash(
+        f"The invitation to {email} was cancelled; its link no longer works.", "success"
+    )
     return redirect(url_for(".team"))
 
 
@@ -200,10 +285,36 @@ def remove_member(member_id: int):
     member.active = False
     member.session_generation = Consultant.session_generation + 1
     member.device_generation = Consultant.device_generation + 1
+    _void_pending(member.email)
+    cancel_team_mail_to(member.email)
     audit.record("remove_member", detail=member.email)
     db.session.commit()
     log.info("action=remove_member consultant=%s member=%s", current_user.id, member_id)
     flash(f"{member.display_name} was removed and signed out.", "success")
+    return redirect(url_for(".team"))
+
+
+@bp.post("/team/<id:member_id>/restore")
+@login_required
+@owner_required
+def restore_member(member_id: int):
+    """Let a removed member back in, as they were: same role, same password."""
+    member = db.session.get(Consultant, member_id)
+    if member is None or member.active:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".team"))
+    member.active = True
+    audit.record("restore_member", detail=member.email)
+    db.session.commit()
+    log.info(
+        "action=restore_member consultant=%s member=%s", current_user.id, member_id
+    )
+    flash(
+        f"{member.display_name} is back on the team as {ROLES[member.role].lower()}. "
+        "They sign in with their password, or choose a new one from the sign-in page.",
+        "success",
+    )
     return redirect(url_for(".team"))
 
 
@@ -232,33 +343,59 @@ def _claim(invitation: TeamInvitation) -> bool:
     )
 
 
-def _account_for(invitation: TeamInvitation, form: JoinForm) -> Consultant:
-    member = db.session.scalar(
-        sa.select(Consultant).where(Consultant.email == invitation.email)
+def _account_exists(email: str) -> bool:
+    return (
+        db.session.scalar(sa.select(Consultant.id).where(Consultant.email == email))
+        is not None
     )
-    if member is None:
-        member = Consultant(email=invitation.email)
-        db.session.add(member)
-    member.name = form.name.data
-    member.role = invitation.role
-    member.active = True
+
+
+def _new_member(invitation: TeamInvitation, form: JoinForm) -> Consultant | None:
+    """The account the invitation creates; None when the invitation was used first or
+    the address got an account meanwhile (nothing is changed then)."""
+    if not _claim(invitation):
+        return None
+    member = Consultant(
+        email=invitation.email, name=form.name.data, role=invitation.role, active=True
+    )
     member.set_password(form.password.data)
+    db.session.add(member)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # another invitation to the address was used first
+        return None
+    _void_pending(invitation.email)  # other invitations to the address: no more use
     return member
+
+
+def _join_refused(kind: str, email: str = ""):
+    """The page instead of the form: the link is used up, or the address has an
+    account already (then nothing was changed)."""
+    status = 409 if kind == "exists" else 410
+    return (
+        render_template("workspace/join.html", form=None, problem=kind, email=email),
+        status,
+    )
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
 def join(token: str):
-    """The invitee chooses their name and password; the link then stops working."""
+    """The invitee chooses their name and password; the link then stops working.
+
+    An invitation to an address that already has an account (active or removed) is
+    refused: joining never changes an existing account."""
     invitation = usable_invitation(token)
     if invitation is None:
-        return render_template("workspace/join.html", form=None), 410
+        return _join_refused("used")
+    email = invitation.email
+    if _account_exists(email):
+        return _join_refused("exists", email)
     form = JoinForm()
     if form.validate_on_submit():
-        if not _claim(invitation):
+        member = _new_member(invitation, form)
+        if member is None:
             db.session.rollback()
-            return render_template("workspace/join.html", form=None), 410
-        member = _account_for(invitation, form)
-        db.session.flush()
+            return _join_refused("exists" if _account_exists(email) else "used", email)
         audit.record("join", user=member, detail=ROLES[member.role])
         db.session.commit()
         log.info("action=join consultant=%s", member.id)

@@ -27,7 +27,6 @@ from ..forms import ActionForm
 from ..models import (
     PIPELINE,
     Note,
-    StatusChange,
     Submission,
     utcnow,
 )
@@ -164,21 +163,19 @@ def change_status(submission_id: int):
     submission = _submission_or_404(submission_id)
     form = StatusForm()
     if form.validate_on_submit() and form.status.data != submission.status:
+        # deferred: importing intake.offers adds its routes to this module's blueprint
+        from ..offers import service as offers
+
         audit.record(
             "status",
             submission_id=submission.id,
             detail=f"{submission.status_label} → {PIPELINE[form.status.data]}",
         )
-        db.session.add(
-            StatusChange(
-                submission_id=submission.id,
-                from_status=submission.status,
-                to_status=form.status.data,
-                author_name=current_user.display_name,
-            )
+        withdrawn = offers.move_status(
+            submission, form.status.data, author=current_user.display_name
         )
-        submission.status = form.status.data
-        submission.updated_at = utcnow()
+        if withdrawn:
+            audit.record("withdraw_proposal", submission_id=submission.id)
         db.session.commit()
         log.info(
             "action=change_status consultant=%s submission=%s status=%s",
@@ -186,7 +183,11 @@ def change_status(submission_id: int):
             submission.id,
             submission.status,
         )
-        flash(f"Status changed to {submission.status_label}.", "success")
+        flash(
+            f"Status changed to {submission.status_label}."
+            + (" The proposal sent was withdrawn." if withdrawn else ""),
+            "success",
+        )
     elif form.errors:
         flash("Please choose one of the statuses listed.", "error")
     return redirect(url_for(".submission_detail", submission_id=submission.id))

@@ -161,6 +161,10 @@ def test_every_workspace_page_fits_a_phone_and_a_desktop(new_context, seeded):
         page.click("form.settings-form button[type=submit]")
     check("settings-errors")
     go(page, "/workspace/team")
+    # a pending invitation to a long address: its Resend and Cancel buttons must fit
+    page.fill("#email", "a.long.address.for.an.invited.colleague@practice-example.com")
+    with page.expect_navigation():
+        page.click("form[action$='/team/invite'] button[type=submit]")
     check("team")
     go(page, detail + "/proposal")
     check("proposal-preview")

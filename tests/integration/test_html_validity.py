@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import csrf_of, sign_in
-from tests.factories import make_submission
+from tests.factories import make_consultant, make_submission
 from tests.personas import PERSONAS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,14 +131,20 @@ def team_pages(client, db) -> dict[str, str]:
     from intake.models import TeamInvitation
     from intake.workspace import team
 
-    db.session.add(
-        TeamInvitation(
-            email="new@example.com",
-            role="consultant",
-            token_hash=team.hash_token("known-token"),
-            expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+    for email, token in (
+        ("new@example.com", "known-token"),
+        ("consultant@example.com", "existing-token"),  # refused: has an account
+    ):
+        db.session.add(
+            TeamInvitation(
+                email=email,
+                role="consultant",
+                token_hash=team.hash_token(token),
+                expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+            )
         )
-    )
+    removed = make_consultant(email="gone@example.com", name="Gone Member")
+    removed.active = False  # the team page offers to restore them
     db.session.commit()
     pages = {"team": get(client, "/workspace/team")}
     form = {"csrf_token": csrf_of(client.get("/workspace/team"))}
@@ -147,6 +153,7 @@ def team_pages(client, db) -> dict[str, str]:
     pages["team-errors"] = bad.get_data(as_text=True)
     pages["join"] = get(client, "/workspace/join/known-token")
     pages["join-gone"] = get(client, "/workspace/join/no-such-token", 410)
+    pages["join-exists"] = get(client, "/workspace/join/existing-token", 409)
     draft = make_submission(persona="occasional_helper", status="draft")
     db.session.commit()
     pages["draft"] = get(client, f"/workspace/drafts/{draft.id}")
