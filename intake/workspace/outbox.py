@@ -70,7 +70,10 @@ def shown(row: OutboxMessage) -> Shown:
     return Shown(
         text_body=redact(row.text_body or ""),
         html_body=redact(row.html_body or ""),
-        headers={name: redact(value) for name, value in (row.headers or {}).items()},
+        headers={
+            name: redact(value) if isinstance(value, str) else value
+            for name, value in (row.headers or {}).items()
+        },
     )
 
 

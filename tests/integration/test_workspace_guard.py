@@ -251,6 +251,14 @@ def test_without_a_session_every_route_but_the_public_ones_sends_to_sign_in(worl
         assert client.get(url).status_code == 200, endpoint
 
 
+def test_login_disabled_opens_no_workspace_route(app_config, world):
+    """Flask-Login's LOGIN_DISABLED switches its decorator off; the guard ignores it."""
+    world.app.config["LOGIN_DISABLED"] = True
+    client = world.app.test_client()
+    token = csrf_of(client.get("/workspace/login"))
+    assert_all_refused(client, guarded_rules(world.app), world.ids, token)
+
+
 @pytest.mark.parametrize(
     "key,limit",
     [("seen_at", "SESSION_IDLE_MINUTES"), ("signed_in_at", "SESSION_MAX_HOURS")],
