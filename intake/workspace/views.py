@@ -1,4 +1,5 @@
-"""The consultant's workspace: lists, one submission, settings, export (sign-in: auth.py)."""
+"""The consultant's workspace: lists, one submission, settings, export (the blueprint;
+its one guard: guard.py; sign-in: auth.py)."""
 
 from __future__ import annotations
 
