@@ -28,7 +28,7 @@ def init_app(app: Flask) -> None:
     """Check INTAKE_MAIL_URL, add the deliver-mail command and the file delivery."""
     # deferred: these import the models and views, which import queue_mail from here
     from ..config import ConfigError
-    from . import password_reset, unsubscribe  # noqa: F401  (their routes)
+    from . import unsubscribe  # noqa: F401  (its route)
     from .cli import deliver_mail
     from .transport import MailUrlError, parse_mail_url
     from .views import bp

@@ -241,7 +241,7 @@ def queue_password_reset(consultant: Consultant, token: str, minutes: int) -> No
         subject=f"Choose a new password for {current_practice().name}",
         context={
             "name": consultant.name,
-            "link": public_url("mail.reset_password", token=token),
+            "link": public_url("workspace.reset_password", token=token),
             "minutes": minutes,
         },
         kind="password_reset",

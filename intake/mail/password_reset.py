@@ -1,7 +1,8 @@
 """Password reset by e-mail: single-use, expiring, and silent about who has an account.
 
 Only the SHA-256 of a reset token is stored; using one is a conditional UPDATE, so a
-link opened twice (or in two tabs at once) changes the password once.
+link opened twice (or in two tabs at once) changes the password once. The pages are the
+workspace's (intake/workspace/reset.py).
 """
 
 from __future__ import annotations
@@ -11,18 +12,16 @@ import logging
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, logout_user
+from flask import render_template
 from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired
 
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import NewPasswordForm
 from ..models import Consultant, PasswordReset, utcnow
 from ..security import hash_token, normalise_identity
 from . import messages
-from .views import bp
 
 log = logging.getLogger(__name__)
 RESET_MINUTES = 60
@@ -103,48 +102,3 @@ def use_reset(reset: PasswordReset, password: str) -> bool:
     # password must end, such as the sessions signed in under the old one)
     db.session.get(Consultant, reset.consultant_id).set_password(password)
     return True
-
-
-def _reset_key() -> str:
-    form = request.form  # only a counter key here; the form checks the value
-    return "reset:" + normalise_identity(form.get("email", ""))[:254]
-
-
-@bp.route("/workspace/forgot-password", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_ATTEMPTS"], methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ATTEMPTS"], methods=["POST"], key_func=_reset_key
-)
-def forgot_password():
-    """Ask for a reset link; the answer is the same whether the address is known."""
-    form = ForgotForm()
-    if form.validate_on_submit():
-        request_reset(form.email.data)
-        db.session.commit()
-        return render_template(
-            "mail_pages/forgot_password.html",
-            form=form,
-            sent_to=form.email.data,
-            minutes=RESET_MINUTES,
-        )
-    return render_template("mail_pages/forgot_password.html", form=form, sent_to="")
-
-
-@bp.route("/workspace/reset-password/<token>", methods=["GET", "POST"])
-def reset_password(token: str):
-    """Choose a new password from the e-mailed link."""
-    reset = usable_reset(token)
-    if reset is None:
-        return render_template("mail_pages/reset_password.html", form=None), 410
-    form = ResetForm()
-    if not form.validate_on_submit():
-        return render_template("mail_pages/reset_password.html", form=form)
-    if not use_reset(reset, form.password.data):
-        db.session.rollback()
-        return render_template("mail_pages/reset_password.html", form=None), 410
-    db.session.commit()
-    log.info("action=password_reset consultant=%s", reset.consultant_id)
-    if current_user.is_authenticated:
-        logout_user()
-    flash("Your password is changed. Please sign in with it.", "success")
-    return redirect(url_for("workspace.login"))

@@ -1,13 +1,13 @@
 """The proposal sent by private link, opened, accepted online or declined (issue 14).
 
-Importing the package adds the "send" routes to the workspace blueprint, so it must
-be imported before that blueprint is registered (create_app does)."""
+The workspace's "Send" and signed copy are the workspace's routes
+(intake/workspace/proposal_link.py), which call `service`."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from . import models, views  # noqa: F401  (the offer table; the workspace routes)
+from . import models, views  # noqa: F401  (the offer table; the proposal pages)
 
 
 def init_app(app: Flask) -> None:

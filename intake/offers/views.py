@@ -1,4 +1,5 @@
-"""The prospect's proposal page behind a private link, and the workspace's "Send"."""
+"""The prospect's proposal page behind a private link, and the workspace panel's data
+(the workspace's "Send" and signed copy: intake/workspace/proposal_link.py)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,18 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    flash,
     redirect,
     render_template,
     request,
     send_file,
     url_for,
 )
-from flask_login import current_user, login_required
 
 from ..cache import Cache
 from ..extensions import db
-from ..forms import ActionForm
 from ..mail.links import public_host
 from ..models import Note, Submission, utcnow
 from ..practice_store import current_practice
-from ..proposal.render import ProposalTooLarge
-from ..workspace import audit
-from ..workspace.views import bp as workspace_bp
 from . import attention, calendar, mails, openings, service, signed
 from .forms import AcceptForm, DeclineForm, QuestionForm, SendForm
 from .models import ACCEPTED, SUPERSEDED, WITHDRAWN, Offer
@@ -224,85 +219,6 @@ def _history(submission: Submission, what: str, text: str) -> None:
             author_name=f"{who} (prospect)",
             body=f"{body}\n\n{text}" if text else body,
         )
-    )
-
-
-# ---- the workspace side ------------------------------------------------------------
-
-
-@workspace_bp.post("/submissions/<id:submission_id>/send-proposal")
-@login_required
-def send_proposal(submission_id: int):
-    """Send the proposal by private link; the status moves to "proposal sent"."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.is_draft:
-        abort(404)
-    back = url_for(".submission_detail", submission_id=submission.id) + "#send"
-    form = SendForm()
-    if not form.validate_on_submit():
-        flash(next(iter(form.errors.values()))[0], "error")
-        return redirect(back)
-    try:
-        offer, token = service.send(
-            submission,
-            current_practice(),
-            message=form.message.data.strip(),
-            sent_by=current_user.display_name,
-            base_url=request.url_root,
-        )
-    except (service.CannotSend, ProposalTooLarge) as exc:
-        flash(str(exc), "error")
-        return redirect(back)
-    mails.queue_sent(submission, offer, token)
-    audit.record("send_proposal", submission_id=submission.id)
-    db.session.commit()
-    log.info(
-        "action=send_proposal consultant=%s submission=%s",
-        current_user.id,
-        submission.id,
-    )
-    flash(f"Proposal sent to {submission.email}.", "success")
-    return redirect(back)
-
-
-@workspace_bp.post("/submissions/<id:submission_id>/withdraw-proposal")
-@login_required
-def withdraw_proposal(submission_id: int):
-    """Withdraw the proposal sent: the prospect's link shows it is no longer open."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.is_draft:
-        abort(404)
-    back = url_for(".submission_detail", submission_id=submission.id) + "#send"
-    if not ActionForm().validate_on_submit():
-        flash("The proposal was not withdrawn: please try again.", "error")
-        return redirect(back)
-    if service.withdraw(submission):
-        audit.record("withdraw_proposal", submission_id=submission.id)
-        db.session.commit()
-        log.info(
-            "action=withdraw_proposal consultant=%s submission=%s",
-            current_user.id,
-            submission.id,
-        )
-        flash("Proposal withdrawn: its link no longer accepts anything.", "success")
-    else:
-        flash("There is no open proposal to withdraw.", "error")
-    return redirect(back)
-
-
-@workspace_bp.get("/submissions/<id:submission_id>/signed.pdf")
-@login_required
-def signed_pdf(submission_id: int):
-    """The stored signed copy of the accepted proposal."""
-    offer = service.latest_for(submission_id)
-    if offer is None or offer.signed_pdf is None:
-        abort(404)
-    return send_file(
-        io.BytesIO(offer.signed_pdf),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"Signed proposal {submission_id}.pdf",
-        max_age=0,
     )
 
 

@@ -1,7 +1,13 @@
-"""The consultant's workspace (sign-in required)."""
+"""The consultant's workspace: the only owner of /workspace/*, one blueprint whose
+guard (guard.py: sign-in, session age, owner-only routes, no-store, bounded numbers)
+applies once to every route of it."""
 
 from . import (
-    auth,  # noqa: F401  (adds sign-in, sign-out and session checks to bp)
+    auth,  # noqa: F401  (sign-in, sign-out, the session's age, the audit trail page)
+    guard,  # noqa: F401  (the area's one guard)
+    outbox,  # noqa: F401  (every e-mail written, owners only)
+    proposal_link,  # noqa: F401  (send the proposal by link, the signed copy)
+    reset,  # noqa: F401  (forgotten password, reset link)
     saved_views,  # noqa: F401  (named filters of the list)
     team,  # noqa: F401  (team, invitations, roles)
     views_drafts,  # noqa: F401  (unfinished questionnaires)

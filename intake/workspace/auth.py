@@ -18,7 +18,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login_manager
@@ -37,8 +37,6 @@ TOO_MANY = (
     "Too many attempts in a short time. Please wait a few minutes and try again, "
     "or sign in from a browser you have signed in with before."
 )
-# endpoints a signed-out browser may reach; every other workspace page needs a session
-_OPEN = frozenset({"workspace.login", "workspace.join"})
 
 
 @login_manager.user_loader
@@ -122,7 +120,6 @@ def _start_session(user: Consultant) -> None:
 
 
 @bp.post("/logout")
-@login_required
 def logout():
     """Sign out: the session ends on the server too, so a copied cookie is useless."""
     if ActionForm().validate_on_submit():
@@ -138,7 +135,6 @@ def logout():
 
 
 @bp.post("/logout-everywhere")
-@login_required
 def logout_everywhere():
     """End every session of the account and forget every browser it trusted."""
     if not ActionForm().validate_on_submit():
@@ -171,11 +167,10 @@ def _clear_session() -> None:
     g.pop(current_app.config["WTF_CSRF_FIELD_NAME"], None)
 
 
-@bp.before_request
-def _end_stale_session():
-    """Sign out a session idle or old beyond the configured limits."""
-    if request.endpoint in _OPEN or not current_user.is_authenticated:
-        return None
+def end_stale_session():
+    """Sign out a session idle or old beyond the configured limits: the redirect to
+    sign in, or None while the session is young enough (guard.py asks, for every
+    workspace page)."""
     now, cfg = int(time.time()), current_app.config
     idle = now - session.get("seen_at", 0)
     age = now - session.get("signed_in_at", 0)
@@ -189,18 +184,7 @@ def _end_stale_session():
     return None
 
 
-@bp.after_request
-def _private(response):
-    """Workspace pages and downloads carry personal data: no cache may keep them."""
-    if (
-        request.endpoint != "workspace.proposal_css"
-    ):  # the stylesheet is the same for all
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/activity")
-@login_required
 def activity():
     """The audit trail: who did what, when, to which submission; and sign-out everywhere."""
     form = ListFilterForm(formdata=request.args)

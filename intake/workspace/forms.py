@@ -57,6 +57,21 @@ REPLY_CHOICES = [
 ]
 
 
+class BoundedIntegerField(IntegerField):
+    """WTForms' IntegerField, but a number too large for a float (NumberRange compares
+    through one: an OverflowError, a 500) is refused as out of range, or as not a
+    number where the field has no range."""
+
+    LARGEST = 10**15
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > self.LARGEST:
+            self.data = None  # NumberRange then refuses it with its own message
+            if not any(isinstance(v, NumberRange) for v in self.validators):
+                raise ValueError(self.gettext("Not a valid integer value."))
+
+
 def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
@@ -113,7 +128,7 @@ class ListFilterForm(FlaskForm):
     sort = StringField(filters=[lambda v: v if v in SORTS else "submitted"])
     direction = StringField(filters=[lambda v: v if v in ("asc", "desc") else "desc"])
     attention = BooleanField("Needs attention only")
-    page = IntegerField(
+    page = BoundedIntegerField(
         default=1, validators=[Optional(), NumberRange(min=1, max=100000)]
     )
 
@@ -181,13 +196,13 @@ class PackageForm(Form):
     name = StringField(
         "Name", validators=[Optional(), Length(max=60)], filters=[_strip]
     )
-    monthly_hours = IntegerField(
+    monthly_hours = BoundedIntegerField(
         "Hours a month", validators=[Optional(), NumberRange(1, 400)]
     )
-    monthly_price = IntegerField(
+    monthly_price = BoundedIntegerField(
         "Price a month", validators=[Optional(), NumberRange(0, 1_000_000)]
     )
-    max_areas = IntegerField(
+    max_areas = BoundedIntegerField(
         "Service areas it covers (0 = any)",
         default=0,
         validators=[Optional(), NumberRange(0, 30)],
@@ -269,7 +284,7 @@ class SettingsForm(FlaskForm):
             + [(p, p) for p in PAPER_SIZES]
         ),
     )
-    proposal_valid_days = IntegerField(
+    proposal_valid_days = BoundedIntegerField(
         "Proposal valid for (days)", validators=[InputRequired(), NumberRange(1, 365)]
     )
     new_submission_mail = SelectField(
@@ -313,10 +328,10 @@ class SettingsForm(FlaskForm):
     consultant_role = StringField(
         "Your role", validators=[Optional(), Length(max=80)], filters=[_strip]
     )
-    notice_days = IntegerField(
+    notice_days = BoundedIntegerField(
         "Notice period (days)", validators=[InputRequired(), NumberRange(0, 365)]
     )
-    extra_hour_rate = IntegerField(
+    extra_hour_rate = BoundedIntegerField(
         "Rate for extra hours (0 = your packages' highest hourly rate)",
         default=0,
         validators=[Optional(), NumberRange(0, 100_000)],

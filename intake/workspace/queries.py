@@ -107,7 +107,7 @@ def _filtered(
     if filters.date_from:
         start = dt.datetime.combine(filters.date_from, dt.time(), tzinfo=dt.UTC)
         query = query.where(Submission.submitted_at >= start)
-    if filters.date_to:
+    if filters.date_to and filters.date_to < dt.date.max:  # the last day ends nothing
         end = dt.datetime.combine(
             filters.date_to + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC
         )

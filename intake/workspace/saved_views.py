@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
 from flask import abort, flash, g, redirect, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField
@@ -73,7 +73,6 @@ def saved_views() -> list[dict]:
 
 
 @bp.post("/views")
-@login_required
 def save_view():
     """Save the list's current filter and sort under a name (the same name replaces it)."""
     form = SaveViewForm()
@@ -104,7 +103,6 @@ def save_view():
 
 
 @bp.post("/views/<id:view_id>/delete")
-@login_required
 def delete_view(view_id: int):
     """Delete one of your own views (someone else's is not found)."""
     view = db.session.get(SavedView, view_id)

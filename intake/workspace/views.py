@@ -1,4 +1,5 @@
-"""The consultant's workspace: lists, one submission, settings, export (sign-in: auth.py)."""
+"""The consultant's workspace: lists, one submission, settings, export (the blueprint;
+its one guard: guard.py; sign-in: auth.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import submissions
 from ..extensions import db
@@ -46,14 +47,12 @@ from .forms import (
     SettingsForm,
     StatusForm,
 )
-from .roles import owner_required
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 log = logging.getLogger(__name__)
 
 
 @bp.get("/")
-@login_required
 def dashboard():
     """The submitted prospects: summary strip, filters, sortable table, pages."""
     form = ListFilterForm(formdata=request.args)
@@ -71,7 +70,6 @@ def dashboard():
 
 
 @bp.get("/export.csv")
-@login_required
 def export_csv():
     """The current filtered list as CSV, streamed; formula-like cells neutralised."""
     filters = display.filters_from(ListFilterForm(formdata=request.args))
@@ -107,7 +105,6 @@ def _submission_or_404(submission_id: int) -> Submission:
 
 
 @bp.get("/submissions/<id:submission_id>")
-@login_required
 def submission_detail(submission_id: int):
     """One prospect: answers, scores with reasons, flags, gaps, notes, status, proposal."""
     submission = _submission_or_404(submission_id)
@@ -124,7 +121,6 @@ def submission_detail(submission_id: int):
 
 
 @bp.post("/submissions/<id:submission_id>/notes")
-@login_required
 def add_note(submission_id: int):
     """Add a timestamped note signed with the consultant's name."""
     submission = _submission_or_404(submission_id)
@@ -157,7 +153,6 @@ def add_note(submission_id: int):
 
 
 @bp.post("/submissions/<id:submission_id>/status")
-@login_required
 def change_status(submission_id: int):
     """Move the prospect through the pipeline, keeping the history."""
     submission = _submission_or_404(submission_id)
@@ -194,8 +189,6 @@ def change_status(submission_id: int):
 
 
 @bp.post("/submissions/<id:submission_id>/delete")
-@login_required
-@owner_required
 def delete_submission(submission_id: int):
     """Delete everything about the prospect; keep only that a deletion happened."""
     submission = _submission_or_404(submission_id)
@@ -237,7 +230,6 @@ def _to_the_letter(submission, exc: Exception):
 
 
 @bp.get("/submissions/<id:submission_id>/<any(proposal, letter):kind>.pdf")
-@login_required
 def proposal_pdf(submission_id: int, kind: str):
     """Download the proposal (or the referral letter) as a tagged PDF; cached per version."""
     submission = _submission_or_404(submission_id)
@@ -269,7 +261,6 @@ def proposal_pdf(submission_id: int, kind: str):
 
 
 @bp.get("/submissions/<id:submission_id>/<any(proposal, letter):kind>")
-@login_required
 def proposal_preview(submission_id: int, kind: str):
     """The same document as HTML, to read in the browser before downloading."""
     submission = _submission_or_404(submission_id)
@@ -290,7 +281,6 @@ def proposal_preview(submission_id: int, kind: str):
 
 
 @bp.get("/proposal.css")
-@login_required
 def proposal_css():
     """The proposal's print stylesheet, for the HTML preview."""
     css = proposal_render.STYLESHEET.read_text(encoding="utf-8")
@@ -300,7 +290,6 @@ def proposal_css():
 
 
 @bp.post("/submissions/<id:submission_id>/package")
-@login_required
 def choose_package(submission_id: int):
     """Override the recommended package (or go back to the recommendation)."""
     submission = _submission_or_404(submission_id)
@@ -333,7 +322,6 @@ def choose_package(submission_id: int):
 
 
 @bp.post("/submissions/<id:submission_id>/proposal-edits")
-@login_required
 def edit_proposal(submission_id: int):
     """Save the consultant's cover note, sections left out and options offered."""
     submission = _submission_or_404(submission_id)
@@ -376,8 +364,6 @@ def _logo_of(form: SettingsForm, practice) -> str | None:
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@login_required
-@owner_required
 def settings():
     """The practice's details, standards and packages."""
     practice = current_practice()

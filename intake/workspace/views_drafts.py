@@ -9,7 +9,7 @@ from itertools import groupby
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import registry, submissions
 from ..extensions import db
@@ -107,7 +107,6 @@ def _groups(rows: list[Submission], reminders: dict) -> list[dict]:
 
 
 @bp.get("/drafts")
-@login_required
 def drafts():
     """Unfinished questionnaires by person, the latest activity first, and the funnel."""
     form = ListFilterForm(formdata=request.args)
@@ -132,7 +131,6 @@ def _draft_or_404(draft_id: int) -> Submission:
 
 
 @bp.get("/drafts/<id:draft_id>")
-@login_required
 def draft_detail(draft_id: int):
     """A draft's answers so far, read-only."""
     draft = _draft_or_404(draft_id)
@@ -151,7 +149,6 @@ def draft_detail(draft_id: int):
 
 
 @bp.post("/drafts/<id:draft_id>/remind")
-@login_required
 def send_reminder(draft_id: int):
     """Send now the one reminder the prospect asked for (never a second one)."""
     draft = _draft_or_404(draft_id)

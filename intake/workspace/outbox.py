@@ -1,0 +1,203 @@
+"""The Outbox: every e-mail the service wrote, and how its delivery went (owners only:
+guard.OWNER_ONLY). A private link in a message is shown hidden (intake.private_links)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import sqlalchemy as sa
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload, undefer
+
+from ..extensions import db
+from ..mail import transport, worker
+from ..mail.message import build_email
+from ..models import (
+    MAIL_FAILED,
+    MAIL_QUEUED,
+    MailAttachment,
+    MailAttempt,
+    OutboxMessage,
+    utcnow,
+)
+from ..private_links import redact
+from .views import bp
+
+log = logging.getLogger(__name__)
+
+STATUSES = {
+    "queued": "Waiting",
+    "sending": "Sending",
+    "sent": "Sent",
+    "failed": "Not delivered",
+    "cancelled": "Not needed",
+}
+KINDS = {
+    "resume_link": "Link to continue",
+    "received": "Answers received",
+    "new_submission": "New submission",
+    "digest": "Daily digest",
+    "reminder": "Reminder",
+    "password_reset": "Password reset",
+}
+PAGE_SIZE = 100
+# the HTML part shown on its own: no script, no network, no forms (it is ours, but
+# carries what prospects typed)
+SANDBOX_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+@dataclasses.dataclass(frozen=True)
+class Shown:
+    """A message as the Outbox shows it: its private links hidden, in every part."""
+
+    text_body: str
+    html_body: str
+    headers: dict
+
+
+def shown(row: OutboxMessage) -> Shown:
+    return Shown(
+        text_body=redact(row.text_body or ""),
+        html_body=redact(row.html_body or ""),
+        headers={
+            name: redact(value) if isinstance(value, str) else value
+            for name, value in (row.headers or {}).items()
+        },
+    )
+
+
+def _hidden_copy(row: OutboxMessage) -> OutboxMessage:
+    """A copy of the row (never added to the session) with its private links hidden."""
+    columns = sa.inspect(OutboxMessage).column_attrs
+    copy = OutboxMessage(**{c.key: getattr(row, c.key) for c in columns})
+    parts = shown(row)
+    copy.text_body, copy.html_body, copy.headers = (
+        parts.text_body,
+        parts.html_body,
+        parts.headers,
+    )
+    return copy
+
+
+@bp.get("/outbox")
+def outbox():
+    """Every e-mail the service wrote, newest first, with how its delivery went."""
+    status = request.args.get("status", "")
+    query = sa.select(OutboxMessage).order_by(
+        OutboxMessage.created_at.desc(), OutboxMessage.id.desc()
+    )
+    if status in STATUSES:
+        query = query.where(OutboxMessage.status == status)
+    rows = db.session.scalars(query.limit(PAGE_SIZE)).all()
+    counts = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.status, sa.func.count()).group_by(
+                OutboxMessage.status
+            )
+        ).all()
+    )
+    return render_template(
+        "mail_pages/outbox.html",
+        rows=rows,
+        counts=counts,
+        status=status,
+        statuses=STATUSES,
+        kinds=KINDS,
+        delivery=_delivery_words(),
+        page_size=PAGE_SIZE,
+        now=utcnow(),
+    )
+
+
+def _delivery_words() -> str:
+    server = transport.parse_mail_url(current_app.config.get("MAIL_URL") or "")
+    return server.describe() if server else ""
+
+
+def _message_or_404(outbox_id: int) -> OutboxMessage:
+    row = db.session.scalar(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id)
+        .options(
+            undefer(OutboxMessage.text_body),
+            undefer(OutboxMessage.html_body),
+            selectinload(OutboxMessage.attachments),
+        )
+    )
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/outbox/<id:outbox_id>")
+def outbox_message(outbox_id: int):
+    """One e-mail: headers, the plain-text part, every delivery attempt."""
+    row = _message_or_404(outbox_id)
+    attempts = db.session.scalars(
+        sa.select(MailAttempt)
+        .where(MailAttempt.outbox_id == outbox_id)
+        .order_by(MailAttempt.id)
+    ).all()
+    return render_template(
+        "mail_pages/outbox_message.html",
+        row=row,
+        text_body=shown(row).text_body,
+        attempts=attempts,
+        statuses=STATUSES,
+        kinds=KINDS,
+        outbox_dir=worker.outbox_dir(),
+        delivery=_delivery_words(),
+    )
+
+
+@bp.get("/outbox/<id:outbox_id>/message.html")
+def outbox_html(outbox_id: int):
+    """The HTML part as the recipient's mail program shows it, sandboxed."""
+    row = _message_or_404(outbox_id)
+    response = Response(shown(row).html_body, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = SANDBOX_CSP
+    return response
+
+
+@bp.get("/outbox/<id:outbox_id>.eml")
+def outbox_eml(outbox_id: int):
+    """The whole message as a file any mail program opens (its private links hidden)."""
+    row = _message_or_404(outbox_id)
+    files = db.session.scalars(
+        sa.select(MailAttachment)
+        .where(MailAttachment.outbox_id == outbox_id)
+        .options(undefer(MailAttachment.data))
+    ).all()
+    email = build_email(_hidden_copy(row), attachments=files)
+    return Response(
+        email.as_bytes(),
+        mimetype="message/rfc822",
+        headers={"Content-Disposition": f'attachment; filename="message-{row.id}.eml"'},
+    )
+
+
+@bp.post("/outbox/<id:outbox_id>/retry")
+def outbox_retry(outbox_id: int):
+    """Try a message that was not delivered again, from the first attempt."""
+    if FlaskForm().validate_on_submit():
+        result = db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id, OutboxMessage.status == MAIL_FAILED)
+            .values(status=MAIL_QUEUED, attempts=0, send_after=utcnow(), last_error="")
+        )
+        db.session.commit()
+        if result.rowcount:
+            log.info("action=mail_retry_requested outbox=%s", outbox_id)
+            flash("The message will be sent again within a minute.", "success")
+    return redirect(url_for(".outbox_message", outbox_id=outbox_id))

@@ -1,0 +1,95 @@
+"""The workspace's side of a proposal sent by private link: send it, withdraw it,
+download the signed copy. The link's pages are the prospect's (intake/offers/views.py)."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..forms import ActionForm
+from ..models import Submission
+from ..offers import mails, service
+from ..offers.forms import SendForm
+from ..practice_store import current_practice
+from ..proposal.render import ProposalTooLarge
+from . import audit
+from .views import bp
+
+log = logging.getLogger(__name__)
+
+
+@bp.post("/submissions/<id:submission_id>/send-proposal")
+def send_proposal(submission_id: int):
+    """Send the proposal by private link; the status moves to "proposal sent"."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_draft:
+        abort(404)
+    back = url_for(".submission_detail", submission_id=submission.id) + "#send"
+    form = SendForm()
+    if not form.validate_on_submit():
+        flash(next(iter(form.errors.values()))[0], "error")
+        return redirect(back)
+    try:
+        offer, token = service.send(
+            submission,
+            current_practice(),
+            message=form.message.data.strip(),
+            sent_by=current_user.display_name,
+            base_url=request.url_root,
+        )
+    except (service.CannotSend, ProposalTooLarge) as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    mails.queue_sent(submission, offer, token)
+    audit.record("send_proposal", submission_id=submission.id)
+    db.session.commit()
+    log.info(
+        "action=send_proposal consultant=%s submission=%s",
+        current_user.id,
+        submission.id,
+    )
+    flash(f"Proposal sent to {submission.email}.", "success")
+    return redirect(back)
+
+
+@bp.post("/submissions/<id:submission_id>/withdraw-proposal")
+def withdraw_proposal(submission_id: int):
+    """Withdraw the proposal sent: the prospect's link shows it is no longer open."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_draft:
+        abort(404)
+    back = url_for(".submission_detail", submission_id=submission.id) + "#send"
+    if not ActionForm().validate_on_submit():
+        flash("The proposal was not withdrawn: please try again.", "error")
+        return redirect(back)
+    if service.withdraw(submission):
+        audit.record("withdraw_proposal", submission_id=submission.id)
+        db.session.commit()
+        log.info(
+            "action=withdraw_proposal consultant=%s submission=%s",
+            current_user.id,
+            submission.id,
+        )
+        flash("Proposal withdrawn: its link no longer accepts anything.", "success")
+    else:
+        flash("There is no open proposal to withdraw.", "error")
+    return redirect(back)
+
+
+@bp.get("/submissions/<id:submission_id>/signed.pdf")
+def signed_pdf(submission_id: int):
+    """The stored signed copy of the accepted proposal."""
+    offer = service.latest_for(submission_id)
+    if offer is None or offer.signed_pdf is None:
+        abort(404)
+    return send_file(
+        io.BytesIO(offer.signed_pdf),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"Signed proposal {submission_id}.pdf",
+        max_age=0,
+    )
