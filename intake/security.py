@@ -19,6 +19,13 @@ CSP = (
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 
+# no page of intake uses these browser features: none may be asked for (nginx sends the
+# same value, deploy/nginx/intake-proxy.conf)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+
 
 class IdConverter(IntegerConverter):
     """`<id:name>`: a database id; anything outside 1..MAX_ID matches no route (404)."""
@@ -54,6 +61,7 @@ def init_app(app: Flask) -> None:
         headers["X-Frame-Options"] = "DENY"
         # resume tokens travel in URLs: never leak them to another site
         headers["Referrer-Policy"] = "no-referrer"
+        headers["Permissions-Policy"] = PERMISSIONS_POLICY
         if hsts:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response

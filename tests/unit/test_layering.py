@@ -23,6 +23,7 @@ PACKAGE = ROOT / "intake"
 # module -> what it may import besides the standard library
 PURE: dict[str, frozenset[str]] = {
     "intake.practice": frozenset(),
+    "intake.private_links": frozenset(),
     "intake.questionnaire": frozenset(),
     "intake.questionnaire.errors": frozenset(),
     "intake.questionnaire.schema": frozenset(
