@@ -7,6 +7,8 @@ and error logs, and nginx's map; the journey below goes through real nginx and g
 
 from __future__ import annotations
 
+import base64
+import binascii
 import http.client
 import logging
 import re
@@ -274,3 +276,62 @@ def test_a_journey_through_nginx_and_gunicorn_leaves_no_token_in_any_log(
         if token in text or urllib.parse.quote(token) in text
     }
     assert not leaks, {log: texts[log][-2000:] for log, _ in leaks}
+
+
+# ---- unsubscribe links carry an opaque token ---------------------------------------------
+
+PROSPECT_EMAIL = "Hannah.Lindqvist@Example.com"
+
+
+def _reveals(url: str, address: str) -> bool:
+    """Whether the link holds the address: as it is, or base64 in any part of it."""
+    address = address.lower()
+    if address in url.lower() or urllib.parse.quote(address) in url.lower():
+        return True
+    for part in re.split(r"[/.?=&]", url):
+        padded = part + "=" * (-len(part) % 4)
+        for decode in (base64.urlsafe_b64decode, base64.b64decode):
+            try:
+                if address.encode() in decode(padded).lower():
+                    return True
+            except (ValueError, binascii.Error):
+                continue
+    return False
+
+
+def test_an_unsubscribe_link_says_nothing_about_the_address(app, db, client):
+    from intake.mail import messages
+    from intake.models import MailSuppression
+
+    with app.test_request_context():
+        url = messages.unsubscribe_url(PROSPECT_EMAIL)
+        other = messages.unsubscribe_url(PROSPECT_EMAIL)
+    db.session.commit()
+    assert not _reveals(url, PROSPECT_EMAIL), url
+    assert url != other  # a new random token per link
+    path = "/" + url.split("/", 3)[3]
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "hannah.lindqvist@example.com" in page.get_data(as_text=True)
+    assert client.post(path).status_code == 200
+    assert db.session.get(MailSuppression, PROSPECT_EMAIL.lower()) is not None
+
+
+def test_an_unsubscribe_link_sent_before_the_change_still_works(app, db, client):
+    """Links already in inboxes (the address, signed) keep working."""
+    from itsdangerous import URLSafeSerializer
+
+    from intake.mail.messages import UNSUBSCRIBE_SALT
+    from intake.models import MailSuppression
+
+    old = URLSafeSerializer(app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+    assert _reveals(
+        "/mail/unsubscribe/" + old.dumps("old@example.com"), "old@example.com"
+    )
+    path = "/mail/unsubscribe/" + old.dumps("old@example.com")
+    assert client.post(path).status_code == 200
+    assert db.session.get(MailSuppression, "old@example.com") is not None
+    forged = URLSafeSerializer("another key", salt=UNSUBSCRIBE_SALT).dumps(
+        "x@example.com"
+    )
+    assert client.get("/mail/unsubscribe/" + forged).status_code == 404
