@@ -21,6 +21,10 @@ def configure_logging(app: Flask) -> None:
         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     handler.addFilter(RedactingFilter())
+    # `flask run`'s own request lines ("GET /proposal/<token> HTTP/1.1" 200)
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactingFilter) for f in werkzeug.filters):
+        werkzeug.addFilter(RedactingFilter())
     package = logging.getLogger("intake")
     package.handlers[:] = [handler]
     package.setLevel(level if level in logging._nameToLevel else "INFO")

@@ -335,3 +335,13 @@ def test_an_unsubscribe_link_sent_before_the_change_still_works(app, db, client)
         "x@example.com"
     )
     assert client.get("/mail/unsubscribe/" + forged).status_code == 404
+
+
+def test_flask_run_s_request_lines_are_masked(app, caplog):
+    """The development server logs each request line on the `werkzeug` logger."""
+    caplog.set_level("INFO", logger="werkzeug")
+    logging.getLogger("werkzeug").info(
+        '127.0.0.1 - - "%s" %s -', "GET /workspace/join/SeCrEt4 HTTP/1.1", 404
+    )
+    assert '"GET /workspace/join/[token] HTTP/1.1" 404' in caplog.text
+    assert "SeCrEt4" not in caplog.text
