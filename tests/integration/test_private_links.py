@@ -26,6 +26,7 @@ from tests.integration.test_servers import (
     PERSONAS,
     RESUME_INPUT,
     ROOT,
+    SECRET_KEY,
     Client,
     Server,
     _wait_healthy,
@@ -225,12 +226,82 @@ def resume_token(prospect: Client) -> str:
     return path.rsplit("/", 1)[1]
 
 
+def live_links(database) -> dict[str, str]:
+    """Working reset, invitation and unsubscribe links, made in the served database."""
+    import datetime as dt
+
+    from intake import create_app
+    from intake.extensions import db
+    from intake.mail import messages
+    from intake.models import PasswordReset, TeamInvitation, utcnow
+    from intake.offers import service as offers
+    from intake.practice_store import current_practice
+    from intake.security import hash_token
+    from tests.factories import make_consultant, make_submission
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "SECRET_KEY": SECRET_KEY,  # the served app's
+        }
+    )
+    links = {name: secrets.token_urlsafe(32) for name in ("live-reset", "live-join")}
+    later = utcnow() + dt.timedelta(hours=1)
+    with app.test_request_context():
+        owner = make_consultant(email="owner@example.com")
+        db.session.flush()
+        db.session.add(
+            PasswordReset(
+                consultant_id=owner.id,
+                token_hash=hash_token(links["live-reset"]),
+                expires_at=later,
+            )
+        )
+        db.session.add(
+            TeamInvitation(
+                email="new@example.com",
+                role="consultant",
+                token_hash=hash_token(links["live-join"]),
+                invited_by_id=owner.id,
+                expires_at=later,
+            )
+        )
+        url = messages.unsubscribe_url("prospect@example.com")
+        links["live-stop"] = url.rsplit("/", 1)[1]
+        _offer, links["live-offer"] = offers.send(
+            make_submission(),
+            current_practice(),
+            message="Here it is.",
+            sent_by="owner@example.com",
+            base_url="http://127.0.0.1",
+        )
+        db.session.commit()
+    return links
+
+
 def test_a_journey_through_nginx_and_gunicorn_leaves_no_token_in_any_log(
     logged_stack,
 ):
     proxy, server, database, logs = logged_stack
     prospect = Client(proxy.base)
-    tokens = {"resume": resume_token(prospect)}
+    tokens = {"resume": resume_token(prospect), **live_links(database)}
+    live = Client(proxy.base)
+    for path in (
+        f"/workspace/reset-password/{tokens['live-reset']}",
+        f"/workspace/join/{tokens['live-join']}",
+        f"/mail/unsubscribe/{tokens['live-stop']}",
+        f"/proposal/{tokens['live-offer']}",
+    ):
+        assert live.get(path).status == 200, path
+    offer = f"/proposal/{tokens['live-offer']}"
+    assert raw_request(proxy.port, "GET", f"{offer}/proposal.pdf") == 200
+    asked = live.post(
+        f"{offer}/question",
+        {"csrf_token": live.get(offer).csrf(), "question": "Can we start in May?"},
+    )
+    assert asked.status < 400, asked.text[:2000]
+    assert live.post(f"/mail/unsubscribe/{tokens['live-stop']}", {}).status == 200
     tokens.update(
         {name: secrets.token_urlsafe(32) for name in ("offer", "reset", "join", "stop")}
     )
