@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import urllib.parse
 
 import pytest
 
@@ -118,3 +119,51 @@ def test_the_readme_binds_gunicorn_where_only_nginx_reaches_it():
     assert not re.search(r"(--bind[ =]|INTAKE_BIND=)0\.0\.0\.0", readme)
     conf = (ROOT / "gunicorn.conf.py").read_text()
     assert 'bind = os.environ.get("INTAKE_BIND", "127.0.0.1:8000")' in conf
+
+
+def start_over_http(port: int, source: str, forwarded: str) -> int:
+    """Start a questionnaire on real gunicorn from `source`, claiming to be `forwarded`."""
+    from tests.conftest import CSRF_RE
+    from tests.integration.test_servers import step_data
+
+    def send(method, path, body=None, cookie=""):
+        conn = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=30, source_address=(source, 0)
+        )
+        headers = {"X-Forwarded-For": forwarded, "Cookie": cookie}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode()
+        conn.close()
+        return response, text
+
+    page, text = send("GET", "/start/step/1")
+    cookie = (page.getheader("Set-Cookie") or "").split(";", 1)[0]
+    data = {"csrf_token": CSRF_RE.search(text).group(1), **step_data(1, ANSWERS)}
+    body = urllib.parse.urlencode(data, doseq=True)
+    return send("POST", "/start/step/1", body, cookie)[0].status
+
+
+def test_real_gunicorn_counts_a_direct_client_by_its_own_address(tmp_path, servers):
+    """gunicorn with INTAKE_TRUSTED_PROXIES=1: a client on 127.0.0.2 (not the proxy)
+    forging X-Forwarded-For is held to its own allowance; the proxy (127.0.0.1) is
+    believed, so each client behind it has its own."""
+    url = f"sqlite:///{tmp_path / 'xff.sqlite3'}"
+    flask_cli(url, "db", "upgrade")
+    app = servers(
+        url,
+        workers=1,
+        INTAKE_TRUSTED_PROXIES="1",
+        INTAKE_TRUSTED_PROXY_ADDRESSES="127.0.0.1",
+        INTAKE_DRAFT_STARTS="2 per hour",
+    )
+    direct = [
+        start_over_http(app.port, "127.0.0.2", f"198.51.100.{n}") for n in range(4)
+    ]
+    assert direct == [302, 302, 429, 429]
+    proxied = [
+        start_over_http(app.port, "127.0.0.1", f"198.51.100.{n}") for n in range(3)
+    ]
+    assert proxied == [302, 302, 302]
