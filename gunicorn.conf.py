@@ -12,7 +12,12 @@ sockets stall 2 bare sync workers; behind nginx 16 of them cost nothing.
 import multiprocessing
 import os
 
+# loopback (or a unix socket, unix:/run/intake/gunicorn.sock): only nginx reaches the app,
+# never 0.0.0.0 (a client reaching gunicorn directly would skip nginx's protections)
 bind = os.environ.get("INTAKE_BIND", "127.0.0.1:8000")
+# X-Forwarded-Proto is read only from these peers; the app's ProxyFix likewise
+# (intake/security.py), from the same variable
+forwarded_allow_ips = os.environ.get("INTAKE_TRUSTED_PROXY_ADDRESSES", "127.0.0.1,::1")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
 timeout = 30
@@ -24,7 +29,9 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
 errorlog = "-"
-# resume tokens are secrets that travel in the path: the logger masks them
+# private links' tokens (resume, proposal, reset, invitation, unsubscribe) travel in the
+# path: this logger masks them in the access and error logs (intake/private_links.py),
+# and its %(r)s is the decoded path without the query string
 logger_class = "intake.log.RedactingGunicornLogger"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 # the control socket sits at one path per user: two servers on a host would clash

@@ -2,15 +2,19 @@
 
 It fails closed: outside debug mode and the tests the app refuses the public development
 key, and in production it also refuses SQLite and a per-process rate-limit store. Debug
-mode is refused in production, so it cannot switch those checks off.
+mode is refused in production, so it cannot switch those checks off; nor can a setting
+that turns a protection off (sign-in, CSRF, rate limits, secure cookies). The public
+address must be an absolute http(s) URL everywhere, and https in production.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -53,7 +57,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False
+    # None: not set, so True in production and False elsewhere; False set in production
+    # is refused (the cookies would travel over plain http)
+    SESSION_COOKIE_SECURE = None
+    REMEMBER_COOKIE_SECURE = None
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     # a page that changes nothing sends no cookie (no signing per request); a draft's
     # cookie is renewed when the draft is saved (prospect/drafts.py save_step)
@@ -86,6 +93,9 @@ class Config:
     )
     COUNTS_CACHE_SECONDS = 30  # list totals and the summary strip may be this stale
     TRUSTED_PROXIES = 0  # number of reverse proxies in front setting X-Forwarded-*
+    # ... and their addresses: X-Forwarded-* from any other peer is ignored (gunicorn's
+    # forwarded_allow_ips reads the same variable, gunicorn.conf.py)
+    TRUSTED_PROXY_ADDRESSES = "127.0.0.1,::1"
     # e-mail (intake.mail): links point at PUBLIC_BASE_URL (http://127.0.0.1:5000 in
     # development); MAIL_URL is smtp://user:pass@host:587?starttls or smtps://...; empty
     # writes .eml files to MAIL_OUTBOX_DIR (default instance/outbox) instead
@@ -117,6 +127,7 @@ def load_config(app: Flask, overrides: Mapping | None = None) -> None:
     _check_names(app.config)
     _derive(app)
     _check(app.config)
+    check_public_base_url(app.config)
 
 
 def run_mode(config: Mapping) -> str:
@@ -176,9 +187,9 @@ def _derive(app: Flask) -> None:
         cfg["QUESTIONNAIRE_PATH"] = str(custom if custom.exists() else builtin)
     cfg["RATELIMIT_STORAGE_URI"] = str(cfg["RATELIMIT_STORAGE_URL"])
     cfg["IS_PRODUCTION"] = cfg["ENV"] == "production"
-    if cfg["IS_PRODUCTION"]:
-        cfg["SESSION_COOKIE_SECURE"] = True
-        cfg["REMEMBER_COOKIE_SECURE"] = True
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if cfg.get(key) is None:
+            cfg[key] = cfg["IS_PRODUCTION"]
 
 
 def _check(cfg: Mapping) -> None:
@@ -209,6 +220,7 @@ def _check_secret_key(cfg: Mapping) -> None:
 
 def _check_production(cfg: Mapping) -> None:
     """Every production run, whatever DEBUG or TESTING say."""
+    check_protections(cfg)
     if cfg.get("DEBUG"):
         raise ConfigError(
             "debug mode is refused in production: unset INTAKE_DEBUG and FLASK_DEBUG "
@@ -232,3 +244,75 @@ def _check_production(cfg: Mapping) -> None:
             "production needs INTAKE_RATELIMIT_STORAGE_URL (e.g. redis://host:6379/0) so "
             "that every worker and host counts failed sign-ins together"
         )
+
+
+# settings that switch a protection off: (name, is it off?, what it protects); production
+# refuses each, whatever the value came from (instance/config.py, INTAKE_*, the tests)
+PROTECTIONS = (
+    ("LOGIN_DISABLED", bool, "sign-in: every workspace page would open to anyone"),
+    ("WTF_CSRF_ENABLED", lambda v: not v, "the CSRF check of every form"),
+    ("WTF_CSRF_CHECK_DEFAULT", lambda v: not v, "the CSRF check of every form"),
+    ("RATELIMIT_ENABLED", lambda v: not v, "the limits on sign-in and on prospects"),
+    ("SESSION_COOKIE_SECURE", lambda v: v is False, "https-only session cookies"),
+    ("REMEMBER_COOKIE_SECURE", lambda v: v is False, "https-only sign-in cookies"),
+    ("SESSION_COOKIE_HTTPONLY", lambda v: not v, "cookies scripts cannot read"),
+    ("REMEMBER_COOKIE_HTTPONLY", lambda v: not v, "cookies scripts cannot read"),
+    (
+        "SESSION_COOKIE_SAMESITE",
+        lambda v: v not in ("Lax", "Strict"),
+        "same-site cookies",
+    ),
+)
+
+
+def check_protections(cfg: Mapping) -> None:
+    """Production refuses a setting that switches a protection off, naming the fix."""
+    for name, is_off, what in PROTECTIONS:
+        if name in cfg and is_off(cfg[name]):
+            raise ConfigError(
+                f"{name}={cfg[name]!r} switches off {what}; it is refused in "
+                f"production: unset INTAKE_{name} (and {name} in instance/config.py)"
+            )
+
+
+_PATH_PREFIX = re.compile(r"(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?")
+BASE_URL_HOWTO = (
+    "INTAKE_PUBLIC_BASE_URL must be the service's absolute address, e.g. "
+    "https://intake.example.com (or https://example.com/intake): "
+)
+
+
+def check_public_base_url(cfg: Mapping) -> None:
+    """PUBLIC_BASE_URL, when set: http(s), a host, no user, query, fragment or odd path;
+    https in production. Links in e-mails are built on it."""
+    value = cfg.get("PUBLIC_BASE_URL")
+    if value is None or value == "":
+        return
+    problem = _base_url_problem(value)
+    if problem is None and cfg["IS_PRODUCTION"] and not value.startswith("https://"):
+        problem = "production needs https:// (links carry private tokens)"
+    if problem:
+        raise ConfigError(BASE_URL_HOWTO + f"{value!r}: {problem}")
+
+
+def _base_url_problem(value) -> str | None:
+    if not isinstance(value, str) or value != value.strip():
+        return "not a plain address (surrounding space?)"
+    if any(ord(c) < 33 or ord(c) == 127 or c == "\\" for c in value):
+        return "spaces, control characters or backslashes"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not value.startswith(
+        parts.scheme + "://"
+    ):
+        return "only http:// and https:// addresses"
+    try:
+        parts.port  # noqa: B018  (raises for a port that is not a number)
+    except ValueError:
+        return "the port is not a number"
+    if not parts.hostname or "@" in parts.netloc:
+        return "a host name is needed, and no user name"
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        return "no query or fragment"
+    if not _PATH_PREFIX.fullmatch(parts.path) or "/." in parts.path:
+        return "the path may only be a plain prefix such as /intake"
+    return None

@@ -1,11 +1,16 @@
-"""Logging to stdout at INTAKE_LOG_LEVEL; ids and outcomes only, never personal data."""
+"""Logging to stdout at INTAKE_LOG_LEVEL; ids and outcomes only, never personal data.
+
+No private link's token reaches a log: the app's handler and gunicorn's access and
+error logs pass every line through intake.private_links.redact.
+"""
 
 import logging
-import re
 import sys
 import time
 
 from flask import Flask, g, request
+
+from .private_links import redact
 
 
 def configure_logging(app: Flask) -> None:
@@ -15,6 +20,11 @@ def configure_logging(app: Flask) -> None:
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
+    handler.addFilter(RedactingFilter())
+    # `flask run`'s own request lines ("GET /proposal/<token> HTTP/1.1" 200)
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactingFilter) for f in werkzeug.filters):
+        werkzeug.addFilter(RedactingFilter())
     package = logging.getLogger("intake")
     package.handlers[:] = [handler]
     package.setLevel(level if level in logging._nameToLevel else "INFO")
@@ -22,12 +32,22 @@ def configure_logging(app: Flask) -> None:
     register_request_logging(app)
 
 
-_TOKEN_PATH = re.compile(r"(/start/resume/)[^/?\s\"]+")
+class RedactingFilter(logging.Filter):
+    """Masks private links' tokens in a record's message, traceback and stack, e.g.
+    Flask's "Exception on /proposal/<token>/accept [POST]"; drops no record."""
 
+    _format = logging.Formatter()
 
-def redact(text: str) -> str:
-    """Mask resume tokens in a request line."""
-    return _TOKEN_PATH.sub(r"\1[token]", text)
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._format.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
 
 
 def register_request_logging(app: Flask) -> None:
@@ -59,11 +79,25 @@ except ImportError:  # pragma: no cover
 
 
 class RedactingGunicornLogger(_GunicornLogger):
-    """gunicorn's access log with resume tokens masked."""
+    """gunicorn's logs with private links' tokens masked: the access log's request line
+    is the decoded path (no query: the workspace's search box holds names), and every
+    error-log line (e.g. "Error handling request /proposal/<token>") is filtered."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+                    handler.addFilter(RedactingFilter())
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "q", "f"):
-            if key in atoms and isinstance(atoms[key], str):
-                atoms[key] = redact(atoms[key])
+        atoms["r"] = " ".join(
+            environ.get(key) or "-"
+            for key in ("REQUEST_METHOD", "PATH_INFO", "SERVER_PROTOCOL")
+        )
+        atoms["q"] = ""
+        for key, value in atoms.items():
+            if isinstance(value, str):
+                atoms[key] = redact(value)
         return atoms

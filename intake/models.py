@@ -417,6 +417,15 @@ class MailSuppression(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class MailUnsubscribe(db.Model):
+    """An unsubscribe link's token (random; only its SHA-256 is stored) and the address
+    it stops reminders to: the link itself says nothing about the address."""
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    email_key: Mapped[str] = mapped_column(sa.String(254))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class PasswordReset(db.Model):
     """A single-use, expiring password reset link; only its SHA-256 is stored."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -17,6 +18,13 @@ MAX_ID = 2**31 - 1
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+# no page of intake uses these browser features: none may be asked for (nginx sends the
+# same value, deploy/nginx/intake-proxy.conf)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), browsing-topics=()"
 )
 
 
@@ -62,15 +70,54 @@ def init_app(app: Flask) -> None:
         headers["X-Frame-Options"] = "DENY"
         # resume tokens travel in URLs: never leak them to another site
         headers["Referrer-Policy"] = "no-referrer"
+        headers["Permissions-Policy"] = PERMISSIONS_POLICY
         if hsts:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return response
 
     if app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = TrustedProxyFix(
+            app.wsgi_app,
+            app.config["TRUSTED_PROXIES"],
+            proxy_networks(app.config["TRUSTED_PROXY_ADDRESSES"]),
+        )
+
+
+def proxy_networks(value) -> tuple:
+    """INTAKE_TRUSTED_PROXY_ADDRESSES ("127.0.0.1,::1", or CIDR such as 10.0.0.5/32)."""
+    from .config import ConfigError
+
+    items = value.split(",") if isinstance(value, str) else list(value)
+    try:
+        return tuple(ipaddress.ip_network(i.strip(), strict=False) for i in items)
+    except ValueError as exc:
+        raise ConfigError(
+            f"INTAKE_TRUSTED_PROXY_ADDRESSES must list the proxy's addresses, e.g. "
+            f"127.0.0.1,::1 ({exc})"
+        ) from None
+
+
+class TrustedProxyFix:
+    """Werkzeug's ProxyFix, for requests from the proxy only: a client that reaches the
+    app directly cannot choose its address (the rate limits' key) with X-Forwarded-For.
+    A unix socket's peer (no IP address) is local, so trusted."""
+
+    def __init__(self, app, count: int, networks: tuple):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        self.direct = app
+        self.proxied = ProxyFix(app, x_for=count, x_proto=count, x_host=count)
+        self.networks = networks
+
+    def __call__(self, environ, start_response):
+        peer = environ.get("REMOTE_ADDR") or ""
+        try:
+            address = ipaddress.ip_address(peer)
+        except ValueError:
+            return self.proxied(environ, start_response)  # a unix socket
+        if any(address in network for network in self.networks):
+            return self.proxied(environ, start_response)
+        return self.direct(environ, start_response)
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -24,13 +24,31 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """Each dependency's state in JSON; 503 when any is down, so a load balancer stops
-    sending traffic here (sign-in needs the rate-limit store, everything the database)."""
+    """Liveness for a load balancer: 200 while prospects can be served (the database
+    answers), even with the rate-limit store (Redis) down, when sign-in pauses but the
+    questionnaire and proposal pages work; 503 only without the database. The JSON names
+    each dependency's state: {"status": "ok"|"degraded"|"unavailable", "database": ...,
+    "rate_limit_store": "ok"|"down"}."""
+    body = _dependencies()
+    return body, 503 if body["database"] != "ok" else 200
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness: 200 only when every feature works (sign-in needs the rate-limit store);
+    503 with the same JSON otherwise. For monitoring, not for pulling a host."""
+    body = _dependencies()
+    return body, 200 if body["status"] == "ok" else 503
+
+
+def _dependencies() -> dict[str, str]:
     checks = {"database": _database_ok(), "rate_limit_store": _limit_store_ok()}
-    body = {name: "ok" if ok else "not answering" for name, ok in checks.items()}
-    healthy = all(checks.values())
-    body["status"] = "ok" if healthy else "unavailable"
-    return body, 200 if healthy else 503
+    body = {name: "ok" if ok else "down" for name, ok in checks.items()}
+    if all(checks.values()):
+        body["status"] = "ok"
+    else:
+        body["status"] = "degraded" if checks["database"] else "unavailable"
+    return body
 
 
 def _database_ok() -> bool:

@@ -6,6 +6,7 @@ Prospects' messages never carry a score, verdict or flag; the consultant's do.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -18,16 +19,19 @@ from ..models import (
     MAIL_CANCELLED,
     MAIL_QUEUED,
     Consultant,
+    MailUnsubscribe,
     OutboxMessage,
     Submission,
     utcnow,
 )
 from ..practice_store import current_practice
+from ..security import hash_token
 from .links import public_url
 from .outbox import queue_mail
 from .recipients import team_recipients
 
-UNSUBSCRIBE_SALT = "intake-mail-unsubscribe"
+UNSUBSCRIBE_SALT = "intake-mail-unsubscribe"  # the links sent before revision 0011
+UNSUBSCRIBE_TOKEN_BYTES = 24
 
 
 def _date_words(when: dt.datetime) -> str:
@@ -109,12 +113,25 @@ def queue_reminder(submission: Submission, token: str) -> OutboxMessage | None:
 
 
 def unsubscribe_url(email: str) -> str:
-    """A link that stops reminders to this address, without signing in."""
-    return public_url("mail.unsubscribe", token=_serializer().dumps(email.lower()))
+    """A link that stops reminders to this address, without signing in. Its token is
+    random (only the SHA-256 is kept, with the address): the link says nothing about
+    whom it is for. Added to the caller's transaction."""
+    token = secrets.token_urlsafe(UNSUBSCRIBE_TOKEN_BYTES)
+    db.session.add(
+        MailUnsubscribe(token_hash=hash_token(token), email_key=email.lower())
+    )
+    return public_url("mail.unsubscribe", token=token)
 
 
 def address_of_unsubscribe(token: str) -> str | None:
-    """The address an unsubscribe token was made for; None when it was not ours."""
+    """The address an unsubscribe token was made for; None when it was not ours.
+
+    Links sent before revision 0011 (the address, signed) keep working."""
+    if not token or len(token) > 1000:
+        return None
+    row = db.session.get(MailUnsubscribe, hash_token(token))
+    if row is not None:
+        return row.email_key
     try:
         value = _serializer().loads(token)
     except BadSignature:

@@ -74,42 +74,50 @@ def test_invalid_questionnaire_stops_start_up_with_its_location(tmp_path):
         create_app({"TESTING": True, "QUESTIONNAIRE_PATH": str(bad)})
 
 
-def test_healthz(client):
-    response = client.get("/healthz")
-    assert (response.status_code, response.json) == (
-        200,
-        {"database": "ok", "rate_limit_store": "ok", "status": "ok"},
-    )
+def test_healthz_and_readyz(client):
+    for path in ("/healthz", "/readyz"):
+        response = client.get(path)
+        assert (response.status_code, response.json) == (
+            200,
+            {"database": "ok", "rate_limit_store": "ok", "status": "ok"},
+        ), path
 
 
-def test_healthz_reports_a_rate_limit_store_that_does_not_answer(tmp_path):
-    """Sign-in refuses to run unthrottled without its store, so the host is unhealthy."""
+def test_healthz_stays_200_without_redis_and_readyz_says_503(tmp_path):
+    """Prospects' pages work without the rate-limit store: a load balancer keeps the
+    host (/healthz 200, "degraded"); /readyz says a feature (sign-in) is paused."""
     app = create_app(
         {
             "TESTING": True,
             "DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
-            "RATELIMIT_STORAGE_URL": "redis://127.0.0.1:9/0",  # nothing listens there
+            "RATELIMIT_STORAGE_URL": f"redis://127.0.0.1:{closed_port()}/0",
         }
     )
     with app.app_context():
         db.create_all()
-    response = app.test_client().get("/healthz")
-    assert (response.status_code, response.json) == (
-        503,
-        {
-            "database": "ok",
-            "rate_limit_store": "not answering",
-            "status": "unavailable",
-        },
-    )
+    body = {"database": "ok", "rate_limit_store": "down", "status": "degraded"}
+    client = app.test_client()
+    response = client.get("/healthz")
+    assert (response.status_code, response.json) == (200, body)
+    response = client.get("/readyz")
+    assert (response.status_code, response.json) == (503, body)
+    assert client.get("/start/").status_code == 200  # what /healthz promises
 
 
-def test_healthz_reports_a_dead_database():
+def test_healthz_and_readyz_report_a_dead_database():
     app = create_app({"TESTING": True, "DATABASE_URL": "postgresql://n@127.0.0.1:9/x"})
-    response = app.test_client().get("/healthz")
-    assert response.status_code == 503
-    assert response.json["status"] == "unavailable"
-    assert response.json["database"] == "not answering"
+    for path in ("/healthz", "/readyz"):
+        response = app.test_client().get(path)
+        assert response.status_code == 503
+        assert response.json["status"] == "unavailable"
+        assert response.json["database"] == "down"
+
+
+def closed_port() -> int:
+    """A loopback port where nothing listens."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def test_request_log_lines_hold_no_token_or_personal_data(wizard, caplog):
@@ -247,11 +255,12 @@ def test_the_site_routes_belong_to_the_site_blueprint(app):
     endpoints = {
         rule.rule: rule.endpoint
         for rule in app.url_map.iter_rules()
-        if rule.rule in ("/", "/healthz", "/privacy", "/brand.css")
+        if rule.rule in ("/", "/healthz", "/readyz", "/privacy", "/brand.css")
     }
     assert endpoints == {
         "/": "site.home",
         "/healthz": "site.healthz",
+        "/readyz": "site.readyz",
         "/privacy": "site.privacy",
         "/brand.css": "site.brand_css",
     }
@@ -360,3 +369,94 @@ def wait_for(url: str, timeout: float = 30.0) -> bytes:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+# ---- production refuses settings that switch a protection off (issue 20) ------------------
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("LOGIN_DISABLED", True),
+        ("WTF_CSRF_ENABLED", False),
+        ("WTF_CSRF_CHECK_DEFAULT", False),
+        ("RATELIMIT_ENABLED", False),
+        ("SESSION_COOKIE_SECURE", False),
+        ("REMEMBER_COOKIE_SECURE", False),
+        ("SESSION_COOKIE_HTTPONLY", False),
+        ("REMEMBER_COOKIE_HTTPONLY", False),
+        ("SESSION_COOKIE_SAMESITE", None),
+    ],
+)
+def test_production_refuses_a_switched_off_protection(name, value, monkeypatch):
+    message = (
+        rf"{name}={value!r} switches off .*refused in production: unset INTAKE_{name}"
+    )
+    with pytest.raises(ConfigError, match=message):
+        create_app({**PROD, name: value})
+    # as an operator would set it, and whatever TESTING says
+    monkeypatch.setenv(f"INTAKE_{name}", str(value).lower())
+    with pytest.raises(ConfigError, match=f"unset INTAKE_{name}"):
+        create_app({**PROD, "TESTING": True})
+
+
+def test_outside_production_the_tests_may_switch_protections_off(tmp_path):
+    app = create_app(
+        local(tmp_path, TESTING=True, LOGIN_DISABLED=True, WTF_CSRF_ENABLED=False)
+    )
+    assert app.config["LOGIN_DISABLED"] is True
+    assert app.config["SESSION_COOKIE_SECURE"] is False  # not set: plain http locally
+
+
+@pytest.mark.parametrize(
+    "url,problem",
+    [
+        ("javascript:alert(1)", "only http:// and https://"),
+        ("javascript://intake.example.com/%0aalert(1)", "only http:// and https://"),
+        ("ftp://intake.example.com", "only http:// and https://"),
+        ("intake.example.com", "only http:// and https://"),
+        ("//intake.example.com", "only http:// and https://"),
+        ("https:intake.example.com", "only http:// and https://"),
+        ("https://", "a host name is needed"),
+        ("https://user@evil.example", "no user name"),
+        ("https://intake.example.com:port", "the port is not a number"),
+        ("https://intake.example.com/?next=x", "no query or fragment"),
+        ("https://intake.example.com/#x", "no query or fragment"),
+        ("https://intake.example.com/../evil", "a plain prefix"),
+        ("https://intake.example.com/a/./b", "a plain prefix"),
+        ("https://intake.example.com/%2e%2e", "a plain prefix"),
+        ("https://intake.example.com\\@evil.example", "backslashes"),
+        ("https://intake.example.com/a b", "spaces"),
+        (" https://intake.example.com", "surrounding space"),
+    ],
+)
+def test_a_public_address_that_is_not_a_plain_http_url_is_refused(
+    url, problem, tmp_path
+):
+    for config in (local(tmp_path, TESTING=True), PROD):
+        with pytest.raises(ConfigError) as caught:
+            create_app({**config, "PUBLIC_BASE_URL": url})
+        assert str(caught.value).startswith("INTAKE_PUBLIC_BASE_URL must be")
+        assert problem in str(caught.value)
+
+
+def test_production_needs_an_https_public_address(tmp_path):
+    with pytest.raises(ConfigError, match="production needs https://"):
+        create_app({**PROD, "PUBLIC_BASE_URL": "http://intake.example.com"})
+    app = create_app(
+        local(tmp_path, TESTING=True, PUBLIC_BASE_URL="http://127.0.0.1:5000")
+    )
+    assert app.config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://intake.example.com",
+        "https://intake.example.com/",
+        "https://example.com/intake",
+        "https://intake.example.com:8443/client-area/",
+    ],
+)
+def test_a_plain_https_public_address_is_accepted(url):
+    assert create_app({**PROD, "PUBLIC_BASE_URL": url}).config["PUBLIC_BASE_URL"] == url
