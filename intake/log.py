@@ -1,4 +1,7 @@
-"""Logging to stdout at INTAKE_LOG_LEVEL; ids and outcomes only, never personal data."""
+"""Logging to stderr at INTAKE_LOG_LEVEL; ids and outcomes only, never personal data.
+
+Stderr, so that what a command prints on stdout (`flask score --json`) is its output only.
+"""
 
 import logging
 import re
@@ -9,9 +12,9 @@ from flask import Flask, g, request
 
 
 def configure_logging(app: Flask) -> None:
-    """Send the app's and the package's log lines to stdout in one format."""
+    """Send the app's and the package's log lines to stderr in one format."""
     level = str(app.config.get("LOG_LEVEL", "INFO")).upper()
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )

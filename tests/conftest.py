@@ -26,6 +26,8 @@ def app_config(tmp_path):
         "COUNTS_CACHE_SECONDS": 0,
         "PRACTICE_CACHE_SECONDS": 0,
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        # backups and anything else of the instance's go here, not into the checkout
+        "INSTANCE_PATH": str(tmp_path / "instance"),
     }
 
 
