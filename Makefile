@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app intake
 HOST ?= 127.0.0.1
 PORT ?= 5000
-INSTANCE ?= instance
+INSTANCE ?= $(or $(INTAKE_INSTANCE_PATH),instance)
 
 .PHONY: run test lint fmt bench bench-work profile setup clean lock wheel-check
 
