@@ -201,8 +201,9 @@ def _derive(app: Flask) -> None:
     cfg["SQLALCHEMY_DATABASE_URI"] = url
     if not cfg.get("QUESTIONNAIRE_PATH"):
         custom = Path(app.instance_path) / "questionnaire.toml"
-        builtin = DEFAULT_QUESTIONNAIRE
-        cfg["QUESTIONNAIRE_PATH"] = str(custom if custom.exists() else builtin)
+        cfg["QUESTIONNAIRE_PATH"] = str(
+            custom if custom.exists() else DEFAULT_QUESTIONNAIRE
+        )
     cfg["RATELIMIT_STORAGE_URI"] = str(cfg["RATELIMIT_STORAGE_URL"])
     cfg["IS_PRODUCTION"] = cfg["ENV"] == "production"
     if cfg["IS_PRODUCTION"]:
