@@ -5,18 +5,37 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app intake
 HOST ?= 127.0.0.1
 PORT ?= 5000
-INSTANCE ?= instance
+INSTANCE ?= $(or $(INTAKE_INSTANCE_PATH),instance)
 
-.PHONY: run test lint fmt bench bench-work profile setup clean
+.PHONY: run test lint fmt bench bench-work profile setup clean lock wheel-check
 
-# Create the virtualenv and install the project with its dev tools (once per pyproject change)
-$(BIN)/.installed: pyproject.toml
+# Create the virtualenv: exactly the locked packages, each checked against its hash
+# (requirements/dev-lock.txt: the app's and the tools'), then the project itself,
+# editable and without dependencies (once per change of the lock or pyproject.toml)
+$(BIN)/.installed: pyproject.toml requirements/dev-lock.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev-lock.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 setup: $(BIN)/.installed
+
+# Pin every package again within pyproject.toml's ranges, with hashes: the app's
+# (requirements/lock.txt, what a wheel install uses) and the app's with the tools'
+# (requirements/dev-lock.txt, what `make setup` installs). Then `make setup` and test.
+# One package only: make lock UPGRADE="--upgrade-package weasyprint"
+UPGRADE ?= --upgrade
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --quiet $(UPGRADE)
+lock: setup
+	$(LOCK) -o requirements/lock.txt
+	$(LOCK) --extra dev -o requirements/dev-lock.txt
+
+# Build the wheel, install it in a fresh virtualenv outside the checkout and, from /,
+# migrate, serve a page through gunicorn, render a proposal, deliver mail, back up
+wheel-check: setup
+	.ci/wheel-check
 
 # Set up, bring the SQLite database up to date, create the demo account, serve on :5000
 # in debug mode (the only mode that accepts the public development key and the demo account)

@@ -1,9 +1,11 @@
-"""Audit the installed packages for known vulnerabilities with pip-audit.
+"""Audit the locked (or the installed) packages for known vulnerabilities with pip-audit.
 
-`.venv/bin/python .ci/audit.py` runs pip-audit on the virtualenv and exits 1 when a
-package has a known vulnerability that is not in the allow-list (.ci/pip-audit-allow.txt:
-one `ID  reason` per line, the reason required). `--report FILE` reads a pip-audit JSON
-report instead of running it.
+`.venv/bin/python .ci/audit.py --lock requirements/dev-lock.txt` runs pip-audit on the
+lock file (every pinned release, hash-checked, nothing resolved again: what `make setup`
+installs and, in requirements/lock.txt, what a wheel install uses); without `--lock` it
+audits the virtualenv. It exits 1 when a package has a known vulnerability that is not in
+the allow-list (.ci/pip-audit-allow.txt: one `ID  reason` per line, the reason
+required). `--report FILE` reads a pip-audit JSON report instead of running it.
 
 pip-audit asks PyPI about each installed release (/pypi/NAME/VERSION/json). Where that
 endpoint does not answer (some networks only let the project endpoint through), a package
@@ -43,9 +45,11 @@ def read_allow_list(path: Path) -> dict[str, str]:
     return allowed
 
 
-def run_pip_audit() -> dict:
+def run_pip_audit(lock: Path | None = None) -> dict:
     command = [str(Path(sys.executable).parent / "pip-audit")]
     command += ["--format", "json", "--progress-spinner", "off", "--skip-editable"]
+    if lock:  # the pinned, hashed releases as they are: no resolver, no pip
+        command += ["--requirement", str(lock), "--require-hashes", "--disable-pip"]
     result = subprocess.run(command, capture_output=True, text=True)
     if not result.stdout.strip():
         sys.exit(f"pip-audit gave no report:\n{result.stderr}")
@@ -55,9 +59,10 @@ def run_pip_audit() -> dict:
 def latest_release_vulns(dep: dict) -> dict | None:
     """The dependency with its vulns from PyPI's project endpoint, when it is the latest."""
     try:
-        dep = {**dep, "version": importlib.metadata.version(dep["name"])}
+        version = dep.get("version") or importlib.metadata.version(dep["name"])
     except importlib.metadata.PackageNotFoundError:
         return None
+    dep = {**dep, "version": version}
     url = f"https://pypi.org/pypi/{dep['name']}/json"
     try:
         with urllib.request.urlopen(url, timeout=20) as response:
@@ -134,12 +139,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", type=Path, help="a pip-audit JSON report to judge")
     parser.add_argument("--allow", type=Path, default=ALLOW, help="the allow-list")
+    parser.add_argument("--lock", type=Path, help="a hashed lock file to audit")
     args = parser.parse_args()
     allowed = read_allow_list(args.allow)
     report = (
         json.loads(args.report.read_text())
         if args.report
-        else fill_skipped(run_pip_audit())
+        else fill_skipped(run_pip_audit(args.lock))
     )
     sys.exit(judge(report, allowed))
 

@@ -23,17 +23,27 @@ def create_app(overrides: Mapping | None = None) -> Flask:
         site,
         templating,
     )
-    from .config import load_config, log_start_up
+    from .config import (
+        check_secret_key_when_needed,
+        instance_path,
+        load_config,
+        log_start_up,
+    )
+    from .paths import STATIC_DIR, TEMPLATES_DIR
     from .prospect import bp as prospect_bp
     from .workspace import bp as workspace_bp
 
+    # absolute folders (intake/paths.py): right in a checkout, an editable install and
+    # a wheel, from any working directory
     app = Flask(
         __name__,
+        instance_path=str(instance_path(overrides)),
         instance_relative_config=True,
-        template_folder="../templates",
-        static_folder="static",
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
     )
     load_config(app, overrides)
+    check_secret_key_when_needed(app)
     log.configure_logging(app)
     log_start_up(app)
     extensions.init_app(app)

@@ -34,20 +34,48 @@ def default_path(instance_path: str, url: str) -> Path:
     return Path(instance_path) / "backups" / f"intake-{stamp}.{suffix}"
 
 
-def back_up(url: str, destination: Path) -> None:
-    """Write a consistent copy of the database at `url` to `destination` (mode 0600)."""
+def back_up(url: str, destination: Path, *, force: bool = False) -> None:
+    """Write a consistent copy of the database at `url` to `destination` (mode 0600):
+    a new file, never through a symbolic link; an existing file only with `force`."""
+    fd = _create(destination, force=force)
+    try:
+        if _is_sqlite(url):
+            with (
+                closing(sqlite3.connect(_sqlite_file(url))) as source,
+                closing(sqlite3.connect(destination)) as target,
+            ):
+                source.backup(target)
+        else:  # pg_dump writes into the file we opened: it never opens the path
+            _run_pg("pg_dump", url, "--format=custom", stdout=fd)
+    except BaseException:
+        destination.unlink(missing_ok=True)  # no half-written backup left behind
+        raise
+    finally:
+        os.close(fd)
+
+
+def _create(destination: Path, *, force: bool) -> int:
+    """A new empty file, owner-only from the first byte (prospects' personal data)."""
+    if destination.is_symlink():
+        raise BackupError(
+            f"{destination} is a symbolic link; a backup never follows one: "
+            "give the real path"
+        )
+    if destination.exists():
+        if not force or not destination.is_file():
+            raise BackupError(
+                f"{destination} exists; choose another name, or add --force to "
+                "replace it (a regular file only)"
+            )
+        destination.unlink()
     destination.parent.mkdir(parents=True, exist_ok=True)
-    # prospects' personal data: readable by the owner only, from the first byte
-    destination.touch(mode=0o600, exist_ok=True)
-    destination.chmod(0o600)
-    if _is_sqlite(url):
-        with (
-            closing(sqlite3.connect(_sqlite_file(url))) as source,
-            closing(sqlite3.connect(destination)) as target,
-        ):
-            source.backup(target)
-    else:
-        _run_pg("pg_dump", url, "--format=custom", f"--file={destination}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    try:
+        fd = os.open(destination, flags, 0o600)
+    except FileExistsError:  # appeared meanwhile (O_EXCL refuses a link too)
+        raise BackupError(f"{destination} appeared while writing; try again") from None
+    os.fchmod(fd, 0o600)
+    return fd
 
 
 def restore(url: str, source: Path) -> None:
@@ -81,7 +109,7 @@ def _sqlite_file(url: str) -> str:
     return path
 
 
-def _run_pg(program: str, url: str, *args: str) -> None:
+def _run_pg(program: str, url: str, *args: str, stdout: int | None = None) -> None:
     """Run pg_dump/pg_restore on the database; the password travels in the environment."""
     parsed = sa.engine.make_url(url)
     env = dict(os.environ)
@@ -96,7 +124,13 @@ def _run_pg(program: str, url: str, *args: str) -> None:
         *args,
     ]
     try:
-        result = subprocess.run(command, env=env, capture_output=True, text=True)
+        result = subprocess.run(
+            command,
+            env=env,
+            stdout=subprocess.PIPE if stdout is None else stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     except FileNotFoundError:
         raise BackupError(
             f"{program} is not installed (Debian: apt-get install postgresql-client)"
@@ -110,14 +144,16 @@ def _run_pg(program: str, url: str, *args: str) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write it (default: instance/backups/intake-<UTC time>.*).",
+    help="Where to write it (default: instance/backups/intake-<UTC time>.*). "
+    "Never through a symbolic link.",
 )
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @with_appcontext
-def backup_command(output: Path | None):
+def backup_command(output: Path | None, force: bool):
     """Write a consistent copy of the database to a file; safe while the app runs."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     destination = output or default_path(current_app.instance_path, url)
-    back_up(url, destination)
+    back_up(url, destination, force=force)
     size = destination.stat().st_size
     click.echo(f"backup written to {destination} ({size:,} bytes)")
 

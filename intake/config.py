@@ -5,11 +5,18 @@ key, and in production it also refuses SQLite and a per-process rate-limit store
 mode is refused in production, so it cannot switch those checks off; nor can a setting
 that turns a protection off (sign-in, CSRF, rate limits, secure cookies). The public
 address must be an absolute http(s) URL everywhere, and https in production.
+
+The key is checked where it is needed (`require_secret_key`): at once when the app is
+built to serve (gunicorn, wsgi.py), before the first request under `flask run`, and by
+the commands that sign links (`deliver-mail`). Commands that sign nothing (`score`,
+`check-questionnaire`, `proposal`, `db upgrade`, `backup`, ...) run on a fresh clone
+without one. In production every check runs at start-up, whatever the command.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Mapping
 from datetime import timedelta
@@ -17,6 +24,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+
+from .paths import DEFAULT_QUESTIONNAIRE, INSTANCE_ENV, default_instance_path
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +126,29 @@ class Config:
     DIGEST_HOUR = 7  # the daily digest's hour (UTC)
 
 
+def instance_path(overrides: Mapping | None = None) -> Path:
+    """The instance folder (intake/paths.py), created if missing; ConfigError when it
+    cannot be written (the SQLite database, the outbox and backups go there)."""
+    configured = (overrides or {}).get("INSTANCE_PATH")
+    path = Path(configured).absolute() if configured else default_instance_path()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(_instance_howto(path, exc.strerror)) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ConfigError(_instance_howto(path, "not writable by this user"))
+    return path
+
+
+def _instance_howto(path: Path, why: str) -> str:
+    return (
+        f"the instance folder {path} cannot be used ({why}): it holds the SQLite "
+        f"database, instance config.py, the e-mail outbox and backups. Set "
+        f"{INSTANCE_ENV} to a folder this user may write, e.g.\n"
+        f"  export {INSTANCE_ENV}=/var/lib/intake"
+    )
+
+
 def load_config(app: Flask, overrides: Mapping | None = None) -> None:
     """Fill app.config in order; raises ConfigError for an unsafe or unclear setup."""
     app.config.from_object(Config)
@@ -183,8 +215,9 @@ def _derive(app: Flask) -> None:
     cfg["SQLALCHEMY_DATABASE_URI"] = url
     if not cfg.get("QUESTIONNAIRE_PATH"):
         custom = Path(app.instance_path) / "questionnaire.toml"
-        builtin = Path(__file__).parent / "questionnaire" / "default.toml"
-        cfg["QUESTIONNAIRE_PATH"] = str(custom if custom.exists() else builtin)
+        cfg["QUESTIONNAIRE_PATH"] = str(
+            custom if custom.exists() else DEFAULT_QUESTIONNAIRE
+        )
     cfg["RATELIMIT_STORAGE_URI"] = str(cfg["RATELIMIT_STORAGE_URL"])
     cfg["IS_PRODUCTION"] = cfg["ENV"] == "production"
     for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
@@ -197,8 +230,6 @@ def _check(cfg: Mapping) -> None:
         raise ConfigError("INTAKE_ENV must be 'development' or 'production'")
     if cfg["IS_PRODUCTION"]:
         _check_production(cfg)
-    elif not (cfg.get("DEBUG") or cfg.get("TESTING")):
-        _check_secret_key(cfg)
     for key in ("DRAFT_TTL_DAYS", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES"):
         if not isinstance(cfg.get(key), int) or cfg[key] < 0:
             raise ConfigError(f"INTAKE_{key} must be a whole number")
@@ -210,6 +241,35 @@ def _check(cfg: Mapping) -> None:
     ):
         if not isinstance(cfg.get(key), int) or cfg[key] < 1:
             raise ConfigError(f"INTAKE_{key} must be a whole number of 1 or more")
+
+
+def require_secret_key(app: Flask) -> None:
+    """ConfigError unless the secret key is fit for this run: a random key of 32+
+    characters, except in debug mode and the tests (production checked it at start-up)."""
+    if run_mode(app.config) == "development":
+        _check_secret_key(app.config)
+
+
+def check_secret_key_when_needed(app: Flask) -> None:
+    """Check the key now, unless this is the `flask` command line: there the commands
+    that sign (`deliver-mail`) call `require_secret_key` themselves, and `flask run`
+    serves nothing until the key is right."""
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":  # set by Flask's CLI
+        require_secret_key(app)
+        return
+    checked: list[bool] = []
+
+    @app.before_request
+    def _key_before_serving():
+        if checked:
+            return None
+        try:
+            require_secret_key(app)
+        except ConfigError as exc:
+            log.error("refusing to serve: %s", exc)
+            return app.response_class(str(exc), 503, mimetype="text/plain")
+        checked.append(True)
+        return None
 
 
 def _check_secret_key(cfg: Mapping) -> None:

@@ -1,5 +1,6 @@
-"""Logging to stdout at INTAKE_LOG_LEVEL; ids and outcomes only, never personal data.
+"""Logging to stderr at INTAKE_LOG_LEVEL; ids and outcomes only, never personal data.
 
+Stderr, so that what a command prints on stdout (`flask score --json`) is its output only.
 No private link's token reaches a log: the app's handler and gunicorn's access and
 error logs pass every line through intake.private_links.redact.
 """
@@ -14,9 +15,9 @@ from .private_links import redact
 
 
 def configure_logging(app: Flask) -> None:
-    """Send the app's and the package's log lines to stdout in one format."""
+    """Send the app's and the package's log lines to stderr in one format."""
     level = str(app.config.get("LOG_LEVEL", "INFO")).upper()
-    handler = logging.StreamHandler(sys.stdout)
+    handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )

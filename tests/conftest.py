@@ -26,7 +26,30 @@ def app_config(tmp_path):
         "COUNTS_CACHE_SECONDS": 0,
         "PRACTICE_CACHE_SECONDS": 0,
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        # backups and anything else of the instance's go here, not into the checkout
+        "INSTANCE_PATH": str(tmp_path / "instance"),
     }
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A private redis-server for the run (tests/redis_server.py), started on first use."""
+    from tests.redis_server import RedisServer
+
+    try:
+        server = RedisServer(tmp_path_factory.mktemp("redis"))
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server):
+    """The private Redis, empty at the start and the end of the test."""
+    redis_server.flush()
+    yield redis_server.url
+    redis_server.flush()
 
 
 @pytest.fixture

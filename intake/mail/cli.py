@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..config import ConfigError, require_secret_key
 from ..extensions import db
 from . import transport, worker
 
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 @with_appcontext
 def deliver_mail(loop, interval):
     """Send queued e-mail (with retries), then schedule reminders and the digest."""
+    try:  # the messages carry signed unsubscribe links
+        require_secret_key(current_app)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     server = transport.parse_mail_url(current_app.config.get("MAIL_URL") or "")
     where = server.describe() if server else f".eml files in {worker.outbox_dir()}"
     name = worker.worker_name()

@@ -14,15 +14,11 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..paths import STATIC_DIR, TEMPLATES_DIR
 from .content import ProposalTooLarge
 
-STATIC_ROOT = (Path(__file__).resolve().parent.parent / "static").resolve()
-STYLESHEET = (
-    Path(__file__).resolve().parent.parent.parent
-    / "templates"
-    / "proposal"
-    / "proposal.css"
-)
+STATIC_ROOT = STATIC_DIR.resolve()
+STYLESHEET = TEMPLATES_DIR / "proposal" / "proposal.css"
 STATIC_SCHEME = "intake-static:"
 MAX_HTML_CHARS = 1_000_000  # the rendered HTML, markup included
 

@@ -3,7 +3,6 @@ unknown e-mails, sessions that end on the server, and private workspace pages.""
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
 import threading
@@ -157,20 +156,9 @@ def test_parallel_guesses_cannot_overdraw_the_allowance(app, account):
 
 
 @pytest.fixture
-def shared_store():
-    """A Redis database both 'hosts' count in (TEST_SERVERS_REDIS_URL)."""
-    redis = pytest.importorskip("redis")
-    url = os.environ.get("TEST_SERVERS_REDIS_URL", "redis://127.0.0.1:6379/14")
-    client = redis.Redis.from_url(url, socket_connect_timeout=3)
-    try:
-        client.ping()
-        client.flushdb()
-    except redis.RedisError as exc:
-        client.close()
-        pytest.skip(f"Redis not reachable: {exc}")
-    yield url
-    client.flushdb()
-    client.close()
+def shared_store(redis_url):
+    """A Redis both 'hosts' count in: the run's private one (tests/redis_server.py)."""
+    return redis_url
 
 
 @pytest.fixture

@@ -124,3 +124,38 @@ def test_backup_without_a_path_goes_to_the_instance_folder(app, db, runner):
     assert written.startswith(os.path.join(app.instance_path, "backups", "intake-"))
     assert os.path.getsize(written) > 0
     os.remove(written)
+
+
+def test_backup_refuses_to_write_through_a_symbolic_link(app, db, runner, tmp_path):
+    """A link planted where the backup goes (say, to ~/.ssh/authorized_keys or a file
+    others can read) is neither followed nor replaced, even with --force."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    link = tmp_path / "backup.sqlite3"
+    link.symlink_to(victim)
+    for extra in ([], ["--force"]):
+        result = runner.invoke(args=["backup", "-o", str(link), *extra])
+        assert result.exit_code == 1
+        assert "is a symbolic link" in result.output
+    assert victim.read_text() == "keep me" and link.is_symlink()
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    assert runner.invoke(args=["backup", "-o", str(dangling)]).exit_code == 1
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_backup_replaces_an_existing_file_only_with_force(app, db, runner, tmp_path):
+    fill(db)
+    db.session.commit()
+    path = tmp_path / "nightly.sqlite3"
+    path.write_text("last night's backup")
+    path.chmod(0o644)
+    result = runner.invoke(args=["backup", "-o", str(path)])
+    assert result.exit_code == 1
+    assert "exists" in result.output and "--force" in result.output
+    assert path.read_text() == "last night's backup"
+    result = runner.invoke(args=["backup", "-o", str(path), "--force"])
+    assert result.exit_code == 0, result.output
+    assert path.stat().st_size > len("last night's backup")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert runner.invoke(args=["restore", str(path), "--yes"]).exit_code == 0

@@ -234,7 +234,7 @@ def test_the_mode_is_logged_at_start_up(config, mode, tmp_path, capsys):
         config["ALLOW_SQLITE"] = True
     create_app(config)
     lines = [
-        line for line in capsys.readouterr().out.splitlines() if "starting" in line
+        line for line in capsys.readouterr().err.splitlines() if "starting" in line
     ]
     assert len(lines) == 1
     assert lines[0].endswith(

@@ -48,9 +48,6 @@ QUESTIONNAIRE_PATH = ROOT / "intake" / "questionnaire" / "default.toml"
 PG_SERVER = os.environ.get(
     "TEST_SERVERS_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
-REDIS_DB_URL = os.environ.get(
-    "TEST_SERVERS_REDIS_URL", "redis://127.0.0.1:6379/14"
-)  # flushed by the throttling test
 SECRET_KEY = secrets.token_hex(32)
 PASSWORD = "correct horse battery staple"
 RESUME_INPUT = re.compile(r'<input[^>]*\bid="resume-link"[^>]*>')
@@ -436,20 +433,9 @@ def test_resume_on_another_host_and_see_it_in_the_workspace(pg_databases, server
 
 
 @pytest.fixture
-def redis_db():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_DB_URL, socket_connect_timeout=3)
-    try:
-        client.ping()
-        client.flushdb()
-    except redis.RedisError as exc:
-        client.close()
-        pytest.skip(f"Redis not reachable at {_where(REDIS_DB_URL)}: {exc}")
-    yield REDIS_DB_URL
-    try:
-        client.flushdb()
-    finally:
-        client.close()
+def redis_db(redis_url):
+    """The run's private Redis (tests/redis_server.py), emptied around the test."""
+    return redis_url
 
 
 def test_failed_sign_ins_on_one_host_count_on_the_other(tmp_path, redis_db, servers):
