@@ -499,3 +499,26 @@ def test_money_choices_name_the_practice_currency(questionnaire):
         "our usual reply time is 4 working hours." in swiss.question("reply_time").help
     )
     assert questionnaire.localised({}, "GBP") is local  # made once per practice
+
+
+def test_reserved_test_domains_only_where_allowed():
+    """name@example.test is the address for development and tests; production refuses
+    it like any other special-use domain."""
+    from intake.questionnaire.answers import _test_domains, allow_test_domains
+
+    before = _test_domains["allowed"]
+    q = parse_questionnaire(
+        'version = "t"\ntitle = "t"\n[scoring]\nweights = { fit = 1, chemistry = 1, '
+        "boundaries = 1 }\nstrong_fit = 75\npossible_fit = 45\n[[steps]]\nid = \"s\"\n"
+        'title = "S"\n[[steps.questions]]\nid = "email"\ntype = "email"\nlabel = "E"\n',
+        source="t",
+    ).question("email")
+    try:
+        allow_test_domains(False)
+        with pytest.raises(InvalidAnswer) as refused:
+            clean_answer(q, "ann@example.test")
+        assert refused.value.message == EMAIL_MESSAGE
+        allow_test_domains(True)
+        assert clean_answer(q, "ann@example.test") == "ann@example.test"
+    finally:
+        allow_test_domains(before)
