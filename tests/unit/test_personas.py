@@ -384,3 +384,26 @@ def test_changing_one_answer_changes_only_its_reasons(
 
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     assert changed == {qid}
+
+
+def test_what_a_prospect_reads_shows_no_standard_and_no_untrue_reassurance():
+    """The standards belong in the gaps and the proposal, not before the answer; and no
+    reassurance the scoring contradicts (there are knock-outs and flagged choices)."""
+    q = load_questionnaire(DEFAULT)
+    texts = [q.title, q.intro] + [s.intro for s in q.steps]
+    for question in q.questions:
+        texts += [question.label, question.help, question.placeholder]
+        texts += [c.label for c in question.choices]
+    read = " ".join(texts).lower()
+    for said in (
+        "{reply_time}",
+        "{office_hours}",
+        "our usual reply time",
+        "our office hours",
+        "no wrong answers",
+        "both are fine",
+        "a way people work well",
+        "ongoing, month-to-month partnerships",
+    ):
+        assert said not in read, said
+    assert "some arrangements are ones we do not offer" in read
