@@ -93,7 +93,11 @@ def kinds_in(sentence: str) -> tuple[str, ...]:
     found = []
     for kind, pattern in _PATTERNS:
         match = next(
-            (m for m in pattern.finditer(sentence) if not _is_negated(sentence, m.start())),
+            (
+                m
+                for m in pattern.finditer(sentence)
+                if not _is_negated(sentence, m.start())
+            ),
             None,
         )
         if match is None:

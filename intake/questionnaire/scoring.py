@@ -248,7 +248,9 @@ def _apply_rules(questionnaire: Questionnaire, shown, tally: _Tally) -> None:
     """A rule's points move the 0-100 dimension scores directly (within 0-100)."""
     for rule in questionnaire.rules:
         if rule.applies(shown):
-            tally.add(f"{RULE_PREFIX}{rule.id}", RULE_QUESTION, rule.label, rule, scaled=True)
+            tally.add(
+                f"{RULE_PREFIX}{rule.id}", RULE_QUESTION, rule.label, rule, scaled=True
+            )
 
 
 def _overall(questionnaire: Questionnaire, scores, flags) -> tuple[int, list[Reason]]:

@@ -133,8 +133,7 @@ def test_every_page_of_both_journeys_has_no_serious_or_critical_axe_violations(
     assert page.title().startswith("Error: Step 1")
     assert (  # a label ending in "?" is not followed by a colon
         "look for support now, and where would you like the business to be in two or "
-        "three years? Please answer this question."
-        in page.inner_text("#error-summary")
+        "three years? Please answer this question." in page.inner_text("#error-summary")
     )
     audit.check("step-1-errors")
     for number, step in enumerate(Q.steps, 1):

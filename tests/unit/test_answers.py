@@ -523,7 +523,7 @@ def test_reserved_test_domains_only_where_allowed():
     before = _test_domains["allowed"]
     q = parse_questionnaire(
         'version = "t"\ntitle = "t"\n[scoring]\nweights = { fit = 1, chemistry = 1, '
-        "boundaries = 1 }\nstrong_fit = 75\npossible_fit = 45\n[[steps]]\nid = \"s\"\n"
+        'boundaries = 1 }\nstrong_fit = 75\npossible_fit = 45\n[[steps]]\nid = "s"\n'
         'title = "S"\n[[steps.questions]]\nid = "email"\ntype = "email"\nlabel = "E"\n',
         source="t",
     ).question("email")

@@ -75,7 +75,10 @@ def test_cues_come_from_shown_long_texts_and_never_change_a_score():
     assert {c.kind for c in cues} >= {AVAILABILITY, URGENCY}
     assert all(c.sentence in " ".join(str(v) for v in needy.values()) for c in cues)
     # the same answers with the words removed score exactly the same
-    plain = {k: ("Busy." if isinstance(v, str) and len(v) > 60 else v) for k, v in needy.items()}
+    plain = {
+        k: ("Busy." if isinstance(v, str) and len(v) > 60 else v)
+        for k, v in needy.items()
+    }
     assert assess(q, plain) == assess(q, needy)
     # a hidden follow-up is not read
     hidden = {**PERSONAS["steady_collaborator"], "trust_building": "I am so anxious."}

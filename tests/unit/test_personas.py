@@ -262,7 +262,9 @@ def test_the_travelling_owner_who_keeps_the_reviews_is_trust_not_a_flag(question
     assert "decision rights" in gaps["authority"].talking_point
     assert "authority" not in {
         g.topic
-        for g in find_gaps(questionnaire, PERSONAS["strategic_collaborator"], Practice())
+        for g in find_gaps(
+            questionnaire, PERSONAS["strategic_collaborator"], Practice()
+        )
     }
 
 

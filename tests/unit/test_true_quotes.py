@@ -120,9 +120,7 @@ def test_an_unticked_review_is_never_said_to_be_refused():
     assert all(why.startswith("We include it because") for why in whys[1:])
     assert not any("did not" in text or "no commitment" in text for text in whys)
     cadence_gap = next(g for g in rec.gaps if g.topic == "cadence")
-    assert (
-        cadence_gap.said == "“Weekly check-in on priorities: 20 minutes”"
-    )
+    assert cadence_gap.said == "“Weekly check-in on priorities: 20 minutes”"
 
 
 def test_the_reply_gap_quotes_the_choice_not_its_hours():
