@@ -411,3 +411,9 @@ def test_a_forged_csrf_token_is_refused(client, db):
     assert response.status_code == 400
     assert "security check failed" in response.get_data(as_text=True)
     assert submissions(db) == []
+
+
+def test_a_reserved_test_domain_is_an_address_in_development_and_tests(wizard, db):
+    response = wizard.post_step(1, {**COLLAB, "email": "Ann@Example.test"})
+    assert response.headers["Location"] == "/start/step/2"
+    assert submissions(db)[0].email == "Ann@example.test"  # the domain lower-cased

@@ -409,3 +409,23 @@ def test_what_a_prospect_reads_shows_no_standard_and_no_untrue_reassurance():
     ):
         assert said not in read, said
     assert "some arrangements are ones we do not offer" in read
+
+
+def test_ticking_every_review_costs_time_and_earns_little(questionnaire):
+    """Each review names the time it takes; ticking all four earns 2 fit points more
+    than a weekly and a monthly one, and no chemistry (2027.01: +8 and +7 for all)."""
+    cadence = questionnaire.question("review_cadence")
+    for value in ("weekly", "monthly", "quarterly", "annual"):
+        label = cadence.choice(value).label
+        assert any(t in label for t in ("minutes", "hour", "half a day")), label
+
+    def points(values):
+        chosen = [cadence.choice(v) for v in values]
+        return {
+            d: sum(c.points.get(d, 0) for c in chosen) for d in ("fit", "chemistry")
+        }
+
+    every = points(["weekly", "monthly", "quarterly", "annual"])
+    two = points(["weekly", "monthly"])
+    assert every["chemistry"] == two["chemistry"]
+    assert every["fit"] - two["fit"] == 2
