@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from .cache import Cache
 from .extensions import db
 from .models import QuestionnaireSnapshot
+from .questionnaire.answers import allow_test_domains
 from .questionnaire.schema import Questionnaire, load_questionnaire, parse_questionnaire
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ _older = Cache("questionnaires", maxsize=64)
 
 def init_app(app: Flask) -> None:
     """Load and check the definition; DefinitionError propagates with a clear message."""
+    allow_test_domains(not app.config["IS_PRODUCTION"])
     questionnaire = load_questionnaire(app.config["QUESTIONNAIRE_PATH"])
     app.extensions[_KEY] = {"active": questionnaire, "stored": set()}
 

@@ -10,8 +10,13 @@ would: no persona piles on bad answers to reach a verdict. Each archetype has an
 extreme version and a MILD one (the same person, answering in moderation), and both
 must land in the archetype's band (``EXPECTED_VERDICT``).
 
-``RANKED`` is the order a consultant would put them in; tests/unit/test_personas.py
-checks that the overall scores follow it, not only the verdicts.
+tests/unit/test_personas.py checks that the overall scores follow the order a
+consultant would put them in, not only the verdicts.
+
+``STRATEGIC`` holds a strategic version of each persona: the same person, picking the
+moderate answer wherever a question lets the expected answer be guessed (``GUESSABLE``)
+and answering honestly elsewhere. Gaming the guessable questions may lift a prospect
+one band, never two.
 """
 
 from __future__ import annotations
@@ -49,10 +54,10 @@ STRATEGIC_COLLABORATOR: dict[str, object] = {
     ],
     "monthly_hours": 45,
     "work_mix": "growing",
+    "current_help": ["team", "bookkeeper"],
     "stance": "collaborator",
-    "autonomy": 4,
+    "authority": ["calendar", "replies", "how_done"],
     "owner_access": "few_times_week",
-    "channels": ["email", "video", "chat"],
     "review_cadence": ["weekly", "monthly", "quarterly", "annual"],
     "reply_time": "next_business_day",
     "availability": "office_hours",
@@ -77,10 +82,10 @@ STEADY_COLLABORATOR: dict[str, object] = {
     "service_areas": ["inbox_calendar", "client_care", "bookkeeping_admin"],
     "monthly_hours": 20,
     "work_mix": "routine_and_projects",
+    "current_help": ["bookkeeper"],
     "stance": "collaborator",
-    "autonomy": 4,
+    "authority": ["calendar", "replies", "how_done"],
     "owner_access": "daily",
-    "channels": ["email", "phone"],
     "review_cadence": ["weekly", "monthly"],
     "reply_time": "same_day",
     "availability": "office_hours",
@@ -113,10 +118,10 @@ FRIENDLY_FOUNDER: dict[str, object] = {
     ],
     "monthly_hours": 30,
     "work_mix": "growing",
+    "current_help": ["team", "freelancers"],
     "stance": "collaborator",
-    "autonomy": 5,
+    "authority": ["calendar", "replies", "spending", "how_done"],
     "owner_access": "daily",
-    "channels": ["email", "video", "in_person"],
     "review_cadence": ["weekly", "quarterly", "annual"],
     "reply_time": "next_business_day",
     "availability": "agreed_exceptions",
@@ -150,14 +155,10 @@ SOLID_BUT_CAUTIOUS: dict[str, object] = {
     ],
     "monthly_hours": 12,
     "work_mix": "mostly_routine",
+    "current_help": ["nobody"],
     "stance": "collaborator",
-    "autonomy": 2,
-    "trust_building": (
-        "Starting with a couple of clearly defined tasks and a short written summary "
-        "each week. Once I see how things are handled I will happily hand over more."
-    ),
+    "authority": ["calendar"],
     "owner_access": "weekly",
-    "channels": ["email", "phone"],
     "review_cadence": ["weekly"],
     "reply_time": "same_day",
     "availability": "office_hours",
@@ -181,8 +182,10 @@ ANXIOUS_FIRST_HIRE: dict[str, object] = _like(
     ),
     service_areas=["inbox_calendar", "client_care", "documents"],
     monthly_hours=10,
-    autonomy=1,
+    authority=["none"],
     trust_building="Seeing every piece of work before it goes out, for a few months.",
+    current_help=["did_not_work"],
+    past_help="Two virtual assistants went quiet on me after a few weeks.",
     review_cadence=["weekly", "monthly"],
     owner_access="daily",
 )
@@ -206,10 +209,10 @@ MODEST_BUDGET: dict[str, object] = {
     ],
     "monthly_hours": 10,
     "work_mix": "mostly_routine",
+    "current_help": ["nobody"],
     "stance": "collaborator",
-    "autonomy": 3,
+    "authority": ["calendar", "replies"],
     "owner_access": "few_times_week",
-    "channels": ["email", "chat", "text"],
     "review_cadence": ["monthly"],
     "reply_time": "same_day",
     "availability": "agreed_exceptions",
@@ -258,10 +261,10 @@ ONE_OFF_PROJECT: dict[str, object] = {
     ),
     "service_areas": ["systems_processes", "documents"],
     "work_mix": "one_piece",
+    "current_help": ["team"],
     "stance": "collaborator",
-    "autonomy": 4,
+    "authority": ["calendar", "replies", "how_done"],
     "owner_access": "few_times_week",
-    "channels": ["email", "video"],
     "review_cadence": ["weekly"],
     "reply_time": "next_business_day",
     "availability": "office_hours",
@@ -297,13 +300,13 @@ PAIR_OF_HANDS: dict[str, object] = {
     "service_areas": ["inbox_calendar", "bookkeeping_admin", "documents"],
     "monthly_hours": 12,
     "work_mix": "mostly_routine",
+    "current_help": ["team", "bookkeeper"],
     "stance": "pair_of_hands",
-    "autonomy": 1,
+    "authority": ["none"],
     "trust_building": (
         "Doing things the way I have always done them, for a good while first."
     ),
     "owner_access": "weekly",
-    "channels": ["phone", "text"],
     "review_cadence": ["none"],
     "reply_time": "same_day",
     "availability": "office_hours",
@@ -320,8 +323,8 @@ PAIR_OF_HANDS_MILD: dict[str, object] = _like(
     full_name="Linda Carver",
     email="linda@carverjoinery.co.uk",
     business_name="Carver Joinery",
-    autonomy=2,
-    trust_building="Seeing a few quotes done the way I do them.",
+    authority=["calendar"],
+    trust_building=None,
     review_cadence=["monthly"],
     monthly_hours=15,
 )
@@ -340,10 +343,10 @@ OCCASIONAL_HELPER: dict[str, object] = {
     "service_areas": ["client_care", "documents"],
     "monthly_hours": 4,
     "work_mix": "mostly_routine",
+    "current_help": ["nobody"],
     "stance": "collaborator",
-    "autonomy": 4,
+    "authority": ["calendar", "replies", "how_done"],
     "owner_access": "weekly",
-    "channels": ["email"],
     "review_cadence": ["none"],
     "reply_time": "two_business_days",
     "availability": "office_hours",
@@ -388,10 +391,14 @@ NEEDY_ALWAYS_ON: dict[str, object] = {
     ],
     "monthly_hours": 60,
     "work_mix": "routine_and_projects",
+    "current_help": ["freelancers", "did_not_work"],
+    "past_help": (
+        "My last assistant only worked office hours and I felt completely on my own "
+        "with it in the evenings."
+    ),
     "stance": "collaborator",
-    "autonomy": 3,
+    "authority": ["calendar", "replies"],
     "owner_access": "daily",
-    "channels": ["phone", "chat", "text"],
     "review_cadence": ["weekly", "monthly"],
     "reply_time": "within_hour",
     "availability": "any_time",
@@ -443,10 +450,10 @@ HANDS_OFF_EXECUTIVE: dict[str, object] = {
     ],
     "monthly_hours": 40,
     "work_mix": "routine_and_projects",
+    "current_help": ["bookkeeper", "agency"],
     "stance": "expert",
-    "autonomy": 5,
+    "authority": ["calendar", "replies", "spending", "how_done"],
     "owner_access": "hard_to_reach",
-    "channels": ["email"],
     "review_cadence": ["none"],
     "reply_time": "two_business_days",
     "availability": "office_hours",
@@ -520,4 +527,40 @@ EXPECTED_VERDICT: dict[str, str] = {
     "needy_mild": "not a fit",
     "hands_off_executive": "not a fit",
     "hands_off_mild": "not a fit",
+}
+
+# --- strategic versions -----------------------------------------------------------
+
+# The moderate answer to each question whose expected answer can be guessed from the
+# question itself (ticking reviews, granting authority, hearing news at catch-ups), and
+# a hedge for the arrangement, which the intro names. The situations (a supplier, a
+# Tuesday request, a Friday evening, a new client), the hours, budget, start, who helps
+# today, how reachable they are and the work they describe are answered honestly: they
+# ask about facts or everyday moments, and show no standard to aim at.
+GUESSABLE: dict[str, object] = {
+    "authority": ["calendar", "replies"],
+    "review_cadence": ["monthly"],
+    "updates": "at_checkins",
+}
+# a prospect who wants a project, tasks or occasional help hedges rather than says so
+_HEDGED_ENGAGEMENTS = ("single_project", "occasional", "tasks")
+# what the hedging reveals, answered honestly: the figures a project client would give
+_FIGURES = {"monthly_hours": 30, "budget": "1000_2000"}
+
+
+def strategic(answers: dict[str, object]) -> dict[str, object]:
+    """The same prospect, answering every guessable question moderately."""
+    out = {**answers, **GUESSABLE}
+    if out["engagement"] in _HEDGED_ENGAGEMENTS:
+        out["engagement"] = "not_sure"
+    for key, value in _FIGURES.items():
+        out.setdefault(key, value)
+    # follow-ups the moderate answers no longer show
+    return {
+        k: v for k, v in out.items() if k not in ("trust_building", "project_details")
+    }
+
+
+STRATEGIC: dict[str, dict[str, object]] = {
+    name: strategic(answers) for name, answers in PERSONAS.items()
 }

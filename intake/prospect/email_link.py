@@ -12,7 +12,7 @@ from ..extensions import db, limiter
 from ..mail import messages
 from ..security import is_safe_next
 from . import drafts
-from .views import bp
+from .views import bp, save_typed_step
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,9 @@ def email_link():
     draft = drafts.current()
     if draft is None or not form.validate_on_submit():
         return redirect(url_for("prospect.start"))
+    step = request.args.get("step", type=int)
+    if step is not None:  # sent from a step page: what was typed there is saved first
+        save_typed_step(step)
     if not draft.email:
         flash(
             "Please give your e-mail address first; then we can send the link.", "error"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import sqlalchemy as sa
 from flask import (
@@ -140,6 +141,26 @@ def _post_step(questionnaire, step, number: int, draft, saved: dict):
             status=422 if outcome.errors else 200,
         )
     return _redirect_to(outcome.go_to)
+
+
+def save_typed_step(number: int) -> None:
+    """Save what was typed on step `number` before another action takes the page away
+    (the "E-mail me my link" button): as Back does, valid answers are kept, an invalid
+    one leaves the previous answer, and nothing is refused. No commit."""
+    draft, questionnaire = _draft_and_questionnaire()
+    if draft is None or not 1 <= number <= len(questionnaire.steps):
+        return
+    if number > wizard.reachable_step(draft.steps_done or 0):
+        return
+    step = questionnaire.steps[number - 1]
+    form = step_form_class(questionnaire, step)()
+    if form.website.data:  # the honeypot: a robot's page is not saved
+        return
+    posted = replace(posted_step(form, step), back=True)
+    saved = dict(draft.answers or {})
+    outcome = wizard.advance(questionnaire, step, saved, posted)
+    if outcome.save is not None:
+        drafts.save_step(draft, questionnaire, step, outcome.save)
 
 
 def _sent_already() -> bool:

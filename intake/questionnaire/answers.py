@@ -23,6 +23,16 @@ _MAX_NUMBER_CHARS = 12
 
 REQUIRED_MESSAGE = "Please answer this question."
 
+# Addresses at reserved test domains (name@example.test) are accepted in development
+# and tests, where they are the addresses to use; production stays strict. Set once per
+# process by the app (registry.init_app), from the environment.
+_test_domains = {"allowed": False}
+
+
+def allow_test_domains(allowed: bool) -> None:
+    """Whether e-mail addresses at the reserved `.test` domain are valid answers."""
+    _test_domains["allowed"] = bool(allowed)
+
 
 def _as_list(raw: Any) -> list:
     if raw is None:
@@ -124,7 +134,11 @@ def _clean_text(question: Question, raw: Any) -> str:
         )
     if question.type == "email":
         try:
-            return validate_email(text, check_deliverability=False).normalized
+            return validate_email(
+                text,
+                check_deliverability=False,
+                test_environment=_test_domains["allowed"],
+            ).normalized
         except EmailNotValidError:
             raise InvalidAnswer(
                 "Please enter an e-mail address like name@example.com."

@@ -25,7 +25,7 @@ from .schema import Choice, Questionnaire
 
 @dataclass(frozen=True)
 class Gap:
-    topic: str  # reply_time, hours, weekends, channels, scope, cadence, budget, volume
+    topic: str  # reply_time, hours, weekends, channels, scope, authority, cadence, budget, volume
     expects: str  # what the prospect expects, in words
     standard: str  # what the practice offers, in words
     talking_point: str  # one sentence for the consultant, for the call
@@ -150,6 +150,25 @@ def _scope(questionnaire, answers, practice) -> Gap | None:
     )
 
 
+def _decision_rights(questionnaire, answers, practice) -> Gap | None:
+    """Out of reach for weeks: a thing to settle (decision rights), never a flag."""
+    away, choice = _meta(questionnaire, answers, "owner_access", "away")
+    if not away:
+        return None
+    return Gap(
+        topic="authority",
+        expects="to be out of reach for weeks at a time",
+        standard="decisions taken while you are away are agreed in advance",
+        talking_point="Often out of reach for weeks. Settle decision rights while "
+        "they are away: what you may decide alone, up to what amount, and when you "
+        "may speak for them.",
+        to_agree="You told us you can be out of reach for weeks at a time. Let us "
+        "agree before we start what we may decide while you are away, up to what "
+        "amount, and when we may speak for you.",
+        said=_quote(choice.label),
+    )
+
+
 def _cadence(questionnaire, answers, practice) -> Gap | None:
     held = practice.standards.cadences
     q = questionnaire.by_role("review_cadence")
@@ -219,6 +238,7 @@ RULES: tuple[Rule, ...] = (
     _weekends,
     _channels,
     _scope,
+    _decision_rights,
     _cadence,
     _budget,
     _volume,

@@ -51,6 +51,9 @@ ROLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "review_cadence": ("multi",),
         "beyond_scope": ("single",),
         "stance": ("single",),
+        "authority": ("multi",),
+        "owner_access": ("single",),
+        "current_help": ("multi",),
         "budget": ("single",),
         "start_date": ("date",),
         "needs_summary": ("long_text", "text"),
@@ -67,17 +70,23 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
 )
 _PLACEHOLDER = re.compile(r"\{(money:\d{1,9}|[a-z_]{1,40})\}")
 MAX_COST = 50
-# seconds to read and answer a question, by type: (base, per choice)
-_SECONDS = {
-    "text": (12, 0),
-    "email": (12, 0),
-    "number": (12, 0),
-    "date": (12, 0),
-    "long_text": (90, 0),
-    "single": (6, 3),
-    "multi": (8, 3),
-    "scale": (10, 0),
-}
+# Time to answer, measured in words: a prospect reads every word shown (the label, the
+# help, each choice) at READING_WPM, then spends the type's own seconds answering.
+READING_WPM = 200  # words a minute: a careful read on a phone
+ANSWER_SECONDS: Mapping[str, int] = MappingProxyType(
+    {
+        "text": 8,
+        "email": 8,
+        "number": 6,
+        "date": 6,
+        "long_text": 75,  # a few sentences typed on a phone
+        "single": 3,
+        "multi": 6,  # several ticks
+        "scale": 4,
+    }
+)
+STEP_SECONDS = 5  # each page: its title and intro aside, moving on and loading
+_WORD = re.compile(r"[^\s]+")
 
 _COMMON_KEYS = frozenset({"id", "type", "label", "help", "required", "show_if", "role"})
 _TYPE_KEYS: Mapping[str, frozenset[str]] = MappingProxyType(
@@ -303,10 +312,13 @@ class Questionnaire:
 
     @cached_property
     def estimated_seconds(self) -> int:
-        """Expected time to answer: each question's time (by type and choices) times
-        how often it is shown; optional questions count half, as many are skipped."""
+        """Expected time to answer, from the words a prospect reads and each question
+        type's answering time, times how often the question is shown; optional
+        questions count half, as many are skipped. Each step adds its intro's words."""
+        steps = sum(STEP_SECONDS + reading_seconds(s.intro) for s in self.steps)
         return round(
-            sum(
+            steps
+            + sum(
                 seconds_for(q) * self.reveal_share(q) * (1 if q.required else 0.5)
                 for q in self.questions
             )
@@ -349,9 +361,22 @@ class Questionnaire:
     _raw: Questionnaire | None = field(default=None, repr=False, compare=False)
 
 
-def seconds_for(question: Question) -> int:
-    base, per_choice = _SECONDS[question.type]
-    return base + per_choice * len(question.choices)
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def reading_seconds(text: str) -> float:
+    """Seconds to read `text` at READING_WPM."""
+    return word_count(text) * 60 / READING_WPM
+
+
+def seconds_for(question: Question) -> float:
+    """Seconds to read a question (label, help, choices, scale ends) and answer it."""
+    words = " ".join(
+        [question.label, question.help, question.low_label, question.high_label]
+        + [c.label for c in question.choices if question.type != "scale"]
+    )
+    return reading_seconds(words) + ANSWER_SECONDS[question.type]
 
 
 def fill_text(text: str, words: Mapping[str, str], currency: str) -> str:

@@ -23,6 +23,15 @@ VERDICTS = (STRONG_FIT, POSSIBLE_FIT, NOT_A_FIT)
 
 OVERALL = "overall"  # the dimension of reasons that adjust the overall score
 RULE_QUESTION = "How the answers combine"
+RULE_PREFIX = "rule."  # the question_id of a rule's reasons and flags: "rule.<id>"
+
+
+def _source(question_id: str, question: str, answer: str) -> str:
+    """Where a reason or flag comes from, for the consultant: an answer, or a rule
+    (whose label completes "Together, these answers ...")."""
+    if question_id.startswith(RULE_PREFIX):
+        return f"Together, these answers {answer}"
+    return f"They answered “{answer}” to “{question}”"
 
 
 @dataclass(frozen=True)
@@ -41,9 +50,15 @@ class Reason:
         return f"{direction} {self.dimension} ({self.points:+d})"
 
     @property
+    def source(self) -> str:
+        return _source(self.question_id, self.question, self.answer)
+
+    @property
     def sentence(self) -> str:
         if self.dimension == OVERALL:
             return f"{self.points:+d}: {self.answer}"
+        if self.question_id.startswith(RULE_PREFIX):
+            return f"{self.source}: {self.effect}."
         return f"“{self.answer}” to “{self.question}” {self.effect}."
 
 
@@ -57,6 +72,10 @@ class Flag:
     reason: str
     knockout: bool = False
     cost: int = 0  # points taken off the overall score
+
+    @property
+    def source(self) -> str:
+        return _source(self.question_id, self.question, self.answer)
 
     @property
     def summary(self) -> str:
@@ -229,7 +248,9 @@ def _apply_rules(questionnaire: Questionnaire, shown, tally: _Tally) -> None:
     """A rule's points move the 0-100 dimension scores directly (within 0-100)."""
     for rule in questionnaire.rules:
         if rule.applies(shown):
-            tally.add(f"rule.{rule.id}", RULE_QUESTION, rule.label, rule, scaled=True)
+            tally.add(
+                f"{RULE_PREFIX}{rule.id}", RULE_QUESTION, rule.label, rule, scaled=True
+            )
 
 
 def _overall(questionnaire: Questionnaire, scores, flags) -> tuple[int, list[Reason]]:

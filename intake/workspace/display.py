@@ -16,6 +16,7 @@ from ..cache import Cache
 from ..models import PIPELINE, Submission
 from ..practice import CADENCES, AddOn, Package, Practice, Referral
 from ..proposal import service as proposal_service
+from ..questionnaire.cues import find_cues
 from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS
 from ..questionnaire.scoring import OVERALL, Assessment
@@ -325,6 +326,7 @@ def detail_view(s: Submission, practice: Practice) -> dict:
         # red-flag costs and caps: what took the overall below the weighted mean
         "overall_reasons": reasons.get(OVERALL, []),
         "gaps": find_gaps(questionnaire, answers, practice),
+        "cues": find_cues(questionnaire, answers),  # for the consultant only
         "notes": queries.notes_for_submission(s.id),
         "history": queries.history_for_submission(s.id),
         "others": queries.others_with_email(s),

@@ -132,8 +132,8 @@ def test_every_page_of_both_journeys_has_no_serious_or_critical_axe_violations(
     next_step(page)
     assert page.title().startswith("Error: Step 1")
     assert (  # a label ending in "?" is not followed by a colon
-        "What has prompted you to look for support now? Please answer this question."
-        in page.inner_text("#error-summary")
+        "look for support now, and where would you like the business to be in two or "
+        "three years? Please answer this question." in page.inner_text("#error-summary")
     )
     audit.check("step-1-errors")
     for number, step in enumerate(Q.steps, 1):
@@ -141,7 +141,7 @@ def test_every_page_of_both_journeys_has_no_serious_or_critical_axe_violations(
             assert page.url.endswith(f"/start/step/{number}")
         audit.check(f"step-{number}")
         if step.id == "style":  # an answer that opens a question, shown by the script
-            answer_step(page, step, {**STRATEGIC_COLLABORATOR, "autonomy": 2})
+            answer_step(page, step, {**STRATEGIC_COLLABORATOR, "authority": ["none"]})
             assert page.is_visible("#block-trust_building")
             audit.check(f"step-{number}-revealed")
         answer_step(page, step, STRATEGIC_COLLABORATOR)

@@ -120,7 +120,7 @@ def test_rescore_dry_run_prints_the_changes_and_writes_nothing(runner, db):
     result = runner.invoke(args=["rescore", "--current", "--dry-run"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "Dry run under questionnaire 2027.01: nothing written."
+    assert lines[0] == "Dry run under questionnaire 2027.02: nothing written."
     assert lines[1] == (
         "4 submissions: 3 overall scores and 1 verdicts would change; "
         "2 would move in the list sorted by overall."

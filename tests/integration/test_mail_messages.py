@@ -402,3 +402,31 @@ def test_one_questionnaire_asks_for_its_link_five_times_an_hour_at_most(
     assert len(_mails(db, "resume_link")) == 5
     for _ in range(20):  # reading the page is never limited
         assert client.get("/start/step/2").status_code == 200
+
+
+def test_emailing_the_link_from_a_step_saves_what_was_typed_there_first(
+    wizard, client, db
+):
+    """The button on a step page sends that step's form: its answers are kept, as
+    "Your answers are saved as you go" promises (an invalid one keeps the last one)."""
+    wizard.post_step(1, COLLAB)
+    page = client.get("/start/step/2")
+    html = page.get_data(as_text=True)
+    assert 'form="step-form" formaction="/start/email-link?step=2"' in html
+    data = {
+        **wizard.step_data(2, COLLAB),
+        "csrf_token": csrf_of(page),
+        "back": "/start/step/2",
+    }
+    data.pop("nav")
+    response = client.post("/start/email-link?step=2", data=data)
+    assert response.headers["Location"] == "/start/step/2"
+    draft = db.session.scalars(sa.select(Submission)).one()
+    db.session.refresh(draft)
+    step_two = wizard.questionnaire.steps[1]
+    typed = {q.id for q in step_two.questions if q.id in COLLAB}
+    assert typed and {k: draft.answers.get(k) for k in typed} == {
+        k: COLLAB[k] for k in typed
+    }
+    (row,) = _mails(db, "resume_link")
+    assert row.to_addr == COLLAB["email"]

@@ -125,10 +125,10 @@ def test_a_private_token_is_not_kept_among_the_links(app):
 
 
 def test_a_question_opened_by_an_answer_is_shown_open(wizard, client, monkeypatch):
-    """`trust_building` is hidden until autonomy is 1 or 2: the kept markup of the
+    """`trust_building` is hidden until no authority is granted: the kept markup of the
     hidden question must not stand in for the open one."""
     questionnaire = wizard.questionnaire
-    number = questionnaire.step_number(questionnaire.question("autonomy").step_id)
+    number = questionnaire.step_number(questionnaire.question("authority").step_id)
     collab = PERSONAS["strategic_collaborator"]
     for earlier in range(1, number):
         wizard.post_step(earlier, collab)
@@ -137,9 +137,9 @@ def test_a_question_opened_by_an_answer_is_shown_open(wizard, client, monkeypatc
     low = {k: v for k, v in collab.items() if k != "trust_building"}
     assert (
         "opened one more question"
-        in wizard.post_step(number, {**low, "autonomy": 2}).text
+        in wizard.post_step(number, {**low, "authority": ["none"]}).text
     )
-    opened = _step_page(client, number)  # autonomy 2 is saved
+    opened = _step_page(client, number)  # "none yet" is saved
     assert not re.search(r'id="block-trust_building"[^>]*hidden', opened)
     with monkeypatch.context() as m:
         _uncached(m)

@@ -177,16 +177,16 @@ def _step_of(questionnaire, qid):
 
 
 def test_conditional_question_without_javascript(wizard, client, db):
-    """Answering 1 or 2 for autonomy reveals `trust_building` on the same step."""
+    """Granting no authority yet reveals `trust_building` on the same step."""
     q = wizard.questionnaire
-    number = _step_of(q, "autonomy")
+    number = _step_of(q, "authority")
     assert _step_of(q, "trust_building") == number
     for n in range(1, number):
         wizard.post_step(n, COLLAB)
     page = client.get(f"/start/step/{number}").get_data(as_text=True)
     assert re.search(r'id="block-trust_building"[^>]*hidden', page)
 
-    low = {**COLLAB, "autonomy": 2}
+    low = {**COLLAB, "authority": ["none"]}
     response = wizard.post_step(number, low)
     html = response.get_data(as_text=True)
     assert response.status_code == 200  # shown again with the new question open
@@ -200,7 +200,7 @@ def test_conditional_question_without_javascript(wizard, client, db):
     [draft] = submissions(db)
     assert draft.answers["trust_building"] == "Short weekly notes."
 
-    # raising autonomy hides the question again and drops its answer
+    # granting authority hides the question again and drops its answer
     wizard.post_step(number, {**COLLAB, "trust_building": "ignored"})
     db.session.expire_all()
     assert "trust_building" not in submissions(db)[0].answers
@@ -382,8 +382,8 @@ def test_required_question_the_prospect_saw_must_be_answered(wizard):
 
 
 def test_optional_question_the_prospect_saw_does_not_stop_them(wizard):
-    number = _walk_to(wizard, "autonomy")
-    data = wizard.step_data(number, {**COLLAB, "autonomy": 1})
+    number = _walk_to(wizard, "authority")
+    data = wizard.step_data(number, {**COLLAB, "authority": ["none"]})
     shown = " ".join(q.id for q in wizard.questionnaire.steps[number - 1].questions)
     response = wizard.post_form(f"/start/step/{number}", {**data, "shown": shown})
     assert response.headers["Location"] == f"/start/step/{number + 1}"
@@ -411,3 +411,9 @@ def test_a_forged_csrf_token_is_refused(client, db):
     assert response.status_code == 400
     assert "security check failed" in response.get_data(as_text=True)
     assert submissions(db) == []
+
+
+def test_a_reserved_test_domain_is_an_address_in_development_and_tests(wizard, db):
+    response = wizard.post_step(1, {**COLLAB, "email": "Ann@Example.test"})
+    assert response.headers["Location"] == "/start/step/2"
+    assert submissions(db)[0].email == "Ann@example.test"  # the domain lower-cased

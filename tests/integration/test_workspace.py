@@ -324,7 +324,22 @@ def test_detail_shows_answers_scores_reasons_flags_gaps(signed_in, db):
     assert f"Overall <strong>{s.overall}</strong>" in html
     assert f"Red flags ({s.flag_count})" in html
     assert "Expects replies within 1 hour; your standard is 1 business day." in html
-    assert "When you send a request, how quickly do you expect a reply?" in html
+    assert "a request that is not urgent. When do you expect a reply?" in html
+
+
+def test_detail_shows_what_is_worth_asking_about_and_rules_as_rules(signed_in, db):
+    s = make_submission(persona="needy_always_on")
+    db.session.commit()
+    html = signed_in.get(f"/workspace/submissions/{s.id}").get_data(as_text=True)
+    assert '<h2 id="cues-title">Worth asking about</h2>' in html
+    assert "Words about urgency: ask what is urgent, and since when." in html
+    assert "“My programme has taken off and I am drowning.”" in html
+    assert "Together, these answers ask for close contact" in html
+    assert "How the answers combine" not in html
+    calm = make_submission(persona="steady_collaborator")
+    db.session.commit()
+    page = signed_in.get(f"/workspace/submissions/{calm.id}").get_data(as_text=True)
+    assert "Worth asking about" not in page
 
 
 def test_unknown_or_draft_submission_is_404(signed_in, db):

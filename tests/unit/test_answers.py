@@ -28,6 +28,8 @@ except ImportError:  # tests/ is not a package and the repo root is not on sys.p
     from personas import PERSONAS
 
 DEFAULT = Path(__file__).resolve().parents[2] / "intake/questionnaire/default.toml"
+# the previous version, which still has a scale question (autonomy)
+PREVIOUS = Path(__file__).resolve().parents[2] / "tests/data/questionnaire-2027.01.toml"
 
 CHOICE_MESSAGE = "Please choose from the options shown."
 ONE_ANSWER_MESSAGE = "Please choose only one answer."
@@ -49,6 +51,11 @@ AT_LEAST_ONE_HOUR = (
 @pytest.fixture(scope="module")
 def questionnaire():
     return load_questionnaire(DEFAULT)
+
+
+def _question(questionnaire, qid):
+    """The question of the default file, or of the previous one (the scale)."""
+    return questionnaire.question(qid) or load_questionnaire(PREVIOUS).question(qid)
 
 
 def persona(name="strategic_collaborator", **changes):
@@ -113,14 +120,14 @@ VALID = [
 
 @pytest.mark.parametrize("qid,raw,expected", VALID)
 def test_clean_answer_canonical_form(questionnaire, qid, raw, expected):
-    cleaned = clean_answer(questionnaire.question(qid), raw)
+    cleaned = clean_answer(_question(questionnaire, qid), raw)
     assert cleaned == expected
     assert type(cleaned) is type(expected)
 
 
 def test_cleaning_is_idempotent_on_canonical_answers(questionnaire):
     for qid, _raw, expected in VALID:
-        assert clean_answer(questionnaire.question(qid), expected) == expected, qid
+        assert clean_answer(_question(questionnaire, qid), expected) == expected, qid
 
 
 # --- clean_answer: refused answers and their messages ---------------------------------
@@ -191,7 +198,7 @@ INVALID = [
 @pytest.mark.parametrize("qid,raw,message", INVALID)
 def test_clean_answer_refuses(questionnaire, qid, raw, message):
     with pytest.raises(InvalidAnswer) as info:
-        clean_answer(questionnaire.question(qid), raw)
+        clean_answer(_question(questionnaire, qid), raw)
     assert info.value.message == message
     assert str(info.value) == message
 
@@ -255,7 +262,7 @@ def test_required_question_missing_from_everything(questionnaire):
 
 def test_optional_question_left_blank_is_dropped(questionnaire):
     answers, errors = clean_answers(
-        questionnaire, persona(start_date="  ", trust_building="", autonomy=2)
+        questionnaire, persona(start_date="  ", trust_building="", authority=["none"])
     )
     assert errors == {}
     assert "start_date" not in answers and "trust_building" not in answers
@@ -263,7 +270,7 @@ def test_optional_question_left_blank_is_dropped(questionnaire):
 
 def test_hidden_conditional_questions_are_dropped_even_when_sent(questionnaire):
     raw = persona(
-        autonomy=4,
+        authority=["calendar", "replies"],
         trust_building="I'd like to see some work first.",
         availability="office_hours",
         after_hours_detail="Late-night calls.",
@@ -275,7 +282,7 @@ def test_hidden_conditional_questions_are_dropped_even_when_sent(questionnaire):
 
 
 def test_hidden_conditional_questions_are_not_checked(questionnaire):
-    raw = persona(autonomy="5", trust_building={"not": "text"})
+    raw = persona(authority=["replies"], trust_building={"not": "text"})
     answers, errors = clean_answers(questionnaire, raw)
     assert errors == {}
     assert "trust_building" not in answers
@@ -283,7 +290,7 @@ def test_hidden_conditional_questions_are_not_checked(questionnaire):
 
 def test_shown_conditional_questions_are_kept(questionnaire):
     raw = persona(
-        autonomy="2",
+        authority="none",
         trust_building="  Seeing the work first.  ",
         availability="any_time",
         after_hours_detail="Clients in other time zones.",
@@ -292,24 +299,24 @@ def test_shown_conditional_questions_are_kept(questionnaire):
     answers, errors = clean_answers(questionnaire, raw)
     assert errors == {}
     assert answers["weekends"] == "no"
-    assert answers["autonomy"] == 2
+    assert answers["authority"] == ["none"]
     assert answers["trust_building"] == "Seeing the work first."
     assert answers["after_hours_detail"] == "Clients in other time zones."
 
 
 def test_invalid_controller_hides_its_followers(questionnaire):
-    raw = persona(autonomy="9", trust_building="Seeing the work first.")
+    raw = persona(authority=["sometimes"], trust_building="Seeing the work first.")
     answers, errors = clean_answers(questionnaire, raw)
-    assert errors == {"autonomy": CHOICE_MESSAGE}
+    assert errors == {"authority": CHOICE_MESSAGE}
     assert "trust_building" not in answers
 
 
 @pytest.mark.parametrize(
     "earlier,shown",
     [
-        ({"autonomy": 1}, True),
-        ({"autonomy": 2}, True),
-        ({"autonomy": 5}, False),
+        ({"authority": ["none"]}, True),
+        ({"authority": ["calendar"]}, False),
+        ({"authority": ["replies", "how_done"]}, False),
         ({}, False),
     ],
 )
@@ -328,27 +335,29 @@ def test_earlier_answers_drive_show_if(questionnaire, earlier, shown):
 def test_earlier_required_follow_up(questionnaire):
     # a required follow-up is only required while it is shown
     text = DEFAULT.read_text(encoding="utf-8").replace(
-        'show_if = { question = "autonomy", in = ["1", "2"] }',
-        'show_if = { question = "autonomy", in = ["1", "2"] }\nrequired = true',
+        'show_if = { question = "authority", in = ["none"] }',
+        'show_if = { question = "authority", in = ["none"] }\nrequired = true',
     )
     q = parse_questionnaire(text, source="edited")
     follow_up = q.question("trust_building")
-    _, errors = clean_answers(q, {}, questions=[follow_up], earlier={"autonomy": 1})
+    earlier = {"authority": ["none"]}
+    _, errors = clean_answers(q, {}, questions=[follow_up], earlier=earlier)
     assert errors == {"trust_building": REQUIRED_MESSAGE}
-    _, errors = clean_answers(q, {}, questions=[follow_up], earlier={"autonomy": 4})
+    earlier = {"authority": ["replies"]}
+    _, errors = clean_answers(q, {}, questions=[follow_up], earlier=earlier)
     assert errors == {}
 
 
 def test_new_answer_replaces_the_earlier_one_for_show_if(questionnaire):
     step = questionnaire.step("style")
-    raw = {"autonomy": "5", "trust_building": "Samples first."}
+    raw = {"authority": ["replies"], "trust_building": "Samples first."}
     answers, errors = clean_answers(
-        questionnaire, raw, questions=step.questions, earlier={"autonomy": 1}
+        questionnaire, raw, questions=step.questions, earlier={"authority": ["none"]}
     )
-    assert answers["autonomy"] == 5
+    assert answers["authority"] == ["replies"]
     assert "trust_building" not in answers
     # the other required questions of the step were not sent
-    assert set(errors) == {"stance", "channels", "owner_access", "review_cadence"}
+    assert set(errors) == {"stance", "owner_access", "review_cadence"}
     assert set(errors.values()) == {REQUIRED_MESSAGE}
 
 
@@ -406,7 +415,7 @@ def test_check_complete_answers_refuses_unknown_ids_alone(questionnaire):
 
 
 def test_check_complete_answers_drops_hidden_answers(questionnaire):
-    raw = persona(autonomy=4, trust_building="Not shown.")
+    raw = persona(authority=["calendar"], trust_building="Not shown.")
     answers = check_complete_answers(questionnaire, raw)
     assert "trust_building" not in answers
 
@@ -419,12 +428,16 @@ def test_describe_answer(questionnaire):
     assert describe_answer(q("budget"), "under_500") == "Under 500 a month"
     assert describe_answer(q("budget"), "500_1000") == "500 to 1,000 a month"
     assert describe_answer(q("monthly_hours"), 45) == "45 hours a month"
-    assert describe_answer(q("channels"), ["email", "video"]) == "Email, Video calls"
-    assert describe_answer(q("autonomy"), 1) == "1 – I'd like to approve each step"
-    assert describe_answer(q("autonomy"), 3) == "3 of 5"
+    assert (
+        describe_answer(q("authority"), ["replies", "calendar"])
+        == "Accept or move meetings in my calendar, Answer routine enquiries in my name"
+    )
+    scale = load_questionnaire(PREVIOUS).question("autonomy")
+    assert describe_answer(scale, 1) == "1 – I'd like to approve each step"
+    assert describe_answer(scale, 3) == "3 of 5"
     assert describe_answer(q("full_name"), "Hannah") == "Hannah"
     assert describe_answer(q("full_name"), "") == ""
-    assert describe_answer(q("channels"), []) == ""
+    assert describe_answer(q("authority"), []) == ""
     assert describe_answer(q("budget"), None) == ""
 
 
@@ -441,7 +454,7 @@ def test_control_characters_only_do_not_answer_a_required_question(questionnaire
     assert errors == {qid: REQUIRED_MESSAGE}
 
 
-@pytest.mark.parametrize("qid", ["full_name", "budget", "autonomy", "service_areas"])
+@pytest.mark.parametrize("qid", ["full_name", "budget", "stance", "service_areas"])
 def test_huge_integer_is_an_error_not_an_exception(questionnaire, qid):
     question = questionnaire.question(qid)
     answers, errors = clean_answers(
@@ -495,7 +508,31 @@ def test_money_choices_name_the_practice_currency(questionnaire):
     assert local.question("budget").choice("500_1000").meta == {"monthly_max": 1000}
     swiss = questionnaire.localised({"reply_time": "4 working hours"}, "CHF")
     assert swiss.question("budget").choices[0].label == "Under 500 CHF a month"
-    assert (
-        "our usual reply time is 4 working hours." in swiss.question("reply_time").help
-    )
+    # the practice's standards are not shown before the answer (2027.02)
+    assert "4 working hours" not in swiss.question("reply_time").help
+    previous = load_questionnaire(PREVIOUS).localised({"reply_time": "4 h"}, "CHF")
+    assert "our usual reply time is 4 h." in previous.question("reply_time").help
     assert questionnaire.localised({}, "GBP") is local  # made once per practice
+
+
+def test_reserved_test_domains_only_where_allowed():
+    """name@example.test is the address for development and tests; production refuses
+    it like any other special-use domain."""
+    from intake.questionnaire.answers import _test_domains, allow_test_domains
+
+    before = _test_domains["allowed"]
+    q = parse_questionnaire(
+        'version = "t"\ntitle = "t"\n[scoring]\nweights = { fit = 1, chemistry = 1, '
+        'boundaries = 1 }\nstrong_fit = 75\npossible_fit = 45\n[[steps]]\nid = "s"\n'
+        'title = "S"\n[[steps.questions]]\nid = "email"\ntype = "email"\nlabel = "E"\n',
+        source="t",
+    ).question("email")
+    try:
+        allow_test_domains(False)
+        with pytest.raises(InvalidAnswer) as refused:
+            clean_answer(q, "ann@example.test")
+        assert refused.value.message == EMAIL_MESSAGE
+        allow_test_domains(True)
+        assert clean_answer(q, "ann@example.test") == "ann@example.test"
+    finally:
+        allow_test_domains(before)

@@ -46,6 +46,9 @@ PURE: dict[str, frozenset[str]] = {
             "intake.questionnaire.schema",
         }
     ),
+    "intake.questionnaire.cues": frozenset(
+        {"intake.questionnaire.answers", "intake.questionnaire.schema"}
+    ),
     "intake.questionnaire.wizard": frozenset(
         {"intake.questionnaire.answers", "intake.questionnaire.schema"}
     ),

@@ -171,8 +171,8 @@ def test_facts_missing_when_not_answered(questionnaire, practice):
 def test_heard_in_their_own_words(questionnaire, practice):
     rec = _recommend(questionnaire, PERSONAS["strategic_collaborator"], practice)
     assert rec.heard == (
-        "The arrangement you are hoping for: “Ongoing support: someone who looks "
-        "after whole areas of the business, month after month”.",
+        "The arrangement you are hoping for: “Someone to look after whole areas of "
+        "the business, month after month”.",
         "Where you would like support: “Inbox, calendar and appointments”, “Client "
         "care: onboarding, follow-ups, enquiries”, “Invoicing, expenses and "
         "bookkeeping admin”, “Hiring and onboarding people”, “Coordinating projects "
@@ -195,16 +195,16 @@ def test_heard_leaves_out_what_was_not_given(questionnaire, practice):
 def test_rationale_ties_to_the_answers(questionnaire, practice):
     rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], practice)
     assert rec.rationale == (
-        "Asked what kind of arrangement you are hoping for, you answered “Ongoing "
-        "support: someone who looks after whole areas of the business, month after "
-        "month”; ongoing support, month after month, is what we offer.",
+        "Asked what kind of arrangement you are hoping for, you answered “Someone to "
+        "look after whole areas of the business, month after month”; ongoing "
+        "support, month after month, is what we offer.",
         "You picture about 12 hours of support a month, and Partner includes 20.",
         "You chose 4 areas of the business for support.",
-        "You described the work as “Mostly the day-to-day: inbox, scheduling, data, "
-        "answering requests”; a healthy partnership grows the share of project and "
+        "You described the work as “Mostly day-to-day: inbox, scheduling, "
+        "requests”; a healthy partnership grows the share of project and "
         "strategic work over time.",
-        "On decisions, you said “We talk it through, decide together and share "
-        "responsibility for how it goes”, which is exactly how we like to work.",
+        "On decisions, you said “They weigh it up and we decide together”, which is "
+        "exactly how we like to work.",
         "For your budget you chose “$500 to $1,000 a month”; what you described needs "
         "Partner, which costs more, while Foundation is within it. We set both out "
         "side by side below, with what each covers and leaves out, so that you can "
@@ -315,8 +315,7 @@ def test_not_a_fit_still_reports_what_was_heard(questionnaire, practice):
         "Documents, templates and reports",
     )
     assert rec.heard[0] == (
-        "The arrangement you are hoping for: “Help with one particular project, with "
-        "a clear end”."
+        "The arrangement you are hoping for: “One project with a clear end”."
     )
 
 
@@ -484,8 +483,8 @@ def test_reviews_of_the_default_partner_package(questionnaire, practice):
             when="Every week, 20–30 minutes, at the same time each week",
             purpose="A short check-in to line up this week's priorities and clear "
             "anything standing in the way.",
-            why="You said you could keep time free for “A short weekly check-in on "
-            "priorities (15 to 30 minutes)”, and a few protected minutes each week keep us on what matters most to you and stop small "
+            why="You said you could keep time free for “Weekly check-in on "
+            "priorities: 20 minutes”, and a few protected minutes each week keep us on what matters most to you and stop small "
             "questions from piling up.",
         ),
         ReviewPlan(

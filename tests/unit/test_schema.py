@@ -125,14 +125,15 @@ def definition_error(text: str) -> DefinitionError:
 
 def test_default_questionnaire_loads():
     q = load_questionnaire(DEFAULT)
-    assert q.version == "2027.01"
+    assert q.version == "2027.02"
     assert q.title
     assert len(q.steps) == 5
     assert 20 <= len(q.questions) <= 26
-    assert len(q.typical_questions) <= 20 and q.estimated_minutes <= 8
+    assert len(q.typical_questions) <= 20 and q.estimated_seconds < 8 * 60
     assert [r.id for r in q.rules] == [
         "trust",
-        "abdication",
+        "authority_without_rhythm",
+        "out_of_reach_without_rhythm",
         "expert_pole",
         "pair_of_hands_pole",
         "project_shaped",
@@ -140,9 +141,9 @@ def test_default_questionnaire_loads():
     ]
     assert len({x.id for x in q.questions}) == len(q.questions)
     roles = [x.role for x in q.questions if x.role]
-    # every role once, but those of questions merged into others in 2027.01 (a
-    # practice's own file may still use them)
-    merged = {"need_regularity", "handover", "partner_kind"}
+    # every role once, but those of questions merged into others in 2027.01 and the
+    # channels dropped in 2027.02 (a practice's own file may still use them)
+    merged = {"need_regularity", "handover", "partner_kind", "channels"}
     assert sorted(roles) == sorted(set(ROLES) - merged), "every role exactly once"
     for role in set(ROLES) - merged:
         assert q.by_role(role).type in ROLES[role]

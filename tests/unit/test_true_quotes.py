@@ -46,7 +46,7 @@ FEEDING = (
     "availability",
     "weekends",
     "beyond_scope",
-    "channels",
+    "owner_access",
     "budget",
 )
 QUOTED = re.compile(r"“([^”]*)”")
@@ -116,13 +116,11 @@ def test_an_unticked_review_is_never_said_to_be_refused():
         practice=PRACTICE,
     )
     whys = [r.why for r in rec.reviews]
-    assert whys[0].startswith("You said you could keep time free for “A short weekly")
+    assert whys[0].startswith("You said you could keep time free for “Weekly check-in")
     assert all(why.startswith("We include it because") for why in whys[1:])
     assert not any("did not" in text or "no commitment" in text for text in whys)
     cadence_gap = next(g for g in rec.gaps if g.topic == "cadence")
-    assert (
-        cadence_gap.said == "“A short weekly check-in on priorities (15 to 30 minutes)”"
-    )
+    assert cadence_gap.said == "“Weekly check-in on priorities: 20 minutes”"
 
 
 def test_the_reply_gap_quotes_the_choice_not_its_hours():
@@ -134,4 +132,4 @@ def test_the_reply_gap_quotes_the_choice_not_its_hours():
         practice=PRACTICE,
     )
     gap = next(g for g in rec.gaps if g.topic == "reply_time")
-    assert gap.said == "“The same working day”"
+    assert gap.said == "“By the end of Tuesday”"
