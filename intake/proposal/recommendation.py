@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from ..practice import (
     Package,
     Practice,
     format_date,
+    format_money,
     join_words,
 )
 from ..questionnaire.answers import describe_answer, visible_answers
@@ -34,9 +36,20 @@ class Option:
     """One package offered side by side with another."""
 
     package: Package
-    kind: str  # "recommended" | "within_budget" | "closest" (nearest to the budget)
-    covers: tuple[str, ...]  # what it includes, in words
+    # "recommended" | "within_budget" | "closest" (nearest to the budget) |
+    # "room_to_grow" (the next step up, offered beside the recommended one)
+    kind: str
+    covers: tuple[str, ...]  # what it includes, in words (only areas they asked for)
     leaves_out: tuple[str, ...]  # what the other option has that this one lacks
+
+
+@dataclass(frozen=True)
+class AreaCover:
+    """One area the prospect asked for, and how the proposal covers it."""
+
+    label: str  # the area as they ticked it
+    how: str  # "package" | "add_on" | "later" | "not_offered"
+    words: str  # how it is covered, in a sentence for the prospect
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,12 @@ class Recommendation:
     budget_label: str = ""  # the budget answer, in its own label
     start_date: dt.date | None = None  # when they would like to start, if they said
     referral_kinds: tuple[str, ...] = ()  # kinds of other service that suit them
+    # each area they asked for and how it is covered (fit proposals only)
+    coverage: tuple[AreaCover, ...] = ()
+    # for the consultant only: where the answers disagree (hours and budget)
+    consultant_notes: tuple[str, ...] = ()
+    # the labels of the recommended package's areas that they asked for
+    included: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------
@@ -145,6 +164,8 @@ class _Facts:
 
     hours: int | None
     areas: tuple[str, ...]  # labels
+    area_ids: tuple[str, ...]  # the same areas, as choice values
+    area_names: Mapping[str, str]  # every area choice: value -> label
     share: int | None
     mix_label: str
     engagement_label: str
@@ -181,6 +202,16 @@ def _hours(q: Question | None, value: Any) -> tuple[int | None, str]:
 def _areas(q: Question | None, value: Any) -> tuple[str, ...]:
     chosen = _as_list(value)
     return tuple(c.label for c in q.choices if c.value in chosen) if q else ()
+
+
+def _area_ids(q: Question | None, value: Any) -> tuple[str, ...]:
+    chosen = _as_list(value)
+    return tuple(c.value for c in q.choices if c.value in chosen) if q else ()
+
+
+def _area_names(questionnaire: Questionnaire) -> dict[str, str]:
+    q = questionnaire.by_role("service_areas")
+    return {c.value: c.label for c in q.choices} if q is not None else {}
 
 
 def _share(q: Question | None, value: Any) -> int | None:
@@ -242,6 +273,8 @@ def _facts(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> _Facts:
         start_day=_start_day(*read("start_date")),
         hours=hours,
         areas=_areas(*read("service_areas")),
+        area_ids=_area_ids(*read("service_areas")),
+        area_names=_area_names(questionnaire),
         share=_share(*work_mix),
         mix_label=_label(*work_mix),
         engagement_label=_label(*read("engagement")),
@@ -278,30 +311,122 @@ def _is_strategic(facts: _Facts | _Levers) -> bool:
     return facts.share is not None and facts.share >= STRATEGIC_THRESHOLD
 
 
+def _ladder(packages: tuple[Package, ...]) -> list[Package]:
+    return sorted(packages, key=lambda p: (p.monthly_hours, p.monthly_price))
+
+
 @dataclass(frozen=True)
 class _Sizing:
-    """How the package was chosen: the starting package and each lever that moved it."""
+    """The package for the stated need: the smallest whose hours cover it."""
 
     hours: int  # the hours the sizing used (said, or estimated from the areas)
-    start: Package
-    after_share: Package  # after the strategic-share lever
-    package: Package  # after the service-area lever
+    package: Package  # the smallest covering the hours, else the largest
+    is_smallest: bool  # `package` is the practice's smallest
 
 
 def _size(packages: tuple[Package, ...], facts: _Facts | _Levers) -> _Sizing:
-    ladder = sorted(packages, key=lambda p: p.monthly_hours)
-    top = len(ladder) - 1
+    """Start at the stated need: the growth signals (wish-list areas, strategic work)
+    never step the package up; they become room to grow (see _growth)."""
+    ladder = _ladder(packages)
     hours = (
         facts.hours if facts.hours is not None else HOURS_PER_AREA * len(facts.areas)
     )
-    index = next((i for i, p in enumerate(ladder) if p.monthly_hours >= hours), top)
-    start = ladder[index]
+    index = next(
+        (i for i, p in enumerate(ladder) if p.monthly_hours >= hours), len(ladder) - 1
+    )
+    return _Sizing(hours, ladder[index], index == 0)
+
+
+def _growth(facts: _Facts, package: Package, practice: Practice):
+    """(the next package up, the growth signals pointing at it) or (None, ())."""
+    ladder = _ladder(practice.packages)
+    bigger = (
+        [p for p in ladder[ladder.index(package) + 1 :]] if package in ladder else []
+    )
+    if not bigger:
+        return None, ()
+    grow = bigger[0]
+    later = [
+        facts.area_names.get(a, a)
+        for a in facts.area_ids
+        if _covers_area(grow, a)
+        and not _covers_area(package, a)
+        and not _add_on_for(package, a)
+    ]
+    signals = []
     if _is_strategic(facts):
-        index = min(index + 1, top)
-    after_share = ladder[index]
-    if after_share.max_areas and len(facts.areas) > after_share.max_areas:
-        index = min(index + 1, top)
-    return _Sizing(hours, start, after_share, ladder[index])
+        signals.append("you see more project and strategic work ahead")
+    if later:
+        signals.append(
+            f"you also asked about {_quoted(later)}, which {grow.name} includes"
+        )
+    elif package.max_areas and len(facts.areas) > package.max_areas:
+        signals.append(f"you listed {len(facts.areas)} areas")
+    return (grow, tuple(signals)) if signals else (None, ())
+
+
+def _covers_area(package: Package, area: str) -> bool:
+    return area in package.service_areas
+
+
+def _add_on_for(package: Package, area: str):
+    return next((a for a in package.add_ons if a.area == area), None)
+
+
+# who serves an area better than an administrative partner, when no package covers it
+_SPECIALISTS = {
+    "bookkeeping_admin": "a bookkeeper",
+    "events": "an events or travel agency",
+    "hiring_onboarding": "a recruiter",
+    "marketing_admin": "a marketing assistant or agency",
+    "projects": "a project manager hired for the project",
+    "research": "a research specialist",
+}
+
+
+def _cover(area: str, package: Package, practice: Practice, label: str) -> AreaCover:
+    """How the proposal covers one area they asked for."""
+    if _covers_area(package, area):
+        return AreaCover(label, "package", f"Included in {package.name}.")
+    add_on = _add_on_for(package, area)
+    if add_on is not None:
+        price = format_money(add_on.monthly_price, practice.currency)
+        return AreaCover(
+            label, "add_on", f"As an add-on to {package.name}: {price} a month."
+        )
+    later = next((p for p in _ladder(practice.packages) if _covers_area(p, area)), None)
+    if later is not None:
+        return AreaCover(
+            label,
+            "later",
+            f"Not in {package.name}; it comes with {later.name}, so we can add it "
+            "when the partnership grows.",
+        )
+    who = _SPECIALISTS.get(area, "a specialist in this area")
+    return AreaCover(
+        label,
+        "not_offered",
+        f"Not something we offer; {who} would serve you better, and we are glad "
+        "to work alongside them.",
+    )
+
+
+def _coverage(facts: _Facts, package: Package, practice: Practice):
+    return tuple(
+        _cover(a, package, practice, facts.area_names.get(a, a)) for a in facts.area_ids
+    )
+
+
+def _included(facts: _Facts, package: Package) -> tuple[str, ...]:
+    """The package's areas they asked for, in their labels; every area of the
+    package when they named none."""
+    if facts.area_ids:
+        return tuple(
+            facts.area_names.get(a, a)
+            for a in facts.area_ids
+            if _covers_area(package, a)
+        )
+    return tuple(facts.area_names.get(a, a) for a in package.service_areas)
 
 
 def _not_fit_reason(assessment: Assessment, questionnaire: Questionnaire) -> str:
@@ -345,8 +470,8 @@ def _review_why(cadence: str, facts: _Facts) -> str:
 def _reviews(
     package: Package, practice: Practice, facts: _Facts
 ) -> tuple[ReviewPlan, ...]:
-    """The package's reviews the practice holds, plus a quarterly one for strategy."""
-    wanted = {*package.reviews, *(("quarterly",) if _is_strategic(facts) else ())}
+    """The package's reviews that the practice holds: the one rhythm everywhere."""
+    wanted = set(package.reviews)
     return tuple(
         ReviewPlan(
             cadence=cadence,
@@ -389,7 +514,7 @@ def _said(facts: _Facts) -> dict[str, str]:
     if facts.areas:
         n = len(facts.areas)
         noun = "one area" if n == 1 else f"{n} areas"
-        out["areas"] = f"You chose {noun} of the business for support"
+        out["areas"] = f"You asked for support in {noun} of the business"
     if facts.mix_label:
         out["mix"] = f"You described the work as “{facts.mix_label}”"
     if facts.stance_label:
@@ -410,37 +535,49 @@ def _hours_sentence(facts: _Facts, package: Package, sizing: _Sizing) -> str:
             f"{said}, more than the {package.monthly_hours} hours {package.name} "
             "includes; we would start there and agree priorities together."
         )
-    return f"{said}, and {package.name} includes {package.monthly_hours}."
-
-
-def _areas_ending(package: Package, sizing: _Sizing, is_override: bool) -> str:
-    """Names the area lever when it moved the package up."""
-    if is_override or sizing.package is sizing.after_share:
-        return "."
+    if sizing.hours < package.monthly_hours and sizing.is_smallest:
+        return (
+            f"{said}; {package.name}, our smallest package, includes "
+            f"{package.monthly_hours}, so there is time to spare as we settle in."
+        )
     return (
-        f"; that is more than the {sizing.after_share.max_areas} areas "
-        f"{sizing.after_share.name} covers comfortably, so we suggest {package.name}."
+        f"{said}, and {package.name} includes {package.monthly_hours}: the "
+        "smallest of our packages that covers it."
     )
 
 
-def _mix_ending(
-    facts: _Facts, package: Package, sizing: _Sizing, is_override: bool
-) -> str:
-    """Names the strategic-share lever when it moved the package up."""
+def _areas_ending(facts: _Facts, coverage: tuple[AreaCover, ...]) -> str:
+    """Where the areas they chose stand, pointing to the list that shows each."""
+    inside = sum(1 for c in coverage if c.how == "package")
+    if not coverage or inside == len(coverage):
+        return ", and the package covers each of them." if coverage else "."
+    return (
+        f"; {inside} of them are in the package, and below we show how each of "
+        "the others is covered."
+    )
+
+
+def _mix_ending(facts: _Facts) -> str:
     if not _is_strategic(facts):
         return (
             "; a healthy partnership grows the share of project and strategic work "
             "over time."
         )
-    if not is_override and sizing.after_share is not sizing.start:
-        return (
-            f"; with more project and strategic work ahead, we suggest {package.name} "
-            f"rather than {sizing.start.name}, with a quarterly business review to "
-            "plan it together."
-        )
     return (
         "; with more project and strategic work ahead, we will plan it together at a "
         "quarterly business review."
+    )
+
+
+def _growth_sentence(package: Package, grow: Package | None, signals, currency) -> str:
+    if grow is None:
+        return ""
+    price = format_money(grow.monthly_price, currency)
+    return (
+        f"There is room to grow: {'; '.join(signals)}. We suggest "
+        f"starting with {package.name} as you described it; {grow.name} "
+        f"({grow.monthly_hours} hours, {price} a month) is the next step whenever "
+        "the work is there, and we would decide it together at a review."
     )
 
 
@@ -451,14 +588,18 @@ def _stance_ending(facts: _Facts) -> str:
 
 
 def _fit_rationale(
-    facts: _Facts, package: Package, sizing: _Sizing, is_override: bool
+    facts: _Facts,
+    package: Package,
+    sizing: _Sizing,
+    is_override: bool,
+    coverage: tuple[AreaCover, ...],
 ) -> tuple[str, ...]:
     """Why this package, in sentences tied to their answers."""
     said = _said(facts)
     endings = {
         "engagement": "; ongoing support, month after month, is what we offer.",
-        "areas": _areas_ending(package, sizing, is_override),
-        "mix": _mix_ending(facts, package, sizing, is_override),
+        "areas": _areas_ending(facts, coverage),
+        "mix": _mix_ending(facts),
         "stance": _stance_ending(facts),
     }
     lines = []
@@ -562,24 +703,39 @@ def _within(package: Package, facts: _Facts) -> bool:
     return facts.budget is None or package.monthly_price <= facts.budget
 
 
-def _covers(package: Package) -> tuple[str, ...]:
+def _option_areas(package: Package, facts: _Facts) -> tuple[str, ...]:
+    return _included(facts, package)
+
+
+def _covers(package: Package, facts: _Facts) -> tuple[str, ...]:
     return (
         f"{package.monthly_hours} hours of support a month",
-        *package.service_areas,
+        *_option_areas(package, facts),
         *(CADENCES[c] for c in package.reviews if c in CADENCES),
     )
 
 
-def _leaves_out(package: Package, other: Package) -> tuple[str, ...]:
-    """What `other` includes that `package` does not."""
+def _leaves_out(package: Package, other: Package, facts: _Facts) -> tuple[str, ...]:
+    """What `other` includes that `package` does not: hours, the areas they asked
+    for, reviews."""
     out = []
     if other.monthly_hours > package.monthly_hours:
         out.append(f"{other.monthly_hours - package.monthly_hours} hours a month")
-    out += [a for a in other.service_areas if a not in package.service_areas]
+    mine = set(_option_areas(package, facts))
+    out += [a for a in _option_areas(other, facts) if a not in mine]
     out += [
         CADENCES[c] for c in other.reviews if c in CADENCES and c not in package.reviews
     ]
     return tuple(out)
+
+
+def _option(package: Package, kind: str, facts: _Facts, other: Package | None):
+    return Option(
+        package,
+        kind,
+        _covers(package, facts),
+        _leaves_out(package, other, facts) if other is not None else (),
+    )
 
 
 def _options(packages: tuple[Package, ...], package: Package, facts: _Facts):
@@ -593,8 +749,38 @@ def _options(packages: tuple[Package, ...], package: Package, facts: _Facts):
         return ()
     kind = "within_budget" if reachable else "closest"
     return (
-        Option(other, kind, _covers(other), _leaves_out(other, package)),
-        Option(package, "recommended", _covers(package), ()),
+        _option(other, kind, facts, package),
+        _option(package, "recommended", facts, None),
+    )
+
+
+def _grow_options(package: Package, grow: Package | None, facts: _Facts):
+    """The recommended package beside the next step up, when that fits the budget."""
+    if grow is None or not _within(grow, facts):
+        return ()
+    return (
+        _option(package, "recommended", facts, grow),
+        _option(grow, "room_to_grow", facts, None),
+    )
+
+
+def _consultant_notes(facts: _Facts, package: Package, options, currency) -> tuple:
+    """Where hours and budget disagree, for the consultant's eyes only."""
+    if facts.budget is None or _within(package, facts):
+        return ()
+    need = f"{facts.hours} hours a month" if facts.hours is not None else "The areas"
+    price = format_money(package.monthly_price, currency)
+    if facts.hours is not None and facts.hours < package.monthly_hours:
+        need = f"{facts.hours} hours a month (below the smallest package)"
+    within = [o.package.name for o in options if o.kind == "within_budget"]
+    offered = (
+        f"the proposal offers {within[0]} within it side by side"
+        if within
+        else "no package is within it: talk it through on the call"
+    )
+    return (
+        f"Hours and budget disagree: {need} need {package.name} ({price} a month), "
+        f"more than their budget (“{facts.budget_label}”); {offered}.",
     )
 
 
@@ -605,7 +791,7 @@ def _budget_sentence(facts: _Facts, package: Package, options: tuple[Option, ...
     said = f"For your budget you chose “{facts.budget_label}”"
     if _within(package, facts):
         return f"{said}, and {package.name} sits within it."
-    if not options:
+    if not options or options[-1].kind == "room_to_grow":
         return (
             f"{said}; {package.name} costs more than that, so let us talk about what "
             "matters most and whether now is the right time to start."
@@ -679,7 +865,11 @@ def recommend(
             rationale=_not_fit_rationale(facts, reason),
             **common,
         )
-    return _fit(practice, facts, chosen, offer, common)
+    rec = _fit(practice, facts, chosen, offer, common)
+    # the gaps speak of the reviews of the package proposed
+    return dataclasses.replace(
+        rec, gaps=find_gaps(questionnaire, answers, practice, rec.package)
+    )
 
 
 def recommended_package(
@@ -709,15 +899,30 @@ def _fit(
     offer: str,
     common: dict[str, Any],
 ) -> Recommendation:
-    """The package sized by the levers (or chosen), with options for the budget."""
+    """The package for the stated need (or chosen), with options for the budget or
+    for room to grow."""
     sizing = _size(practice.packages, facts)
     package = chosen if chosen is not None else sizing.package
     options = _options(practice.packages, package, facts)
+    notes = _consultant_notes(facts, package, options, practice.currency)
     if options and offer in OFFERS[1:]:
         package = package if offer == "recommended" else options[0].package
         options = ()
     by_hand = chosen is not None or package is not sizing.package
-    rationale = _fit_rationale(facts, package, sizing, by_hand)
+    # room to grow from the stated need; none when the package was chosen otherwise
+    grow, signals = (None, ()) if by_hand else _growth(facts, package, practice)
+    if not options and offer == "both":
+        options = _grow_options(package, grow, facts)
+    coverage = _coverage(facts, package, practice)
+    rationale = _fit_rationale(facts, package, sizing, by_hand, coverage)
+    growth = _growth_sentence(package, grow, signals, practice.currency)
+    if growth:  # with the hours, where the sizing is explained
+        at = int("engagement" in _said(facts))  # after the engagement line
+        rationale = (
+            *rationale[:at],
+            rationale[at] + " " + growth,
+            *rationale[at + 1 :],
+        )
     budget = _budget_sentence(facts, package, options)
     return Recommendation(
         is_fit=True,
@@ -727,5 +932,8 @@ def _fit(
         reviews=_reviews(package, practice, facts),
         rationale=rationale + ((budget,) if budget else ()),
         options=options,
+        coverage=coverage,
+        consultant_notes=notes,
+        included=_included(facts, package),
         **common,
     )
