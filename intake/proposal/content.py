@@ -182,8 +182,11 @@ def _month_grid(
     }
 
 
-def _package(package: Package | None, currency: str) -> dict[str, Any] | None:
-    """The recommended package's box: name, hours, fee, what it includes."""
+def _package(
+    package: Package | None, currency: str, included: Iterable[str] = ()
+) -> dict[str, Any] | None:
+    """The recommended package's box: name, hours, fee, the areas it includes (those
+    they asked for, in their labels)."""
     if package is None:
         return None
     return {
@@ -191,7 +194,7 @@ def _package(package: Package | None, currency: str) -> dict[str, Any] | None:
         "description": package.description,
         "hours": package.monthly_hours,
         "price": format_money(package.monthly_price, currency),
-        "included": list(package.service_areas),
+        "included": list(included),
         "reviews": [CADENCES.get(c, c) for c in package.reviews],
         "add_ons": [
             {"name": a.name, "price": format_money(a.monthly_price, currency)}
@@ -204,6 +207,7 @@ OPTION_KINDS = {
     "recommended": "Recommended for what you described",
     "within_budget": "Within your budget",
     "closest": "Closest to your budget",
+    "room_to_grow": "Room to grow",
 }
 
 
@@ -211,7 +215,7 @@ def _options(options: Iterable[Option], currency: str) -> list[dict[str, Any]]:
     """Packages side by side: what each is, covers and leaves out."""
     return [
         {
-            **(_package(o.package, currency) or {}),
+            **(_package(o.package, currency, o.areas) or {}),
             "kind": OPTION_KINDS.get(o.kind, ""),
             "recommended": o.kind == "recommended",
             "covers": list(o.covers),
@@ -245,6 +249,10 @@ def _plan(recommendation: Recommendation, today: dt.date) -> dict[str, Any]:
         ],
         "alternatives": list(rec.alternatives),
         "referral_kinds": list(rec.referral_kinds),
+        # each area they asked for and how it is covered
+        "coverage": [
+            {"label": c.label, "how": c.how, "words": c.words} for c in rec.coverage
+        ],
     }
 
 
@@ -355,7 +363,9 @@ def proposal_context(
         **who,
         "title": _title(recommendation, who, practice.name),
         "quotes": _quotes(own_words),
-        "package": _package(recommendation.package, practice.currency),
+        "package": _package(
+            recommendation.package, practice.currency, recommendation.included
+        ),
         "options": _options(recommendation.options, practice.currency),
         **_plan(recommendation, today),
         **_standards(practice.standards),

@@ -41,6 +41,7 @@ class Option:
     kind: str
     covers: tuple[str, ...]  # what it includes, in words (only areas they asked for)
     leaves_out: tuple[str, ...]  # what the other option has that this one lacks
+    areas: tuple[str, ...] = ()  # the areas they asked for that it includes, labels
 
 
 @dataclass(frozen=True)
@@ -683,12 +684,13 @@ def _alternatives(kinds: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(idea for kind, idea in _ALTERNATIVES if kind in kinds)
 
 
-def _heard(facts: _Facts) -> tuple[str, ...]:
-    """What we heard, in their answers' own labels (their summary is quoted apart)."""
+def _heard(facts: _Facts, areas: bool = True) -> tuple[str, ...]:
+    """What we heard, in their answers' own labels (their summary is quoted apart);
+    without the areas when the proposal lists each with how it is covered."""
     items = []
     if facts.engagement_label:
         items.append(f"The arrangement you are hoping for: “{facts.engagement_label}”.")
-    if facts.areas:
+    if facts.areas and areas:
         items.append("Where you would like support: " + _quoted(facts.areas) + ".")
     if facts.hours_words:
         items.append(f"By your estimate, you need about {facts.hours_words}.")
@@ -735,6 +737,7 @@ def _option(package: Package, kind: str, facts: _Facts, other: Package | None):
         kind,
         _covers(package, facts),
         _leaves_out(package, other, facts) if other is not None else (),
+        _option_areas(package, facts),
     )
 
 
@@ -872,6 +875,10 @@ def recommend(
     )
 
 
+def _without(common: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in common.items() if k not in keys}
+
+
 def recommended_package(
     *,
     questionnaire: Questionnaire,
@@ -933,7 +940,8 @@ def _fit(
         rationale=rationale + ((budget,) if budget else ()),
         options=options,
         coverage=coverage,
+        heard=_heard(facts, areas=not coverage),
         consultant_notes=notes,
         included=_included(facts, package),
-        **common,
+        **_without(common, "heard"),
     )

@@ -174,15 +174,23 @@ def test_heard_in_their_own_words(questionnaire, practice):
     assert rec.heard == (
         "The arrangement you are hoping for: “Ongoing support: someone who looks "
         "after whole areas of the business, month after month”.",
-        "Where you would like support: “Inbox, calendar and appointments”, “Client "
-        "care: onboarding, follow-ups, enquiries”, “Invoicing, expenses and "
-        "bookkeeping admin”, “Hiring and onboarding people”, “Coordinating projects "
-        "and launches”, “Systems, tools and processes” and “Documents, templates and "
-        "reports”.",
+        # the areas are listed once, each with how it is covered (rec.coverage)
         "By your estimate, you need about 45 hours a month.",
         "The budget you have in mind: “$2,000 to $4,000 a month”.",
         "You would like to start on 11 January 2027.",
     )
+    assert [c.label for c in rec.coverage] == [
+        "Inbox, calendar and appointments",
+        "Client care: onboarding, follow-ups, enquiries",
+        "Invoicing, expenses and bookkeeping admin",
+        "Hiring and onboarding people",
+        "Coordinating projects and launches",
+        "Systems, tools and processes",
+        "Documents, templates and reports",
+    ]
+    # a letter still says where they wanted support
+    letter = _recommend(questionnaire, PERSONAS["needy_always_on"], practice)
+    assert any(line.startswith("Where you would like support") for line in letter.heard)
     # their summary is quoted once, in their own words, not in what we heard
     assert PERSONAS["strategic_collaborator"]["needs_summary"] not in rec.heard
 

@@ -92,7 +92,8 @@ def test_no_package_above_both_hours_and_budget_without_the_reason(budget):
             assert (
                 f"{package.name}, our smallest package, includes" in text
                 or f"{package.name} includes {package.monthly_hours}: the smallest of "
-                "our packages that covers it" in text
+                "our packages that covers it"
+                in text
             ), case
             # and why more than the budget, in the budget's own words
             budget_line = rec.rationale[-1]
@@ -102,7 +103,9 @@ def test_no_package_above_both_hours_and_budget_without_the_reason(budget):
             # the consultant sees the disagreement; the prospect the honest choices
             (note,) = rec.consultant_notes
             assert note.startswith("Hours and budget disagree"), case
-            cheaper = [p for p in PRACTICE.packages if p.monthly_price <= rec.budget_max]
+            cheaper = [
+                p for p in PRACTICE.packages if p.monthly_price <= rec.budget_max
+            ]
             if cheaper:
                 kinds = [o.kind for o in rec.options]
                 assert kinds == ["within_budget", "recommended"], case
