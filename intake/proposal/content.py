@@ -26,6 +26,7 @@ from ..practice import (
 )
 from ..questionnaire.scoring import Assessment
 from .recommendation import OFFERS, Option, Recommendation, ReviewPlan
+from .schedule import AGENDAS, DAY_WORDS, Review, review_schedule, schedule_start
 
 DEFAULT_BRAND = "#1f5f8b"
 PAPER = {"A4": "A4", "Letter": "letter"}  # practice setting -> CSS @page size keyword
@@ -144,18 +145,15 @@ def _quotes(own_words: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 def first_month(start: dt.date | None, today: dt.date) -> dt.date:
-    """The first month of the partnership: the prospect's start month when it is
-    still ahead (or this month), else next month."""
-    if start is not None and (start.year, start.month) >= (today.year, today.month):
-        return start.replace(day=1)
-    return dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    """The first month of the partnership: the month the reviews start."""
+    return schedule_start(start, today).replace(day=1)
 
 
 def _month_grid(
-    reviews: Iterable[ReviewPlan], today: dt.date, start: dt.date | None = None
+    reviews: Iterable[ReviewPlan], schedule: list[Review], first: dt.date
 ) -> dict[str, Any]:
-    """A 12-month grid from the first month, marking the months each review happens."""
-    first = first_month(start, today)
+    """A 12-month grid from the first month, marking the months each review happens
+    (read from the schedule, the one source of the dates)."""
     months = [
         dt.date(
             first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1
@@ -164,11 +162,13 @@ def _month_grid(
     ]
     rows = []
     for review in reviews:
-        when = set(_GRID_MONTHS.get(review.cadence, ()))
+        when = {
+            (r.date.year, r.date.month) for r in schedule if r.kind == review.cadence
+        }
         rows.append(
             {
                 "name": review.name,
-                "cells": ["●" if i in when else "" for i in range(1, 13)],
+                "cells": ["●" if (m.year, m.month) in when else "" for m in months],
             }
         )
     return {
@@ -180,6 +180,36 @@ def _month_grid(
         "rows": rows,
         "has_weekly": any(r.cadence == "weekly" for r in reviews),
     }
+
+
+def _schedule(schedule: list[Review], practice: Practice) -> list[dict[str, str]]:
+    """Every review of the first year, as the calendar file has it (the content
+    model the PDF renders from; tests compare the two event by event)."""
+    return [
+        {
+            "kind": r.kind,
+            "name": r.name,
+            "date": r.date.isoformat(),
+            "start": r.start.strftime("%H:%M"),
+            "end": r.end.strftime("%H:%M"),
+            "time_zone": str(r.start.tzinfo),
+        }
+        for r in schedule
+    ]
+
+
+def _review_dates(kind: str, schedule: list[Review]) -> str:
+    """When a review falls, in words: 'The last working day of each month,
+    09:30–10:30 (America/New_York time); the first on 29 January 2027.'"""
+    mine = [r for r in schedule if r.kind == kind]
+    if not mine:
+        return ""
+    first = mine[0]
+    return (
+        f"{DAY_WORDS[kind][0].upper()}{DAY_WORDS[kind][1:]}, "
+        f"{first.start:%H:%M}–{first.end:%H:%M} ({first.start.tzinfo} time); the "
+        f"first on {first.start:%A} {format_date(first.date)}."
+    )
 
 
 def _package(
@@ -229,17 +259,30 @@ def _options(options: Iterable[Option], currency: str) -> list[dict[str, Any]]:
 _GAPS_SHOWN_ELSEWHERE = {"budget", "volume"}
 
 
-def _plan(recommendation: Recommendation, today: dt.date) -> dict[str, Any]:
+def _plan(
+    recommendation: Recommendation, practice: Practice, today: dt.date
+) -> dict[str, Any]:
     """What we heard and what we propose: the recommendation, ready to show."""
     rec = recommendation
+    start = schedule_start(rec.start_date, today)
+    schedule = review_schedule([r.cadence for r in rec.reviews], start, practice)
     return {
         "heard": list(rec.heard),
         "rationale": list(rec.rationale),
         "reviews": [
-            {"name": r.name, "when": r.when, "purpose": r.purpose, "why": r.why}
+            {
+                "name": r.name,
+                "when": r.when,
+                "purpose": r.purpose,
+                "why": r.why,
+                "dates": _review_dates(r.cadence, schedule),
+                "agenda": list(AGENDAS.get(r.cadence, ())),
+            }
             for r in rec.reviews
         ],
-        "grid": _month_grid(rec.reviews, today, rec.start_date),
+        "grid": _month_grid(rec.reviews, schedule, start.replace(day=1)),
+        "schedule": _schedule(schedule, practice),
+        "schedule_start": start.isoformat(),
         "agreement": list(rec.agreement),
         # the prospect's side of each gap; the talking point is for the consultant
         "gaps": [
@@ -367,7 +410,7 @@ def proposal_context(
             recommendation.package, practice.currency, recommendation.included
         ),
         "options": _options(recommendation.options, practice.currency),
-        **_plan(recommendation, today),
+        **_plan(recommendation, practice, today),
         **_standards(practice.standards),
         **_terms(practice, first_month(recommendation.start_date, today)),
     }

@@ -261,13 +261,19 @@ def test_accept_stores_the_signature_and_sends_the_signed_copy(
         files = {a.filename: a for a in mail.attachments}
         assert files["Signed proposal.pdf"].data == offer.signed_pdf
         calendar = Calendar.from_ical(files["Reviews.ics"].data)
-        rules = sorted(
-            (str(e["RRULE"]["FREQ"][0]), int(e["RRULE"].get("INTERVAL", [1])[0]))
-            for e in calendar.walk("VEVENT")
+        events = list(calendar.walk("VEVENT"))
+        kinds = {str(e["UID"]).split("-")[2] for e in events}
+        assert kinds == {"weekly", "monthly", "quarterly", "annual"}
+        starts = [e.decoded("DTSTART") for e in events]
+        # timed meetings on working days, from the agreed start, that block the time
+        assert all(isinstance(s, dt.datetime) and s.tzinfo for s in starts)
+        assert all(s.weekday() < 5 for s in starts)
+        assert min(s.date() for s in starts) >= offer.start_date
+        assert {str(e["TRANSP"]) for e in events} == {"OPAQUE"}
+        assert all("Agenda:" in str(e["DESCRIPTION"]) for e in events)
+        assert all(
+            "hannah@lindqvist-advisory.com" in str(e["ATTENDEE"]) for e in events
         )
-        assert rules == [("MONTHLY", 1), ("MONTHLY", 3), ("WEEKLY", 1), ("YEARLY", 1)]
-        starts = {e.decoded("DTSTART") for e in calendar.walk("VEVENT")}
-        assert min(starts) == offer.start_date + dt.timedelta(weeks=1)
 
     done = client.get(sent).get_data(as_text=True)
     assert "you have accepted this proposal" in done
