@@ -149,7 +149,7 @@ def test_the_pdf_and_the_calendar_hold_the_same_reviews(package, start, zone, we
     assert pdf == ics
     assert {kind for kind, *_ in pdf} == set(package.reviews)
     days, opens, closes = week
-    for kind, date, begins, ends, tz in pdf:
+    for _kind, date, begins, ends, tz in pdf:
         day = dt.date.fromisoformat(date)
         assert day >= start
         assert ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[day.weekday()] in days
