@@ -98,9 +98,7 @@ def _pdf_schedule(practice, package: Package, start: dt.date) -> list[tuple]:
 
 def _ics_schedule(practice, package: Package, start: dt.date) -> list[tuple]:
     content = {
-        "options": [
-            {"name": package.name, "cadences": cadences_of(package, practice)}
-        ],
+        "options": [{"name": package.name, "cadences": cadences_of(package, practice)}],
         "reviews": [],
     }
     reviews = chosen_schedule(content, package.name, start, practice)
@@ -174,7 +172,9 @@ def test_reviews_fall_on_working_days_from_the_start():
         "10:30",
         "12:00",
     ]
-    assert firsts["monthly"].agenda[0] == "Deliverables and deadlines of the month ahead"
+    assert (
+        firsts["monthly"].agenda[0] == "Deliverables and deadlines of the month ahead"
+    )
     assert all(r.date.weekday() < 5 for r in reviews)
     assert len([r for r in reviews if r.kind == "weekly"]) == 53
 
