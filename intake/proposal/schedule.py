@@ -82,6 +82,14 @@ def zone(practice: Practice) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def is_time_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def _office_days(practice: Practice) -> frozenset[int]:
     days = {WEEKDAYS.index(d) for d in practice.standards.office_days if d in WEEKDAYS}
     return frozenset(days or range(5))

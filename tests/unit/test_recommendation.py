@@ -986,3 +986,44 @@ def test_recommended_package_is_recommends_package(questionnaire, practice, pack
         assert got == expected, label
         seen.add(None if got is None else got.name)
     assert len(seen) == min(len(practice.packages), 3) + 1  # each package, and none
+
+
+def test_scope_is_what_they_asked_for(questionnaire, practice):
+    """She ticked events, marketing admin and research: the proposal speaks of
+    those, and of nothing she did not ask for."""
+    answers = _with(
+        "solid_but_cautious",
+        service_areas=["events", "marketing_admin", "research"],
+        monthly_hours=10,
+        budget="500_1000",
+    )
+    rec = _recommend(questionnaire, answers, practice)
+    assert _package_name(rec) == "Foundation"
+    assert rec.included == ()  # none of Foundation's own areas is hers
+    assert [(c.label, c.how) for c in rec.coverage] == [
+        ("Events, workshops and travel", "later"),
+        ("Marketing admin: newsletters, scheduling, listings", "add_on"),
+        ("Research and information gathering", "add_on"),
+    ]
+    assert rec.coverage[0].words == (
+        "Not in Foundation; it comes with Strategic Partner, so we can add it when "
+        "the partnership grows."
+    )
+    assert rec.coverage[1].words == "As an add-on to Foundation: $200 a month."
+    # a package that covers none of an area: named, with someone who does it
+    bare = dataclasses.replace(
+        practice,
+        packages=tuple(
+            dataclasses.replace(p, service_areas=("inbox_calendar",), add_ons=())
+            for p in practice.packages
+        ),
+    )
+    rec = _recommend(questionnaire, answers, bare)
+    assert rec.coverage[0].how == "not_offered"
+    assert "an events or travel agency would serve you better" in rec.coverage[0].words
+
+
+def test_default_packages_cover_marketing_admin_and_research(practice):
+    covered = {a for p in practice.packages for a in p.service_areas}
+    covered |= {a.area for p in practice.packages for a in p.add_ons}
+    assert {"marketing_admin", "research"} <= covered
