@@ -7,6 +7,7 @@ arithmetic. Rendering the HTML and the PDF is the service's and `render`'s job.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -292,6 +293,10 @@ def _plan(
         ],
         "alternatives": list(rec.alternatives),
         "referral_kinds": list(rec.referral_kinds),
+        # what decided a not-a-fit verdict, in the prospect's terms (no scores)
+        "verdict_reason": dataclasses.asdict(rec.verdict_reason)
+        if rec.verdict_reason
+        else {},
         # each area they asked for and how it is covered
         "coverage": [
             {"label": c.label, "how": c.how, "words": c.words} for c in rec.coverage

@@ -54,6 +54,18 @@ class AreaCover:
 
 
 @dataclass(frozen=True)
+class VerdictReason:
+    """What decided a not-a-fit verdict, for the letter and the thank-you page: in
+    the prospect's terms, never a score or a flag."""
+
+    # "project" | "occasional" | "tasks" | "stance" | "expectations" | "fit"
+    kind: str
+    stance: str = ""  # "pair_of_hands" | "expert" when the stance decided
+    differences: tuple[str, ...] = ()  # the expectations that differ, kindly
+    talk: bool = False  # a conversation could change things
+
+
+@dataclass(frozen=True)
 class Recommendation:
     is_fit: bool
     package: Package | None  # None when not a fit
@@ -81,6 +93,8 @@ class Recommendation:
     consultant_notes: tuple[str, ...] = ()
     # the labels of the recommended package's areas that they asked for
     included: tuple[str, ...] = ()
+    # what decided a not-a-fit verdict (None for a fit)
+    verdict_reason: VerdictReason | None = None
 
 
 # ---------------------------------------------------------------------------------
@@ -679,6 +693,77 @@ def referral_kinds(
     return (*kinds, ANY)
 
 
+# which answers decide which kind of letter: (role, choice value) -> kind
+_DECIDING = {
+    ("engagement", "single_project"): "project",
+    ("work_mix", "one_piece"): "project",
+    ("engagement", "occasional"): "occasional",
+    ("engagement", "tasks"): "tasks",
+    ("stance", "pair_of_hands"): "stance",
+    ("stance", "expert"): "stance",
+}
+_KIND_ORDER = ("project", "occasional", "tasks", "stance")
+# the gaps that make the expectations letter (budget and hours are no expectation
+# of how we work)
+_EXPECTATION_TOPICS = {
+    "reply_time",
+    "hours",
+    "weekends",
+    "channels",
+    "scope",
+    "cadence",
+}
+
+
+def _difference(gap: Gap) -> str:
+    """'You said “Within the hour”; we reply within 1 business day.'"""
+    ours = gap.to_agree.split(". ")[0].rstrip(".")
+    return f"You said {gap.said}; {ours[0].lower()}{ours[1:]}."
+
+
+def verdict_reason(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    assessment: Assessment,
+    gaps: tuple[Gap, ...],
+) -> VerdictReason:
+    """What decided the verdict: a project, occasional help, tasks one at a time,
+    the stance, or expectations that differ from the practice's standards."""
+    roles = {q.id: q.role for q in questionnaire.questions if q.role}
+    flagged = {
+        (roles.get(f.question_id), str(answers.get(f.question_id))): f
+        for f in assessment.flags
+    }
+    kinds = {_DECIDING[k]: k for k in flagged if k in _DECIDING}
+    knocked = [
+        _DECIDING[k] for k, f in flagged.items() if f.knockout and k in _DECIDING
+    ]
+    weakest = (
+        min(sorted(assessment.scores), key=lambda d: assessment.scores[d])
+        if assessment.scores
+        else "fit"
+    )
+    differences = tuple(
+        _difference(g) for g in gaps if g.topic in _EXPECTATION_TOPICS and g.said
+    )
+    if knocked:
+        kind = knocked[0]
+    elif weakest == "boundaries" and differences:
+        return VerdictReason("expectations", differences=differences, talk=True)
+    elif weakest == "chemistry" and "stance" in kinds:
+        kind = "stance"
+    else:
+        kind = next((k for k in _KIND_ORDER if k in kinds), "")
+    if not kind:
+        if differences:
+            return VerdictReason("expectations", differences=differences, talk=True)
+        return VerdictReason("fit", talk=True)
+    stance = kinds[kind][1] if kind == "stance" else ""
+    return VerdictReason(
+        kind, stance=stance, differences=differences, talk=kind in ("tasks", "stance")
+    )
+
+
 def _alternatives(kinds: tuple[str, ...]) -> tuple[str, ...]:
     """Kinds of service that may suit someone not looking for a partnership."""
     return tuple(idea for kind, idea in _ALTERNATIVES if kind in kinds)
@@ -866,6 +951,9 @@ def recommend(
             not_fit_reason=reason,
             reviews=(),
             rationale=_not_fit_rationale(facts, reason),
+            verdict_reason=verdict_reason(
+                questionnaire, answers, assessment, common["gaps"]
+            ),
             **common,
         )
     rec = _fit(practice, facts, chosen, offer, common)

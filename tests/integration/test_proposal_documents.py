@@ -378,3 +378,51 @@ def test_the_letter_with_a_logo_and_referrals_fits_one_page(app):
             html = service.render_html(ctx, letter=True)
             pages = page_facts(render.layout(html, base_url=BASE_URL))
         assert len(pages) == 1 and "Maren Holt" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "says", "never"),
+    [
+        (
+            "needy_always_on",
+            [
+                "You said “Within the hour”; we reply within 1 business day.",
+                "If some of these could work differently for you, I would gladly "
+                "talk them through",
+            ],
+            ["one particular piece of work", "continuously, month after month"],
+        ),
+        (
+            "one_off_project",
+            ["one particular piece of work, with a clear end"],
+            ["gladly talk"],
+        ),
+        (
+            "pair_of_hands",
+            [
+                "you like to make the decisions and have them carried out",
+                "If working that way together appeals to you",
+            ],
+            ["one particular piece of work"],
+        ),
+        (
+            "hands_off_executive",
+            ["you would like us to decide how things are done while you step back"],
+            ["one particular piece of work"],
+        ),
+        (
+            "occasional_helper",
+            ["someone to call on now and then"],
+            ["gladly talk"],
+        ),
+    ],
+)
+def test_the_letter_gives_the_true_reason(app, name, says, never):
+    with app.app_context():
+        text = html_text(service.render_html(context(name, letter=True), letter=True))
+    for words in says:
+        assert words in text, name
+    for words in never:
+        assert words not in text, name
+    # never a score, a verdict or a flag
+    assert "not a fit" not in text.lower() and "score" not in text.lower()
