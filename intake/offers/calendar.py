@@ -22,7 +22,11 @@ def chosen_schedule(
         cadences = chosen.get("cadences") or ()
     else:  # an offer sent before options carried their reviews
         cadences = [r.get("cadence", "") for r in content.get("reviews") or ()]
-    return review_schedule(cadences, start, practice)
+    try:  # a project: the reviews stop at its end
+        until = dt.date.fromisoformat(str(content.get("schedule_until") or ""))
+    except ValueError:
+        until = None
+    return review_schedule(cadences, start, practice, until)
 
 
 def first_of_each(schedule: Iterable[Review]) -> list[Review]:

@@ -101,6 +101,7 @@ def page_content(submission: Submission, practice: Practice) -> dict:
         "valid_until": context.get("valid_until", ""),
         "greeting_name": context.get("greeting_name", ""),
         "options": _options(context, practice),
+        "schedule_until": context.get("schedule_until", ""),
         "reviews": [
             {"cadence": r.cadence, "name": r.name, "when": r.when, "purpose": r.purpose}
             for r in recommendation.reviews

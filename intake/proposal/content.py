@@ -151,15 +151,21 @@ def first_month(start: dt.date | None, today: dt.date) -> dt.date:
 
 
 def _month_grid(
-    reviews: Iterable[ReviewPlan], schedule: list[Review], first: dt.date
+    reviews: Iterable[ReviewPlan],
+    schedule: list[Review],
+    first: dt.date,
+    until: dt.date | None = None,
 ) -> dict[str, Any]:
-    """A 12-month grid from the first month, marking the months each review happens
-    (read from the schedule, the one source of the dates)."""
+    """A 12-month grid from the first month (up to a project's end month), marking
+    the months each review happens (read from the schedule, the one source)."""
+    count = 12
+    if until is not None:
+        count = min(12, (until.year - first.year) * 12 + until.month - first.month + 1)
     months = [
         dt.date(
             first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1
         )
-        for i in range(12)
+        for i in range(count)
     ]
     rows = []
     for review in reviews:
@@ -266,7 +272,12 @@ def _plan(
     """What we heard and what we propose: the recommendation, ready to show."""
     rec = recommendation
     start = schedule_start(rec.start_date, today)
-    schedule = review_schedule([r.cadence for r in rec.reviews], start, practice)
+    until = rec.project.end if rec.project is not None else None
+    until = until if until is None or until >= start else None
+    schedule = review_schedule([r.cadence for r in rec.reviews], start, practice, until)
+    # a project client is promised only the reviews that fall before its end
+    held = {r.kind for r in schedule}
+    reviews = [r for r in rec.reviews if r.cadence in held or rec.project is None]
     return {
         "heard": list(rec.heard),
         "rationale": list(rec.rationale),
@@ -279,9 +290,11 @@ def _plan(
                 "dates": _review_dates(r.cadence, schedule),
                 "agenda": list(AGENDAS.get(r.cadence, ())),
             }
-            for r in rec.reviews
+            for r in reviews
         ],
-        "grid": _month_grid(rec.reviews, schedule, start.replace(day=1)),
+        "grid": _month_grid(reviews, schedule, start.replace(day=1), until),
+        "project_end": rec.project.end_words if rec.project is not None else "",
+        "schedule_until": until.isoformat() if until else "",
         "schedule": _schedule(schedule, practice),
         "schedule_start": start.isoformat(),
         "agreement": list(rec.agreement),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..practice import (
     CADENCES,
+    MONTHS,
     Package,
     Practice,
     format_date,
@@ -54,6 +56,15 @@ class AreaCover:
 
 
 @dataclass(frozen=True)
+class ProjectFrame:
+    """A client with one project and a finish date: the proposal is framed around it."""
+
+    end: dt.date | None  # the end they named (the last day of its month), if any
+    end_words: str  # "the end of March 2027", or "when the project is done"
+    details: str  # what they said about the project, verbatim ("" if nothing)
+
+
+@dataclass(frozen=True)
 class VerdictReason:
     """What decided a not-a-fit verdict, for the letter and the thank-you page: in
     the prospect's terms, never a score or a flag."""
@@ -95,6 +106,8 @@ class Recommendation:
     included: tuple[str, ...] = ()
     # what decided a not-a-fit verdict (None for a fit)
     verdict_reason: VerdictReason | None = None
+    # a project with an end: the first months are framed around it (None otherwise)
+    project: ProjectFrame | None = None
 
 
 # ---------------------------------------------------------------------------------
@@ -764,6 +777,61 @@ def verdict_reason(
     )
 
 
+_PROJECT_ANSWERS_BY_ROLE = {"engagement": "single_project", "work_mix": "one_piece"}
+_MONTH_NAMES = re.compile(
+    r"\b(" + "|".join(m.lower() for m in MONTHS) + r")\b", re.IGNORECASE
+)
+
+
+def _project_end(text: str, start: dt.date) -> dt.date | None:
+    """The last day of the first month named in `text`, on or after the start."""
+    found = _MONTH_NAMES.search(text or "")
+    if found is None:
+        return None
+    month = [m.lower() for m in MONTHS].index(found.group(1).lower()) + 1
+    year = start.year + (1 if month < start.month else 0)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def project_frame(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], today: dt.date
+) -> ProjectFrame | None:
+    """The project they described, when their answers describe one with an end."""
+    shown = visible_answers(questionnaire, answers)
+    is_project = any(
+        _answer(questionnaire, shown, role)[1] == value
+        for role, value in _PROJECT_ANSWERS_BY_ROLE.items()
+    )
+    if not is_project:
+        return None
+    details = str(shown.get("project_details") or "").strip()
+    start = _start_day(*_answer(questionnaire, shown, "start_date")) or today
+    text = " ".join((details, str(_answer(questionnaire, shown, "needs_summary")[1])))
+    end = _project_end(text, max(start, today))
+    words = (
+        f"the end of {MONTHS[end.month - 1]} {end.year}"
+        if end is not None
+        else "when the project is done"
+    )
+    return ProjectFrame(end, words, details)
+
+
+def _project_lines(project: ProjectFrame, package: Package) -> tuple[str, ...]:
+    """The first months framed around the project, and what continuing would be."""
+    return (
+        f"You described one project, to be finished by {project.end_words}. We would "
+        f"build the first months around it with {package.name}: "
+        f"{package.monthly_hours} hours a month for the project, and the reviews "
+        "until it is done, with no commitment beyond it.",
+        "When the project is done, we either part as planned or, if you would like "
+        "to keep the support, continue month to month as an ongoing partnership: the "
+        "same package, looking after whole areas of the business, with quarterly and "
+        "annual reviews added. We would decide that together at a review before the "
+        "project ends.",
+    )
+
+
 def _alternatives(kinds: tuple[str, ...]) -> tuple[str, ...]:
     """Kinds of service that may suit someone not looking for a partnership."""
     return tuple(idea for kind, idea in _ALTERNATIVES if kind in kinds)
@@ -910,6 +978,7 @@ def recommend(
     practice: Practice,
     override: str | None = None,
     offer: str = "both",
+    today: dt.date | None = None,
 ) -> Recommendation:
     """The package and plan to propose; not a fit when the verdict or a knockout says.
 
@@ -957,6 +1026,18 @@ def recommend(
             **common,
         )
     rec = _fit(practice, facts, chosen, offer, common)
+    project = project_frame(questionnaire, answers, today or dt.date.today())
+    if project is not None and rec.package is not None:
+        rec = dataclasses.replace(
+            rec,
+            project=project,
+            rationale=(
+                *rec.rationale[:1],
+                *_project_lines(project, rec.package),
+                *[x for x in (_budget_sentence(facts, rec.package, ()),) if x],
+            ),
+            options=(),
+        )
     # the gaps speak of the reviews of the package proposed
     return dataclasses.replace(
         rec, gaps=find_gaps(questionnaire, answers, practice, rec.package)

@@ -146,13 +146,17 @@ def _weekly_dates(start: dt.date, end: dt.date, days: frozenset[int]):
         monday += dt.timedelta(weeks=1)
 
 
-def _dates(kind: str, start: dt.date, days: frozenset[int]) -> list[dt.date]:
+def _dates(
+    kind: str, start: dt.date, days: frozenset[int], until: dt.date | None = None
+) -> list[dt.date]:
     first = start.replace(day=1)
     end = _add_months(first, HORIZON_MONTHS)
+    if until is not None:  # a project: the reviews stop when it ends
+        end = min(end, until + dt.timedelta(days=1))
     if kind == "weekly":
         return list(_weekly_dates(start, end, days))
     found = (_last_office_day(_add_months(first, m), days) for m in _MONTHS[kind])
-    return [d for d in found if d >= start]
+    return [d for d in found if start <= d < end]
 
 
 def cadences_of(package: Package | Iterable[str], practice: Practice) -> list[str]:
@@ -162,9 +166,13 @@ def cadences_of(package: Package | Iterable[str], practice: Practice) -> list[st
 
 
 def review_schedule(
-    package: Package | Iterable[str], start_date: dt.date, practice: Practice
+    package: Package | Iterable[str],
+    start_date: dt.date,
+    practice: Practice,
+    until: dt.date | None = None,
 ) -> list[Review]:
-    """Every review of the package's first year from `start_date`, in date order.
+    """Every review of the package's first year from `start_date` (or until the end
+    date of a project, when sooner), in date order.
 
     `package` is a Package or its review cadences. Each review is a timed meeting on
     an office day, in office hours, in the practice's time zone.
@@ -174,7 +182,7 @@ def review_schedule(
     out = []
     for kind in cadences_of(package, practice):
         begins, ends = _slot(kind, practice)
-        for day in _dates(kind, start_date, days):
+        for day in _dates(kind, start_date, days, until):
             out.append(
                 Review(
                     kind=kind,

@@ -183,3 +183,60 @@ def test_the_foundation_package_has_no_weekly_check_in_anywhere():
     practice = _practice(BASE.packages[0], "America/New_York", WEEKS[0])
     pdf = _pdf_schedule(practice, BASE.packages[0], dt.date(2027, 2, 1))
     assert "weekly" not in {kind for kind, *_ in pdf}
+
+
+def test_a_project_client_is_promised_no_twelve_month_grid():
+    """One CRM migration, done by the end of March: the proposal frames the months
+    up to then and says what continuing would be; the calendar stops there too."""
+    answers = PERSONAS["one_off_project"]
+    assessment = assess(QUESTIONNAIRE, answers)
+    today = dt.date(2026, 12, 4)
+    rec = recommend(
+        questionnaire=QUESTIONNAIRE,
+        answers=answers,
+        assessment=assessment,
+        practice=BASE,
+        override="Partner",
+        today=today,
+    )
+    assert rec.project is not None and rec.project.end == dt.date(2027, 3, 31)
+    text = " ".join(rec.rationale)
+    assert "one project, to be finished by the end of March 2027" in text
+    assert "continue month to month as an ongoing partnership" in text
+    assert rec.options == ()
+    context = proposal_context(
+        practice=BASE,
+        submission_name="Tom Reilly",
+        business="Reilly Events",
+        own_words=(),
+        recommendation=rec,
+        assessment=assessment,
+        today=today,
+    )
+    assert context["grid"]["months"] == ["Mar"]  # the project's month, not a year
+    assert {s["kind"] for s in context["schedule"]} == {"weekly", "monthly"}
+    assert [r["name"] for r in context["reviews"]] == [
+        "Weekly check-in",
+        "Monthly operational review",
+    ]
+    assert max(s["date"] for s in context["schedule"]) <= "2027-03-31"
+    # the offer's calendar reads the same end date
+    content = {
+        "options": [{"name": "Partner", "cadences": ["weekly", "monthly"]}],
+        "schedule_until": context["schedule_until"],
+    }
+    ics = chosen_schedule(content, "Partner", dt.date(2027, 3, 1), BASE)
+    assert [(r.kind, r.date.isoformat(), f"{r.start:%H:%M}") for r in ics] == [
+        (s["kind"], s["date"], s["start"]) for s in context["schedule"]
+    ]
+
+
+def test_an_ongoing_client_has_no_project_frame():
+    answers = PERSONAS["steady_collaborator"]
+    rec = recommend(
+        questionnaire=QUESTIONNAIRE,
+        answers=answers,
+        assessment=assess(QUESTIONNAIRE, answers),
+        practice=BASE,
+    )
+    assert rec.project is None
