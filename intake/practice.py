@@ -114,6 +114,17 @@ class Referral:
 
 
 @dataclass(frozen=True)
+class Testimonial:
+    """A short word from a client, for the proposal's About section."""
+
+    quote: str
+    who: str = ""
+
+
+MAX_TESTIMONIALS = 3
+
+
+@dataclass(frozen=True)
 class Standards:
     office_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
     office_start: str = "09:00"
@@ -165,6 +176,10 @@ class Practice:
     payment_terms: str = "Invoiced monthly in advance, payable within 14 days."
     referrals: tuple[Referral, ...] = ()
     logo: str = ""  # base64 PNG, re-encoded on upload; "" for none
+    # the proposal's optional "Who we are": shown only when something is filled in
+    about: str = ""  # a short bio of the consultant or the practice
+    years: int = 0  # years of experience; 0 for not said
+    testimonials: tuple[Testimonial, ...] = ()  # at most MAX_TESTIMONIALS
 
     @property
     def paper(self) -> str:
@@ -212,6 +227,10 @@ class Practice:
         )
         kw["referrals"] = tuple(
             Referral(**_known(Referral, r)) for r in data.get("referrals") or ()
+        )
+        kw["testimonials"] = tuple(
+            Testimonial(**_known(Testimonial, t))
+            for t in (data.get("testimonials") or ())[:MAX_TESTIMONIALS]
         )
         return cls(**kw)
 

@@ -329,6 +329,22 @@ def _standards(std: Standards) -> dict[str, Any]:
     }
 
 
+def _about(practice: Practice) -> dict[str, Any]:
+    """The optional "Who we are": empty (and not shown) unless filled in."""
+    years = max(0, int(practice.years or 0))
+    return {
+        "about": (practice.about or "").strip(),
+        "years": f"{years} year{'s' if years != 1 else ''} of experience"
+        if years
+        else "",
+        "testimonials": [
+            {"quote": t.quote.strip(), "who": t.who.strip()}
+            for t in practice.testimonials[:3]
+            if t.quote.strip()
+        ],
+    }
+
+
 def _signer(practice: Practice) -> dict[str, str]:
     """Who signs: the consultant by name and role, or the practice when unnamed."""
     name = (practice.consultant_name or "").strip()
@@ -430,6 +446,7 @@ def proposal_context(
         "options": _options(recommendation.options, practice.currency),
         **_plan(recommendation, practice, today),
         **_standards(practice.standards),
+        **_about(practice),
         **_terms(practice, first_month(recommendation.start_date, today)),
     }
     context["referrals"] = [

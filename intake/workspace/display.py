@@ -14,7 +14,16 @@ from markupsafe import Markup
 from .. import submissions
 from ..cache import Cache
 from ..models import PIPELINE, Submission
-from ..practice import CADENCES, AddOn, Package, Practice, Referral, area_values
+from ..practice import (
+    CADENCES,
+    MAX_TESTIMONIALS,
+    AddOn,
+    Package,
+    Practice,
+    Referral,
+    Testimonial,
+    area_values,
+)
 from ..proposal import service as proposal_service
 from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS
@@ -410,6 +419,11 @@ def settings_form(practice: Practice) -> SettingsForm:
             " | ".join(x for x in (r.name, r.url, r.kind) if x)
             for r in practice.referrals
         ),
+        "about": practice.about,
+        "years": practice.years,
+        "testimonials": "\n".join(
+            " | ".join(x for x in (t.quote, t.who) if x) for t in practice.testimonials
+        ),
     }
     return SettingsForm(data=data)
 
@@ -499,4 +513,10 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
         extra_hour_rate=form.extra_hour_rate.data or 0,
         payment_terms=form.payment_terms.data or "",
         referrals=_referrals(form.referrals.data),
+        about=form.about.data or "",
+        years=form.years.data or 0,
+        testimonials=tuple(
+            Testimonial(*(p.strip()[:300] for p in (line.rsplit("|", 1) + [""])[:2]))
+            for line in _lines(form.testimonials.data)[:MAX_TESTIMONIALS]
+        ),
     )

@@ -372,6 +372,26 @@ class SettingsForm(FlaskForm):
         validators=[Length(max=3000)],
         filters=[_strip],
     )
+    about = TextAreaField(
+        "About you, for the proposal's “Who we are” (optional)",
+        validators=[Length(max=1200)],
+        filters=[_strip],
+    )
+    years = IntegerField(
+        "Years of experience (optional)",
+        default=0,
+        validators=[Optional(), NumberRange(0, 80)],
+    )
+    testimonials = TextAreaField(
+        "Up to three short testimonials, one per line: words | who said them",
+        validators=[Length(max=1500)],
+        filters=[_strip],
+    )
+
+    def validate_testimonials(self, field):
+        if len(_lines(field.data)) > 3:
+            raise ValidationError("Give at most three testimonials.")
+
     logo = FileField("Logo (PNG or JPEG, at most 1 MB)")
     remove_logo = BooleanField("Remove the logo")
 
