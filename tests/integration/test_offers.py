@@ -123,6 +123,18 @@ def _offer(db) -> Offer:
 # --- 3. sending ----------------------------------------------------------------------
 
 
+def test_the_default_message_says_each_thing_once(signed_in, prospect, db, app):
+    from intake.offers.mails import default_message
+
+    with app.test_request_context():
+        message = default_message(db.session.get(Submission, prospect.id))
+    assert _send(signed_in, prospect.id, message=message).status_code == 302
+    (mail,) = _delivered(app, "proposal_sent")
+    text = _text(mail)
+    assert text.count("download it as a PDF") == 1
+    assert text.count("Northway Administrative Partners") == 1
+
+
 def test_send_queues_the_mail_and_moves_the_status(signed_in, prospect, db, app):
     page = signed_in.get(f"/workspace/submissions/{prospect.id}").get_data(as_text=True)
     assert "Send proposal" in page and "Here is our proposal" in page

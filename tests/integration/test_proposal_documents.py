@@ -259,12 +259,28 @@ def test_cli_refuses_a_proposal_for_answers_that_are_not_a_fit(runner, tmp_path)
     answers.write_text(json.dumps(PERSONAS["occasional_helper"]), encoding="utf-8")
     out = tmp_path / "p.pdf"
     result = runner.invoke(args=["proposal", "--answers", str(answers), "-o", str(out)])
-    assert result.exit_code == 1 and "send the referral letter" in result.output
+    assert result.exit_code == 1 and "add --letter" in result.output
+    # --answers cannot choose a package: the message does not suggest it
+    assert "choose a package" not in result.output
     assert not out.exists()
     letter = runner.invoke(
         args=["proposal", "--answers", str(answers), "--letter", "-o", str(out)]
     )
     assert letter.exit_code == 0 and "pay-as-you-go" in pdf_text(out.read_bytes())
+    # the default practice names no consultant: the first-person letter is flagged
+    assert "no consultant is named" in letter.output
+    assert "this prospect is a fit" not in letter.output
+
+
+def test_cli_warns_about_a_letter_for_a_fit(runner, tmp_path):
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(PERSONAS["steady_collaborator"]), encoding="utf-8")
+    out = tmp_path / "l.pdf"
+    letter = runner.invoke(
+        args=["proposal", "--answers", str(answers), "--letter", "-o", str(out)]
+    )
+    assert letter.exit_code == 0
+    assert "Warning: this prospect is a fit" in letter.output
 
 
 def test_cli_needs_an_id_or_answers(runner, tmp_path):
