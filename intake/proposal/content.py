@@ -205,16 +205,22 @@ def _schedule(schedule: list[Review], practice: Practice) -> list[dict[str, str]
     ]
 
 
+def _zone_words(moment: dt.datetime) -> str:
+    """'New York time' for America/New_York; 'UTC' for UTC."""
+    name = str(moment.tzinfo).rsplit("/", 1)[-1].replace("_", " ")
+    return name if name == "UTC" else f"{name} time"
+
+
 def _review_dates(kind: str, schedule: list[Review]) -> str:
     """When a review falls, in words: 'The last working day of each month,
-    09:30–10:30 (America/New_York time); the first on 29 January 2027.'"""
+    09:30–10:30 (New York time); the first on Friday 29 January 2027.'"""
     mine = [r for r in schedule if r.kind == kind]
     if not mine:
         return ""
     first = mine[0]
     return (
         f"{DAY_WORDS[kind][0].upper()}{DAY_WORDS[kind][1:]}, "
-        f"{first.start:%H:%M}–{first.end:%H:%M} ({first.start.tzinfo} time); the "
+        f"{first.start:%H:%M}–{first.end:%H:%M} ({_zone_words(first.start)}); the "
         f"first on {first.start:%A} {format_date(first.date)}."
     )
 
@@ -449,6 +455,14 @@ def proposal_context(
         **_about(practice),
         **_terms(practice, first_month(recommendation.start_date, today)),
     }
+    if recommendation.project is not None and context["package"]:
+        # a project client: the package's reviews that fall within the project
+        context["package"]["reviews"] = [r["name"] for r in context["reviews"]]
+    context["kicker"] = (
+        "A proposal for your project"
+        if recommendation.project is not None
+        else "A proposal for ongoing support"
+    )
     context["referrals"] = [
         {"name": r.name, "url": r.url}
         for r in practice.referrals

@@ -1026,22 +1026,67 @@ def recommend(
             **common,
         )
     rec = _fit(practice, facts, chosen, offer, common)
-    project = project_frame(questionnaire, answers, today or dt.date.today())
-    if project is not None and rec.package is not None:
-        rec = dataclasses.replace(
-            rec,
-            project=project,
-            rationale=(
-                *rec.rationale[:1],
-                *_project_lines(project, rec.package),
-                *[x for x in (_budget_sentence(facts, rec.package, ()),) if x],
-            ),
-            options=(),
-        )
-    # the gaps speak of the reviews of the package proposed
+    rec = _framed_for_project(rec, questionnaire, answers, facts, today)
+    return _with_gaps(rec, questionnaire, answers, practice)
+
+
+def _framed_for_project(
+    rec: Recommendation,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    facts: _Facts,
+    today: dt.date | None,
+) -> Recommendation:
+    """A proposal to a project client: framed around the project and its end."""
+    today = today or dt.date.today()
+    project = project_frame(questionnaire, answers, today)
+    if project is None or rec.package is None:
+        return rec
+    held = _project_cadences(project, facts.start_day or today)
     return dataclasses.replace(
-        rec, gaps=find_gaps(questionnaire, answers, practice, rec.package)
+        rec,
+        project=project,
+        reviews=tuple(r for r in rec.reviews if r.cadence in held),
+        rationale=(
+            *rec.rationale[:1],
+            *_project_lines(project, rec.package),
+            *[x for x in (_budget_sentence(facts, rec.package, ()),) if x],
+        ),
+        options=(),
     )
+
+
+def _with_gaps(
+    rec: Recommendation,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    practice: Practice,
+) -> Recommendation:
+    """The gaps speak of the reviews of the package proposed (of a project's
+    months, for a project client)."""
+    package = rec.package
+    if package is not None and rec.project is not None:
+        held = {r.cadence for r in rec.reviews}
+        package = dataclasses.replace(
+            package, reviews=tuple(c for c in package.reviews if c in held)
+        )
+    return dataclasses.replace(
+        rec, gaps=find_gaps(questionnaire, answers, practice, package)
+    )
+
+
+def _project_cadences(project: ProjectFrame, start: dt.date) -> set[str]:
+    """The reviews that fall within a project: quarterly from three months, annual
+    from twelve (see schedule.py: each falls at the end of its month)."""
+    if project.end is None:
+        return {"weekly", "monthly"}
+    months = (project.end.year - start.year) * 12 + project.end.month - start.month + 1
+    return {
+        "weekly",
+        "monthly",
+        *(("quarterly",) if months >= 3 else ()),
+        *(("annual",) if months >= 12 else ()),
+    }
 
 
 def _without(common: dict[str, Any], *keys: str) -> dict[str, Any]:

@@ -515,8 +515,13 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
         referrals=_referrals(form.referrals.data),
         about=form.about.data or "",
         years=form.years.data or 0,
-        testimonials=tuple(
-            Testimonial(*(p.strip()[:300] for p in (line.rsplit("|", 1) + [""])[:2]))
-            for line in _lines(form.testimonials.data)[:MAX_TESTIMONIALS]
-        ),
+        testimonials=_testimonials(form.testimonials.data),
+    )
+
+
+def _testimonials(text: str | None) -> tuple[Testimonial, ...]:
+    """'words | who' lines (at most three) as testimonials."""
+    return tuple(
+        Testimonial(*(p.strip()[:300] for p in (line.rsplit("|", 1) + [""])[:2]))
+        for line in _lines(text)[:MAX_TESTIMONIALS]
     )
