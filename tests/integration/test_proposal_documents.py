@@ -138,6 +138,34 @@ def test_pages_look_composed(app, name, paper):
     assert [pages for pages in seen.values() if len(pages) > 1] == []
 
 
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+@pytest.mark.parametrize(
+    "name", ["tiny_budget_busy", "solid_but_cautious", "strategic_collaborator"]
+)
+def test_next_steps_and_the_signatures_stay_together(app, name, paper):
+    with app.app_context():
+        pages = _layout(name, paper, consultant_name="Maren Holt")
+    (steps,) = [p for p in pages if "Next steps" in p.text]
+    assert "Read this through" in steps.text and "Accept" in steps.text
+    assert "Accepted for" in steps.text and "For Northway" in steps.text
+    assert steps is pages[-1]
+
+
+@pytest.mark.parametrize("lines", [40, 300])
+def test_a_long_answer_keeps_the_pages_composed(app, lines):
+    summary = "\n".join(f"Point {i}" for i in range(1, lines + 1))[:2000]
+    answers = {**PERSONAS["solid_but_cautious"], "needs_summary": summary}
+    with app.app_context():
+        questionnaire = registry.active()
+        ctx = service.context_for_answers(
+            questionnaire, answers, replace(default_practice(), paper_size="A4")
+        )
+        pages = page_facts(render.layout(service.render_html(ctx), base_url=BASE_URL))
+    assert [(p.number, p.last_line) for p in pages if p.ends_with_heading] == []
+    assert [p.overflow for p in pages if p.overflow] == []
+    assert all(p.text.strip() for p in pages)  # no blank page
+
+
 def test_a_long_unbroken_string_wraps_inside_the_margin(app):
     link = "https://example.com/" + "a" * 400
     with app.app_context():
