@@ -147,6 +147,7 @@ def accept(token: str):
             "first_reviews": calendar.first_of_each(reviews),
         },
         base_url=request.url_root,
+        proposal_pdf=offer.pdf,
     )
     copy = signed.signed_copy(offer.pdf, page_pdf)
     if not service.accept(offer, submission, acceptance, signed_pdf=copy):

@@ -368,9 +368,7 @@ def _size(packages: tuple[Package, ...], facts: _Facts | _Levers) -> _Sizing:
 def _growth(facts: _Facts, package: Package, practice: Practice):
     """(the next package up, the growth signals pointing at it) or (None, ())."""
     ladder = _ladder(practice.packages)
-    bigger = (
-        [p for p in ladder[ladder.index(package) + 1 :]] if package in ladder else []
-    )
+    bigger = ladder[ladder.index(package) + 1 :] if package in ladder else []
     if not bigger:
         return None, ()
     grow = bigger[0]

@@ -259,7 +259,13 @@ def test_accept_stores_the_signature_and_sends_the_signed_copy(
     signed = PdfReader(io.BytesIO(offer.signed_pdf))
     original = PdfReader(io.BytesIO(served.data))
     assert len(signed.pages) == len(original.pages) + 1
+    # one paper size, and the acceptance page numbered as the last of them all
+    sizes = {(round(p.mediabox.width), round(p.mediabox.height)) for p in signed.pages}
+    assert len(sizes) == 1
+    n = len(signed.pages)
+    assert f"Page {n} of {n}" in signed.pages[-1].extract_text()
     last = signed.pages[-1].extract_text()
+    assert "Weekly check-in:" in last  # the first date of each review of the package
     assert "Hannah Lindqvist" in last and offer.accepted_pdf_sha256 in last.replace(
         "\n", ""
     )
