@@ -226,7 +226,10 @@ def _review_dates(kind: str, schedule: list[Review]) -> str:
 
 
 def _package(
-    package: Package | None, currency: str, included: Iterable[str] = ()
+    package: Package | None,
+    currency: str,
+    included: Iterable[str] = (),
+    asked: Iterable[str] | None = None,
 ) -> dict[str, Any] | None:
     """The recommended package's box: name, hours, fee, the areas it includes (those
     they asked for, in their labels)."""
@@ -239,9 +242,11 @@ def _package(
         "price": format_money(package.monthly_price, currency),
         "included": list(included),
         "reviews": [CADENCES.get(c, c) for c in package.reviews],
+        # add-ons for an area they did not ask about are not offered to them
         "add_ons": [
             {"name": a.name, "price": format_money(a.monthly_price, currency)}
             for a in package.add_ons
+            if asked is None or not a.area or a.area in set(asked)
         ],
     }
 
@@ -254,11 +259,13 @@ OPTION_KINDS = {
 }
 
 
-def _options(options: Iterable[Option], currency: str) -> list[dict[str, Any]]:
+def _options(
+    options: Iterable[Option], currency: str, asked: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """Packages side by side: what each is, covers and leaves out."""
     return [
         {
-            **(_package(o.package, currency, o.areas) or {}),
+            **(_package(o.package, currency, o.areas, asked) or {}),
             "kind": OPTION_KINDS.get(o.kind, ""),
             "recommended": o.kind == "recommended",
             "covers": list(o.covers),
@@ -447,9 +454,16 @@ def proposal_context(
         "title": _title(recommendation, who, practice.name),
         "quotes": _quotes(own_words),
         "package": _package(
-            recommendation.package, practice.currency, recommendation.included
+            recommendation.package,
+            practice.currency,
+            recommendation.included,
+            recommendation.area_ids if recommendation.area_ids else None,
         ),
-        "options": _options(recommendation.options, practice.currency),
+        "options": _options(
+            recommendation.options,
+            practice.currency,
+            recommendation.area_ids if recommendation.area_ids else None,
+        ),
         **_plan(recommendation, practice, today),
         **_standards(practice.standards),
         **_about(practice),

@@ -108,6 +108,8 @@ class Recommendation:
     verdict_reason: VerdictReason | None = None
     # a project with an end: the first months are framed around it (None otherwise)
     project: ProjectFrame | None = None
+    # the areas they asked for, as the questionnaire's values
+    area_ids: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------
@@ -1007,6 +1009,7 @@ def recommend(
         budget_max=facts.budget,
         budget_label=facts.budget_label,
         start_date=facts.start_day,
+        area_ids=facts.area_ids,
     )
     not_fit = assessment.verdict == NOT_A_FIT or bool(assessment.knockouts)
     if chosen is None and (not_fit or not practice.packages):

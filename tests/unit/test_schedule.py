@@ -240,3 +240,39 @@ def test_an_ongoing_client_has_no_project_frame():
         practice=BASE,
     )
     assert rec.project is None
+
+
+def test_add_ons_are_offered_only_for_areas_they_asked_about():
+    """Foundation's add-ons are marketing admin and research: not offered to someone
+    who asked for neither (scope is what they asked for)."""
+    for areas, shown in (
+        (["inbox_calendar", "documents"], []),
+        (
+            ["inbox_calendar", "research"],
+            ["Research on request"],
+        ),
+    ):
+        answers = {
+            **PERSONAS["steady_collaborator"],
+            "monthly_hours": 8,
+            "budget": "500_1000",
+            "service_areas": areas,
+        }
+        assessment = assess(QUESTIONNAIRE, answers)
+        rec = recommend(
+            questionnaire=QUESTIONNAIRE,
+            answers=answers,
+            assessment=assessment,
+            practice=BASE,
+        )
+        context = proposal_context(
+            practice=BASE,
+            submission_name="Amara Okafor",
+            business="Okafor Counsel",
+            own_words=(),
+            recommendation=rec,
+            assessment=assessment,
+            today=dt.date(2026, 12, 4),
+        )
+        assert context["package"]["name"] == "Foundation"
+        assert [a["name"] for a in context["package"]["add_ons"]] == shown
