@@ -68,6 +68,9 @@ def queue_accepted(submission: Submission, offer: Offer, ics: bytes) -> None:
     practice = current_practice()
     files = [
         ("Signed proposal.pdf", "application/pdf", offer.signed_pdf),
+        # the exact PDF that was shown, so the hash on the acceptance page can be
+        # checked against it (the signed copy re-writes the file)
+        ("Proposal as sent.pdf", "application/pdf", offer.pdf),
         ("Reviews.ics", "text/calendar", ics),
     ]
     queue_mail(

@@ -278,6 +278,9 @@ def test_accept_stores_the_signature_and_sends_the_signed_copy(
     for mail in (to_prospect, *won):
         files = {a.filename: a for a in mail.attachments}
         assert files["Signed proposal.pdf"].data == offer.signed_pdf
+        # the original beside it: its hash is the one the acceptance page records
+        original_file = files["Proposal as sent.pdf"].data
+        assert hashlib.sha256(original_file).hexdigest() == offer.accepted_pdf_sha256
         calendar = Calendar.from_ical(files["Reviews.ics"].data)
         events = list(calendar.walk("VEVENT"))
         kinds = {str(e["UID"]).split("-")[2] for e in events}
