@@ -309,7 +309,18 @@ def proposal(submission_id, answers_file, output, letter):
             pdf, cached, name = _proposal_from_answers(answers_file, letter), False, ""
         else:
             pdf, cached, name = _proposal_of_submission(submission_id, letter)
-    except (ProposalTooLarge, service.NotAFit) as exc:
+    except service.NotAFit:
+        raise click.ClickException(
+            "This prospect is not a fit, so there is no proposal to write: add "
+            "--letter for the referral letter"
+            + (
+                ""
+                if answers_file is not None
+                else ", or choose a package for them in the workspace first"
+            )
+            + "."
+        ) from None
+    except ProposalTooLarge as exc:
         raise click.ClickException(str(exc)) from None
     path = output or name or ("letter.pdf" if letter else "proposal.pdf")
     try:
@@ -333,12 +344,32 @@ def _proposal_of_submission(submission_id: int, letter: bool):
     return pdf, cached, service.download_name(submission, letter=letter)
 
 
+def _letter_warnings(context: dict, practice) -> None:
+    """What to check before sending a letter, on stderr (the file is still written)."""
+    if not context.get("verdict_reason"):
+        click.echo(
+            "Warning: this prospect is a fit; the letter says a partnership is not the "
+            "right arrangement for them. Did you mean the proposal (without --letter)?",
+            err=True,
+        )
+    if not (practice.consultant_name or "").strip():
+        click.echo(
+            'Warning: the letter speaks in the first person ("I read every answer") '
+            "but no consultant is named in Settings, so the practice signs it; add "
+            "your name under Settings, Proposal terms.",
+            err=True,
+        )
+
+
 def _proposal_from_answers(answers_file, letter: bool) -> bytes:
     questionnaire = registry.active()
     answers = _read_answers(answers_file, questionnaire)
+    practice = current_practice()
     context = service.context_for_answers(
-        questionnaire, answers, current_practice(), letter=letter
+        questionnaire, answers, practice, letter=letter
     )
+    if letter:
+        _letter_warnings(context, practice)
     html = service.render_html(context, letter=letter)
     return render.render_pdf(html, base_url="http://localhost/")
 

@@ -78,10 +78,12 @@ NEW_SUBMISSION_MAIL = {
 
 @dataclass(frozen=True)
 class AddOn:
-    """An optional extra a client may add to a package, at a monthly price."""
+    """An optional extra a client may add to a package, at a monthly price; `area` is
+    the questionnaire's area it covers (a choice value), "" when none."""
 
     name: str
     monthly_price: float
+    area: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class Package:
     name: str
     monthly_hours: int
     monthly_price: int
+    # the areas it covers: values of the questionnaire's areas question (see
+    # AREA_WORDS), or free text for anything else
     service_areas: tuple[str, ...]
     reviews: tuple[str, ...]  # cadence ids included
     description: str = ""
@@ -110,6 +114,17 @@ class Referral:
 
 
 @dataclass(frozen=True)
+class Testimonial:
+    """A short word from a client, for the proposal's About section."""
+
+    quote: str
+    who: str = ""
+
+
+MAX_TESTIMONIALS = 3
+
+
+@dataclass(frozen=True)
 class Standards:
     office_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
     office_start: str = "09:00"
@@ -123,6 +138,7 @@ class Standards:
     )
     cadences: tuple[str, ...] = ("weekly", "monthly", "quarterly", "annual")
     weekends: bool = False
+    time_zone: str = ""  # IANA name; "" for the usual one of the practice's country
 
     @property
     def reply_words(self) -> str:
@@ -160,6 +176,10 @@ class Practice:
     payment_terms: str = "Invoiced monthly in advance, payable within 14 days."
     referrals: tuple[Referral, ...] = ()
     logo: str = ""  # base64 PNG, re-encoded on upload; "" for none
+    # the proposal's optional "Who we are": shown only when something is filled in
+    about: str = ""  # a short bio of the consultant or the practice
+    years: int = 0  # years of experience; 0 for not said
+    testimonials: tuple[Testimonial, ...] = ()  # at most MAX_TESTIMONIALS
 
     @property
     def paper(self) -> str:
@@ -208,6 +228,10 @@ class Practice:
         kw["referrals"] = tuple(
             Referral(**_known(Referral, r)) for r in data.get("referrals") or ()
         )
+        kw["testimonials"] = tuple(
+            Testimonial(**_known(Testimonial, t))
+            for t in (data.get("testimonials") or ())[:MAX_TESTIMONIALS]
+        )
         return cls(**kw)
 
 
@@ -222,7 +246,62 @@ def _known(cls, data: dict[str, Any]) -> dict[str, Any]:
 def _package(data: dict[str, Any]) -> Package:
     kw = _known(Package, data)
     kw["add_ons"] = tuple(AddOn(**_known(AddOn, a)) for a in data.get("add_ons") or ())
+    kw["service_areas"] = area_values(kw.get("service_areas") or ())
     return Package(**kw)
+
+
+# The values of the default questionnaire's areas question, with the words that name
+# each in free text: a package's areas written before they were chosen from the list
+# ("Inbox and calendar") read as the value ("inbox_calendar").
+AREA_WORDS: dict[str, tuple[str, ...]] = {
+    "inbox_calendar": ("inbox", "calendar", "diary", "appointment", "scheduling"),
+    "client_care": ("client", "customer"),
+    "bookkeeping_admin": ("bookkeeping", "billing", "invoic", "expense"),
+    "events": ("event", "travel", "workshop"),
+    "hiring_onboarding": ("hiring", "recruit", "onboarding"),
+    "projects": ("project", "launch"),
+    "marketing_admin": ("marketing", "newsletter", "social media", "listing"),
+    "systems_processes": ("system", "process", "tool"),
+    "documents": ("document", "filing", "template", "report"),
+    "research": ("research", "information gathering"),
+}
+
+
+def area_values(areas) -> tuple[str, ...]:
+    """A package's areas with known words made the questionnaire's values; anything
+    else stays as free text. Order kept, duplicates dropped."""
+    out: list[str] = []
+    for area in areas:
+        text = str(area).strip()
+        words = text.casefold()
+        found = (
+            [text]
+            if text in AREA_WORDS
+            else [v for v, keys in AREA_WORDS.items() if any(k in words for k in keys)]
+        )
+        out += [v for v in (found or [text]) if v and v not in out]
+    return tuple(out)
+
+
+# the usual time zone of a country, when the practice has not chosen one
+COUNTRY_ZONES = {
+    "US": "America/New_York",
+    "CA": "America/Toronto",
+    "GB": "Europe/London",
+    "IE": "Europe/Dublin",
+    "AU": "Australia/Sydney",
+    "NZ": "Pacific/Auckland",
+    "DE": "Europe/Berlin",
+    "FR": "Europe/Paris",
+    "NL": "Europe/Amsterdam",
+    "CH": "Europe/Zurich",
+}
+
+
+def time_zone_of(practice: Practice) -> str:
+    """The practice's IANA time zone: its setting, or its country's usual one."""
+    chosen = (practice.standards.time_zone or "").strip()
+    return chosen or COUNTRY_ZONES.get((practice.country or "").upper(), "UTC")
 
 
 def join_words(items) -> str:
@@ -281,45 +360,62 @@ DEFAULT_PACKAGES_DATA: tuple[dict[str, Any], ...] = (
         "name": "Foundation",
         "monthly_hours": 10,
         "monthly_price": 650,
-        "service_areas": ["Inbox and calendar", "Client care", "Documents and filing"],
+        "service_areas": ["inbox_calendar", "client_care", "documents"],
         "reviews": ["monthly", "quarterly", "annual"],
         "description": "Steady support for the essentials, so the day-to-day stops "
         "landing on your desk.",
-        "max_areas": 2,
+        "max_areas": 3,
+        "add_ons": [
+            {
+                "name": "Marketing admin: newsletters and scheduling",
+                "monthly_price": 200,
+                "area": "marketing_admin",
+            },
+            {
+                "name": "Research on request",
+                "monthly_price": 150,
+                "area": "research",
+            },
+        ],
     },
     {
         "name": "Partner",
         "monthly_hours": 20,
         "monthly_price": 1250,
         "service_areas": [
-            "Inbox and calendar",
-            "Client care",
-            "Documents and filing",
-            "Billing and bookkeeping admin",
-            "Systems and processes",
+            "inbox_calendar",
+            "client_care",
+            "documents",
+            "bookkeeping_admin",
+            "systems_processes",
+            "marketing_admin",
+            "research",
         ],
         "reviews": ["weekly", "monthly", "quarterly", "annual"],
         "description": "A right hand across several functions, with time set aside "
         "each week to plan ahead together.",
-        "max_areas": 4,
+        "max_areas": 5,
     },
     {
         "name": "Strategic Partner",
         "monthly_hours": 40,
         "monthly_price": 2400,
         "service_areas": [
-            "Inbox and calendar",
-            "Client care",
-            "Documents and filing",
-            "Billing and bookkeeping admin",
-            "Systems and processes",
-            "Projects and events",
-            "Hiring and onboarding",
+            "inbox_calendar",
+            "client_care",
+            "documents",
+            "bookkeeping_admin",
+            "systems_processes",
+            "marketing_admin",
+            "research",
+            "projects",
+            "events",
+            "hiring_onboarding",
         ],
         "reviews": ["weekly", "monthly", "quarterly", "annual"],
         "description": "A partner in running the business: whole functions handed "
         "over, projects led, and a voice in where the business goes next.",
-        "max_areas": 8,
+        "max_areas": 10,
     },
 )
 

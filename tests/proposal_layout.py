@@ -23,6 +23,7 @@ class PageFacts:
     last_in: tuple[str, ...]  # tags and .classes of the last line's ancestors
     rows: list = field(default_factory=list)  # body table rows' elements on the page
     overflow: list = field(default_factory=list)  # texts that cross the margin
+    text: str = ""  # all the page's text, joined by spaces
 
     @property
     def ends_with_heading(self) -> bool:
@@ -96,6 +97,7 @@ def page_facts(document) -> list[PageFacts]:
                 last_in=names,
                 rows=out["rows"],
                 overflow=overflow,
+                text=" ".join(t.text for t in out["texts"]),
             )
         )
     return facts

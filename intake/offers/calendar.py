@@ -1,56 +1,86 @@
-"""The review rhythm as an iCalendar file: one recurring event per review. Pure code."""
+"""The review schedule as an iCalendar file: one timed meeting per review. Pure code."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from dateutil.relativedelta import relativedelta
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
-# cadence -> (RRULE, the first review after the start date)
-RHYTHM: dict[str, tuple[dict[str, object], relativedelta]] = {
-    "weekly": ({"FREQ": "WEEKLY"}, relativedelta(weeks=1)),
-    "monthly": ({"FREQ": "MONTHLY"}, relativedelta(months=1)),
-    "quarterly": ({"FREQ": "MONTHLY", "INTERVAL": 3}, relativedelta(months=3)),
-    "annual": ({"FREQ": "YEARLY"}, relativedelta(years=1)),
-}
+from ..practice import Practice
+from ..proposal.schedule import Review, review_schedule
+
+
+def chosen_schedule(
+    content: Mapping, option: str, start: dt.date, practice: Practice
+) -> list[Review]:
+    """The reviews of the option the client chose (the package's own, stored in the
+    offer's page content when it was sent), from the agreed start date."""
+    options = [o for o in content.get("options") or () if isinstance(o, Mapping)]
+    chosen = next((o for o in options if o.get("name") == option), None)
+    if chosen is not None and "cadences" in chosen:
+        cadences = chosen.get("cadences") or ()
+    else:  # an offer sent before options carried their reviews
+        cadences = [r.get("cadence", "") for r in content.get("reviews") or ()]
+    try:  # a project: the reviews stop at its end
+        until = dt.date.fromisoformat(str(content.get("schedule_until") or ""))
+    except ValueError:
+        until = None
+    return review_schedule(cadences, start, practice, until)
+
+
+def first_of_each(schedule: Iterable[Review]) -> list[Review]:
+    """The first review of each kind, in date order: what the acceptance page lists."""
+    seen: dict[str, Review] = {}
+    for review in schedule:
+        seen.setdefault(review.kind, review)
+    return sorted(seen.values(), key=lambda r: r.start)
+
+
+def _address(email: str, name: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["cn"] = vText(name)
+    return address
+
+
+def _description(review: Review, purpose: str) -> str:
+    agenda = "\n".join(f"- {item}" for item in review.agenda)
+    return "\n\n".join(x for x in (purpose, f"Agenda:\n{agenda}") if x)
 
 
 def reviews_calendar(
     *,
-    reviews: Iterable[Mapping[str, str]],
-    start: dt.date,
+    schedule: Iterable[Review],
+    purposes: Mapping[str, str],
     practice_name: str,
+    organizer: tuple[str, str],
+    attendee: tuple[str, str],
     uid_prefix: str,
     host: str,
     now: dt.datetime,
 ) -> bytes:
-    """An .ics with each review (cadence, name, when, purpose) as an all-day recurring
-    event; the first falls one period after the agreed start date."""
+    """An .ics with every review of the schedule (see proposal.schedule) as a timed
+    meeting that blocks the time: in the practice's time zone, with the review's
+    purpose and agenda, the consultant as organizer and the client as attendee.
+    `organizer` and `attendee` are (e-mail, name)."""
     calendar = Calendar()
     calendar.add("prodid", f"-//{practice_name}//Review rhythm//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"Reviews with {practice_name}")
-    for review in reviews:
-        cadence = review.get("cadence", "")
-        if cadence not in RHYTHM:
-            continue
-        rule, offset = RHYTHM[cadence]
+    for review in schedule:
         event = Event()
-        event.add("uid", f"{uid_prefix}-{cadence}@{host}")
+        event.add("uid", f"{uid_prefix}-{review.kind}-{review.date:%Y%m%d}@{host}")
         event.add("dtstamp", now)
-        event.add("dtstart", start + offset)
-        event.add(
-            "summary", f"{review.get('name') or cadence.title()}: {practice_name}"
-        )
-        event.add(
-            "description",
-            " ".join(
-                v for v in (review.get("when", ""), review.get("purpose", "")) if v
-            ),
-        )
-        event.add("rrule", rule)
-        event.add("transp", "TRANSPARENT")
+        event.add("dtstart", review.start)
+        event.add("dtend", review.end)
+        event.add("summary", f"{review.name}: {practice_name}")
+        event.add("description", _description(review, purposes.get(review.kind, "")))
+        if organizer[0]:
+            event.add("organizer", _address(*organizer))
+        if attendee[0]:
+            event.add("attendee", _address(*attendee))
+        event.add("transp", "OPAQUE")
         calendar.add_component(event)
+    calendar.add_missing_timezones()
     return calendar.to_ical()

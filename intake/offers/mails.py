@@ -27,15 +27,13 @@ def _detail_link(submission: Submission) -> str:
 
 
 def default_message(submission: Submission) -> str:
-    practice = current_practice()
+    """The e-mail's opening; the link, what the page offers and the signature follow
+    in the template (templates/mail/proposal_sent.*), so they are not said twice."""
     name = _first_name(submission)
     return (
         f"Hello{' ' + name if name else ''},\n\n"
         "Thank you for telling us about your business. Here is our proposal: what we "
-        "heard, the support we suggest and how we would work together.\n\n"
-        "You can read it online, download it as a PDF, and accept it, decline it or ask "
-        "us a question from the same page.\n\n"
-        f"{practice.name}"
+        "heard, the support we suggest and how we would work together."
     )
 
 
@@ -61,6 +59,9 @@ def queue_accepted(submission: Submission, offer: Offer, ics: bytes) -> None:
     practice = current_practice()
     files = [
         ("Signed proposal.pdf", "application/pdf", offer.signed_pdf),
+        # the exact PDF that was shown, so the hash on the acceptance page can be
+        # checked against it (the signed copy re-writes the file)
+        ("Proposal as sent.pdf", "application/pdf", offer.pdf),
         ("Reviews.ics", "text/calendar", ics),
     ]
     queue_mail(

@@ -25,6 +25,7 @@ from ..models import (
     utcnow,
 )
 from ..practice import Practice
+from ..proposal import schedule
 from ..proposal import service as proposal_service
 from ..security import hash_token
 from .models import ACCEPTED, DECLINED, SENT, SUPERSEDED, WITHDRAWN, Offer
@@ -80,13 +81,20 @@ def check_can_send(submission: Submission, practice: Practice) -> None:
         )
 
 
-def _options(context: dict) -> list[dict]:
-    """The packages offered: the proposal's options when it has several, else its one."""
+def _options(context: dict, practice: Practice) -> list[dict]:
+    """The packages offered: the proposal's options when it has several, else its one;
+    each with the reviews it includes (cadences), for the calendar of the one chosen."""
     options = context.get("options") or [context.get("package")]
+    packages = {p.name: p for p in practice.packages}
     return [
         {
-            k: o.get(k)
-            for k in ("name", "kind", "hours", "price", "description", "included")
+            **{
+                k: o.get(k)
+                for k in ("name", "kind", "hours", "price", "description", "included")
+            },
+            "cadences": schedule.cadences_of(packages[o["name"]], practice)
+            if o["name"] in packages
+            else [],
         }
         for o in options
         if isinstance(o, dict) and o.get("name")
@@ -102,7 +110,8 @@ def page_content(submission: Submission, practice: Practice) -> dict:
         "date": context.get("date", ""),
         "valid_until": context.get("valid_until", ""),
         "greeting_name": context.get("greeting_name", ""),
-        "options": _options(context),
+        "options": _options(context, practice),
+        "schedule_until": context.get("schedule_until", ""),
         "reviews": [
             {"cadence": r.cadence, "name": r.name, "when": r.when, "purpose": r.purpose}
             for r in recommendation.reviews

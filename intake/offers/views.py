@@ -134,14 +134,24 @@ def accept(token: str):
         user_agent=request.user_agent.string or "",
         pdf_sha256=offer.pdf_sha256,
     )
+    reviews = calendar.chosen_schedule(
+        offer.content, acceptance.option, acceptance.start_date, current_practice()
+    )
     page_pdf = signed.acceptance_page(
-        {"a": acceptance, "at": utcnow(), "c": offer.content, "submission": submission},
+        {
+            "a": acceptance,
+            "at": utcnow(),
+            "c": offer.content,
+            "submission": submission,
+            "first_reviews": calendar.first_of_each(reviews),
+        },
         base_url=request.url_root,
+        proposal_pdf=offer.pdf,
     )
     copy = signed.signed_copy(offer.pdf, page_pdf)
     if not service.accept(offer, submission, acceptance, signed_pdf=copy):
         return redirect(url_for(".page", token=token))
-    mails.queue_accepted(submission, offer, _calendar(offer))
+    mails.queue_accepted(submission, offer, _calendar(offer, submission))
     db.session.commit()
     log.info("action=accept_proposal submission=%s offer=%s", submission.id, offer.id)
     return redirect(_after_action(token))
@@ -152,11 +162,20 @@ def _after_action(token: str) -> str:
     return url_for(".page", token=token, **{openings.AFTER_ACTION: 1}) + "#done"
 
 
-def _calendar(offer: Offer) -> bytes:
+def _calendar(offer: Offer, submission: Submission) -> bytes:
+    practice = current_practice()
+    reviews = calendar.chosen_schedule(
+        offer.content, offer.accepted_option, offer.start_date, practice
+    )
     return calendar.reviews_calendar(
-        reviews=offer.content.get("reviews", []),
-        start=offer.start_date,
-        practice_name=current_practice().name,
+        schedule=reviews,
+        purposes={
+            r.get("cadence", ""): r.get("purpose", "")
+            for r in offer.content.get("reviews", [])
+        },
+        practice_name=practice.name,
+        organizer=(practice.email, practice.consultant_name or practice.name),
+        attendee=(submission.email or "", submission.name or ""),
         uid_prefix=f"offer-{offer.id}",
         host=public_host(),
         now=utcnow(),

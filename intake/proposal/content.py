@@ -7,6 +7,7 @@ arithmetic. Rendering the HTML and the PDF is the service's and `render`'s job.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -26,6 +27,7 @@ from ..practice import (
 )
 from ..questionnaire.scoring import Assessment
 from .recommendation import OFFERS, Option, Recommendation, ReviewPlan
+from .schedule import AGENDAS, DAY_WORDS, Review, review_schedule, schedule_start
 
 DEFAULT_BRAND = "#1f5f8b"
 PAPER = {"A4": "A4", "Letter": "letter"}  # practice setting -> CSS @page size keyword
@@ -144,31 +146,36 @@ def _quotes(own_words: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 def first_month(start: dt.date | None, today: dt.date) -> dt.date:
-    """The first month of the partnership: the prospect's start month when it is
-    still ahead (or this month), else next month."""
-    if start is not None and (start.year, start.month) >= (today.year, today.month):
-        return start.replace(day=1)
-    return dt.date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    """The first month of the partnership: the month the reviews start."""
+    return schedule_start(start, today).replace(day=1)
 
 
 def _month_grid(
-    reviews: Iterable[ReviewPlan], today: dt.date, start: dt.date | None = None
+    reviews: Iterable[ReviewPlan],
+    schedule: list[Review],
+    first: dt.date,
+    until: dt.date | None = None,
 ) -> dict[str, Any]:
-    """A 12-month grid from the first month, marking the months each review happens."""
-    first = first_month(start, today)
+    """A 12-month grid from the first month (up to a project's end month), marking
+    the months each review happens (read from the schedule, the one source)."""
+    count = 12
+    if until is not None:
+        count = min(12, (until.year - first.year) * 12 + until.month - first.month + 1)
     months = [
         dt.date(
             first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1
         )
-        for i in range(12)
+        for i in range(count)
     ]
     rows = []
     for review in reviews:
-        when = set(_GRID_MONTHS.get(review.cadence, ()))
+        when = {
+            (r.date.year, r.date.month) for r in schedule if r.kind == review.cadence
+        }
         rows.append(
             {
                 "name": review.name,
-                "cells": ["●" if i in when else "" for i in range(1, 13)],
+                "cells": ["●" if (m.year, m.month) in when else "" for m in months],
             }
         )
     return {
@@ -182,8 +189,50 @@ def _month_grid(
     }
 
 
-def _package(package: Package | None, currency: str) -> dict[str, Any] | None:
-    """The recommended package's box: name, hours, fee, what it includes."""
+def _schedule(schedule: list[Review], practice: Practice) -> list[dict[str, str]]:
+    """Every review of the first year, as the calendar file has it (the content
+    model the PDF renders from; tests compare the two event by event)."""
+    return [
+        {
+            "kind": r.kind,
+            "name": r.name,
+            "date": r.date.isoformat(),
+            "start": r.start.strftime("%H:%M"),
+            "end": r.end.strftime("%H:%M"),
+            "time_zone": str(r.start.tzinfo),
+        }
+        for r in schedule
+    ]
+
+
+def _zone_words(moment: dt.datetime) -> str:
+    """'New York time' for America/New_York; 'UTC' for UTC."""
+    name = str(moment.tzinfo).rsplit("/", 1)[-1].replace("_", " ")
+    return name if name == "UTC" else f"{name} time"
+
+
+def _review_dates(kind: str, schedule: list[Review]) -> str:
+    """When a review falls, in words: 'The last working day of each month,
+    09:30–10:30 (New York time); the first on Friday 29 January 2027.'"""
+    mine = [r for r in schedule if r.kind == kind]
+    if not mine:
+        return ""
+    first = mine[0]
+    return (
+        f"{DAY_WORDS[kind][0].upper()}{DAY_WORDS[kind][1:]}, "
+        f"{first.start:%H:%M}–{first.end:%H:%M} ({_zone_words(first.start)}); the "
+        f"first on {first.start:%A} {format_date(first.date)}."
+    )
+
+
+def _package(
+    package: Package | None,
+    currency: str,
+    included: Iterable[str] = (),
+    asked: Iterable[str] | None = None,
+) -> dict[str, Any] | None:
+    """The recommended package's box: name, hours, fee, the areas it includes (those
+    they asked for, in their labels)."""
     if package is None:
         return None
     return {
@@ -191,11 +240,13 @@ def _package(package: Package | None, currency: str) -> dict[str, Any] | None:
         "description": package.description,
         "hours": package.monthly_hours,
         "price": format_money(package.monthly_price, currency),
-        "included": list(package.service_areas),
+        "included": list(included),
         "reviews": [CADENCES.get(c, c) for c in package.reviews],
+        # add-ons for an area they did not ask about are not offered to them
         "add_ons": [
             {"name": a.name, "price": format_money(a.monthly_price, currency)}
             for a in package.add_ons
+            if asked is None or not a.area or a.area in set(asked)
         ],
     }
 
@@ -204,14 +255,17 @@ OPTION_KINDS = {
     "recommended": "Recommended for what you described",
     "within_budget": "Within your budget",
     "closest": "Closest to your budget",
+    "room_to_grow": "Room to grow",
 }
 
 
-def _options(options: Iterable[Option], currency: str) -> list[dict[str, Any]]:
+def _options(
+    options: Iterable[Option], currency: str, asked: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
     """Packages side by side: what each is, covers and leaves out."""
     return [
         {
-            **(_package(o.package, currency) or {}),
+            **(_package(o.package, currency, o.areas, asked) or {}),
             "kind": OPTION_KINDS.get(o.kind, ""),
             "recommended": o.kind == "recommended",
             "covers": list(o.covers),
@@ -225,17 +279,37 @@ def _options(options: Iterable[Option], currency: str) -> list[dict[str, Any]]:
 _GAPS_SHOWN_ELSEWHERE = {"budget", "volume"}
 
 
-def _plan(recommendation: Recommendation, today: dt.date) -> dict[str, Any]:
+def _plan(
+    recommendation: Recommendation, practice: Practice, today: dt.date
+) -> dict[str, Any]:
     """What we heard and what we propose: the recommendation, ready to show."""
     rec = recommendation
+    start = schedule_start(rec.start_date, today)
+    until = rec.project.end if rec.project is not None else None
+    until = until if until is None or until >= start else None
+    schedule = review_schedule([r.cadence for r in rec.reviews], start, practice, until)
+    # a project client is promised only the reviews that fall before its end
+    held = {r.kind for r in schedule}
+    reviews = [r for r in rec.reviews if r.cadence in held or rec.project is None]
     return {
         "heard": list(rec.heard),
         "rationale": list(rec.rationale),
         "reviews": [
-            {"name": r.name, "when": r.when, "purpose": r.purpose, "why": r.why}
-            for r in rec.reviews
+            {
+                "name": r.name,
+                "when": r.when,
+                "purpose": r.purpose,
+                "why": r.why,
+                "dates": _review_dates(r.cadence, schedule),
+                "agenda": list(AGENDAS.get(r.cadence, ())),
+            }
+            for r in reviews
         ],
-        "grid": _month_grid(rec.reviews, today, rec.start_date),
+        "grid": _month_grid(reviews, schedule, start.replace(day=1), until),
+        "project_end": rec.project.end_words if rec.project is not None else "",
+        "schedule_until": until.isoformat() if until else "",
+        "schedule": _schedule(schedule, practice),
+        "schedule_start": start.isoformat(),
         "agreement": list(rec.agreement),
         # the prospect's side of each gap; the talking point is for the consultant
         "gaps": [
@@ -245,6 +319,14 @@ def _plan(recommendation: Recommendation, today: dt.date) -> dict[str, Any]:
         ],
         "alternatives": list(rec.alternatives),
         "referral_kinds": list(rec.referral_kinds),
+        # what decided a not-a-fit verdict, in the prospect's terms (no scores)
+        "verdict_reason": dataclasses.asdict(rec.verdict_reason)
+        if rec.verdict_reason
+        else {},
+        # each area they asked for and how it is covered
+        "coverage": [
+            {"label": c.label, "how": c.how, "words": c.words} for c in rec.coverage
+        ],
     }
 
 
@@ -257,6 +339,22 @@ def _standards(std: Standards) -> dict[str, Any]:
         ),
         "reply_time": std.reply_words,
         "channels": join_words([CHANNEL_WORDS.get(c, c) for c in std.channels]),
+    }
+
+
+def _about(practice: Practice) -> dict[str, Any]:
+    """The optional "Who we are": empty (and not shown) unless filled in."""
+    years = max(0, int(practice.years or 0))
+    return {
+        "about": (practice.about or "").strip(),
+        "years": f"{years} year{'s' if years != 1 else ''} of experience"
+        if years
+        else "",
+        "testimonials": [
+            {"quote": t.quote.strip(), "who": t.who.strip()}
+            for t in practice.testimonials[:3]
+            if t.quote.strip()
+        ],
     }
 
 
@@ -355,12 +453,30 @@ def proposal_context(
         **who,
         "title": _title(recommendation, who, practice.name),
         "quotes": _quotes(own_words),
-        "package": _package(recommendation.package, practice.currency),
-        "options": _options(recommendation.options, practice.currency),
-        **_plan(recommendation, today),
+        "package": _package(
+            recommendation.package,
+            practice.currency,
+            recommendation.included,
+            recommendation.area_ids if recommendation.area_ids else None,
+        ),
+        "options": _options(
+            recommendation.options,
+            practice.currency,
+            recommendation.area_ids if recommendation.area_ids else None,
+        ),
+        **_plan(recommendation, practice, today),
         **_standards(practice.standards),
+        **_about(practice),
         **_terms(practice, first_month(recommendation.start_date, today)),
     }
+    if recommendation.project is not None and context["package"]:
+        # a project client: the package's reviews that fall within the project
+        context["package"]["reviews"] = [r["name"] for r in context["reviews"]]
+    context["kicker"] = (
+        "A proposal for your project"
+        if recommendation.project is not None
+        else "A proposal for ongoing support"
+    )
     context["referrals"] = [
         {"name": r.name, "url": r.url}
         for r in practice.referrals

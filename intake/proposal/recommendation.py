@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..practice import (
     CADENCES,
+    MONTHS,
     Package,
     Practice,
     format_date,
+    format_money,
     join_words,
 )
 from ..questionnaire.answers import describe_answer, visible_answers
@@ -34,9 +38,42 @@ class Option:
     """One package offered side by side with another."""
 
     package: Package
-    kind: str  # "recommended" | "within_budget" | "closest" (nearest to the budget)
-    covers: tuple[str, ...]  # what it includes, in words
+    # "recommended" | "within_budget" | "closest" (nearest to the budget) |
+    # "room_to_grow" (the next step up, offered beside the recommended one)
+    kind: str
+    covers: tuple[str, ...]  # what it includes, in words (only areas they asked for)
     leaves_out: tuple[str, ...]  # what the other option has that this one lacks
+    areas: tuple[str, ...] = ()  # the areas they asked for that it includes, labels
+
+
+@dataclass(frozen=True)
+class AreaCover:
+    """One area the prospect asked for, and how the proposal covers it."""
+
+    label: str  # the area as they ticked it
+    how: str  # "package" | "add_on" | "later" | "not_offered"
+    words: str  # how it is covered, in a sentence for the prospect
+
+
+@dataclass(frozen=True)
+class ProjectFrame:
+    """A client with one project and a finish date: the proposal is framed around it."""
+
+    end: dt.date | None  # the end they named (the last day of its month), if any
+    end_words: str  # "the end of March 2027", or "when the project is done"
+    details: str  # what they said about the project, verbatim ("" if nothing)
+
+
+@dataclass(frozen=True)
+class VerdictReason:
+    """What decided a not-a-fit verdict, for the letter and the thank-you page: in
+    the prospect's terms, never a score or a flag."""
+
+    # "project" | "occasional" | "tasks" | "stance" | "expectations" | "fit"
+    kind: str
+    stance: str = ""  # "pair_of_hands" | "expert" when the stance decided
+    differences: tuple[str, ...] = ()  # the expectations that differ, kindly
+    talk: bool = False  # a conversation could change things
 
 
 @dataclass(frozen=True)
@@ -61,6 +98,18 @@ class Recommendation:
     budget_label: str = ""  # the budget answer, in its own label
     start_date: dt.date | None = None  # when they would like to start, if they said
     referral_kinds: tuple[str, ...] = ()  # kinds of other service that suit them
+    # each area they asked for and how it is covered (fit proposals only)
+    coverage: tuple[AreaCover, ...] = ()
+    # for the consultant only: where the answers disagree (hours and budget)
+    consultant_notes: tuple[str, ...] = ()
+    # the labels of the recommended package's areas that they asked for
+    included: tuple[str, ...] = ()
+    # what decided a not-a-fit verdict (None for a fit)
+    verdict_reason: VerdictReason | None = None
+    # a project with an end: the first months are framed around it (None otherwise)
+    project: ProjectFrame | None = None
+    # the areas they asked for, as the questionnaire's values
+    area_ids: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------
@@ -145,6 +194,8 @@ class _Facts:
 
     hours: int | None
     areas: tuple[str, ...]  # labels
+    area_ids: tuple[str, ...]  # the same areas, as choice values
+    area_names: Mapping[str, str]  # every area choice: value -> label
     share: int | None
     mix_label: str
     engagement_label: str
@@ -181,6 +232,16 @@ def _hours(q: Question | None, value: Any) -> tuple[int | None, str]:
 def _areas(q: Question | None, value: Any) -> tuple[str, ...]:
     chosen = _as_list(value)
     return tuple(c.label for c in q.choices if c.value in chosen) if q else ()
+
+
+def _area_ids(q: Question | None, value: Any) -> tuple[str, ...]:
+    chosen = _as_list(value)
+    return tuple(c.value for c in q.choices if c.value in chosen) if q else ()
+
+
+def _area_names(questionnaire: Questionnaire) -> dict[str, str]:
+    q = questionnaire.by_role("service_areas")
+    return {c.value: c.label for c in q.choices} if q is not None else {}
 
 
 def _share(q: Question | None, value: Any) -> int | None:
@@ -242,6 +303,8 @@ def _facts(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> _Facts:
         start_day=_start_day(*read("start_date")),
         hours=hours,
         areas=_areas(*read("service_areas")),
+        area_ids=_area_ids(*read("service_areas")),
+        area_names=_area_names(questionnaire),
         share=_share(*work_mix),
         mix_label=_label(*work_mix),
         engagement_label=_label(*read("engagement")),
@@ -278,30 +341,120 @@ def _is_strategic(facts: _Facts | _Levers) -> bool:
     return facts.share is not None and facts.share >= STRATEGIC_THRESHOLD
 
 
+def _ladder(packages: tuple[Package, ...]) -> list[Package]:
+    return sorted(packages, key=lambda p: (p.monthly_hours, p.monthly_price))
+
+
 @dataclass(frozen=True)
 class _Sizing:
-    """How the package was chosen: the starting package and each lever that moved it."""
+    """The package for the stated need: the smallest whose hours cover it."""
 
     hours: int  # the hours the sizing used (said, or estimated from the areas)
-    start: Package
-    after_share: Package  # after the strategic-share lever
-    package: Package  # after the service-area lever
+    package: Package  # the smallest covering the hours, else the largest
+    is_smallest: bool  # `package` is the practice's smallest
 
 
 def _size(packages: tuple[Package, ...], facts: _Facts | _Levers) -> _Sizing:
-    ladder = sorted(packages, key=lambda p: p.monthly_hours)
-    top = len(ladder) - 1
+    """Start at the stated need: the growth signals (wish-list areas, strategic work)
+    never step the package up; they become room to grow (see _growth)."""
+    ladder = _ladder(packages)
     hours = (
         facts.hours if facts.hours is not None else HOURS_PER_AREA * len(facts.areas)
     )
-    index = next((i for i, p in enumerate(ladder) if p.monthly_hours >= hours), top)
-    start = ladder[index]
+    index = next(
+        (i for i, p in enumerate(ladder) if p.monthly_hours >= hours), len(ladder) - 1
+    )
+    return _Sizing(hours, ladder[index], index == 0)
+
+
+def _growth(facts: _Facts, package: Package, practice: Practice):
+    """(the next package up, the growth signals pointing at it) or (None, ())."""
+    ladder = _ladder(practice.packages)
+    bigger = ladder[ladder.index(package) + 1 :] if package in ladder else []
+    if not bigger:
+        return None, ()
+    grow = bigger[0]
+    later = [
+        facts.area_names.get(a, a)
+        for a in facts.area_ids
+        if _covers_area(grow, a)
+        and not _covers_area(package, a)
+        and not _add_on_for(package, a)
+    ]
+    signals = []
     if _is_strategic(facts):
-        index = min(index + 1, top)
-    after_share = ladder[index]
-    if after_share.max_areas and len(facts.areas) > after_share.max_areas:
-        index = min(index + 1, top)
-    return _Sizing(hours, start, after_share, ladder[index])
+        signals.append("you see more project and strategic work ahead")
+    if later:
+        signals.append(
+            f"you also asked about {_quoted(later)}, which {grow.name} includes"
+        )
+    elif package.max_areas and len(facts.areas) > package.max_areas:
+        signals.append(f"you listed {len(facts.areas)} areas")
+    return (grow, tuple(signals)) if signals else (None, ())
+
+
+def _covers_area(package: Package, area: str) -> bool:
+    return area in package.service_areas
+
+
+def _add_on_for(package: Package, area: str):
+    return next((a for a in package.add_ons if a.area == area), None)
+
+
+# who serves an area better than an administrative partner, when no package covers it
+_SPECIALISTS = {
+    "bookkeeping_admin": "a bookkeeper",
+    "events": "an events or travel agency",
+    "hiring_onboarding": "a recruiter",
+    "marketing_admin": "a marketing assistant or agency",
+    "projects": "a project manager hired for the project",
+    "research": "a research specialist",
+}
+
+
+def _cover(area: str, package: Package, practice: Practice, label: str) -> AreaCover:
+    """How the proposal covers one area they asked for."""
+    if _covers_area(package, area):
+        return AreaCover(label, "package", f"Included in {package.name}.")
+    add_on = _add_on_for(package, area)
+    if add_on is not None:
+        price = format_money(add_on.monthly_price, practice.currency)
+        return AreaCover(
+            label, "add_on", f"As an add-on to {package.name}: {price} a month."
+        )
+    later = next((p for p in _ladder(practice.packages) if _covers_area(p, area)), None)
+    if later is not None:
+        return AreaCover(
+            label,
+            "later",
+            f"Not in {package.name}; it comes with {later.name}, so we can add it "
+            "when the partnership grows.",
+        )
+    who = _SPECIALISTS.get(area, "a specialist in this area")
+    return AreaCover(
+        label,
+        "not_offered",
+        f"Not something we offer; {who} would serve you better, and we are glad "
+        "to work alongside them.",
+    )
+
+
+def _coverage(facts: _Facts, package: Package, practice: Practice):
+    return tuple(
+        _cover(a, package, practice, facts.area_names.get(a, a)) for a in facts.area_ids
+    )
+
+
+def _included(facts: _Facts, package: Package) -> tuple[str, ...]:
+    """The package's areas they asked for, in their labels; every area of the
+    package when they named none."""
+    if facts.area_ids:
+        return tuple(
+            facts.area_names.get(a, a)
+            for a in facts.area_ids
+            if _covers_area(package, a)
+        )
+    return tuple(facts.area_names.get(a, a) for a in package.service_areas)
 
 
 def _not_fit_reason(assessment: Assessment, questionnaire: Questionnaire) -> str:
@@ -345,8 +498,8 @@ def _review_why(cadence: str, facts: _Facts) -> str:
 def _reviews(
     package: Package, practice: Practice, facts: _Facts
 ) -> tuple[ReviewPlan, ...]:
-    """The package's reviews the practice holds, plus a quarterly one for strategy."""
-    wanted = {*package.reviews, *(("quarterly",) if _is_strategic(facts) else ())}
+    """The package's reviews that the practice holds: the one rhythm everywhere."""
+    wanted = set(package.reviews)
     return tuple(
         ReviewPlan(
             cadence=cadence,
@@ -389,7 +542,7 @@ def _said(facts: _Facts) -> dict[str, str]:
     if facts.areas:
         n = len(facts.areas)
         noun = "one area" if n == 1 else f"{n} areas"
-        out["areas"] = f"You chose {noun} of the business for support"
+        out["areas"] = f"You asked for support in {noun} of the business"
     if facts.mix_label:
         out["mix"] = f"You described the work as “{facts.mix_label}”"
     if facts.stance_label:
@@ -410,37 +563,49 @@ def _hours_sentence(facts: _Facts, package: Package, sizing: _Sizing) -> str:
             f"{said}, more than the {package.monthly_hours} hours {package.name} "
             "includes; we would start there and agree priorities together."
         )
-    return f"{said}, and {package.name} includes {package.monthly_hours}."
-
-
-def _areas_ending(package: Package, sizing: _Sizing, is_override: bool) -> str:
-    """Names the area lever when it moved the package up."""
-    if is_override or sizing.package is sizing.after_share:
-        return "."
+    if sizing.hours < package.monthly_hours and sizing.is_smallest:
+        return (
+            f"{said}; {package.name}, our smallest package, includes "
+            f"{package.monthly_hours}, so there is time to spare as we settle in."
+        )
     return (
-        f"; that is more than the {sizing.after_share.max_areas} areas "
-        f"{sizing.after_share.name} covers comfortably, so we suggest {package.name}."
+        f"{said}, and {package.name} includes {package.monthly_hours}: the "
+        "smallest of our packages that covers it."
     )
 
 
-def _mix_ending(
-    facts: _Facts, package: Package, sizing: _Sizing, is_override: bool
-) -> str:
-    """Names the strategic-share lever when it moved the package up."""
+def _areas_ending(facts: _Facts, coverage: tuple[AreaCover, ...]) -> str:
+    """Where the areas they chose stand, pointing to the list that shows each."""
+    inside = sum(1 for c in coverage if c.how == "package")
+    if not coverage or inside == len(coverage):
+        return ", and the package covers each of them." if coverage else "."
+    return (
+        f"; {inside} of them are in the package, and below we show how each of "
+        "the others is covered."
+    )
+
+
+def _mix_ending(facts: _Facts) -> str:
     if not _is_strategic(facts):
         return (
             "; a healthy partnership grows the share of project and strategic work "
             "over time."
         )
-    if not is_override and sizing.after_share is not sizing.start:
-        return (
-            f"; with more project and strategic work ahead, we suggest {package.name} "
-            f"rather than {sizing.start.name}, with a quarterly business review to "
-            "plan it together."
-        )
     return (
         "; with more project and strategic work ahead, we will plan it together at a "
         "quarterly business review."
+    )
+
+
+def _growth_sentence(package: Package, grow: Package | None, signals, currency) -> str:
+    if grow is None:
+        return ""
+    price = format_money(grow.monthly_price, currency)
+    return (
+        f"There is room to grow: {'; '.join(signals)}. We suggest "
+        f"starting with {package.name} as you described it; {grow.name} "
+        f"({grow.monthly_hours} hours, {price} a month) is the next step whenever "
+        "the work is there, and we would decide it together at a review."
     )
 
 
@@ -451,14 +616,18 @@ def _stance_ending(facts: _Facts) -> str:
 
 
 def _fit_rationale(
-    facts: _Facts, package: Package, sizing: _Sizing, is_override: bool
+    facts: _Facts,
+    package: Package,
+    sizing: _Sizing,
+    is_override: bool,
+    coverage: tuple[AreaCover, ...],
 ) -> tuple[str, ...]:
     """Why this package, in sentences tied to their answers."""
     said = _said(facts)
     endings = {
         "engagement": "; ongoing support, month after month, is what we offer.",
-        "areas": _areas_ending(package, sizing, is_override),
-        "mix": _mix_ending(facts, package, sizing, is_override),
+        "areas": _areas_ending(facts, coverage),
+        "mix": _mix_ending(facts),
         "stance": _stance_ending(facts),
     }
     lines = []
@@ -537,17 +706,144 @@ def referral_kinds(
     return (*kinds, ANY)
 
 
+# which answers decide which kind of letter: (role, choice value) -> kind
+_DECIDING = {
+    ("engagement", "single_project"): "project",
+    ("work_mix", "one_piece"): "project",
+    ("engagement", "occasional"): "occasional",
+    ("engagement", "tasks"): "tasks",
+    ("stance", "pair_of_hands"): "stance",
+    ("stance", "expert"): "stance",
+}
+_KIND_ORDER = ("project", "occasional", "tasks", "stance")
+# the gaps that make the expectations letter (budget and hours are no expectation
+# of how we work)
+_EXPECTATION_TOPICS = {
+    "reply_time",
+    "hours",
+    "weekends",
+    "channels",
+    "scope",
+    "cadence",
+}
+
+
+def _difference(gap: Gap) -> str:
+    """'You said “Within the hour”; we reply within 1 business day.'"""
+    ours = gap.to_agree.split(". ")[0].rstrip(".")
+    return f"You said {gap.said}; {ours[0].lower()}{ours[1:]}."
+
+
+def verdict_reason(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    assessment: Assessment,
+    gaps: tuple[Gap, ...],
+) -> VerdictReason:
+    """What decided the verdict: a project, occasional help, tasks one at a time,
+    the stance, or expectations that differ from the practice's standards."""
+    roles = {q.id: q.role for q in questionnaire.questions if q.role}
+    flagged = {
+        (roles.get(f.question_id), str(answers.get(f.question_id))): f
+        for f in assessment.flags
+    }
+    kinds = {_DECIDING[k]: k for k in flagged if k in _DECIDING}
+    knocked = [
+        _DECIDING[k] for k, f in flagged.items() if f.knockout and k in _DECIDING
+    ]
+    weakest = (
+        min(sorted(assessment.scores), key=lambda d: assessment.scores[d])
+        if assessment.scores
+        else "fit"
+    )
+    differences = tuple(
+        _difference(g) for g in gaps if g.topic in _EXPECTATION_TOPICS and g.said
+    )
+    if knocked:
+        kind = knocked[0]
+    elif weakest == "boundaries" and differences:
+        return VerdictReason("expectations", differences=differences, talk=True)
+    elif weakest == "chemistry" and "stance" in kinds:
+        kind = "stance"
+    else:
+        kind = next((k for k in _KIND_ORDER if k in kinds), "")
+    if not kind:
+        if differences:
+            return VerdictReason("expectations", differences=differences, talk=True)
+        return VerdictReason("fit", talk=True)
+    stance = kinds[kind][1] if kind == "stance" else ""
+    return VerdictReason(
+        kind, stance=stance, differences=differences, talk=kind in ("tasks", "stance")
+    )
+
+
+_PROJECT_ANSWERS_BY_ROLE = {"engagement": "single_project", "work_mix": "one_piece"}
+_MONTH_NAMES = re.compile(
+    r"\b(" + "|".join(m.lower() for m in MONTHS) + r")\b", re.IGNORECASE
+)
+
+
+def _project_end(text: str, start: dt.date) -> dt.date | None:
+    """The last day of the first month named in `text`, on or after the start."""
+    found = _MONTH_NAMES.search(text or "")
+    if found is None:
+        return None
+    month = [m.lower() for m in MONTHS].index(found.group(1).lower()) + 1
+    year = start.year + (1 if month < start.month else 0)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def project_frame(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], today: dt.date
+) -> ProjectFrame | None:
+    """The project they described, when their answers describe one with an end."""
+    shown = visible_answers(questionnaire, answers)
+    is_project = any(
+        _answer(questionnaire, shown, role)[1] == value
+        for role, value in _PROJECT_ANSWERS_BY_ROLE.items()
+    )
+    if not is_project:
+        return None
+    details = str(shown.get("project_details") or "").strip()
+    start = _start_day(*_answer(questionnaire, shown, "start_date")) or today
+    text = " ".join((details, str(_answer(questionnaire, shown, "needs_summary")[1])))
+    end = _project_end(text, max(start, today))
+    words = (
+        f"the end of {MONTHS[end.month - 1]} {end.year}"
+        if end is not None
+        else "when the project is done"
+    )
+    return ProjectFrame(end, words, details)
+
+
+def _project_lines(project: ProjectFrame, package: Package) -> tuple[str, ...]:
+    """The first months framed around the project, and what continuing would be."""
+    return (
+        f"You described one project, to be finished by {project.end_words}. We would "
+        f"build the first months around it with {package.name}: "
+        f"{package.monthly_hours} hours a month for the project, and the reviews "
+        "until it is done, with no commitment beyond it.",
+        "When the project is done, we either part as planned or, if you would like "
+        "to keep the support, continue month to month as an ongoing partnership: the "
+        "same package, looking after whole areas of the business, with quarterly and "
+        "annual reviews added. We would decide that together at a review before the "
+        "project ends.",
+    )
+
+
 def _alternatives(kinds: tuple[str, ...]) -> tuple[str, ...]:
     """Kinds of service that may suit someone not looking for a partnership."""
     return tuple(idea for kind, idea in _ALTERNATIVES if kind in kinds)
 
 
-def _heard(facts: _Facts) -> tuple[str, ...]:
-    """What we heard, in their answers' own labels (their summary is quoted apart)."""
+def _heard(facts: _Facts, areas: bool = True) -> tuple[str, ...]:
+    """What we heard, in their answers' own labels (their summary is quoted apart);
+    without the areas when the proposal lists each with how it is covered."""
     items = []
     if facts.engagement_label:
         items.append(f"The arrangement you are hoping for: “{facts.engagement_label}”.")
-    if facts.areas:
+    if facts.areas and areas:
         items.append("Where you would like support: " + _quoted(facts.areas) + ".")
     if facts.hours_words:
         items.append(f"By your estimate, you need about {facts.hours_words}.")
@@ -562,24 +858,40 @@ def _within(package: Package, facts: _Facts) -> bool:
     return facts.budget is None or package.monthly_price <= facts.budget
 
 
-def _covers(package: Package) -> tuple[str, ...]:
+def _option_areas(package: Package, facts: _Facts) -> tuple[str, ...]:
+    return _included(facts, package)
+
+
+def _covers(package: Package, facts: _Facts) -> tuple[str, ...]:
     return (
         f"{package.monthly_hours} hours of support a month",
-        *package.service_areas,
+        *_option_areas(package, facts),
         *(CADENCES[c] for c in package.reviews if c in CADENCES),
     )
 
 
-def _leaves_out(package: Package, other: Package) -> tuple[str, ...]:
-    """What `other` includes that `package` does not."""
+def _leaves_out(package: Package, other: Package, facts: _Facts) -> tuple[str, ...]:
+    """What `other` includes that `package` does not: hours, the areas they asked
+    for, reviews."""
     out = []
     if other.monthly_hours > package.monthly_hours:
         out.append(f"{other.monthly_hours - package.monthly_hours} hours a month")
-    out += [a for a in other.service_areas if a not in package.service_areas]
+    mine = set(_option_areas(package, facts))
+    out += [a for a in _option_areas(other, facts) if a not in mine]
     out += [
         CADENCES[c] for c in other.reviews if c in CADENCES and c not in package.reviews
     ]
     return tuple(out)
+
+
+def _option(package: Package, kind: str, facts: _Facts, other: Package | None):
+    return Option(
+        package,
+        kind,
+        _covers(package, facts),
+        _leaves_out(package, other, facts) if other is not None else (),
+        _option_areas(package, facts),
+    )
 
 
 def _options(packages: tuple[Package, ...], package: Package, facts: _Facts):
@@ -593,8 +905,38 @@ def _options(packages: tuple[Package, ...], package: Package, facts: _Facts):
         return ()
     kind = "within_budget" if reachable else "closest"
     return (
-        Option(other, kind, _covers(other), _leaves_out(other, package)),
-        Option(package, "recommended", _covers(package), ()),
+        _option(other, kind, facts, package),
+        _option(package, "recommended", facts, None),
+    )
+
+
+def _grow_options(package: Package, grow: Package | None, facts: _Facts):
+    """The recommended package beside the next step up, when that fits the budget."""
+    if grow is None or not _within(grow, facts):
+        return ()
+    return (
+        _option(package, "recommended", facts, grow),
+        _option(grow, "room_to_grow", facts, None),
+    )
+
+
+def _consultant_notes(facts: _Facts, package: Package, options, currency) -> tuple:
+    """Where hours and budget disagree, for the consultant's eyes only."""
+    if facts.budget is None or _within(package, facts):
+        return ()
+    need = f"{facts.hours} hours a month" if facts.hours is not None else "The areas"
+    price = format_money(package.monthly_price, currency)
+    if facts.hours is not None and facts.hours < package.monthly_hours:
+        need = f"{facts.hours} hours a month (below the smallest package)"
+    within = [o.package.name for o in options if o.kind == "within_budget"]
+    offered = (
+        f"the proposal offers {within[0]} within it side by side"
+        if within
+        else "no package is within it: talk it through on the call"
+    )
+    return (
+        f"Hours and budget disagree: {need} need {package.name} ({price} a month), "
+        f"more than their budget (“{facts.budget_label}”); {offered}.",
     )
 
 
@@ -605,7 +947,7 @@ def _budget_sentence(facts: _Facts, package: Package, options: tuple[Option, ...
     said = f"For your budget you chose “{facts.budget_label}”"
     if _within(package, facts):
         return f"{said}, and {package.name} sits within it."
-    if not options:
+    if not options or options[-1].kind == "room_to_grow":
         return (
             f"{said}; {package.name} costs more than that, so let us talk about what "
             "matters most and whether now is the right time to start."
@@ -636,6 +978,7 @@ def recommend(
     practice: Practice,
     override: str | None = None,
     offer: str = "both",
+    today: dt.date | None = None,
 ) -> Recommendation:
     """The package and plan to propose; not a fit when the verdict or a knockout says.
 
@@ -666,6 +1009,7 @@ def recommend(
         budget_max=facts.budget,
         budget_label=facts.budget_label,
         start_date=facts.start_day,
+        area_ids=facts.area_ids,
     )
     not_fit = assessment.verdict == NOT_A_FIT or bool(assessment.knockouts)
     if chosen is None and (not_fit or not practice.packages):
@@ -677,9 +1021,77 @@ def recommend(
             not_fit_reason=reason,
             reviews=(),
             rationale=_not_fit_rationale(facts, reason),
+            verdict_reason=verdict_reason(
+                questionnaire, answers, assessment, common["gaps"]
+            ),
             **common,
         )
-    return _fit(practice, facts, chosen, offer, common)
+    rec = _fit(practice, facts, chosen, offer, common)
+    rec = _framed_for_project(rec, questionnaire, answers, facts, today)
+    return _with_gaps(rec, questionnaire, answers, practice)
+
+
+def _framed_for_project(
+    rec: Recommendation,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    facts: _Facts,
+    today: dt.date | None,
+) -> Recommendation:
+    """A proposal to a project client: framed around the project and its end."""
+    today = today or dt.date.today()
+    project = project_frame(questionnaire, answers, today)
+    if project is None or rec.package is None:
+        return rec
+    held = _project_cadences(project, facts.start_day or today)
+    return dataclasses.replace(
+        rec,
+        project=project,
+        reviews=tuple(r for r in rec.reviews if r.cadence in held),
+        rationale=(
+            *rec.rationale[:1],
+            *_project_lines(project, rec.package),
+            *[x for x in (_budget_sentence(facts, rec.package, ()),) if x],
+        ),
+        options=(),
+    )
+
+
+def _with_gaps(
+    rec: Recommendation,
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    practice: Practice,
+) -> Recommendation:
+    """The gaps speak of the reviews of the package proposed (of a project's
+    months, for a project client)."""
+    package = rec.package
+    if package is not None and rec.project is not None:
+        held = {r.cadence for r in rec.reviews}
+        package = dataclasses.replace(
+            package, reviews=tuple(c for c in package.reviews if c in held)
+        )
+    return dataclasses.replace(
+        rec, gaps=find_gaps(questionnaire, answers, practice, package)
+    )
+
+
+def _project_cadences(project: ProjectFrame, start: dt.date) -> set[str]:
+    """The reviews that fall within a project: quarterly from three months, annual
+    from twelve (see schedule.py: each falls at the end of its month)."""
+    if project.end is None:
+        return {"weekly", "monthly"}
+    months = (project.end.year - start.year) * 12 + project.end.month - start.month + 1
+    return {
+        "weekly",
+        "monthly",
+        *(("quarterly",) if months >= 3 else ()),
+        *(("annual",) if months >= 12 else ()),
+    }
+
+
+def _without(common: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in common.items() if k not in keys}
 
 
 def recommended_package(
@@ -709,15 +1121,30 @@ def _fit(
     offer: str,
     common: dict[str, Any],
 ) -> Recommendation:
-    """The package sized by the levers (or chosen), with options for the budget."""
+    """The package for the stated need (or chosen), with options for the budget or
+    for room to grow."""
     sizing = _size(practice.packages, facts)
     package = chosen if chosen is not None else sizing.package
     options = _options(practice.packages, package, facts)
+    notes = _consultant_notes(facts, package, options, practice.currency)
     if options and offer in OFFERS[1:]:
         package = package if offer == "recommended" else options[0].package
         options = ()
     by_hand = chosen is not None or package is not sizing.package
-    rationale = _fit_rationale(facts, package, sizing, by_hand)
+    # room to grow from the stated need; none when the package was chosen otherwise
+    grow, signals = (None, ()) if by_hand else _growth(facts, package, practice)
+    if not options and offer == "both":
+        options = _grow_options(package, grow, facts)
+    coverage = _coverage(facts, package, practice)
+    rationale = _fit_rationale(facts, package, sizing, by_hand, coverage)
+    growth = _growth_sentence(package, grow, signals, practice.currency)
+    if growth:  # with the hours, where the sizing is explained
+        at = int("engagement" in _said(facts))  # after the engagement line
+        rationale = (
+            *rationale[:at],
+            rationale[at] + " " + growth,
+            *rationale[at + 1 :],
+        )
     budget = _budget_sentence(facts, package, options)
     return Recommendation(
         is_fit=True,
@@ -727,5 +1154,9 @@ def _fit(
         reviews=_reviews(package, practice, facts),
         rationale=rationale + ((budget,) if budget else ()),
         options=options,
-        **common,
+        coverage=coverage,
+        heard=_heard(facts, areas=not coverage),
+        consultant_notes=notes,
+        included=_included(facts, package),
+        **_without(common, "heard"),
     )

@@ -66,6 +66,17 @@ def recommendation_for(submission: Submission, practice: Practice) -> Recommenda
     )
 
 
+def verdict_reason_for(submission: Submission, practice: Practice):
+    """What decided a not-a-fit verdict (see recommendation.VerdictReason), or None."""
+    rec = recommend(
+        questionnaire=submissions.questionnaire_of(submission),
+        answers=submission.answers or {},
+        assessment=Assessment.from_dict(submission.assessment),
+        practice=practice,
+    )
+    return rec.verdict_reason
+
+
 def own_words(
     questionnaire: Questionnaire, answers: dict, practice: Practice | None = None
 ) -> list[tuple[str, str]]:

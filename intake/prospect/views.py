@@ -22,6 +22,7 @@ from ..extensions import db
 from ..forms import ActionForm
 from ..mail import messages as mail_messages
 from ..practice_store import current_practice
+from ..proposal import service as proposal_service
 from ..questionnaire import wizard
 from . import drafts, starts
 from .forms import posted_step, step_form_class
@@ -287,7 +288,13 @@ def thanks():
     submission = drafts.by_token(token) if token else None
     if submission is None or submission.is_draft:
         return redirect(url_for(".start"))
-    return render_template("prospect/thanks.html", submission=submission)
+    practice = current_practice()
+    reason = (
+        proposal_service.verdict_reason_for(submission, practice)
+        if practice.tailored_thanks and submission.verdict == "not a fit"
+        else None
+    )
+    return render_template("prospect/thanks.html", submission=submission, why=reason)
 
 
 @bp.get("/resume/<token>")

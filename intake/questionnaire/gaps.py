@@ -14,6 +14,7 @@ from typing import Any
 from ..practice import (
     CADENCES,
     CHANNEL_WORDS,
+    Package,
     Practice,
     describe_hours,
     format_money,
@@ -169,8 +170,14 @@ def _decision_rights(questionnaire, answers, practice) -> Gap | None:
     )
 
 
-def _cadence(questionnaire, answers, practice) -> Gap | None:
-    held = practice.standards.cadences
+def _cadence(questionnaire, answers, practice, package=None) -> Gap | None:
+    """Reviews they have not committed to, among those of the package chosen (all
+    the practice holds when none is chosen yet): the one rhythm of the proposal."""
+    held = tuple(
+        c
+        for c in practice.standards.cadences
+        if package is None or c in package.reviews
+    )
     q = questionnaire.by_role("review_cadence")
     chosen = _chosen(questionnaire, answers, "review_cadence")
     if chosen is None:
@@ -179,14 +186,17 @@ def _cadence(questionnaire, answers, practice) -> Gap | None:
     if not skipped:
         return None
     names = join_words(CADENCES[c].lower() for c in skipped)
+    holder = (
+        f"{package.name} includes" if package is not None else "Our rhythm includes"
+    )
     return Gap(
         topic="cadence",
         expects=f"no commitment to {names}",
         standard="our rhythm: " + join_words(CADENCES[c].lower() for c in held),
         talking_point=f"Has not committed to the {names}. Explain what each review "
         "gives them, and agree the rhythm before starting.",
-        to_agree=f"We hold the {names} with every client. Let us talk through what "
-        "each one gives you and settle the rhythm before we start.",
+        to_agree=f"{holder} the {names}. Let us talk through what each one gives "
+        "you and settle the rhythm before we start.",
         said=_quote(*(c.label for c in q.choices if c.value in chosen)),
     )
 
@@ -246,13 +256,22 @@ RULES: tuple[Rule, ...] = (
 
 
 def find_gaps(
-    questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    practice: Practice,
+    package: Package | None = None,
 ) -> tuple[Gap, ...]:
-    """Every difference between the answers and the practice's standards, in order."""
+    """Every difference between the answers and the practice's standards, in order;
+    the reviews are those of `package` when one is chosen."""
     # quoted labels as the prospect read them: the practice's words and currency
     questionnaire = questionnaire.localised(
         practice.questionnaire_words, practice.currency
     )
     shown = visible_answers(questionnaire, answers)
-    gaps = (rule(questionnaire, shown, practice) for rule in RULES)
+    gaps = (
+        _cadence(questionnaire, shown, practice, package)
+        if rule is _cadence
+        else rule(questionnaire, shown, practice)
+        for rule in RULES
+    )
     return tuple(gap for gap in gaps if gap is not None)

@@ -14,7 +14,16 @@ from markupsafe import Markup
 from .. import submissions
 from ..cache import Cache
 from ..models import PIPELINE, Submission
-from ..practice import CADENCES, AddOn, Package, Practice, Referral
+from ..practice import (
+    CADENCES,
+    MAX_TESTIMONIALS,
+    AddOn,
+    Package,
+    Practice,
+    Referral,
+    Testimonial,
+    area_values,
+)
 from ..proposal import service as proposal_service
 from ..questionnaire.cues import find_cues
 from ..questionnaire.gaps import find_gaps
@@ -27,7 +36,9 @@ from .forms import (
     OverrideForm,
     ProposalEditsForm,
     SettingsForm,
+    _area_choices,
     _choices,
+    split_add_on,
 )
 
 VERDICT_CLASS = {
@@ -360,6 +371,7 @@ def override_form(submission: Submission, practice: Practice) -> OverrideForm:
 
 def settings_form(practice: Practice) -> SettingsForm:
     std = practice.standards
+    listed = {choice.value for choice in _area_choices()}
     data = {
         "name": practice.name,
         "email": practice.email,
@@ -379,6 +391,7 @@ def settings_form(practice: Practice) -> SettingsForm:
         "reply_hours": std.reply_hours,
         "channels": list(std.channels),
         "weekends": std.weekends,
+        "time_zone": std.time_zone,
         "cadences": list(std.cadences),
         "out_of_scope": "\n".join(std.out_of_scope),
         "packages": [
@@ -387,11 +400,14 @@ def settings_form(practice: Practice) -> SettingsForm:
                 "monthly_hours": p.monthly_hours,
                 "monthly_price": p.monthly_price,
                 "max_areas": p.max_areas,
-                "service_areas": "\n".join(p.service_areas),
+                "service_areas": [a for a in p.service_areas if a in listed],
+                "other_areas": "\n".join(a for a in p.service_areas if a not in listed),
                 "reviews": list(p.reviews),
                 "description": p.description,
                 "add_ons": "\n".join(
-                    f"{a.name} | {a.monthly_price:g}" for a in p.add_ons
+                    f"{a.name} | {a.monthly_price:g}"
+                    + (f" | {a.area}" if a.area else "")
+                    for a in p.add_ons
                 ),
             }
             for p in practice.packages
@@ -404,6 +420,11 @@ def settings_form(practice: Practice) -> SettingsForm:
         "referrals": "\n".join(
             " | ".join(x for x in (r.name, r.url, r.kind) if x)
             for r in practice.referrals
+        ),
+        "about": practice.about,
+        "years": practice.years,
+        "testimonials": "\n".join(
+            " | ".join(x for x in (t.quote, t.who) if x) for t in practice.testimonials
         ),
     }
     return SettingsForm(data=data)
@@ -419,8 +440,9 @@ def _add_ons(text: str | None) -> tuple[AddOn, ...]:
     """'Name | 150' lines (checked by the form) as add-ons."""
     out = []
     for line in _lines(text):
-        name, _, price = line.rpartition("|")
-        out.append(AddOn(name.strip()[:120], float(price)))
+        head, area = split_add_on(line)
+        name, _, price = head.rpartition("|")
+        out.append(AddOn(name.strip()[:120], float(price), area))
     return tuple(out)
 
 
@@ -445,7 +467,12 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
             name=entry.form.name.data,
             monthly_hours=entry.form.monthly_hours.data,
             monthly_price=entry.form.monthly_price.data,
-            service_areas=_lines(entry.form.service_areas.data),
+            service_areas=area_values(
+                (
+                    *(entry.form.service_areas.data or ()),
+                    *_lines(entry.form.other_areas.data),
+                )
+            ),
             reviews=tuple(c for c in CADENCES if c in (entry.form.reviews.data or [])),
             description=entry.form.description.data or "",
             max_areas=entry.form.max_areas.data or 0,
@@ -462,6 +489,7 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
         reply_hours=form.reply_hours.data,
         channels=tuple(form.channels.data),
         weekends=bool(form.weekends.data),
+        time_zone=form.time_zone.data or "",
         cadences=tuple(c for c in CADENCES if c in (form.cadences.data or [])),
         out_of_scope=_lines(form.out_of_scope.data),
     )
@@ -487,4 +515,15 @@ def practice_from(form: SettingsForm, old: Practice) -> Practice:
         extra_hour_rate=form.extra_hour_rate.data or 0,
         payment_terms=form.payment_terms.data or "",
         referrals=_referrals(form.referrals.data),
+        about=form.about.data or "",
+        years=form.years.data or 0,
+        testimonials=_testimonials(form.testimonials.data),
+    )
+
+
+def _testimonials(text: str | None) -> tuple[Testimonial, ...]:
+    """'words | who' lines (at most three) as testimonials."""
+    return tuple(
+        Testimonial(*(p.strip()[:300] for p in (line.rsplit("|", 1) + [""])[:2]))
+        for line in _lines(text)[:MAX_TESTIMONIALS]
     )

@@ -44,6 +44,7 @@ from ..practice import (
     WEEKDAY_NAMES,
 )
 from ..proposal.content import MAX_COVER_NOTE, SECTIONS
+from ..proposal.schedule import is_time_zone
 from ..questionnaire.scoring import VERDICTS
 from ..security import normalise_identity
 from .queries import SORTS
@@ -207,8 +208,11 @@ class PackageForm(Form):
         default=0,
         validators=[Optional(), NumberRange(0, 30)],
     )
-    service_areas = TextAreaField(
-        "Service areas included, one per line",
+    # the questionnaire's own areas (choices set by SettingsForm from the active
+    # questionnaire), and free text for anything else
+    service_areas = MultiCheckboxField("Areas it covers", choices=[])
+    other_areas = TextAreaField(
+        "Other areas it covers, one per line",
         validators=[Length(max=2000)],
         filters=[_strip],
     )
@@ -217,14 +221,15 @@ class PackageForm(Form):
         "Short description", validators=[Length(max=500)], filters=[_strip]
     )
     add_ons = TextAreaField(
-        "Optional add-ons, one per line: name | price a month",
+        "Optional add-ons, one per line: name | price a month | area (optional, "
+        "e.g. research)",
         validators=[Length(max=1000)],
         filters=[_strip],
     )
 
     def validate_add_ons(self, field):
         for line in _lines(field.data):
-            name, _, price = line.rpartition("|")
+            name, _, price = split_add_on(line)[0].rpartition("|")
             if not name.strip() or not re.fullmatch(
                 r"\s*\d{1,7}(\.\d{1,2})?\s*", price
             ):
@@ -238,7 +243,29 @@ class PackageForm(Form):
         )
 
 
+def split_add_on(line: str) -> tuple[str, str]:
+    """('name | price', area) of an add-on line; area "" when none is named."""
+    head, _, last = line.rpartition("|")
+    if head and "|" in head and re.fullmatch(r"\s*[a-z_]+\s*", last):
+        return head, last.strip()
+    return line, ""
+
+
+def _area_choices() -> list[SelectChoice]:
+    """The areas question's choices of the active questionnaire."""
+    from .. import registry  # the app's questionnaire; forms need an app anyway
+
+    question = registry.active().by_role("service_areas")
+    return _choices((c.value, c.label) for c in question.choices) if question else []
+
+
 class SettingsForm(FlaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = _area_choices()
+        for entry in self.packages:
+            entry.form.service_areas.choices = areas
+
     name = StringField(
         "Practice name", validators=[DataRequired(), Length(max=120)], filters=[_strip]
     )
@@ -309,6 +336,19 @@ class SettingsForm(FlaskForm):
         validators=[DataRequired("Choose at least one channel.")],
     )
     weekends = BooleanField("We work at weekends")
+    time_zone = StringField(
+        "Time zone of your office hours (e.g. America/New_York, Europe/London; "
+        "empty: your country's usual one)",
+        validators=[Optional(), Length(max=60)],
+        filters=[_strip],
+    )
+
+    def validate_time_zone(self, field):
+        if field.data and not is_time_zone(field.data):
+            raise ValidationError(
+                "Use a time zone name such as Europe/London or America/New_York."
+            )
+
     cadences = MultiCheckboxField(
         "Reviews you hold with clients", choices=_choices(CADENCES.items())
     )
@@ -347,6 +387,26 @@ class SettingsForm(FlaskForm):
         validators=[Length(max=3000)],
         filters=[_strip],
     )
+    about = TextAreaField(
+        "About you, for the proposal's “Who we are” (optional)",
+        validators=[Length(max=1200)],
+        filters=[_strip],
+    )
+    years = IntegerField(
+        "Years of experience (optional)",
+        default=0,
+        validators=[Optional(), NumberRange(0, 80)],
+    )
+    testimonials = TextAreaField(
+        "Up to three short testimonials, one per line: words | who said them",
+        validators=[Length(max=1500)],
+        filters=[_strip],
+    )
+
+    def validate_testimonials(self, field):
+        if len(_lines(field.data)) > 3:
+            raise ValidationError("Give at most three testimonials.")
+
     logo = FileField("Logo (PNG or JPEG, at most 1 MB)")
     remove_logo = BooleanField("Remove the logo")
 

@@ -184,3 +184,43 @@ def test_0010_indexes_the_rows_already_there_and_downgrades(app, db):
     )
     assert triggers == 0
     upgrade()  # and back, for the fixture's teardown
+
+
+def test_0012_makes_package_areas_the_questionnaires_values(app, db):
+    from intake.practice import Practice
+
+    _reset(db)
+    upgrade(revision="0011")
+    old = {
+        "name": "Old Practice",
+        "packages": [
+            {
+                "name": "Essentials",
+                "monthly_hours": 10,
+                "monthly_price": 600,
+                "service_areas": [
+                    "Inbox and calendar",
+                    "Projects and events",
+                    "Feng shui of the office",
+                ],
+                "reviews": ["monthly"],
+            }
+        ],
+    }
+    table = sa.table(
+        "practice_settings",
+        sa.column("id", sa.Integer),
+        sa.column("data", sa.JSON),
+        sa.column("updated_at", sa.DateTime),
+    )
+    db.session.execute(
+        sa.insert(table).values(id=1, data=old, updated_at=dt.datetime(2026, 1, 1))
+    )
+    db.session.commit()
+    upgrade()
+    data = db.session.execute(sa.select(table.c.data)).scalar_one()
+    areas = data["packages"][0]["service_areas"]
+    assert areas == ["inbox_calendar", "events", "projects", "Feng shui of the office"]
+    # and reading converts the same way, for data restored from an older backup
+    assert Practice.from_dict(old).packages[0].service_areas == tuple(areas)
+    db.session.rollback()

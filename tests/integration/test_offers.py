@@ -123,6 +123,18 @@ def _offer(db) -> Offer:
 # --- 3. sending ----------------------------------------------------------------------
 
 
+def test_the_default_message_says_each_thing_once(signed_in, prospect, db, app):
+    from intake.offers.mails import default_message
+
+    with app.test_request_context():
+        message = default_message(db.session.get(Submission, prospect.id))
+    assert _send(signed_in, prospect.id, message=message).status_code == 302
+    (mail,) = _delivered(app, "proposal_sent")
+    text = _text(mail)
+    assert text.count("download it as a PDF") == 1
+    assert text.count("Northway Administrative Partners") == 1
+
+
 def test_send_queues_the_mail_and_moves_the_status(signed_in, prospect, db, app):
     page = signed_in.get(f"/workspace/submissions/{prospect.id}").get_data(as_text=True)
     assert "Send proposal" in page and "Here is our proposal" in page
@@ -283,7 +295,13 @@ def test_accept_stores_the_signature_and_sends_the_signed_copy(
     signed = PdfReader(io.BytesIO(offer.signed_pdf))
     original = PdfReader(io.BytesIO(served.data))
     assert len(signed.pages) == len(original.pages) + 1
+    # one paper size, and the acceptance page numbered as the last of them all
+    sizes = {(round(p.mediabox.width), round(p.mediabox.height)) for p in signed.pages}
+    assert len(sizes) == 1
+    n = len(signed.pages)
+    assert f"Page {n} of {n}" in signed.pages[-1].extract_text()
     last = signed.pages[-1].extract_text()
+    assert "Weekly check-in:" in last  # the first date of each review of the package
     assert "Hannah Lindqvist" in last and offer.accepted_pdf_sha256 in last.replace(
         "\n", ""
     )
@@ -296,14 +314,23 @@ def test_accept_stores_the_signature_and_sends_the_signed_copy(
     for mail in (to_prospect, *won):
         files = {a.filename: a for a in mail.attachments}
         assert files["Signed proposal.pdf"].data == offer.signed_pdf
+        # the original beside it: its hash is the one the acceptance page records
+        original_file = files["Proposal as sent.pdf"].data
+        assert hashlib.sha256(original_file).hexdigest() == offer.accepted_pdf_sha256
         calendar = Calendar.from_ical(files["Reviews.ics"].data)
-        rules = sorted(
-            (str(e["RRULE"]["FREQ"][0]), int(e["RRULE"].get("INTERVAL", [1])[0]))
-            for e in calendar.walk("VEVENT")
+        events = list(calendar.walk("VEVENT"))
+        kinds = {str(e["UID"]).split("-")[2] for e in events}
+        assert kinds == {"weekly", "monthly", "quarterly", "annual"}
+        starts = [e.decoded("DTSTART") for e in events]
+        # timed meetings on working days, from the agreed start, that block the time
+        assert all(isinstance(s, dt.datetime) and s.tzinfo for s in starts)
+        assert all(s.weekday() < 5 for s in starts)
+        assert min(s.date() for s in starts) >= offer.start_date
+        assert {str(e["TRANSP"]) for e in events} == {"OPAQUE"}
+        assert all("Agenda:" in str(e["DESCRIPTION"]) for e in events)
+        assert all(
+            "hannah@lindqvist-advisory.com" in str(e["ATTENDEE"]) for e in events
         )
-        assert rules == [("MONTHLY", 1), ("MONTHLY", 3), ("WEEKLY", 1), ("YEARLY", 1)]
-        starts = {e.decoded("DTSTART") for e in calendar.walk("VEVENT")}
-        assert min(starts) == offer.start_date + dt.timedelta(weeks=1)
 
     done = client.get(sent).get_data(as_text=True)
     assert "you have accepted this proposal" in done

@@ -138,6 +138,34 @@ def test_pages_look_composed(app, name, paper):
     assert [pages for pages in seen.values() if len(pages) > 1] == []
 
 
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+@pytest.mark.parametrize(
+    "name", ["tiny_budget_busy", "solid_but_cautious", "strategic_collaborator"]
+)
+def test_next_steps_and_the_signatures_stay_together(app, name, paper):
+    with app.app_context():
+        pages = _layout(name, paper, consultant_name="Maren Holt")
+    (steps,) = [p for p in pages if "Next steps" in p.text]
+    assert "Read this through" in steps.text and "Accept" in steps.text
+    assert "Accepted for" in steps.text and "For Northway" in steps.text
+    assert steps is pages[-1]
+
+
+@pytest.mark.parametrize("lines", [40, 300])
+def test_a_long_answer_keeps_the_pages_composed(app, lines):
+    summary = "\n".join(f"Point {i}" for i in range(1, lines + 1))[:2000]
+    answers = {**PERSONAS["solid_but_cautious"], "needs_summary": summary}
+    with app.app_context():
+        questionnaire = registry.active()
+        ctx = service.context_for_answers(
+            questionnaire, answers, replace(default_practice(), paper_size="A4")
+        )
+        pages = page_facts(render.layout(service.render_html(ctx), base_url=BASE_URL))
+    assert [(p.number, p.last_line) for p in pages if p.ends_with_heading] == []
+    assert [p.overflow for p in pages if p.overflow] == []
+    assert all(p.text.strip() for p in pages)  # no blank page
+
+
 def test_a_long_unbroken_string_wraps_inside_the_margin(app):
     link = "https://example.com/" + "a" * 400
     with app.app_context():
@@ -259,12 +287,28 @@ def test_cli_refuses_a_proposal_for_answers_that_are_not_a_fit(runner, tmp_path)
     answers.write_text(json.dumps(PERSONAS["occasional_helper"]), encoding="utf-8")
     out = tmp_path / "p.pdf"
     result = runner.invoke(args=["proposal", "--answers", str(answers), "-o", str(out)])
-    assert result.exit_code == 1 and "send the referral letter" in result.output
+    assert result.exit_code == 1 and "add --letter" in result.output
+    # --answers cannot choose a package: the message does not suggest it
+    assert "choose a package" not in result.output
     assert not out.exists()
     letter = runner.invoke(
         args=["proposal", "--answers", str(answers), "--letter", "-o", str(out)]
     )
     assert letter.exit_code == 0 and "pay-as-you-go" in pdf_text(out.read_bytes())
+    # the default practice names no consultant: the first-person letter is flagged
+    assert "no consultant is named" in letter.output
+    assert "this prospect is a fit" not in letter.output
+
+
+def test_cli_warns_about_a_letter_for_a_fit(runner, tmp_path):
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(PERSONAS["steady_collaborator"]), encoding="utf-8")
+    out = tmp_path / "l.pdf"
+    letter = runner.invoke(
+        args=["proposal", "--answers", str(answers), "--letter", "-o", str(out)]
+    )
+    assert letter.exit_code == 0
+    assert "Warning: this prospect is a fit" in letter.output
 
 
 def test_cli_needs_an_id_or_answers(runner, tmp_path):
@@ -378,3 +422,51 @@ def test_the_letter_with_a_logo_and_referrals_fits_one_page(app):
             html = service.render_html(ctx, letter=True)
             pages = page_facts(render.layout(html, base_url=BASE_URL))
         assert len(pages) == 1 and "Maren Holt" in html
+
+
+@pytest.mark.parametrize(
+    ("name", "says", "never"),
+    [
+        (
+            "needy_always_on",
+            [
+                "You said “Within the hour”; we reply within 1 business day.",
+                "If some of these could work differently for you, I would gladly "
+                "talk them through",
+            ],
+            ["one particular piece of work", "continuously, month after month"],
+        ),
+        (
+            "one_off_project",
+            ["one particular piece of work, with a clear end"],
+            ["gladly talk"],
+        ),
+        (
+            "pair_of_hands",
+            [
+                "you like to make the decisions and have them carried out",
+                "If working that way together appeals to you",
+            ],
+            ["one particular piece of work"],
+        ),
+        (
+            "hands_off_executive",
+            ["you would like us to decide how things are done while you step back"],
+            ["one particular piece of work"],
+        ),
+        (
+            "occasional_helper",
+            ["someone to call on now and then"],
+            ["gladly talk"],
+        ),
+    ],
+)
+def test_the_letter_gives_the_true_reason(app, name, says, never):
+    with app.app_context():
+        text = html_text(service.render_html(context(name, letter=True), letter=True))
+    for words in says:
+        assert words in text, name
+    for words in never:
+        assert words not in text, name
+    # never a score, a verdict or a flag
+    assert "not a fit" not in text.lower() and "score" not in text.lower()

@@ -105,3 +105,94 @@ def test_a_bad_add_on_line_is_refused(signed_in):
     response = signed_in.post("/workspace/settings", data=data)
     assert response.status_code == 422
     assert "Write each add-on as: name | price" in response.get_data(as_text=True)
+
+
+def test_package_areas_are_chosen_from_the_questionnaires_list(signed_in, app):
+    page = signed_in.get("/workspace/settings")
+    html = page.get_data(as_text=True)
+    # the questionnaire's own areas, as checkboxes for each package
+    assert 'name="packages-0-service_areas" type="checkbox" value="research"' in html
+    assert "Marketing admin: newsletters, scheduling, listings" in html
+    data = settings_data(
+        page,
+        **{
+            "packages-0-service_areas": ["inbox_calendar", "events"],
+            "packages-0-other_areas": "Office plants\nBilling",
+            "packages-0-add_ons": "Research on request | 150 | research",
+        },
+        time_zone="Europe/London",
+    )
+    response = signed_in.post("/workspace/settings", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.test_request_context():
+        practice = current_practice()
+    first = practice.packages[0]
+    # known words become the value; the rest stays as written
+    assert first.service_areas == (
+        "inbox_calendar",
+        "events",
+        "Office plants",
+        "bookkeeping_admin",
+    )
+    assert [(a.name, a.monthly_price, a.area) for a in first.add_ons] == [
+        ("Research on request", 150.0, "research")
+    ]
+    assert practice.standards.time_zone == "Europe/London"
+    again = signed_in.get("/workspace/settings").get_data(as_text=True)
+    assert "Office plants" in again and "Research on request | 150 | research" in again
+
+
+def test_a_time_zone_that_does_not_exist_is_refused(signed_in):
+    data = settings_data(signed_in.get("/workspace/settings"), time_zone="Mars/Base")
+    response = signed_in.post("/workspace/settings", data=data)
+    assert response.status_code == 422
+    assert "Use a time zone name such as Europe/London" in response.get_data(
+        as_text=True
+    )
+
+
+def test_the_about_section_is_set_in_settings_and_shown_only_when_filled(
+    signed_in, app
+):
+    from intake.proposal import service
+    from tests.personas import PERSONAS
+
+    with app.test_request_context():
+        from intake import registry
+
+        questionnaire = registry.active()
+        empty = service.render_html(
+            service.context_for_answers(
+                questionnaire, PERSONAS["steady_collaborator"], current_practice()
+            )
+        )
+    assert "Who we are" not in empty
+    data = settings_data(
+        signed_in.get("/workspace/settings"),
+        about="I have run the back office of three consultancies.",
+        years="12",
+        testimonials="She took the admin off my desk within a month. | Dana K.\n"
+        "Calm, clear and ahead of me. | Ravi P., coach",
+    )
+    response = signed_in.post("/workspace/settings", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.test_request_context():
+        practice = current_practice()
+        html = service.render_html(
+            service.context_for_answers(
+                questionnaire, PERSONAS["steady_collaborator"], practice
+            )
+        )
+    assert practice.years == 12 and len(practice.testimonials) == 2
+    assert "Who we are" in html
+    assert "I have run the back office of three consultancies." in html
+    assert "12 years of experience" in html and "Ravi P., coach" in html
+
+
+def test_more_than_three_testimonials_are_refused(signed_in):
+    data = settings_data(
+        signed_in.get("/workspace/settings"), testimonials="a | b\nc\nd\ne"
+    )
+    response = signed_in.post("/workspace/settings", data=data)
+    assert response.status_code == 422
+    assert "at most three testimonials" in response.get_data(as_text=True)

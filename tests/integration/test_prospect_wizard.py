@@ -114,6 +114,19 @@ def test_thanks_page_tailored_to_the_verdict_when_the_practice_turns_it_on(
     assert str(s.overall) not in text.split()
 
 
+def test_tailored_thanks_follows_what_decided_the_verdict(app, wizard, client, db):
+    """An ongoing-partnership prospect who differs on boundaries is not told that
+    she wanted a project: she hears that expectations differ, and an invitation."""
+    _tailor(app, True)
+    wizard.complete(PERSONAS["needy_always_on"])
+    text = _thanks_text(client)
+    [s] = submissions(db)
+    assert s.verdict == "not a fit"
+    assert "a few of your expectations" in text and "talk them through" in text
+    assert "project-based" not in text and "on-demand" not in text
+    assert str(s.overall) not in text.split()
+
+
 def test_tailored_thanks_for_strong_fit_offers_a_consultation(app, wizard, client):
     _tailor(app, True)
     wizard.complete(COLLAB)

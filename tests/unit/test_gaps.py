@@ -108,9 +108,9 @@ CADENCE_BUT_WEEKLY = Gap(
     talking_point="Has not committed to the monthly operational review, quarterly "
     "business review and annual partnership review. Explain what each review gives "
     "them, and agree the rhythm before starting.",
-    to_agree="We hold the monthly operational review, quarterly business review and "
-    "annual partnership review with every client. Let us talk through what each one "
-    "gives you and settle the rhythm before we start.",
+    to_agree="Our rhythm includes the monthly operational review, quarterly business "
+    "review and annual partnership review. Let us talk through what each one gives "
+    "you and settle the rhythm before we start.",
     said="“Weekly check-in on priorities: 20 minutes”",
 )
 CADENCE_NONE = Gap(
@@ -119,8 +119,8 @@ CADENCE_NONE = Gap(
     standard=f"our rhythm: {ALL_REVIEWS}",
     talking_point=f"Has not committed to the {ALL_REVIEWS}. Explain what each review "
     "gives them, and agree the rhythm before starting.",
-    to_agree=f"We hold the {ALL_REVIEWS} with every client. Let us talk through what "
-    "each one gives you and settle the rhythm before we start.",
+    to_agree=f"Our rhythm includes the {ALL_REVIEWS}. Let us talk through what each "
+    "one gives you and settle the rhythm before we start.",
     said="“None of these: I'd rather keep in touch as things come up”",
 )
 DECISION_RIGHTS = Gap(
@@ -394,3 +394,22 @@ def test_the_budget_gap_uses_the_one_money_format(
         f"a budget of up to {budget_words} a month",
         f"our smallest package, Foundation, is {price_words} a month",
     )
+
+
+def test_the_cadence_gap_reads_the_reviews_of_the_package_chosen(questionnaire):
+    """The smallest package has no weekly check-in: its gap never promises one."""
+    practice = default_practice()
+    foundation = practice.packages[0]
+    assert "weekly" not in foundation.reviews
+    answers = {"review_cadence": ["monthly"]}
+    gaps = find_gaps(questionnaire, answers, practice, foundation)
+    (gap,) = [g for g in gaps if g.topic == "cadence"]
+    assert "weekly" not in gap.to_agree and "weekly" not in gap.standard
+    assert gap.to_agree.startswith(
+        "Foundation includes the quarterly business review and annual partnership "
+        "review."
+    )
+    # every review of the package is committed to: no gap at all
+    answers = {"review_cadence": ["monthly", "quarterly", "annual"]}
+    gaps = find_gaps(questionnaire, answers, practice, foundation)
+    assert not [g for g in gaps if g.topic == "cadence"]

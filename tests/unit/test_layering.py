@@ -56,8 +56,13 @@ PURE: dict[str, frozenset[str]] = {
         {
             "intake.practice",
             "intake.proposal.recommendation",
+            "intake.proposal.schedule",
             "intake.questionnaire.scoring",
         }
+    ),
+    "intake.proposal.schedule": frozenset({"intake.practice"}),
+    "intake.offers.calendar": frozenset(
+        {"icalendar", "intake.practice", "intake.proposal.schedule"}
     ),
     "intake.proposal.recommendation": frozenset(
         {

@@ -35,10 +35,11 @@ EXPECTED_PACKAGE: dict[str, str | None] = {
     "strategic_collaborator": "Strategic Partner",
     "steady_collaborator": "Partner",  # exactly 20 hours
     "friendly_founder": "Strategic Partner",  # 30 hours -> Strategic Partner
-    "solid_but_cautious": "Partner",  # 12 hours, 4 areas (Partner covers 4)
-    "anxious_first_hire": "Partner",  # 10 hours -> Foundation, 3 areas -> up one
-    "modest_budget": "Partner",  # 10 hours -> Foundation, 4 areas -> up one
-    "tiny_budget_busy": "Partner",  # 6 hours -> Foundation, 8 areas -> up one
+    "solid_but_cautious": "Partner",  # 12 hours: more than Foundation's 10
+    # the stated hours decide; more areas or strategic work are room to grow
+    "anxious_first_hire": "Foundation",  # 10 hours
+    "modest_budget": "Foundation",  # 10 hours
+    "tiny_budget_busy": "Foundation",  # 6 hours
     "one_off_project": None,  # knock-out: single project
     "project_not_sure": None,  # not a fit on the scores: project-shaped answers
     "pair_of_hands": None,  # not a fit on the scores
@@ -130,7 +131,7 @@ def test_rationale_is_three_to_six_sentences(questionnaire, practice, name):
 @pytest.mark.parametrize("name", sorted(PERSONAS))
 def test_gaps_are_find_gaps(questionnaire, practice, name):
     rec = _recommend(questionnaire, PERSONAS[name], practice)
-    assert rec.gaps == find_gaps(questionnaire, PERSONAS[name], practice)
+    assert rec.gaps == find_gaps(questionnaire, PERSONAS[name], practice, rec.package)
 
 
 @pytest.mark.parametrize("name", sorted(PERSONAS))
@@ -173,15 +174,23 @@ def test_heard_in_their_own_words(questionnaire, practice):
     assert rec.heard == (
         "The arrangement you are hoping for: “Someone to look after whole areas of "
         "the business, month after month”.",
-        "Where you would like support: “Inbox, calendar and appointments”, “Client "
-        "care: onboarding, follow-ups, enquiries”, “Invoicing, expenses and "
-        "bookkeeping admin”, “Hiring and onboarding people”, “Coordinating projects "
-        "and launches”, “Systems, tools and processes” and “Documents, templates and "
-        "reports”.",
+        # the areas are listed once, each with how it is covered (rec.coverage)
         "By your estimate, you need about 45 hours a month.",
         "The budget you have in mind: “$2,000 to $4,000 a month”.",
         "You would like to start on 11 January 2027.",
     )
+    assert [c.label for c in rec.coverage] == [
+        "Inbox, calendar and appointments",
+        "Client care: onboarding, follow-ups, enquiries",
+        "Invoicing, expenses and bookkeeping admin",
+        "Hiring and onboarding people",
+        "Coordinating projects and launches",
+        "Systems, tools and processes",
+        "Documents, templates and reports",
+    ]
+    # a letter still says where they wanted support
+    letter = _recommend(questionnaire, PERSONAS["needy_always_on"], practice)
+    assert any(line.startswith("Where you would like support") for line in letter.heard)
     # their summary is quoted once, in their own words, not in what we heard
     assert PERSONAS["strategic_collaborator"]["needs_summary"] not in rec.heard
 
@@ -198,8 +207,10 @@ def test_rationale_ties_to_the_answers(questionnaire, practice):
         "Asked what kind of arrangement you are hoping for, you answered “Someone to "
         "look after whole areas of the business, month after month”; ongoing "
         "support, month after month, is what we offer.",
-        "You picture about 12 hours of support a month, and Partner includes 20.",
-        "You chose 4 areas of the business for support.",
+        "You picture about 12 hours of support a month, and Partner includes 20: the "
+        "smallest of our packages that covers it.",
+        "You asked for support in 4 areas of the business, and the package covers "
+        "each of them.",
         "You described the work as “Mostly day-to-day: inbox, scheduling, "
         "requests”; a healthy partnership grows the share of project and "
         "strategic work over time.",
@@ -212,18 +223,37 @@ def test_rationale_ties_to_the_answers(questionnaire, practice):
     )
 
 
-def test_rationale_names_the_lever_that_moved_the_package(questionnaire, practice):
+def test_growth_signals_are_room_to_grow_not_a_step_up(questionnaire, practice):
+    # 6 hours and 8 areas: Foundation, with Partner named as the next step
     rec = _recommend(questionnaire, PERSONAS["tiny_budget_busy"], practice)
-    assert rec.rationale[2].endswith(
-        "that is more than the 2 areas Foundation covers comfortably, so we suggest "
-        "Partner."
-    )
-    answers = _with("solid_but_cautious", work_mix="growing")
+    assert _package_name(rec) == "Foundation"
+    assert "There is room to grow: you also asked about" in rec.rationale[1]
+    assert "Partner (20 hours, $1,250 a month) is the next step" in rec.rationale[1]
+    # strategic work ahead: the same package, and the reason in words
+    answers = _with("solid_but_cautious", work_mix="growing", budget="1000_2000")
     rec = _recommend(questionnaire, answers, practice)
-    assert rec.rationale[3].endswith(
-        "we suggest Strategic Partner rather than Partner, with a quarterly business "
-        "review to plan it together."
+    assert _package_name(rec) == "Partner"
+    assert "you see more project and strategic work ahead" in rec.rationale[1]
+    # the next step fits the budget: offered beside the recommended one
+    assert (
+        _options(rec)
+        == [
+            ("recommended", "Partner"),
+            ("room_to_grow", "Strategic Partner"),
+        ]
+        or _options(rec) == []
     )
+
+
+def test_a_next_step_within_budget_is_offered_beside(questionnaire, practice):
+    answers = _with("solid_but_cautious", work_mix="growing", budget="2000_4000")
+    rec = _recommend(questionnaire, answers, practice)
+    assert _package_name(rec) == "Partner"
+    assert _options(rec) == [
+        ("recommended", "Partner"),
+        ("room_to_grow", "Strategic Partner"),
+    ]
+    assert rec.rationale[-1].endswith("Partner sits within it.")
 
 
 def test_rationale_when_hours_were_not_given(questionnaire, practice):
@@ -231,7 +261,8 @@ def test_rationale_when_hours_were_not_given(questionnaire, practice):
     rec = _recommend(questionnaire, answers, practice)
     assert rec.rationale[1] == (
         "You did not estimate your hours, so we allowed about 5 for each area you "
-        "chose, 20 in all, and Partner includes 20."
+        "chose, 20 in all, and Partner includes 20: the smallest of our packages that "
+        "covers it."
     )
 
 
@@ -328,11 +359,11 @@ def test_base_case_for_the_levers(questionnaire, practice):
 
 
 @pytest.mark.parametrize(
-    ("qid", "value"),
+    ("qid", "value", "package"),
     [
-        ("monthly_hours", 25),  # hours: 25 > 20
-        ("work_mix", "growing"),  # strategic share 70 >= 60
-        (  # a fifth area: more than Partner's 4
+        ("monthly_hours", 25, "Strategic Partner"),  # hours: 25 > 20
+        ("work_mix", "growing", "Partner"),  # strategic: room to grow, no step
+        (  # a fifth area: room to grow, no step
             "service_areas",
             [
                 "inbox_calendar",
@@ -340,17 +371,19 @@ def test_base_case_for_the_levers(questionnaire, practice):
                 "bookkeeping_admin",
                 "documents",
                 "research",
+                "projects",
             ],
+            "Partner",
         ),
     ],
 )
-def test_each_lever_alone_moves_up_a_package(questionnaire, practice, qid, value):
+def test_only_the_hours_move_the_package(questionnaire, practice, qid, value, package):
     answers = _with("solid_but_cautious", **{qid: value})
     changed = [k for k in answers if answers[k] != PERSONAS["solid_but_cautious"][k]]
     assert changed == [qid]
     rec = _recommend(questionnaire, answers, practice)
     assert assess(questionnaire, answers).verdict != "not a fit"
-    assert _package_name(rec) == "Strategic Partner"
+    assert _package_name(rec) == package
 
 
 @pytest.mark.parametrize(
@@ -385,12 +418,12 @@ def test_strategic_share_threshold(questionnaire, practice):
     assert (rec.strategic_share, _package_name(rec)) == (40, "Partner")
 
 
-def test_levers_are_cumulative(questionnaire, practice):
-    # 6 hours -> Foundation; strategic -> Partner; 8 areas > 4 -> Strategic Partner
+def test_growth_signals_together_still_start_at_the_need(questionnaire, practice):
+    # 6 hours, strategic, 8 areas: Foundation, and the growth said in words
     answers = _with("tiny_budget_busy", work_mix="growing")
-    assert _package_name(_recommend(questionnaire, answers, practice)) == (
-        "Strategic Partner"
-    )
+    rec = _recommend(questionnaire, answers, practice)
+    assert _package_name(rec) == "Foundation"
+    assert "strategic work ahead; you also asked about" in rec.rationale[1]
 
 
 def test_levers_are_capped_at_the_largest(questionnaire, practice):
@@ -459,7 +492,9 @@ def test_override_makes_a_not_a_fit_prospect_a_client(questionnaire, practice):
         True,
         "",
     )
-    assert _cadences(rec) == CADENCE_ORDER
+    # one project, done by the end of March: only the reviews that fall within it
+    assert _cadences(rec) == ["weekly", "monthly"]
+    assert rec.project is not None
 
 
 @pytest.mark.parametrize("override", ["Gold", "partner", "", " Partner", None])
@@ -532,27 +567,19 @@ def test_reviews_follow_the_practice_cadences(questionnaire, practice):
     assert _cadences(rec) == ["monthly", "annual"]  # always in the canonical order
 
 
-def test_strategic_share_adds_a_quarterly_review(questionnaire, practice):
+def test_the_reviews_are_the_packages_own(questionnaire, practice):
     packages = tuple(
         dataclasses.replace(p, reviews=("weekly", "monthly")) for p in practice.packages
     )
     no_quarterly = dataclasses.replace(practice, packages=packages)
-    routine = _recommend(questionnaire, PERSONAS["solid_but_cautious"], no_quarterly)
-    assert _cadences(routine) == ["weekly", "monthly"]
-    strategic = _recommend(
-        questionnaire, _with("solid_but_cautious", work_mix="growing"), no_quarterly
-    )
-    assert _cadences(strategic) == ["weekly", "monthly", "quarterly"]
-    assert strategic.reviews[2].why.endswith(
-        "With more project and strategic work ahead, it matters all the more."
-    )
-    # ... but only when the practice offers a quarterly review at all
-    standards = dataclasses.replace(practice.standards, cadences=("weekly", "monthly"))
-    not_offered = dataclasses.replace(no_quarterly, standards=standards)
-    rec = _recommend(
-        questionnaire, _with("solid_but_cautious", work_mix="growing"), not_offered
-    )
-    assert _cadences(rec) == ["weekly", "monthly"]
+    for work_mix in ("mostly_routine", "growing"):
+        answers = _with("solid_but_cautious", work_mix=work_mix)
+        rec = _recommend(questionnaire, answers, no_quarterly)
+        # one schedule everywhere: no review the package (and the .ics) lacks
+        assert _cadences(rec) == ["weekly", "monthly"]
+        assert all(
+            g.topic != "cadence" or "quarterly" not in g.to_agree for g in rec.gaps
+        )
 
 
 def test_review_why_follows_their_commitment(questionnaire, practice):
@@ -644,7 +671,7 @@ def test_a_practice_with_a_single_package(questionnaire, practice):
     rec = _recommend(questionnaire, PERSONAS["solid_but_cautious"], single)
     assert _cadences(rec) == ["monthly", "annual"]
     strategic = _recommend(questionnaire, PERSONAS["friendly_founder"], single)
-    assert _cadences(strategic) == ["monthly", "quarterly", "annual"]
+    assert _cadences(strategic) == ["monthly", "annual"]
     rec = _recommend(
         questionnaire, PERSONAS["occasional_helper"], single, override="Essentials"
     )
@@ -832,17 +859,17 @@ def test_options_say_what_each_covers_and_leaves_out(questionnaire, practice):
     within, recommended = rec.options
     assert within.covers == (
         "10 hours of support a month",
-        "Inbox and calendar",
-        "Client care",
-        "Documents and filing",
+        "Inbox, calendar and appointments",
+        "Client care: onboarding, follow-ups, enquiries",
+        "Documents, templates and reports",
         "Monthly operational review",
         "Quarterly business review",
         "Annual partnership review",
     )
+    # only the areas they asked for: bookkeeping, not systems or marketing
     assert within.leaves_out == (
         "10 hours a month",
-        "Billing and bookkeeping admin",
-        "Systems and processes",
+        "Invoicing, expenses and bookkeeping admin",
         "Weekly check-in",
     )
     assert recommended.leaves_out == ()
@@ -960,3 +987,44 @@ def test_recommended_package_is_recommends_package(questionnaire, practice, pack
         assert got == expected, label
         seen.add(None if got is None else got.name)
     assert len(seen) == min(len(practice.packages), 3) + 1  # each package, and none
+
+
+def test_scope_is_what_they_asked_for(questionnaire, practice):
+    """She ticked events, marketing admin and research: the proposal speaks of
+    those, and of nothing she did not ask for."""
+    answers = _with(
+        "solid_but_cautious",
+        service_areas=["events", "marketing_admin", "research"],
+        monthly_hours=10,
+        budget="500_1000",
+    )
+    rec = _recommend(questionnaire, answers, practice)
+    assert _package_name(rec) == "Foundation"
+    assert rec.included == ()  # none of Foundation's own areas is hers
+    assert [(c.label, c.how) for c in rec.coverage] == [
+        ("Events, workshops and travel", "later"),
+        ("Marketing admin: newsletters, scheduling, listings", "add_on"),
+        ("Research and information gathering", "add_on"),
+    ]
+    assert rec.coverage[0].words == (
+        "Not in Foundation; it comes with Strategic Partner, so we can add it when "
+        "the partnership grows."
+    )
+    assert rec.coverage[1].words == "As an add-on to Foundation: $200 a month."
+    # a package that covers none of an area: named, with someone who does it
+    bare = dataclasses.replace(
+        practice,
+        packages=tuple(
+            dataclasses.replace(p, service_areas=("inbox_calendar",), add_ons=())
+            for p in practice.packages
+        ),
+    )
+    rec = _recommend(questionnaire, answers, bare)
+    assert rec.coverage[0].how == "not_offered"
+    assert "an events or travel agency would serve you better" in rec.coverage[0].words
+
+
+def test_default_packages_cover_marketing_admin_and_research(practice):
+    covered = {a for p in practice.packages for a in p.service_areas}
+    covered |= {a.area for p in practice.packages for a in p.add_ons}
+    assert {"marketing_admin", "research"} <= covered
