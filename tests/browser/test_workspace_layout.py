@@ -77,7 +77,8 @@ def sign_in(page) -> None:
     page.fill("#password", PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url.endswith("/workspace/"), page.url
+    assert page.url.endswith("/workspace/today"), page.url
+    page.goto("/workspace/")
 
 
 class Check:

@@ -187,8 +187,7 @@ def test_the_today_page_chips_change_what_is_shown(signed_in, live_day):
     # the one next action in place
     assert f'href="mailto:{LONG_EMAIL}"' not in html  # a strong fit: send, not reply
     assert (
-        f"/workspace/submissions/{day['fresh'].id}?back=/workspace/today#send"
-        in html
+        f"/workspace/submissions/{day['fresh'].id}?back=/workspace/today#send" in html
     )
     assert f'action="/workspace/drafts/{day["stopped"].id}/remind"' in html
     assert f'href="mailto:{day["late"].email}"' in html
