@@ -79,6 +79,10 @@ def span(delta: dt.timedelta) -> str:
     return "less than an hour"
 
 
+def span_days(days: int) -> str:
+    return f"{days} day{'' if days == 1 else 's'}"
+
+
 def _ago(delta: dt.timedelta) -> str:
     words = span(delta)
     return "less than an hour ago" if words.startswith("less") else f"{words} ago"
@@ -147,8 +151,8 @@ def _offer_item(r, now: dt.datetime) -> Item:
         return _item(r, "expired", r.created_at, reason, "send")
     not_opened = ", not opened" if not r.open_count else ""
     if r.expires_at <= now + dt.timedelta(days=EXPIRING_DAYS):
-        left = r.expires_at - now
-        when = "today" if left < dt.timedelta(days=1) else f"in {span(left)}"
+        days = (r.expires_at.date() - now.date()).days  # calendar days
+        when = {0: "today", 1: "tomorrow"}.get(days, f"in {span_days(days)}")
         reason = f"Proposal expires {when}{not_opened}"
         return _item(r, "expiring", r.created_at, reason, "reply")
     return _item(r, "unopened", r.created_at, sent + not_opened, "reply")
