@@ -180,3 +180,25 @@ def test_the_board_scrolls_inside_and_moves_by_keyboard(new_context, seeded):
         page.keyboard.press("Enter")
     assert "Moved 1 prospect to Reviewing." in page.inner_text("main")
     assert int(page.inner_text("#col-new .col-count")) == new_before - 1
+
+
+def test_from_the_list_to_the_next_prospect_and_back(new_context, seeded):
+    page = new_context(viewport={"width": 375, "height": 812}).new_page()
+    sign_in(page)
+    listed = "/workspace/?status=new&sort=name&direction=asc"
+    page.goto(listed)
+    # below 600 px the sort is a select of the filter form
+    assert page.locator("#sort").is_visible()
+    assert page.locator("#sort").input_value() == "name"
+    names = page.locator("a.prospect-link").all_inner_texts()
+    with page.expect_navigation():
+        page.locator("a.prospect-link").first.click()
+    assert page.inner_text("h1") == names[0]
+    with page.expect_navigation():
+        page.click("a.next-prospect")
+    assert page.inner_text("h1") == names[1]
+    if SHOTS:
+        page.screenshot(path=str(SHOTS / "prospect-from-list-375.png"))
+    with page.expect_navigation():
+        page.click("text=← All prospects")
+    assert page.url.endswith(listed), page.url
