@@ -228,6 +228,19 @@ def test_the_today_page_reads_a_bounded_number_of_statements(signed_in, live_day
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     # consultant, practice settings, saved views, new, proposals, drafts
     assert len(selects) <= 6, selects
+    statements.clear()
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        board = signed_in.get("/workspace/board")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert (
+        board.status_code == 200
+        and board.get_data(as_text=True).count('name="ids"') == 30 + 6
+    )  # every listed prospect is a card
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    # the counts by status and the cards (window-ranked), besides the session's
+    assert len(selects) <= 5, selects
 
 
 def test_signing_in_lands_on_today_and_it_leads_the_navigation(client, consultant):
