@@ -446,3 +446,24 @@ def test_the_list_can_be_sorted_without_its_headings(signed_in, abc):
     assert '<option value="asc" selected>' in html
     names = re.findall(r'class="prospect-link">([^<]+)<', html)
     assert names == ["Ada Archer", "Ben Baker", "Cy Cooper"]
+
+
+def test_sending_from_today_returns_to_the_prospect_with_the_way_back(
+    signed_in, live_day, db
+):
+    fresh = live_day["fresh"]
+    link = f"/workspace/submissions/{fresh.id}"
+    page = signed_in.get(link, query_string={"back": "/workspace/today"})
+    assert '<a href="/workspace/today">← Today</a>' in page.get_data(as_text=True)
+    response = signed_in.post(
+        link + "/send-proposal",
+        data={
+            "csrf_token": csrf_of(page),
+            "message": "Dear Maximiliana,\r\n\r\nHere it is.",
+            "back": "/workspace/today",
+        },
+    )
+    assert response.headers["Location"] == f"{link}?back=%2Fworkspace%2Ftoday#send"
+    after = signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Proposal sent to" in after
+    assert '<a href="/workspace/today">← Today</a>' in after
