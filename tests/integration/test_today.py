@@ -467,3 +467,30 @@ def test_sending_from_today_returns_to_the_prospect_with_the_way_back(
     after = signed_in.get(response.headers["Location"]).get_data(as_text=True)
     assert "Proposal sent to" in after
     assert '<a href="/workspace/today">← Today</a>' in after
+
+
+def test_a_long_column_shows_its_oldest_cards_and_links_to_the_rest(
+    signed_in, questionnaire, db
+):
+    from intake import registry
+    from tests.factories import listed_row
+
+    registry.ensure_stored(questionnaire)
+    now = utcnow()
+    rows = [listed_row(i, questionnaire, now) for i in range(55)]
+    rows += [listed_row(100 + i, questionnaire, now, status="won") for i in range(3)]
+    db.session.execute(sa.insert(Submission), rows)
+    db.session.commit()
+    html = signed_in.get("/workspace/board").get_data(as_text=True)
+    new = html[html.index('id="col-new"') : html.index('id="col-reviewing"')]
+    names = re.findall(r'class="prospect-link">([^<]+)<', new)
+    # the open stages: the longest waiting first (Prospect 54 came first)
+    assert len(names) == 50 and names[:2] == ["Prospect 54", "Prospect 53"]
+    assert 'href="/workspace/?status=new">All 55 in the list</a>' in new
+    won = html[html.index('id="col-won"') : html.index('id="col-lost"')]
+    # the closed ones: the latest first
+    assert re.findall(r'class="prospect-link">([^<]+)<', won) == [
+        "Prospect 100",
+        "Prospect 101",
+        "Prospect 102",
+    ]
