@@ -27,11 +27,24 @@ def business_days_before(now: dt.datetime, days: int) -> dt.datetime:
     return when
 
 
+def business_days_after(when: dt.datetime, days: int) -> dt.datetime:
+    """`when` moved on by `days` working days (Saturdays and Sundays skipped)."""
+    while days > 0:
+        when += dt.timedelta(days=1)
+        if when.weekday() < 5:
+            days -= 1
+    return when
+
+
+def reply_days(practice: Practice) -> int:
+    """The reply promise in whole working days (at least one)."""
+    return max(1, math.ceil(practice.standards.reply_hours / HOURS_PER_DAY))
+
+
 def needs_attention(practice: Practice, now: dt.datetime) -> sa.ColumnElement[bool]:
     """The condition on Submission (a WHERE clause) for the three cases."""
-    reply_days = max(1, math.ceil(practice.standards.reply_hours / HOURS_PER_DAY))
     unanswered = (Submission.status == "new") & (
-        Submission.submitted_at < business_days_before(now, reply_days)
+        Submission.submitted_at < business_days_before(now, reply_days(practice))
     )
     open_offer = sa.select(Offer.id).where(
         Offer.submission_id == Submission.id, Offer.state == SENT

@@ -4,12 +4,15 @@ applies once to every route of it."""
 
 from . import (
     auth,  # noqa: F401  (sign-in, sign-out, the session's age, the audit trail page)
+    board,  # noqa: F401  (the pipeline by status, bulk moves)
     guard,  # noqa: F401  (the area's one guard)
     outbox,  # noqa: F401  (every e-mail written, owners only)
-    proposal_link,  # noqa: F401  (send the proposal by link, the signed copy)
+    proposal_link,  # noqa: F401  (send/withdraw the proposal by link, the signed copy)
     reset,  # noqa: F401  (forgotten password, reset link)
     saved_views,  # noqa: F401  (named filters of the list)
     team,  # noqa: F401  (team, invitations, roles)
+    today,  # noqa: F401  (the home: who needs the consultant now and why)
+    triage,  # noqa: F401  (the way back to a list, and the next prospect in it)
     views_drafts,  # noqa: F401  (unfinished questionnaires)
 )
 from .views import bp

@@ -99,7 +99,7 @@ def _sign_in(form: LoginForm):
     db.session.commit()
     log.info("action=sign_in consultant=%s known_device=%s", user.id, guesses.trusted)
     target = form.next.data
-    response = redirect(target if is_safe_next(target) else url_for(".dashboard"))
+    response = redirect(target if is_safe_next(target) else url_for(".today"))
     trust_device(response, user)
     return response
 

@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from urllib.parse import urlencode
 
-from flask import get_template_attribute, url_for
+from flask import get_template_attribute, request, url_for
 from markupsafe import Markup
 
 from .. import submissions
@@ -224,10 +224,15 @@ _DIMENSION_LABELS = {d: d.capitalize() for d in DIMENSIONS}
 row_markup = Cache("list_row_markup", cleared_by=(Submission,), maxsize=2000)
 
 
-def list_rows_html(rows: list, knockouts: dict[int, list[str]]) -> Markup:
+def list_rows_html(
+    rows: list, knockouts: dict[int, list[str]], back: str = ""
+) -> Markup:
     """The table rows of one page (rows of queries.LIST_COLUMNS), each written once
-    per distinct values and kept."""
+    per distinct values and kept. `back`: the list's own URL, which each prospect's
+    page leads back to (intake.workspace.triage)."""
     head, tail = _detail_url_parts()
+    if back:
+        tail += "?" + urlencode({"back": back})
     now = dt.datetime.now(dt.UTC)
     parts = []
     for s in rows:
@@ -240,6 +245,12 @@ def list_rows_html(rows: list, knockouts: dict[int, list[str]]) -> Markup:
             )
         )
     return Markup("\n".join(parts))
+
+
+def list_url() -> str:
+    """The list being shown, with its query string ('' for the list unfiltered)."""
+    query = request.query_string.decode("utf-8", "replace")
+    return f"{request.path}?{query}" if query else ""
 
 
 def _row_html(s, knockout: tuple, head: str, tail: str, now: dt.datetime) -> Markup:

@@ -63,7 +63,9 @@ def dashboard():
         form=form,
         filters=filters,
         page=page,
-        rows_html=display.list_rows_html(page.rows, queries.knockouts_of(page.rows)),
+        rows_html=display.list_rows_html(
+            page.rows, queries.knockouts_of(page.rows), back=display.list_url()
+        ),
         summary=display.summary_view(queries.summary_for_dashboard()),
         links=display.ListLinks(filters),
     )

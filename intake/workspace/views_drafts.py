@@ -15,6 +15,7 @@ from .. import registry, submissions
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import DRAFT, MAIL_QUEUED, OutboxMessage, Submission, utcnow
+from ..security import is_safe_next
 from . import audit, queries
 from .forms import ListFilterForm
 from .views import bp
@@ -152,7 +153,8 @@ def draft_detail(draft_id: int):
 def send_reminder(draft_id: int):
     """Send now the one reminder the prospect asked for (never a second one)."""
     draft = _draft_or_404(draft_id)
-    back = url_for(".drafts")
+    back = request.form.get("next", "")  # Today's "Send reminder" returns there
+    back = back if is_safe_next(back) else url_for(".drafts")
     if not ActionForm().validate_on_submit():
         return redirect(back)
     now = utcnow()

@@ -116,9 +116,11 @@ def test_consultant_sorts_filters_and_works_on_a_prospect(page, prospects, tmp_p
     # open the prospect
     click_and_wait(page, "text=Hannah Lindqvist")
     detail_url = page.url
-    assert detail_url.endswith(
+    # the prospect's page knows the filtered list it came from (its way back)
+    assert detail_url.split("?back=")[0].endswith(
         f"/workspace/submissions/{prospects['Hannah Lindqvist']}"
     )
+    assert "q%3Dlindqvist" in detail_url
     assert page.inner_text("h1") == "Hannah Lindqvist"
     assert REPLY_GAP not in page.inner_text("section[aria-labelledby=gaps-title]")
 

@@ -77,7 +77,8 @@ def sign_in(page) -> None:
     page.fill("#password", PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url.endswith("/workspace/"), page.url
+    assert page.url.endswith("/workspace/today"), page.url
+    page.goto("/workspace/")
 
 
 class Check:
@@ -128,6 +129,10 @@ def test_every_workspace_page_fits_a_phone_and_a_desktop(new_context, seeded):
     check("login")
     sign_in(page)
     check("list")
+    go(page, "/workspace/today")
+    check("today")
+    go(page, "/workspace/board")
+    check("board")
     go(page, "/workspace/?verdict=not+a+fit&sort=overall&direction=asc")
     check("list-filtered")
     go(page, "/workspace/?q=nobody-by-this-name")

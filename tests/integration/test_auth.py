@@ -79,7 +79,10 @@ VARIANTS = [
 def test_every_spelling_of_the_account_signs_in_to_it(client, consultant, email):
     assert normalise_identity(email) == EMAIL
     response = sign_in(client, email=email)
-    assert (response.status_code, response.headers["Location"]) == (302, "/workspace/")
+    assert (response.status_code, response.headers["Location"]) == (
+        302,
+        "/workspace/today",
+    )
 
 
 def test_spellings_of_one_account_share_one_counter(app, account):

@@ -174,3 +174,40 @@ def test_step_urls_and_page_numbers_never_fail(workspace_client, segment, page):
     assert client.get(f"/start/step/{segment}").status_code in (200, 302, 308, 404)
     for url in ("/workspace/", "/workspace/export.csv", "/workspace/drafts"):
         assert client.get(url, query_string={"page": page}).status_code == 200
+
+
+# ---- Today, the board, the way back to a list ----------------------------------------
+
+list_query = form_data(
+    ["q", "verdict", "status", "date_from", "date_to", "sort", "direction", "page"]
+)
+
+
+@SETTINGS
+@given(show=text, query=list_query, back=text)
+def test_today_and_the_way_back_never_fail(workspace_client, show, query, back):
+    from urllib.parse import urlencode
+
+    client, _ = workspace_client
+    assert (
+        client.get("/workspace/today", query_string={"show": show}).status_code == 200
+    )
+    flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in query.items()}
+    for way in ("/workspace/?" + urlencode(flat), back):
+        response = client.get("/workspace/submissions/1", query_string={"back": way})
+        assert response.status_code == 200, (way, response.status_code)
+
+
+@SETTINGS
+@given(payload=form_data(["ids", "status", "back"]))
+def test_bulk_moves_never_fail(workspace_client, payload):
+    client, token = workspace_client
+    response = client.post(
+        "/workspace/board/move", data={**payload, "csrf_token": token}
+    )
+    assert response.status_code == 302, (payload, response.status_code)
+    response = client.post(
+        "/workspace/submissions/1/status",
+        data={**payload, "csrf_token": token},
+    )
+    assert response.status_code == 302, (payload, response.status_code)

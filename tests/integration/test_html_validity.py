@@ -94,6 +94,12 @@ def workspace_pages(client, db) -> dict[str, str]:
     knockout = make_submission(persona="one_off_project")
     make_submission(persona="pair_of_hands")
     make_submission(persona="tiny_budget_busy", status="draft")
+    stopped = make_submission(
+        persona="occasional_helper",
+        status="draft",
+        email="a.very.long.address.for.the.layout@practice-with-a-long-name.example.com",
+    )
+    stopped.updated_at = now - dt.timedelta(days=2)  # on Today: stopped at the review
     db.session.commit()
     pages = {"login": get(client, "/workspace/login")}
     failed = sign_in(client, password="not the password")
@@ -116,6 +122,12 @@ def workspace_pages(client, db) -> dict[str, str]:
         "proposal-preview": get(client, detail + "/proposal"),
         "letter-preview": get(client, f"/workspace/submissions/{knockout.id}/letter"),
         "missing": get(client, "/workspace/submissions/999999", 404),
+        "today": get(client, "/workspace/today"),
+        "today-proposals": get(client, "/workspace/today?show=proposals"),
+        "board": get(client, "/workspace/board"),
+        "submission-from-list": get(
+            client, f"{detail}?back=%2Fworkspace%2F%3Fsort%3Dname%26direction%3Dasc"
+        ),
     }
     form = {"csrf_token": csrf_of(client.get("/workspace/settings"))}
     form |= {"name": "", "email": "nope", "brand_colour": "blue", "office_start": "9"}

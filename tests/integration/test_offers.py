@@ -478,7 +478,7 @@ def test_the_prospect_pages_pass_the_nu_html_checker(client, sent, tmp_path):
 
 def _listed_ids(client, query="") -> set[int]:
     html = client.get("/workspace/" + query).get_data(as_text=True)
-    return {int(i) for i in re.findall(r'href="/workspace/submissions/(\d+)"', html)}
+    return {int(i) for i in re.findall(r'href="/workspace/submissions/(\d+)[?"]', html)}
 
 
 def _attention_count(client) -> int:

@@ -423,7 +423,7 @@ def test_resume_on_another_host_and_see_it_in_the_workspace(pg_databases, server
 
     lead = b.client()
     reply = lead.login("lead@example.com", PASSWORD)
-    assert (reply.status, reply.location) == (302, "/workspace/")
+    assert (reply.status, reply.location) == (302, "/workspace/today")
     dashboard = lead.get("/workspace/")
     assert dashboard.status == 200 and "Hannah Lindqvist" in dashboard.text
     assert_clean_logs(a, b)

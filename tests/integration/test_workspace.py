@@ -75,7 +75,7 @@ def test_actions_need_sign_in(client, db, url):
 
 def test_sign_in_and_out(auth, client):
     response = auth.login(email="Consultant@Example.com")
-    assert response.headers["Location"] == "/workspace/"
+    assert response.headers["Location"] == "/workspace/today"
     assert client.get("/workspace/").status_code == 200
     token = csrf_of(client.get("/workspace/"))
     client.post("/workspace/logout", data={"csrf_token": token})
@@ -106,7 +106,7 @@ def test_failed_sign_in_does_not_say_which_part_was_wrong(auth, email, password)
 )
 def test_next_stays_on_this_site(auth, target):
     response = auth.login(data={"next": target})
-    assert response.headers["Location"] == "/workspace/"
+    assert response.headers["Location"] == "/workspace/today"
 
 
 def test_next_inside_the_site_is_followed(auth):
