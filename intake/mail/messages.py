@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from ..extensions import db
 from ..models import DRAFT, Consultant, OutboxMessage, Submission, utcnow
 from ..practice_store import current_practice
+from ..text import greeting_name
 from .links import public_url
 from .outbox import queue_mail
 
@@ -25,7 +26,9 @@ def _date_words(when: dt.datetime) -> str:
 
 
 def _first_name(submission: Submission) -> str:
-    return submission.name.split(" ")[0] if submission.name else ""
+    # what a prospect typed as their name greets them only when it looks like one: a
+    # stranger's "https://phish.example" must not greet a victim under our name
+    return greeting_name(submission.name)
 
 
 def _reply_to() -> str:

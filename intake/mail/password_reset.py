@@ -13,12 +13,11 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired
 
 from ..extensions import db, limiter
-from ..forms import NewPasswordForm
+from ..forms import Form, NewPasswordForm
 from ..models import Consultant, PasswordReset, utcnow
 from ..security import hash_token, normalise_identity
 from . import messages
@@ -28,7 +27,7 @@ log = logging.getLogger(__name__)
 RESET_MINUTES = 60
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     # the one sign-in identity (security.normalise_identity): no control characters
     # (a NUL byte is refused by PostgreSQL), the same key as sign-in's lookups
     email = EmailField(

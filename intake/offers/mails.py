@@ -12,11 +12,14 @@ from ..mail.links import public_url
 from ..mail.outbox import queue_mail
 from ..models import Consultant, Submission
 from ..practice_store import current_practice
+from ..text import greeting_name
 from .models import Offer
 
 
 def _first_name(submission: Submission) -> str:
-    return submission.name.split(" ")[0] if submission.name else ""
+    # what a prospect typed as their name greets them only when it looks like one: a
+    # stranger's "https://phish.example" must not greet a victim under our name
+    return greeting_name(submission.name)
 
 
 def _consultants() -> list[Consultant]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import flash, g, redirect, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 
 from ..extensions import db, limiter
+from ..forms import Form
 from ..mail import messages
 from ..security import is_safe_next
 from . import drafts
@@ -17,7 +17,7 @@ from .views import bp
 log = logging.getLogger(__name__)
 
 
-class EmailLinkForm(FlaskForm):
+class EmailLinkForm(Form):
     remind = BooleanField()
     back = StringField()
 

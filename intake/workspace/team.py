@@ -13,13 +13,12 @@ import secrets
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..extensions import db
-from ..forms import ActionForm, NewPasswordForm
+from ..forms import ActionForm, Form, NewPasswordForm
 from ..mail.links import public_url
 from ..mail.outbox import queue_mail
 from ..models import ROLES, Consultant, TeamInvitation, utcnow
@@ -35,7 +34,7 @@ INVITATION_DAYS = 7
 _ROLE_CHOICES = [SelectChoice(key, label) for key, label in ROLES.items()]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(
         "E-mail address",
         validators=[
@@ -51,7 +50,7 @@ class InviteForm(FlaskForm):
     role = SelectField("Role", choices=_ROLE_CHOICES, default="consultant")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("Role", choices=_ROLE_CHOICES)
 
 

@@ -23,6 +23,7 @@ PACKAGE = ROOT / "intake"
 # module -> what it may import besides the standard library
 PURE: dict[str, frozenset[str]] = {
     "intake.practice": frozenset(),
+    "intake.text": frozenset(),
     "intake.questionnaire": frozenset(),
     "intake.questionnaire.errors": frozenset(),
     "intake.questionnaire.schema": frozenset(
@@ -33,6 +34,7 @@ PURE: dict[str, frozenset[str]] = {
             "email_validator",
             "intake.questionnaire.errors",
             "intake.questionnaire.schema",
+            "intake.text",
         }
     ),
     "intake.questionnaire.scoring": frozenset(
