@@ -8,6 +8,11 @@ from collections.abc import Iterable, Mapping
 from dateutil.relativedelta import relativedelta
 from icalendar import Calendar, Event
 
+from ..text import clean_text
+
+# what the .ics is sent as: the file is UTF-8 (a practice's name may be "Zoë's")
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
 # cadence -> (RRULE, the first review after the start date)
 RHYTHM: dict[str, tuple[dict[str, object], relativedelta]] = {
     "weekly": ({"FREQ": "WEEKLY"}, relativedelta(weeks=1)),
@@ -28,6 +33,9 @@ def reviews_calendar(
 ) -> bytes:
     """An .ics with each review (cadence, name, when, purpose) as an all-day recurring
     event; the first falls one period after the agreed start date."""
+    # one line: the identifier properties take no line break (a name saved with one
+    # made every acceptance fail here)
+    practice_name = clean_text(practice_name)
     calendar = Calendar()
     calendar.add("prodid", f"-//{practice_name}//Review rhythm//EN")
     calendar.add("version", "2.0")

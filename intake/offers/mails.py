@@ -13,6 +13,7 @@ from ..mail.outbox import queue_mail
 from ..models import Consultant, Submission
 from ..practice_store import current_practice
 from ..text import greeting_name
+from . import calendar
 from .models import Offer
 
 
@@ -73,7 +74,7 @@ def queue_accepted(submission: Submission, offer: Offer, ics: bytes) -> None:
     practice = current_practice()
     files = [
         ("Signed proposal.pdf", "application/pdf", offer.signed_pdf),
-        ("Reviews.ics", "text/calendar", ics),
+        ("Reviews.ics", calendar.CONTENT_TYPE, ics),
     ]
     queue_mail(
         to=submission.email,

@@ -33,6 +33,9 @@ from .models import ACCEPTED, SUPERSEDED, Offer
 bp = Blueprint("offer", __name__, url_prefix="/proposal")
 log = logging.getLogger(__name__)
 NOINDEX = "noindex, nofollow"
+# the browser's own name on the signed record: enough to tell browsers apart, and
+# bounded (a 3,000-character one held a worker for 28 s in the PDF's layout)
+MAX_USER_AGENT = 300
 
 
 @bp.after_request
@@ -132,7 +135,7 @@ def accept(token: str):
         option=form.option.data,
         start_date=form.start_date.data,
         ip=request.remote_addr or "",
-        user_agent=request.user_agent.string or "",
+        user_agent=(request.user_agent.string or "")[:MAX_USER_AGENT],
         pdf_sha256=offer.pdf_sha256,
     )
     page_pdf = signed.acceptance_page(
