@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 from wtforms import EmailField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 
 from ..extensions import db, limiter
 from ..forms import Form, NewPasswordForm
@@ -33,7 +33,10 @@ class ForgotForm(Form):
     email = EmailField(
         "E-mail",
         filters=[normalise_identity],
-        validators=[DataRequired("Please give your e-mail address.")],
+        validators=[
+            DataRequired("Please give your e-mail address."),
+            Length(max=254, message="An e-mail address has at most 254 characters."),
+        ],
     )
 
 

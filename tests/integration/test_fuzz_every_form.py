@@ -322,3 +322,47 @@ def test_every_form_of_the_app_gets_the_one_normalisation(app):
     assert len(ours) > 10
     assert {c.__qualname__ for c in ours if not issubclass(c, (Form, SubForm))} == set()
     assert FlaskForm in Form.__mro__
+
+
+# fields no page, PDF or e-mail shows: checked against a set of values, or only read
+UNSHOWN = {
+    "csrf_token",  # Flask-WTF's own
+    "next",  # a path on this site or nothing (security.is_safe_next)
+    "back",  # likewise
+    "nav",  # "next" or "back"
+    "then",  # "review" or nothing
+    "shown",  # question ids, compared with the step's
+    "website",  # the honeypot: only checked for being empty
+    "sort",  # one of the list's sorts (filter)
+    "direction",  # asc or desc (filter)
+    "query",  # rebuilt from checked values (saved_views.canonical_query)
+}
+
+
+def test_every_text_field_has_a_length_bound(app):
+    """A field that reaches a PDF, an e-mail or a page says how long it may be."""
+    from wtforms import StringField
+    from wtforms.validators import Length, Regexp
+
+    from intake.forms import Form, SubForm
+    from intake.prospect.forms import StepForm
+
+    unbounded = set()
+    with app.test_request_context():
+        for cls in _subclasses(Form) | _subclasses(SubForm):
+            if issubclass(cls, StepForm):  # answers: the questionnaire's max_length
+                continue
+            form = cls(meta={"csrf": False}) if issubclass(cls, Form) else cls()
+            for field in form:
+                if not isinstance(field, StringField) or field.name in UNSHOWN:
+                    continue
+                if field.type == "PasswordField":
+                    continue  # hashed, never shown (and bounded: NewPasswordForm)
+                bounds = [
+                    v
+                    for v in field.validators
+                    if isinstance(v, Length) and v.max > 0 or isinstance(v, Regexp)
+                ]
+                if not bounds:
+                    unbounded.add(f"{cls.__qualname__}.{field.name}")
+    assert unbounded == set()
