@@ -9,11 +9,13 @@ import datetime as dt
 import io
 import time
 
+import sqlalchemy as sa
 from pypdf import PdfReader
 
-from intake.models import utcnow
+from intake.models import OutboxMessage, utcnow
 from intake.offers.views import MAX_USER_AGENT
 from intake.practice_store import current_practice, save_practice
+from tests.conftest import csrf_of
 from tests.integration import test_offers
 from tests.integration.test_offers import _accept_data, _delivered, _offer
 
@@ -95,3 +97,31 @@ def test_a_practice_name_with_a_line_break_does_not_break_acceptance(
     assert ics.get_param("charset") == "utf-8"
     text = ics.get_content()
     assert "X-WR-CALNAME:Reviews with Acme Advisory\r\n" in text
+
+
+def test_questions_through_one_link_are_limited_and_keep_what_was_typed(
+    client, sent, db
+):
+    """Each question e-mails every consultant: 25 posts made 50 e-mails. Five an hour;
+    the sixth is refused with its text still in the box, and nothing is sent."""
+    page = client.get(sent)
+    statuses = [
+        client.post(
+            sent + "/question",
+            data={"csrf_token": csrf_of(page), "question": f"Question {n}?"},
+        ).status_code
+        for n in range(6)
+    ]
+    assert statuses == [200] * 5 + [429]
+    refused = client.post(
+        sent + "/question",
+        data={"csrf_token": csrf_of(page), "question": "Can we start mid-month?"},
+    )
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert "Please send this one a little later" in html
+    assert ">Can we start mid-month?</textarea>" in html
+    questions = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind == "proposal_question")
+    ).all()
+    assert len(questions) == 5  # one consultant
