@@ -43,6 +43,7 @@ from ..practice import (
     WEEKDAY_NAMES,
 )
 from ..proposal.content import MAX_COVER_NOTE, SECTIONS
+from ..proposal.logo import LIMIT_WORDS as LOGO_LIMIT_WORDS
 from ..questionnaire.scoring import VERDICTS
 from ..security import normalise_identity
 from .queries import SORTS
@@ -289,7 +290,7 @@ class SettingsForm(Form):
         "project (optional)",
         validators=[Length(max=3000)],
     )
-    logo = FileField("Logo (PNG or JPEG, at most 1 MB)")
+    logo = FileField(f"Logo (PNG or JPEG, at most {LOGO_LIMIT_WORDS})")
     remove_logo = BooleanField("Remove the logo")
 
     def validate_office_end(self, field):
