@@ -45,6 +45,11 @@ KEY_HOWTO = (
 )
 
 
+# the largest logo the settings take, in bytes: the one limit the form's label, the
+# logo's check and the request bound below all read
+MAX_LOGO_BYTES = 1_000_000
+
+
 class ConfigError(RuntimeError):
     """A setting that makes the app unsafe or unable to start."""
 
@@ -59,8 +64,11 @@ class Config:
     DRAFT_TTL_DAYS = 30
     LOG_LEVEL = "INFO"
     # request bounds (CVE-2024-49767 was form-parsing exhaustion)
-    MAX_CONTENT_LENGTH = 512 * 1024
     MAX_FORM_MEMORY_SIZE = 64 * 1024
+    # above the logo limit and the settings form together, with room: the settings page
+    # itself refuses a logo up to twice the limit, with a message and what was typed,
+    # instead of a bare 413 that loses every setting
+    MAX_CONTENT_LENGTH = 2 * MAX_LOGO_BYTES + MAX_FORM_MEMORY_SIZE
     MAX_FORM_PARTS = 300
     # a prospect may take long over a step; the token lives as long as the session
     WTF_CSRF_TIME_LIMIT = None
@@ -233,6 +241,11 @@ def _check(cfg: Mapping) -> None:
     for key in ("DRAFT_TTL_DAYS", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES"):
         if not isinstance(cfg.get(key), int) or cfg[key] < 0:
             raise ConfigError(f"INTAKE_{key} must be a whole number")
+    if cfg["MAX_CONTENT_LENGTH"] < MAX_LOGO_BYTES + (cfg["MAX_FORM_MEMORY_SIZE"] or 0):
+        raise ConfigError(
+            f"INTAKE_MAX_CONTENT_LENGTH must be at least {MAX_LOGO_BYTES:,} (the logo) "
+            "plus INTAKE_MAX_FORM_MEMORY_SIZE, or a logo the settings accept is refused"
+        )
     for key in (
         "TRUSTED_DEVICE_DAYS",
         "SESSION_IDLE_MINUTES",

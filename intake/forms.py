@@ -1,19 +1,68 @@
-"""Forms shared by both blueprints."""
+"""Forms shared by both blueprints, and the base every form of the app derives from."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import Form as PlainForm
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from .text import clean_text
 
 MIN_PASSWORD = 10  # as `flask create-user`
 
 
-class ActionForm(FlaskForm):
+def _multiline(value):
+    return clean_text(value, multiline=True) if isinstance(value, str) else value
+
+
+def _single_line(value):
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _text_filter(field_class: type):
+    """The normalisation a field's typed text gets: passwords are kept as typed."""
+    if issubclass(field_class, PasswordField):
+        return None
+    if issubclass(field_class, TextAreaField):
+        return _multiline
+    if issubclass(field_class, StringField):  # also e-mail, hidden, URL, search
+        return _single_line
+    return None
+
+
+class _CleanTextMeta:
+    """Every text field filtered by intake.text.clean_text before its own filters and
+    validators: no NUL (PostgreSQL refuses it), control or bidi-override characters,
+    no surrounding space, and single-line fields on one line."""
+
+    def bind_field(self, form, unbound_field, options):
+        clean = _text_filter(unbound_field.field_class)
+        if clean is None:
+            return super().bind_field(form, unbound_field, options)
+        filters = [clean, *unbound_field.kwargs.get("filters", ())]
+        return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class Form(FlaskForm):
+    """The base of every form the app reads (a test checks that each one is)."""
+
+    class Meta(_CleanTextMeta):
+        pass
+
+
+class SubForm(PlainForm):
+    """The base of a form nested in another (FormField): the same normalisation."""
+
+    class Meta(_CleanTextMeta):
+        pass
+
+
+class ActionForm(Form):
     """A form with no fields: the CSRF token for submit, sign-out and delete buttons."""
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     """A new password typed twice (password reset, joining the team)."""
 
     password = PasswordField(

@@ -51,9 +51,15 @@ def build_email(
     msg.set_content(row.text_body)
     msg.add_alternative(row.html_body, subtype="html")
     for item in attachments:
-        maintype, _, subtype = item.content_type.partition("/")
+        # "text/calendar; charset=utf-8": the type, then its parameters
+        kind, *params = (p.strip() for p in item.content_type.split(";"))
+        maintype, _, subtype = kind.partition("/")
         msg.add_attachment(
-            item.data, maintype=maintype, subtype=subtype, filename=item.filename
+            item.data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=item.filename,
+            params=dict(p.split("=", 1) for p in params if "=" in p),
         )
     return msg
 

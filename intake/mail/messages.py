@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..practice_store import current_practice
 from ..security import hash_token
+from ..text import greeting_name
 from .links import public_url
 from .outbox import queue_mail
 from .recipients import team_recipients
@@ -39,7 +40,9 @@ def _date_words(when: dt.datetime) -> str:
 
 
 def _first_name(submission: Submission) -> str:
-    return submission.name.split(" ")[0] if submission.name else ""
+    # what a prospect typed as their name greets them only when it looks like one: a
+    # stranger's "https://phish.example" must not greet a victim under our name
+    return greeting_name(submission.name)
 
 
 def _reply_to() -> str:

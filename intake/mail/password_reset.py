@@ -12,28 +12,33 @@ import logging
 import secrets
 
 import sqlalchemy as sa
-from flask import render_template
-from flask_wtf import FlaskForm
 from wtforms import EmailField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 
+from .. import throttle
 from ..extensions import db
-from ..forms import NewPasswordForm
+from ..forms import Form, NewPasswordForm
 from ..models import Consultant, PasswordReset, utcnow
 from ..security import hash_token, normalise_identity
 from . import messages
 
 log = logging.getLogger(__name__)
 RESET_MINUTES = 60
+# reset e-mails one address receives at most: further asks are answered the same and
+# send nothing, so a stranger's asks no longer lock the owner out of resetting
+RESETS_PER_RECIPIENT = "3 per hour"
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     # the one sign-in identity (security.normalise_identity): no control characters
     # (a NUL byte is refused by PostgreSQL), the same key as sign-in's lookups
     email = EmailField(
         "E-mail",
         filters=[normalise_identity],
-        validators=[DataRequired("Please give your e-mail address.")],
+        validators=[
+            DataRequired("Please give your e-mail address."),
+            Length(max=254, message="An e-mail address has at most 254 characters."),
+        ],
     )
 
 
@@ -42,24 +47,45 @@ class ResetForm(NewPasswordForm):
 
 
 def request_reset(email: str) -> None:
-    """Queue a reset link when the address has an account; the same work either way."""
-    token = secrets.token_urlsafe(32)
-    user = db.session.scalar(
-        sa.select(Consultant).where(Consultant.email == normalise_identity(email)[:254])
-    )
-    if user is None or not user.active:  # removed members get no link either
-        hash_token(token)
-        render_template("mail/password_reset.txt", name="", link="", minutes=0)
+    """Queue a reset link when the address has an active account and has not had its
+    share of reset e-mails; otherwise the same work, undone (nothing is sent).
+
+    The same statements run whichever it is, so neither the answer nor its time tells
+    who has an account: the link and its e-mail are written in a savepoint, kept for a
+    real account within its budget, rolled back for anyone else.
+    """
+    identity = normalise_identity(email)[:254]
+    within_budget = throttle.may_send(recipient=(RESETS_PER_RECIPIENT, identity))
+    user = db.session.scalar(sa.select(Consultant).where(Consultant.email == identity))
+    stand_in = _stand_in(identity)  # asked for every address: the same queries
+    send = user is not None and user.active and within_budget
+    recipient = user if user is not None else stand_in
+    if recipient is None:  # no account at all yet: nothing to protect or to time
         return
+    token = secrets.token_urlsafe(32)
+    savepoint = db.session.begin_nested()
     db.session.add(
         PasswordReset(
-            consultant_id=user.id,
+            consultant_id=recipient.id,
             token_hash=hash_token(token),
             expires_at=utcnow() + dt.timedelta(minutes=RESET_MINUTES),
         )
     )
-    messages.queue_password_reset(user, token, RESET_MINUTES)
-    log.info("action=password_reset_requested consultant=%s", user.id)
+    messages.queue_password_reset(recipient, token, RESET_MINUTES)
+    db.session.flush()
+    if send:
+        savepoint.commit()
+        log.info("action=password_reset_requested consultant=%s", user.id)
+    else:
+        savepoint.rollback()
+
+
+def _stand_in(identity: str) -> Consultant | None:
+    """Whom the undone link of an unknown address is written for: a transient
+    account named after the address, on the first account's id (the row's foreign
+    key); it is never stored, and the savepoint holding its link is rolled back."""
+    first = db.session.scalar(sa.select(sa.func.min(Consultant.id)))
+    return None if first is None else Consultant(id=first, email=identity, name="")
 
 
 def usable_reset(token: str) -> PasswordReset | None:
@@ -100,5 +126,9 @@ def use_reset(reset: PasswordReset, password: str) -> bool:
     )
     # set_password is the account's one way to change it (and whatever else a new
     # password must end, such as the sessions signed in under the old one)
-    db.session.get(Consultant, reset.consultant_id).set_password(password)
+    consultant = db.session.get(Consultant, reset.consultant_id)
+    consultant.set_password(password)
+    # and every browser it trusted: a device cookie no longer has its own allowance
+    # of sign-in guesses (as "sign out everywhere")
+    consultant.device_generation = Consultant.device_generation + 1
     return True

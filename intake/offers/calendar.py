@@ -9,6 +9,10 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from ..practice import Practice
 from ..proposal.schedule import Review, review_schedule
+from ..text import clean_text
+
+# what the .ics is sent as: the file is UTF-8 (a practice's name may be "Zoë's")
+CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def chosen_schedule(
@@ -64,6 +68,9 @@ def reviews_calendar(
     meeting that blocks the time: in the practice's time zone, with the review's
     purpose and agenda, the consultant as organizer and the client as attendee.
     `organizer` and `attendee` are (e-mail, name)."""
+    # one line: the identifier properties take no line break (a name saved with one
+    # made every acceptance fail here)
+    practice_name = clean_text(practice_name)
     calendar = Calendar()
     calendar.add("prodid", f"-//{practice_name}//Review rhythm//EN")
     calendar.add("version", "2.0")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -14,12 +13,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..forms import Form
 from ..models import utcnow
 
 MAX_START_DAYS = 366
 
 
-class SendForm(FlaskForm):
+class SendForm(Form):
     message = TextAreaField(
         "Message",
         validators=[
@@ -29,7 +29,7 @@ class SendForm(FlaskForm):
     )
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     option = RadioField(
         "Which option would you like?",
         validate_choice=True,
@@ -64,12 +64,11 @@ class AcceptForm(FlaskForm):
             raise ValidationError("Please choose a date within the next year.")
 
     def validate_full_name(self, field):
-        field.data = " ".join((field.data or "").split())
-        if len(field.data) < 2:
+        if len(field.data or "") < 2:  # one line, already (intake.forms)
             raise ValidationError("Please type your full name to sign.")
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField(
         "Would you tell us why? (optional)",
         validators=[
@@ -79,7 +78,7 @@ class DeclineForm(FlaskForm):
     )
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     question = TextAreaField(
         "Your question",
         validators=[

@@ -10,11 +10,15 @@ from ..mail.outbox import queue_mail
 from ..mail.recipients import team_recipients
 from ..models import Submission
 from ..practice_store import current_practice
+from ..text import greeting_name
+from . import calendar
 from .models import Offer
 
 
 def _first_name(submission: Submission) -> str:
-    return submission.name.split(" ")[0] if submission.name else ""
+    # what a prospect typed as their name greets them only when it looks like one: a
+    # stranger's "https://phish.example" must not greet a victim under our name
+    return greeting_name(submission.name)
 
 
 def _who(submission: Submission) -> str:
@@ -62,7 +66,7 @@ def queue_accepted(submission: Submission, offer: Offer, ics: bytes) -> None:
         # the exact PDF that was shown, so the hash on the acceptance page can be
         # checked against it (the signed copy re-writes the file)
         ("Proposal as sent.pdf", "application/pdf", offer.pdf),
-        ("Reviews.ics", "text/calendar", ics),
+        ("Reviews.ics", calendar.CONTENT_TYPE, ics),
     ]
     queue_mail(
         to=submission.email,

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 
+from .. import throttle
 from ..cache import Cache
 from ..extensions import db
 from ..mail.links import public_host
@@ -29,6 +30,16 @@ from .models import ACCEPTED, SUPERSEDED, WITHDRAWN, Offer
 bp = Blueprint("offer", __name__, url_prefix="/proposal")
 log = logging.getLogger(__name__)
 NOINDEX = "noindex, nofollow"
+# the browser's own name on the signed record: enough to tell browsers apart, and
+# bounded (a 3,000-character one held a worker for 28 s in the PDF's layout)
+MAX_USER_AGENT = 300
+# each question e-mails every consultant: a link's holder may ask this many (25 posts
+# made 50 e-mails); what they typed stays on the page when it is refused
+QUESTIONS_PER_LINK = "5 per hour; 20 per day"
+TOO_MANY_QUESTIONS = (
+    "You have sent us several questions in a short time; we will answer those first. "
+    "Please send this one a little later (it is still here)."
+)
 
 
 @bp.after_request
@@ -131,7 +142,7 @@ def accept(token: str):
         option=form.option.data,
         start_date=form.start_date.data,
         ip=request.remote_addr or "",
-        user_agent=request.user_agent.string or "",
+        user_agent=(request.user_agent.string or "")[:MAX_USER_AGENT],
         pdf_sha256=offer.pdf_sha256,
     )
     reviews = calendar.chosen_schedule(
@@ -214,6 +225,9 @@ def question(token: str):
     form = QuestionForm()
     if not form.validate_on_submit():
         return _page(offer, 422, question_form=form)
+    if not throttle.may_send(link=(QUESTIONS_PER_LINK, str(offer.id))):
+        form.question.errors = [TOO_MANY_QUESTIONS]
+        return _page(offer, 429, question_form=form)
     submission = db.session.get(Submission, offer.submission_id)
     text = form.question.data.strip()
     _history(submission, "asked a question about the proposal", text)

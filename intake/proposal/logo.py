@@ -10,7 +10,10 @@ from __future__ import annotations
 import base64
 import io
 
-MAX_UPLOAD_BYTES = 1_000_000
+from ..config import MAX_LOGO_BYTES
+
+MAX_UPLOAD_BYTES = MAX_LOGO_BYTES
+LIMIT_WORDS = f"{MAX_LOGO_BYTES / 1_000_000:g} MB"  # "1 MB"
 MAX_SOURCE_PIXELS = 25_000_000  # refuse decompression bombs before decoding
 BOX = (600, 200)  # the largest logo kept, in pixels
 FORMATS = {"PNG", "JPEG"}
@@ -27,7 +30,7 @@ def logo_from_upload(data: bytes) -> str:
     if not data:
         raise LogoRefused("The file is empty.")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise LogoRefused("The logo must be at most 1 MB.")
+        raise LogoRefused(f"The logo must be at most {LIMIT_WORDS}.")
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in FORMATS:

@@ -5,30 +5,37 @@ from __future__ import annotations
 import logging
 
 from flask import flash, g, redirect, request, url_for
-from flask_wtf import FlaskForm
+from flask_limiter.util import get_remote_address
 from wtforms import BooleanField, StringField
 
-from ..extensions import db, limiter
+from .. import throttle
+from ..extensions import db
+from ..forms import Form
 from ..mail import messages
-from ..security import is_safe_next
+from ..security import is_safe_next, normalise_identity
 from . import drafts
 from .views import bp, save_typed_step
 
 log = logging.getLogger(__name__)
 
+# links a stranger can have sent: per recipient above all (one address could get
+# ~150 a day from drafts started for it), per draft and per network address too
+PER_RECIPIENT = "3 per hour; 6 per day"
+PER_DRAFT = "5 per hour"
+PER_ADDRESS = "20 per hour"
+SENT_ALREADY = (
+    "Your link has already gone to {email} several times in the last hours, so we "
+    "will not send it again just now. Please look for it in your inbox (and the spam "
+    "folder); your answers are saved either way."
+)
 
-class EmailLinkForm(FlaskForm):
+
+class EmailLinkForm(Form):
     remind = BooleanField()
     back = StringField()
 
 
-def _draft_key() -> str:
-    # per draft, so that one questionnaire cannot be used to flood an inbox
-    return "email-link:" + str(drafts.current_token() or request.remote_addr)
-
-
 @bp.post("/email-link")
-@limiter.limit("5 per hour", key_func=_draft_key)
 def email_link():
     """Send the prospect their private link, and a reminder later if they asked."""
     form = EmailLinkForm()
@@ -44,6 +51,9 @@ def email_link():
             "Please give your e-mail address first; then we can send the link.", "error"
         )
         return redirect(back)
+    if not _may_send(draft):
+        flash(SENT_ALREADY.format(email=draft.email), "info")
+        return redirect(back)
     token = drafts.current_token()
     if form.remind.data:
         messages.queue_reminder(draft, token)
@@ -52,6 +62,16 @@ def email_link():
     log.info("action=email_link draft=%s remind=%s", draft.id, bool(form.remind.data))
     flash(f"We have sent your link to {draft.email}.", "success")
     return redirect(back)
+
+
+def _may_send(draft) -> bool:
+    """Whether this link may go out: never a 503 when the store is down (the count
+    goes on per process: intake.throttle)."""
+    return throttle.may_send(
+        recipient=(PER_RECIPIENT, normalise_identity(draft.email)),
+        draft=(PER_DRAFT, str(draft.id)),
+        address=(PER_ADDRESS, get_remote_address() or ""),
+    )
 
 
 @bp.app_template_global()

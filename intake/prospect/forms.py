@@ -10,16 +10,16 @@ from __future__ import annotations
 import threading
 
 import cachetools
-from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectMultipleField, StringField, TextAreaField
 
+from ..forms import Form
 from ..questionnaire.schema import Questionnaire, Step
 from ..questionnaire.wizard import Posted
 
 FIELD_PREFIX = "q_"
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     """Base of the generated step forms: which button was pressed, and where next."""
 
     nav = StringField()  # "next" or "back"
@@ -39,17 +39,18 @@ class StepForm(FlaskForm):
     key=lambda questionnaire, step: (questionnaire.digest, step.id),
     lock=threading.Lock(),
 )
-def step_form_class(questionnaire: Questionnaire, step: Step) -> type[FlaskForm]:
+def step_form_class(questionnaire: Questionnaire, step: Step) -> type[Form]:
     """The form class of a step, created on first use and reused afterwards."""
-    fields = {
-        FIELD_PREFIX + q.id: (
-            SelectMultipleField(validate_choice=False)
-            if q.type == "multi"
-            else StringField()
-        )
-        for q in step.questions
-    }
+    fields = {FIELD_PREFIX + q.id: _answer_field(q.type) for q in step.questions}
     return type(f"StepForm_{step.id}", (StepForm,), fields)
+
+
+def _answer_field(kind: str):
+    # text fields are normalised by the form (intake.forms) and again, with the
+    # question's rules, by intake.questionnaire.answers; a long answer keeps its lines
+    if kind == "multi":
+        return SelectMultipleField(validate_choice=False)
+    return TextAreaField() if kind == "long_text" else StringField()
 
 
 def posted_step(form: StepForm, step: Step) -> Posted:

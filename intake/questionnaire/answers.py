@@ -14,11 +14,10 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..text import clean_text
 from .errors import InvalidAnswer, InvalidAnswers
 from .schema import Question, Questionnaire
 
-# control characters other than tab and newline; PostgreSQL refuses NUL in text
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAX_NUMBER_CHARS = 12
 
 REQUIRED_MESSAGE = "Please answer this question."
@@ -58,7 +57,7 @@ def _is_blank(raw: Any) -> bool:
     if raw is None:
         return True
     if isinstance(raw, str):
-        return _CONTROL.sub("", raw).strip() == ""
+        return clean_text(raw) == ""
     if isinstance(raw, list | tuple):
         return all(_is_blank(r) for r in raw)
     return False
@@ -122,11 +121,11 @@ def _clean_multi(question: Question, raw: Any) -> list[str]:
 def _clean_text(question: Question, raw: Any) -> str:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise InvalidAnswer("Please type your answer as text.")
-    text = _CONTROL.sub("", str(raw).replace("\r\n", "\n").replace("\r", "\n")).strip()
+    # the one normalisation of free text (intake.text): no NUL, control or bidi
+    # override characters; only a long answer keeps its lines
+    text = clean_text(str(raw), multiline=question.type == "long_text")
     if question.type == "date":
         return _clean_date(text)
-    if question.type != "long_text":
-        text = " ".join(text.split())
     if len(text) > question.max_length:
         raise InvalidAnswer(
             f"Please keep this to {question.max_length} characters or fewer "

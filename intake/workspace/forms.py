@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -34,6 +32,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import Form, SubForm
 from ..models import PIPELINE
 from ..practice import (
     CADENCES,
@@ -44,6 +43,7 @@ from ..practice import (
     WEEKDAY_NAMES,
 )
 from ..proposal.content import MAX_COVER_NOTE, SECTIONS
+from ..proposal.logo import LIMIT_WORDS as LOGO_LIMIT_WORDS
 from ..proposal.schedule import is_time_zone
 from ..questionnaire.scoring import VERDICTS
 from ..security import normalise_identity
@@ -77,22 +77,12 @@ def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _strip(value):
-    """Trimmed text without control characters (PostgreSQL refuses NUL in text)."""
-    if not isinstance(value, str):
-        return value
-    return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
-
-
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     # normalised here, once: the account lookup and the sign-in limits use this value
     email = StringField(
         "E-mail",
@@ -103,15 +93,13 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ListFilterForm(FlaskForm):
+class ListFilterForm(Form):
     """The list's query string: every value checked, anything odd falls back to the default."""
 
     class Meta:
         csrf = False
 
-    q = StringField(
-        "Search", validators=[Optional(), Length(max=100)], filters=[_strip]
-    )
+    q = StringField("Search", validators=[Optional(), Length(max=100)])
     verdict = SelectField(
         "Verdict",
         default="",
@@ -138,36 +126,34 @@ class ListFilterForm(FlaskForm):
             raise ValidationError("The end date is before the start date.")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField(
         "Add a note",
         validators=[DataRequired("Please write the note first."), Length(max=5000)],
-        filters=[_strip],
     )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField("Pipeline status", choices=_choices(PIPELINE.items()))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     confirm = BooleanField(
         "I understand this permanently deletes the prospect's answers, notes and proposals.",
         validators=[DataRequired("Please tick the box to confirm the deletion.")],
     )
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     package = SelectField("Package to propose", choices=[])
 
 
-class ProposalEditsForm(FlaskForm):
+class ProposalEditsForm(Form):
     """What the consultant changes before sending the proposal."""
 
     cover_note = TextAreaField(
         "A note at the top of the proposal (optional)",
         validators=[Length(max=MAX_COVER_NOTE)],
-        filters=[_strip],
     )
     leave_out = MultiCheckboxField(
         "Sections to leave out", choices=_choices(SECTIONS.items())
@@ -193,10 +179,8 @@ _TIME = Regexp(
 )
 
 
-class PackageForm(Form):
-    name = StringField(
-        "Name", validators=[Optional(), Length(max=60)], filters=[_strip]
-    )
+class PackageForm(SubForm):
+    name = StringField("Name", validators=[Optional(), Length(max=60)])
     monthly_hours = BoundedIntegerField(
         "Hours a month", validators=[Optional(), NumberRange(1, 400)]
     )
@@ -214,17 +198,13 @@ class PackageForm(Form):
     other_areas = TextAreaField(
         "Other areas it covers, one per line",
         validators=[Length(max=2000)],
-        filters=[_strip],
     )
     reviews = MultiCheckboxField("Reviews included", choices=_choices(CADENCES.items()))
-    description = TextAreaField(
-        "Short description", validators=[Length(max=500)], filters=[_strip]
-    )
+    description = TextAreaField("Short description", validators=[Length(max=500)])
     add_ons = TextAreaField(
         "Optional add-ons, one per line: name | price a month | area (optional, "
         "e.g. research)",
         validators=[Length(max=1000)],
-        filters=[_strip],
     )
 
     def validate_add_ons(self, field):
@@ -259,33 +239,24 @@ def _area_choices() -> list[SelectChoice]:
     return _choices((c.value, c.label) for c in question.choices) if question else []
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         areas = _area_choices()
         for entry in self.packages:
             entry.form.service_areas.choices = areas
 
-    name = StringField(
-        "Practice name", validators=[DataRequired(), Length(max=120)], filters=[_strip]
-    )
+    name = StringField("Practice name", validators=[DataRequired(), Length(max=120)])
     email = StringField(
-        "Contact e-mail",
-        validators=[DataRequired(), Email(), Length(max=254)],
-        filters=[_strip],
+        "Contact e-mail", validators=[DataRequired(), Email(), Length(max=254)]
     )
-    phone = StringField(
-        "Phone", validators=[Optional(), Length(max=40)], filters=[_strip]
-    )
+    phone = StringField("Phone", validators=[Optional(), Length(max=40)])
     website = StringField(
-        "Website",
-        validators=[Optional(), URL(require_tld=True), Length(max=200)],
-        filters=[_strip],
+        "Website", validators=[Optional(), URL(require_tld=True), Length(max=200)]
     )
     booking_url = StringField(
         "Booking link for consultations",
         validators=[Optional(), URL(require_tld=True), Length(max=300)],
-        filters=[_strip],
     )
     brand_colour = StringField(
         "Brand colour",
@@ -293,7 +264,6 @@ class SettingsForm(FlaskForm):
             DataRequired(),
             Regexp(r"^#[0-9a-fA-F]{6}$", message="Use a colour like #1f5f8b."),
         ],
-        filters=[_strip],
     )
     currency = SelectField("Currency", choices=_choices((c, c) for c in CURRENCIES))
     country = StringField(
@@ -302,7 +272,6 @@ class SettingsForm(FlaskForm):
             Optional(),
             Regexp(r"^[A-Za-z]{2}$", message="Use a two-letter code such as US."),
         ],
-        filters=[_strip],
     )
     paper_size = SelectField(
         "Proposal paper size",
@@ -325,10 +294,8 @@ class SettingsForm(FlaskForm):
         choices=_choices(WEEKDAY_NAMES.items()),
         validators=[DataRequired("Choose at least one office day.")],
     )
-    office_start = StringField(
-        "Office hours from", validators=[DataRequired(), _TIME], filters=[_strip]
-    )
-    office_end = StringField("to", validators=[DataRequired(), _TIME], filters=[_strip])
+    office_start = StringField("Office hours from", validators=[DataRequired(), _TIME])
+    office_end = StringField("to", validators=[DataRequired(), _TIME])
     reply_hours = SelectField("Reply time", choices=_choices(REPLY_CHOICES), coerce=int)
     channels = MultiCheckboxField(
         "Channels you offer",
@@ -340,7 +307,6 @@ class SettingsForm(FlaskForm):
         "Time zone of your office hours (e.g. America/New_York, Europe/London; "
         "empty: your country's usual one)",
         validators=[Optional(), Length(max=60)],
-        filters=[_strip],
     )
 
     def validate_time_zone(self, field):
@@ -353,9 +319,7 @@ class SettingsForm(FlaskForm):
         "Reviews you hold with clients", choices=_choices(CADENCES.items())
     )
     out_of_scope = TextAreaField(
-        "Out of scope, one item per line",
-        validators=[Length(max=3000)],
-        filters=[_strip],
+        "Out of scope, one item per line", validators=[Length(max=3000)]
     )
 
     packages = FieldList(FormField(PackageForm), min_entries=4, max_entries=6)
@@ -363,11 +327,8 @@ class SettingsForm(FlaskForm):
     consultant_name = StringField(
         "Your name (signs proposals and letters)",
         validators=[Optional(), Length(max=80)],
-        filters=[_strip],
     )
-    consultant_role = StringField(
-        "Your role", validators=[Optional(), Length(max=80)], filters=[_strip]
-    )
+    consultant_role = StringField("Your role", validators=[Optional(), Length(max=80)])
     notice_days = BoundedIntegerField(
         "Notice period (days)", validators=[InputRequired(), NumberRange(0, 365)]
     )
@@ -377,20 +338,16 @@ class SettingsForm(FlaskForm):
         validators=[Optional(), NumberRange(0, 100_000)],
     )
     payment_terms = StringField(
-        "Payment terms",
-        validators=[Optional(), Length(max=300)],
-        filters=[_strip],
+        "Payment terms", validators=[Optional(), Length(max=300)]
     )
     referrals = TextAreaField(
         "People you refer prospects to, one per line: name | link | occasional or "
         "project (optional)",
         validators=[Length(max=3000)],
-        filters=[_strip],
     )
     about = TextAreaField(
         "About you, for the proposal's “Who we are” (optional)",
         validators=[Length(max=1200)],
-        filters=[_strip],
     )
     years = IntegerField(
         "Years of experience (optional)",
@@ -400,14 +357,13 @@ class SettingsForm(FlaskForm):
     testimonials = TextAreaField(
         "Up to three short testimonials, one per line: words | who said them",
         validators=[Length(max=1500)],
-        filters=[_strip],
     )
 
     def validate_testimonials(self, field):
         if len(_lines(field.data)) > 3:
             raise ValidationError("Give at most three testimonials.")
 
-    logo = FileField("Logo (PNG or JPEG, at most 1 MB)")
+    logo = FileField(f"Logo (PNG or JPEG, at most {LOGO_LIMIT_WORDS})")
     remove_logo = BooleanField("Remove the logo")
 
     def validate_office_end(self, field):

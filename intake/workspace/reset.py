@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, logout_user
 
 from ..extensions import db, limiter
@@ -17,22 +17,15 @@ from ..mail.password_reset import (
     usable_reset,
     use_reset,
 )
-from ..security import normalise_identity
 from .views import bp
 
 log = logging.getLogger(__name__)
 
 
-def _reset_key() -> str:
-    form = request.form  # only a counter key here; the form checks the value
-    return "reset:" + normalise_identity(form.get("email", ""))[:254]
-
-
 @bp.route("/forgot-password", methods=["GET", "POST"])
+# per network address only: a per-address limit let strangers block the owner's resets;
+# what one address receives is bounded by password_reset.RESETS_PER_RECIPIENT instead
 @limiter.limit(lambda: current_app.config["LOGIN_ATTEMPTS"], methods=["POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ATTEMPTS"], methods=["POST"], key_func=_reset_key
-)
 def forgot_password():
     """Ask for a reset link; the answer is the same whether the address is known."""
     form = ForgotForm()

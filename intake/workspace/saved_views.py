@@ -8,13 +8,12 @@ from urllib.parse import parse_qsl, urlencode
 import sqlalchemy as sa
 from flask import abort, flash, g, redirect, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
-from ..forms import ActionForm
+from ..forms import ActionForm, Form
 from ..models import SavedView
 from . import display
 from .forms import ListFilterForm
@@ -25,7 +24,7 @@ log = logging.getLogger(__name__)
 MAX_VIEWS = 30
 
 
-class SaveViewForm(FlaskForm):
+class SaveViewForm(Form):
     name = StringField(
         "Name this view",
         validators=[

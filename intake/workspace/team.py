@@ -21,13 +21,12 @@ import secrets
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..extensions import db
-from ..forms import ActionForm, NewPasswordForm
+from ..forms import ActionForm, Form, NewPasswordForm
 from ..mail.links import public_url
 from ..mail.outbox import queue_mail
 from ..mail.recipients import cancel_team_mail_to
@@ -43,7 +42,7 @@ INVITATION_DAYS = 7
 _ROLE_CHOICES = [SelectChoice(key, label) for key, label in ROLES.items()]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(
         "E-mail address",
         validators=[
@@ -59,7 +58,7 @@ class InviteForm(FlaskForm):
     role = SelectField("Role", choices=_ROLE_CHOICES, default="consultant")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField("Role", choices=_ROLE_CHOICES)
 
 

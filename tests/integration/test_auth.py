@@ -3,6 +3,7 @@ unknown e-mails, sessions that end on the server, and private workspace pages.""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import statistics
 import threading
@@ -491,3 +492,30 @@ def test_a_failed_action_records_nothing(signed_in, db):
         f"/workspace/submissions/{s.id}/delete", data={"csrf_token": token}
     )  # not confirmed
     assert [event[1] for event in trail(db)] == ["sign_in"]
+
+
+def test_a_password_reset_forgets_trusted_browsers(app, account):
+    """As "sign out everywhere": a browser the old password trusted loses its own
+    allowance of guesses (it kept it through a reset)."""
+    from intake.mail.password_reset import use_reset
+    from intake.models import Consultant, PasswordReset, utcnow
+
+    phone = signed_in_browser(app, "192.0.2.2")
+    with app.app_context():
+        user = _db.session.scalar(
+            sa.select(Consultant).where(Consultant.email == EMAIL)
+        )
+        reset = PasswordReset(
+            consultant_id=user.id,
+            token_hash="0" * 64,
+            expires_at=utcnow() + dt.timedelta(hours=1),
+        )
+        _db.session.add(reset)
+        _db.session.flush()
+        assert use_reset(reset, "a brand new password")
+        _db.session.commit()
+    statuses = [attempt(app, f"198.51.100.{n}") for n in range(5)]
+    assert statuses == [401] * 5
+    # the account is locked for unknown browsers, and the phone is one of them now
+    new_password = "a brand new password"
+    assert attempt(app, "192.0.2.2", client=phone, password=new_password) == 429

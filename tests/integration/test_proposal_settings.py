@@ -5,10 +5,20 @@ from __future__ import annotations
 import base64
 import io
 
+import pytest
 from PIL import Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
+from intake import create_app
+from intake.config import MAX_LOGO_BYTES, ConfigError
 from intake.practice_store import current_practice
-from intake.proposal.logo import LogoRefused, logo_from_upload
+from intake.proposal.logo import (
+    LIMIT_WORDS,
+    MAX_UPLOAD_BYTES,
+    LogoRefused,
+    logo_from_upload,
+)
 from tests.integration.test_workspace import settings_data
 
 
@@ -196,3 +206,50 @@ def test_more_than_three_testimonials_are_refused(signed_in):
     response = signed_in.post("/workspace/settings", data=data)
     assert response.status_code == 422
     assert "at most three testimonials" in response.get_data(as_text=True)
+
+
+def _fields(data: dict):
+    for name, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            yield name, item
+
+
+def test_a_logo_over_the_limit_is_refused_and_every_typed_setting_kept(signed_in):
+    """1.5 MB: the page answers (it was a bare 413 at 512 KiB, every setting lost)."""
+    data = settings_data(
+        signed_in.get("/workspace/settings"),
+        name="Lindqvist & Partners",
+        payment_terms="Invoices monthly, due in 14 days",
+    )
+    data["logo"] = FileStorage(io.BytesIO(b"\x89PNG" + b"\0" * 1_500_000), "logo.png")
+    # encoded here: the test client's own encoding of a body this large spools it to a
+    # temporary file it never closes (a ResourceWarning)
+    boundary, body = encode_multipart(MultiDict(_fields(data)))
+    response = signed_in.post(
+        "/workspace/settings",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f"The logo must be at most {LIMIT_WORDS}." in html
+    assert 'value="Lindqvist &amp; Partners"' in html
+    assert 'value="Invoices monthly, due in 14 days"' in html
+    assert f"at most {LIMIT_WORDS})" in html  # the label says the same limit
+    assert current_practice().name != "Lindqvist & Partners"  # nothing saved
+
+
+def test_one_logo_limit_everywhere(app, app_config):
+    assert MAX_UPLOAD_BYTES == MAX_LOGO_BYTES
+    assert app.config["MAX_CONTENT_LENGTH"] > MAX_LOGO_BYTES * 1.5 + 64 * 1024
+    assert LIMIT_WORDS == "1 MB"
+    with pytest.raises(ConfigError, match="INTAKE_MAX_CONTENT_LENGTH must be at least"):
+        create_app({**app_config, "MAX_CONTENT_LENGTH": 512 * 1024})
+
+
+def test_a_line_break_in_a_single_line_setting_is_made_a_space(signed_in):
+    data = settings_data(
+        signed_in.get("/workspace/settings"), name="Acme\r\nAdvisory\n"
+    )
+    assert signed_in.post("/workspace/settings", data=data).status_code == 302
+    assert current_practice().name == "Acme Advisory"

@@ -336,8 +336,9 @@ def test_too_long_text_is_refused_with_the_limit(wizard):
     assert message in response.get_data(as_text=True)
 
 
-def test_oversized_request_gets_413_page(client):
-    response = client.post("/start/step/1", data={"q_needs_summary": "x" * 600_000})
+def test_oversized_request_gets_413_page(client, app):
+    size = app.config["MAX_CONTENT_LENGTH"] + 1
+    response = client.post("/start/step/1", data={"q_needs_summary": "x" * size})
     assert response.status_code == 413
     assert "more than we can accept" in response.get_data(as_text=True)
 

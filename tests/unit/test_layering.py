@@ -24,6 +24,7 @@ PACKAGE = ROOT / "intake"
 PURE: dict[str, frozenset[str]] = {
     "intake.practice": frozenset(),
     "intake.private_links": frozenset(),
+    "intake.text": frozenset(),
     "intake.questionnaire": frozenset(),
     "intake.questionnaire.errors": frozenset(),
     "intake.questionnaire.schema": frozenset(
@@ -34,6 +35,7 @@ PURE: dict[str, frozenset[str]] = {
             "email_validator",
             "intake.questionnaire.errors",
             "intake.questionnaire.schema",
+            "intake.text",
         }
     ),
     "intake.questionnaire.scoring": frozenset(

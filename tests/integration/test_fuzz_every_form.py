@@ -1,0 +1,368 @@
+"""Hostile text in every form the app serves never gives a 500, on SQLite or PostgreSQL.
+
+The forms are found, not listed: every GET route of `app.url_map` is opened (its
+arguments filled from a world with a prospect, a draft, a sent proposal, a teammate,
+a saved view, a failed e-mail and live links), each page's POST forms are parsed, and
+each POST route must have been found in a page. Hypothesis then posts NUL bytes,
+control and bidi characters, 10,000 characters, emoji and newlines into every text
+field, with the page's CSRF token and session. A route added later is covered
+without editing this file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.routing import Rule
+
+from intake import create_app
+from intake.models import (
+    MAIL_FAILED,
+    OutboxMessage,
+    PasswordReset,
+    SavedView,
+    TeamInvitation,
+    utcnow,
+)
+from intake.security import hash_token
+from tests.conftest import Wizard, sign_in
+from tests.factories import make_consultant, make_submission
+from tests.personas import PERSONAS
+
+HOSTILE = [
+    "\x00",
+    "a\x00b",
+    "\x00" * 50,
+    "\x01\x02\x1b[31m\x7f\x85",
+    "\u202eevil\u202c",
+    "\u2066\u2067name\u2069\u200f",
+    "line one\r\nline two\rline three\n",
+    "x" * 10_000,
+    "😀" * 2_500,
+    "👩‍💻 Zoë O'Brien",
+    "\t \n ",
+    "<script>alert(1)</script>",
+]
+hostile_text = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.text(
+        # a browser sends UTF-8: no lone surrogates
+        st.one_of(
+            st.characters(exclude_categories=["Cs"]),
+            st.sampled_from("\x00\u202e\u2066\r\n😀"),
+        ),
+        max_size=60,
+    ),
+)
+TEXT_INPUTS = {"text", "email", "search", "url", "tel", "hidden", "password", ""}
+SKIPPED_PAGES = (".pdf", ".csv", ".eml", ".css", ".ico", ".txt", "/healthz")
+SETTINGS = settings(
+    max_examples=12,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+OWNER = "owner@example.com"
+TEAMMATE = "teammate@example.com"
+
+
+# ---- the forms of a page -------------------------------------------------------------
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: action, and each field's name, kind and first value."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self._form = {"action": a.get("action", ""), "fields": {}}
+            self.forms.append(self._form)
+        if self._form is None:
+            return
+        fields, name = self._form["fields"], a.get("name")
+        if tag == "option" and self._select is not None:
+            fields.setdefault(self._select, ("select", a.get("value", "")))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "textarea" and name:
+            fields[name], self._textarea = ("textarea", ""), name
+        elif tag == "input" and name:
+            kind = a.get("type", "text").lower()
+            if kind in ("checkbox", "radio"):
+                fields.setdefault(name, ("choice", a.get("value", "y")))
+            elif kind not in ("submit", "button", "image", "reset"):
+                fields[name] = (kind, a.get("value", ""))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea and self._form is not None:
+            self._form["fields"][self._textarea] = ("textarea", data.strip())
+
+
+def _forms_of(html: str) -> list[dict]:
+    parser = _Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+# ---- the world the routes' arguments come from ---------------------------------------
+
+
+def _world(app) -> dict:
+    """A prospect with a sent proposal, a draft, a teammate, a saved view, a failed
+    e-mail, and live reset, join and unsubscribe links; returns the URL arguments."""
+    from intake.extensions import db
+    from intake.mail import messages
+    from intake.offers import service
+    from intake.practice_store import current_practice
+
+    with app.test_request_context(base_url="http://intake.test/"):
+        owner = make_consultant(email=OWNER, name="Olive Owner")
+        teammate = make_consultant(email=TEAMMATE, name="Theo Teammate")
+        teammate.role = "consultant"
+        prospect = make_submission(status="reviewing")
+        draft = make_submission(status="draft")
+        db.session.flush()
+        _, offer_token = service.send(
+            prospect,
+            current_practice(),
+            message="Here is our proposal.",
+            sent_by="Olive Owner",
+            base_url="http://intake.test/",
+        )
+        view = SavedView(consultant_id=owner.id, name="Mine", query="status=new")
+        reset, invite = "reset-token-" + "r" * 40, "join-token-" + "j" * 40
+        later = utcnow() + dt.timedelta(hours=1)
+        db.session.add_all(
+            [
+                view,
+                PasswordReset(
+                    consultant_id=owner.id,
+                    token_hash=hash_token(reset),
+                    expires_at=later,
+                ),
+                TeamInvitation(
+                    email="new@example.com",
+                    role="consultant",
+                    token_hash=hash_token(invite),
+                    expires_at=later,
+                ),
+            ]
+        )
+        messages.queue_submitted(prospect)
+        db.session.flush()
+        db.session.execute(sa.update(OutboxMessage).values(status=MAIL_FAILED))
+        messages.queue_reminder(draft, "draft-token")  # its "send now" button
+        unsubscribe = messages.unsubscribe_url(prospect.email).rsplit("/", 1)[1]
+        db.session.commit()
+        return {
+            "ids": {
+                "submission_id": prospect.id,
+                "draft_id": draft.id,
+                "member_id": teammate.id,
+                "view_id": view.id,
+                "outbox_id": db.session.scalar(
+                    sa.select(sa.func.min(OutboxMessage.id))
+                ),
+            },
+            "tokens": {
+                "/proposal/": offer_token,
+                "/workspace/reset-password/": reset,
+                "/workspace/join/": invite,
+                "/mail/unsubscribe/": unsubscribe,
+                "/start/resume/": "unknown-token",
+            },
+        }
+
+
+def _urls(rule: Rule, world: dict, steps: int) -> list[str]:
+    """The rule's URL(s) with arguments from the world; [] when it takes unknown ones."""
+    values: dict[str, object] = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        if name in world["ids"]:
+            values[name] = world["ids"][name]
+        elif name == "token":
+            prefix = next((p for p in world["tokens"] if rule.rule.startswith(p)), "")
+            if not prefix:
+                return []
+            values[name] = world["tokens"][prefix]
+        elif name == "number":
+            return [rule.rule.replace("<int:number>", str(n)) for n in range(1, steps)]
+        elif hasattr(converter, "items"):  # any(...)
+            values[name] = sorted(converter.items)[0]
+        else:
+            return []
+    path = rule.rule
+    for name, value in values.items():
+        path = re.sub(rf"<[^>]*\b{name}>", str(value), path)
+    return [path]
+
+
+def _crawl(app, clients: dict, world: dict, steps: int) -> dict[str, list]:
+    """endpoint -> [(client, page path, form)] for every POST form on every page."""
+    found: dict[str, list] = {}
+    adapter = app.url_map.bind("intake.test")
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.rule.endswith(SKIPPED_PAGES):
+            continue
+        for path in _urls(rule, world, steps):
+            for who, client in clients.items():
+                response = client.get(path)
+                if "html" not in response.content_type:
+                    continue
+                for form in _forms_of(response.get_data(as_text=True)):
+                    action = urlsplit(urljoin(path, form["action"] or path)).path
+                    try:
+                        endpoint, _ = adapter.match(action, method="POST")
+                    except Exception:  # a form posting elsewhere: not ours to test
+                        continue
+                    found.setdefault(endpoint, []).append((who, action, form))
+    return found
+
+
+def _post_rules(app) -> set[str]:
+    return {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods}
+
+
+@pytest.fixture
+def site(app, questionnaire):
+    """Browsers (owner, prospect, stranger) and the forms the crawl found."""
+    world = _world(app)
+    owner, prospect, stranger = (app.test_client() for _ in range(3))
+    assert sign_in(owner, email=OWNER).status_code == 302
+    wizard = Wizard(prospect, questionnaire)
+    for n in range(1, len(questionnaire.steps) + 1):  # all: the review can be sent
+        assert (
+            wizard.post_step(n, PERSONAS["strategic_collaborator"]).status_code == 302
+        )
+    clients = {"owner": owner, "prospect": prospect, "stranger": stranger}
+    found = _crawl(app, clients, world, len(questionnaire.steps) + 1)
+    return clients, found
+
+
+def _endpoints() -> list[str]:
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+    return sorted(_post_rules(app))
+
+
+def test_the_walk_finds_a_form_for_every_post_route(app, site):
+    _, found = site
+    assert _post_rules(app) - set(found) == set()
+
+
+def _value(kind: str, default, data) -> object:
+    if kind in ("select", "choice", "date", "number", "file"):
+        return default or ""
+    if kind == "textarea" or kind in TEXT_INPUTS:
+        if data.draw(st.booleans()):
+            return data.draw(hostile_text)
+        return default or "Ordinary text"
+    return default or ""
+
+
+@pytest.mark.parametrize("endpoint", _endpoints())
+@SETTINGS
+@given(data=st.data())
+def test_hostile_text_in_every_form_never_fails(site, endpoint, data):
+    clients, found = site
+    who, action, form = data.draw(st.sampled_from(found[endpoint]))
+    payload = {
+        name: (
+            value
+            if name == "csrf_token"
+            else _value(kind, value, data)
+            if kind != "date"
+            else (utcnow().date() + dt.timedelta(days=10)).isoformat()
+        )
+        for name, (kind, value) in form["fields"].items()
+    }
+    response = clients[who].post(action, data=payload)
+    assert response.status_code < 500, (endpoint, action, payload, response.status_code)
+
+
+def _subclasses(cls: type) -> set[type]:
+    found = set(cls.__subclasses__())
+    return found.union(*(_subclasses(c) for c in found))
+
+
+def test_every_form_of_the_app_gets_the_one_normalisation(app):
+    """A form added later on FlaskForm (or wtforms.Form) itself would skip intake.text."""
+    from flask_wtf import FlaskForm
+    from wtforms import Form as PlainForm
+
+    from intake.forms import Form, SubForm
+
+    ours = {
+        c
+        for c in _subclasses(PlainForm)
+        if c.__module__.startswith("intake.") and c not in (Form, SubForm)
+    }
+    assert len(ours) > 10
+    assert {c.__qualname__ for c in ours if not issubclass(c, (Form, SubForm))} == set()
+    assert FlaskForm in Form.__mro__
+
+
+# fields no page, PDF or e-mail shows: checked against a set of values, or only read
+UNSHOWN = {
+    "csrf_token",  # Flask-WTF's own
+    "next",  # a path on this site or nothing (security.is_safe_next)
+    "back",  # likewise
+    "nav",  # "next" or "back"
+    "then",  # "review" or nothing
+    "shown",  # question ids, compared with the step's
+    "website",  # the honeypot: only checked for being empty
+    "sort",  # one of the list's sorts (filter)
+    "direction",  # asc or desc (filter)
+    "query",  # rebuilt from checked values (saved_views.canonical_query)
+}
+
+
+def test_every_text_field_has_a_length_bound(app):
+    """A field that reaches a PDF, an e-mail or a page says how long it may be."""
+    from wtforms import StringField
+    from wtforms.validators import Length, Regexp
+
+    from intake.forms import Form, SubForm
+    from intake.prospect.forms import StepForm
+
+    unbounded = set()
+    with app.test_request_context():
+        for cls in _subclasses(Form) | _subclasses(SubForm):
+            if issubclass(cls, StepForm):  # answers: the questionnaire's max_length
+                continue
+            form = cls(meta={"csrf": False}) if issubclass(cls, Form) else cls()
+            for field in form:
+                if not isinstance(field, StringField) or field.name in UNSHOWN:
+                    continue
+                if field.type == "PasswordField":
+                    continue  # hashed, never shown (and bounded: NewPasswordForm)
+                bounds = [
+                    v
+                    for v in field.validators
+                    if isinstance(v, Length) and v.max > 0 or isinstance(v, Regexp)
+                ]
+                if not bounds:
+                    unbounded.add(f"{cls.__qualname__}.{field.name}")
+    assert unbounded == set()
