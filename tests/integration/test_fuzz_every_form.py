@@ -130,7 +130,8 @@ def _forms_of(html: str) -> list[dict]:
 
 
 def _world(app) -> dict:
-    """A prospect with a sent proposal, a draft, a teammate, a saved view, a failed
+    """A prospect with a sent proposal, a draft, a teammate, a removed member, a saved
+    view, a failed
     e-mail, and live reset, join and unsubscribe links; returns the URL arguments."""
     from intake.extensions import db
     from intake.mail import messages
@@ -141,6 +142,8 @@ def _world(app) -> dict:
         owner = make_consultant(email=OWNER, name="Olive Owner")
         teammate = make_consultant(email=TEAMMATE, name="Theo Teammate")
         teammate.role = "consultant"
+        gone = make_consultant(email="gone@example.com", name="Gil Gone")
+        gone.active = False  # a removed member: the team page offers Restore
         prospect = make_submission(status="reviewing")
         draft = make_submission(status="draft")
         db.session.flush()

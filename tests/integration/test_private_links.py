@@ -323,7 +323,7 @@ def test_a_journey_through_nginx_and_gunicorn_leaves_no_token_in_any_log(
         status = raw_request(proxy.port, method, path)
         assert status < 500, (method, path, status)
     # nginx refuses a body above client_max_body_size (and logs it as an error)
-    big = b"question=" + b"x" * 2_000_000
+    big = b"question=" + b"x" * 4_000_000
     assert (
         raw_request(proxy.port, "POST", f"/proposal/{tokens['odd2']}/question", big)
         == 413

@@ -94,7 +94,7 @@ def test_nginx_sends_no_version_and_one_permissions_policy(
         assert response.msg.get_all("Permissions-Policy") == [PERMISSIONS_POLICY]
     # an error page nginx writes itself (a body above client_max_body_size)
     conn = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=10)
-    conn.request("POST", "/start/step/1", body=b"x" * 2_000_000)
+    conn.request("POST", "/start/step/1", body=b"x" * 4_000_000)
     response = conn.getresponse()
     page = response.read().decode()
     conn.close()

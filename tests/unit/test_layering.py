@@ -64,7 +64,7 @@ PURE: dict[str, frozenset[str]] = {
     ),
     "intake.proposal.schedule": frozenset({"intake.practice"}),
     "intake.offers.calendar": frozenset(
-        {"icalendar", "intake.practice", "intake.proposal.schedule"}
+        {"icalendar", "intake.practice", "intake.proposal.schedule", "intake.text"}
     ),
     "intake.proposal.recommendation": frozenset(
         {
