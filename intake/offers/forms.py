@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
@@ -17,6 +18,11 @@ from wtforms.validators import (
 from ..models import utcnow
 
 MAX_START_DAYS = 366
+# control characters (NUL among them: PostgreSQL refuses it in text) and the marks
+# that reorder or hide text, which have no place in a typed signature
+_NOT_IN_A_NAME = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 class SendForm(FlaskForm):
@@ -87,3 +93,29 @@ class QuestionForm(FlaskForm):
             Length(max=2000, message="Please keep it under 2,000 characters."),
         ],
     )
+
+
+class CountersignForm(FlaskForm):
+    """The consultant's countersignature: a typed full name and the agreement."""
+
+    full_name = StringField(
+        "Your full name",
+        validators=[
+            DataRequired("Please type your full name to countersign."),
+            Length(max=200, message="Please keep your name under 200 characters."),
+        ],
+    )
+    agree = BooleanField(
+        "I agree on behalf of the practice",
+        validators=[DataRequired("Please tick the box to agree for the practice.")],
+    )
+
+    def validate_full_name(self, field):
+        if _NOT_IN_A_NAME.search(field.data or ""):
+            raise ValidationError(
+                "Please type your name with letters only: it holds a character that "
+                "cannot be part of a signature."
+            )
+        field.data = " ".join((field.data or "").split())
+        if len(field.data) < 2:
+            raise ValidationError("Please type your full name to countersign.")
