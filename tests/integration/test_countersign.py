@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import subprocess
 
 import pytest
 import sqlalchemy as sa
@@ -310,3 +311,32 @@ def test_the_proposal_text_has_no_stray_caption_letters(signed_in, accepted, db)
         stray = [line for line in lines if re.fullmatch(r"[A-Za-z]{1,2}", line)]
         assert stray == [], stray
         assert "The packages side by side" not in "".join(lines).replace(" ", "")
+
+
+# --- the pages are valid HTML -------------------------------------------------------
+
+
+def test_the_countersign_pages_pass_the_nu_html_checker(
+    client, signed_in, accepted, prospect, tmp_path
+):
+    from tests.integration.test_html_validity import checker
+
+    pages = {
+        "panel-waiting": _detail(signed_in, prospect.id).get_data(as_text=True),
+        "page-waiting": client.get(accepted).get_data(as_text=True),
+    }
+    assert _countersign(signed_in, prospect.id).status_code == 302
+    pages["panel-done"] = _detail(signed_in, prospect.id).get_data(as_text=True)
+    pages["page-done"] = client.get(accepted).get_data(as_text=True)
+    files = []
+    for name, html in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(str(path))
+    run = subprocess.run(
+        [*checker(), "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
