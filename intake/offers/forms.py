@@ -23,6 +23,21 @@ MAX_START_DAYS = 366
 _NOT_IN_A_NAME = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
 )
+# in free text: control characters other than tab and line breaks
+_NOT_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NAME_REFUSED = (
+    "Please type your name with letters only: it holds a character that cannot be "
+    "part of a signature."
+)
+
+
+def stored_text(form, field) -> None:
+    """Refuse text PostgreSQL cannot store (NUL) or nobody can see, keeping it in
+    the form so nothing typed is lost."""
+    if _NOT_IN_TEXT.search(field.data or ""):
+        raise ValidationError(
+            "This holds a control character that cannot be kept: please retype it."
+        )
 
 
 class SendForm(FlaskForm):
@@ -31,6 +46,7 @@ class SendForm(FlaskForm):
         validators=[
             DataRequired("Please write a few words to go with the proposal."),
             Length(max=5000, message="Please keep the message under 5,000 characters."),
+            stored_text,
         ],
     )
 
@@ -70,6 +86,8 @@ class AcceptForm(FlaskForm):
             raise ValidationError("Please choose a date within the next year.")
 
     def validate_full_name(self, field):
+        if _NOT_IN_A_NAME.search(field.data or ""):
+            raise ValidationError(NAME_REFUSED)
         field.data = " ".join((field.data or "").split())
         if len(field.data) < 2:
             raise ValidationError("Please type your full name to sign.")
@@ -81,6 +99,7 @@ class DeclineForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=2000, message="Please keep it under 2,000 characters."),
+            stored_text,
         ],
     )
 
@@ -91,6 +110,7 @@ class QuestionForm(FlaskForm):
         validators=[
             DataRequired("Please write your question."),
             Length(max=2000, message="Please keep it under 2,000 characters."),
+            stored_text,
         ],
     )
 
@@ -112,10 +132,7 @@ class CountersignForm(FlaskForm):
 
     def validate_full_name(self, field):
         if _NOT_IN_A_NAME.search(field.data or ""):
-            raise ValidationError(
-                "Please type your name with letters only: it holds a character that "
-                "cannot be part of a signature."
-            )
+            raise ValidationError(NAME_REFUSED)
         field.data = " ".join((field.data or "").split())
         if len(field.data) < 2:
             raise ValidationError("Please type your full name to countersign.")

@@ -340,3 +340,43 @@ def test_the_countersign_pages_pass_the_nu_html_checker(
         timeout=300,
     )
     assert run.returncode == 0, run.stderr[-3000:]
+
+
+# --- the prospect's signature and messages refuse what cannot be stored ---------------
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "text", "message"),
+    [
+        ("accept", "full_name", "Hannah\x00Lindqvist", "cannot be part of a signature"),
+        (
+            "accept",
+            "full_name",
+            "Hannah \u202eLindqvist",
+            "cannot be part of a signature",
+        ),
+        ("question", "question", "When\x00 can we start?", "control character"),
+        ("decline", "reason", "Not\x00 now", "control character"),
+    ],
+)
+def test_a_nul_from_the_prospect_explains_and_keeps_the_text(
+    client, signed_in, prospect, app, db, action, field, text, message
+):
+    """PostgreSQL refuses NUL in text: it was a 500 there; now a clear message, with
+    the rest of what was typed still in the form."""
+    assert _send(signed_in, prospect.id).status_code == 302
+    link = _link_from_mail(app)
+    page = client.get(link)
+    data = _accept_data(page) if action == "accept" else {"csrf_token": csrf_of(page)}
+    response = client.post(f"{link}/{action}", data={**data, field: text})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert text.split("\x00")[-1].split("\u202e")[-1] in html  # kept in the form
+    assert _offer(db).state == "sent"
+
+
+def test_a_nul_in_the_proposal_message_explains(signed_in, prospect, db):
+    response = _send(signed_in, prospect.id, message="Hello\x00 Hannah")
+    assert "control character" in _flash(signed_in, response)
+    assert _offer(db) is None
