@@ -380,3 +380,35 @@ def test_a_nul_in_the_proposal_message_explains(signed_in, prospect, db):
     response = _send(signed_in, prospect.id, message="Hello\x00 Hannah")
     assert "control character" in _flash(signed_in, response)
     assert _offer(db) is None
+
+
+def test_a_countersignature_given_meanwhile_wins(signed_in, accepted, prospect, db):
+    """Two consultants countersigning at once: the second finds it done (one UPDATE
+    guarded on "not countersigned yet"), and nothing of the first changes."""
+    from intake.offers import service
+
+    assert _countersign(signed_in, prospect.id).status_code == 302
+    offer = _offer(db)
+    late = service.countersign(
+        offer,
+        name="Someone Else",
+        by="other@example.com",
+        ip="192.0.2.1",
+        user_agent="Other",
+        final_pdf=b"%PDF-other",
+        now=offer.countersigned_at,
+    )
+    assert late is False
+    db.session.rollback()
+    offer = _offer(db)
+    assert offer.countersigned_name == CONSULTANT
+    assert offer.final_pdf.startswith(b"%PDF") and offer.final_pdf != b"%PDF-other"
+
+
+def test_countersign_for_an_unknown_prospect_is_not_found(signed_in, accepted, db):
+    detail = signed_in.get("/workspace/")
+    response = signed_in.post(
+        "/workspace/submissions/999999/countersign",
+        data={"csrf_token": csrf_of(detail), "full_name": CONSULTANT, "agree": "y"},
+    )
+    assert response.status_code == 404
