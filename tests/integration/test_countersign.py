@@ -19,6 +19,7 @@ from intake.practice_store import current_practice, save_practice
 from tests.conftest import csrf_of
 from tests.factories import make_submission
 from tests.integration.test_offers import (
+    INTERNAL,
     _accept_data,
     _delivered,
     _link_from_mail,
@@ -148,6 +149,9 @@ def test_countersign_sends_the_final_copy_to_both_sides(
     assert to_prospect["To"] == "hannah@lindqvist-advisory.com"
     assert to_team["To"] == "consultant@example.com"
     assert "signed by both of us" in _text(to_prospect)
+    # nothing a prospect receives shows a score, verdict or flag
+    assert not INTERNAL.search(_text(to_prospect))
+    assert not INTERNAL.search(_text_of(offer.final_pdf))
     for mail in (to_prospect, to_team):
         files = {a.get_filename(): a.get_content() for a in mail.iter_attachments()}
         assert files["Signed agreement.pdf"] == offer.final_pdf
