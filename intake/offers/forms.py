@@ -64,7 +64,8 @@ class AcceptForm(Form):
             raise ValidationError("Please choose a date within the next year.")
 
     def validate_full_name(self, field):
-        if len(field.data or "") < 2:  # one line, already (intake.forms)
+        field.data = " ".join((field.data or "").split())
+        if len(field.data) < 2:
             raise ValidationError("Please type your full name to sign.")
 
 
@@ -86,3 +87,24 @@ class QuestionForm(Form):
             Length(max=2000, message="Please keep it under 2,000 characters."),
         ],
     )
+
+
+class CountersignForm(Form):
+    """The consultant's countersignature: a typed full name and the agreement."""
+
+    full_name = StringField(
+        "Your full name",
+        validators=[
+            DataRequired("Please type your full name to countersign."),
+            Length(max=200, message="Please keep your name under 200 characters."),
+        ],
+    )
+    agree = BooleanField(
+        "I agree on behalf of the practice",
+        validators=[DataRequired("Please tick the box to agree for the practice.")],
+    )
+
+    def validate_full_name(self, field):
+        field.data = " ".join((field.data or "").split())
+        if len(field.data) < 2:
+            raise ValidationError("Please type your full name to countersign.")

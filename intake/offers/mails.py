@@ -89,6 +89,36 @@ def queue_accepted(submission: Submission, offer: Offer, ics: bytes) -> None:
         )
 
 
+def queue_countersigned(submission: Submission, offer: Offer) -> None:
+    """The final copy (both signatures) to the prospect and every consultant, with
+    the proposal exactly as sent beside it so the recorded hash can be checked."""
+    practice = current_practice()
+    files = [
+        ("Signed agreement.pdf", "application/pdf", offer.final_pdf),
+        ("Proposal as sent.pdf", "application/pdf", offer.pdf),
+    ]
+    if submission.email:
+        queue_mail(
+            to=submission.email,
+            template="proposal_countersigned",
+            subject=f"Our signed agreement: {practice.name}",
+            context={"name": _first_name(submission), "offer": offer},
+            submission_id=submission.id,
+            reply_to=practice.email or "",
+            attachments=files,
+        )
+    for consultant in team_recipients():
+        queue_mail(
+            to=consultant.email,
+            template="proposal_countersigned_team",
+            subject=f"Proposal countersigned: {_who(submission)}",
+            context={"s": submission, "offer": offer, "link": _detail_link(submission)},
+            submission_id=submission.id,
+            reply_to=submission.email,
+            attachments=files,
+        )
+
+
 def queue_to_consultants(
     submission: Submission, *, template: str, subject: str, text: str
 ) -> None:

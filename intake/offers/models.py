@@ -58,3 +58,18 @@ class Offer(db.Model):
     signed_pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     declined_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     decline_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # the proposal's HTML as sent (the same input as `pdf`): the signed and the final
+    # copies re-lay it out with the acceptance section as one tagged document
+    html: Mapped[str] = deferred(mapped_column(sa.Text, default="", nullable=False))
+    # the consultant's countersignature, recorded like the prospect's signature
+    countersigned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    countersigned_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    countersigned_by: Mapped[str] = mapped_column(sa.String(254), default="")
+    countersigned_ip: Mapped[str] = mapped_column(sa.String(64), default="")
+    countersigned_user_agent: Mapped[str] = mapped_column(sa.String(500), default="")
+    # the final copy: the proposal and the acceptance section with both signatures
+    final_pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+
+    @property
+    def awaiting_countersignature(self) -> bool:
+        return self.state == ACCEPTED and self.countersigned_at is None

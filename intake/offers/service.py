@@ -136,6 +136,9 @@ def send(
     check_can_send(submission, practice)
     now = now or utcnow()
     pdf, _cached = proposal_service.pdf_for(submission, practice, base_url=base_url)
+    # the same input as the PDF: the signed and final copies lay it out again with
+    # the acceptance section, as one document (offers/signed.py)
+    html = proposal_service.html_for(submission, practice)
     db.session.execute(
         sa.update(Offer)
         .where(Offer.submission_id == submission.id, Offer.state == SENT)
@@ -153,6 +156,7 @@ def send(
         content=page_content(submission, practice),
         pdf=pdf,
         pdf_sha256=sha256(pdf),
+        html=html,
     )
     db.session.add(offer)
     move_status(submission, "proposal_sent", author=sent_by, now=now)
@@ -251,9 +255,15 @@ def claim(offer: Offer, values: dict, now: dt.datetime) -> bool:
 
 
 def accept(
-    offer: Offer, submission: Submission, acceptance: Acceptance, *, signed_pdf: bytes
+    offer: Offer,
+    submission: Submission,
+    acceptance: Acceptance,
+    *,
+    signed_pdf: bytes,
+    now: dt.datetime | None = None,
 ) -> bool:
-    now = utcnow()
+    """Record the prospect's signature and the signed copy (its record shows `now`)."""
+    now = now or utcnow()
     done = claim(
         offer,
         {
@@ -274,6 +284,59 @@ def accept(
     return done
 
 
+class CannotCountersign(Exception):
+    """Why this proposal cannot be countersigned (shown to the consultant)."""
+
+
+def check_can_countersign(offer: Offer | None) -> None:
+    """Raise CannotCountersign unless the prospect has signed and nobody has
+    countersigned yet."""
+    if offer is None or offer.state != ACCEPTED:
+        raise CannotCountersign(
+            "Only a proposal the prospect has accepted can be countersigned."
+        )
+    if offer.countersigned_at is not None:
+        raise CannotCountersign(
+            f"This proposal was already countersigned by {offer.countersigned_name}."
+        )
+
+
+def countersign(
+    offer: Offer,
+    *,
+    name: str,
+    by: str,
+    ip: str,
+    user_agent: str,
+    final_pdf: bytes,
+    now: dt.datetime,
+) -> bool:
+    """Record the consultant's countersignature and the final copy, once: False when
+    the offer is not accepted or was countersigned meanwhile (a double click, a
+    colleague in another tab): nothing changes then. No commit."""
+    result = db.session.execute(
+        sa.update(Offer)
+        .where(
+            Offer.id == offer.id,
+            Offer.state == ACCEPTED,
+            Offer.countersigned_at.is_(None),
+        )
+        .values(
+            countersigned_at=now,
+            countersigned_name=name[:200],
+            countersigned_by=by[:254],
+            countersigned_ip=ip[:64],
+            countersigned_user_agent=user_agent[:500],
+            final_pdf=final_pdf,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.refresh(offer)
+    return True
+
+
 def decline(offer: Offer, submission: Submission, reason: str) -> bool:
     now = utcnow()
     done = claim(
@@ -288,7 +351,9 @@ def decline(offer: Offer, submission: Submission, reason: str) -> bool:
 def status_words(offer: Offer) -> str:
     return {
         SENT: "Sent, waiting for an answer",
-        ACCEPTED: "Accepted",
+        ACCEPTED: "Countersigned"
+        if offer.countersigned_at
+        else "Accepted, waiting for your countersignature",
         DECLINED: "Declined",
         SUPERSEDED: "Replaced by a newer proposal",
         WITHDRAWN: "Withdrawn: the link no longer works",

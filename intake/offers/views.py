@@ -24,7 +24,7 @@ from ..mail.links import public_host
 from ..models import Note, Submission, utcnow
 from ..practice_store import current_practice
 from . import attention, calendar, mails, openings, service, signed
-from .forms import AcceptForm, DeclineForm, QuestionForm, SendForm
+from .forms import AcceptForm, CountersignForm, DeclineForm, QuestionForm, SendForm
 from .models import ACCEPTED, SUPERSEDED, WITHDRAWN, Offer
 
 bp = Blueprint("offer", __name__, url_prefix="/proposal")
@@ -111,14 +111,19 @@ def page(token: str):
 
 @bp.get("/<token>/<any(proposal, signed):kind>.pdf")
 def pdf(token: str, kind: str):
-    """The exact PDF sent (or, once accepted, the signed copy): stored bytes."""
+    """The exact PDF sent (or, once accepted, the signed copy; once countersigned,
+    the final copy): stored bytes."""
     offer, problem = _offer(token)
     if offer is None:
         return problem
-    data = offer.pdf if kind == "proposal" else offer.signed_pdf
+    if kind == "proposal":
+        data, name = offer.pdf, "Proposal.pdf"
+    elif offer.final_pdf:  # countersigned: the copy both sides keep
+        data, name = offer.final_pdf, "Signed agreement.pdf"
+    else:
+        data, name = offer.signed_pdf, "Signed proposal.pdf"
     if data is None:
         abort(404)
-    name = "Signed proposal.pdf" if kind == "signed" else "Proposal.pdf"
     return send_file(
         io.BytesIO(data), mimetype="application/pdf", download_name=name, max_age=0
     )
@@ -145,22 +150,21 @@ def accept(token: str):
         user_agent=(request.user_agent.string or "")[:MAX_USER_AGENT],
         pdf_sha256=offer.pdf_sha256,
     )
-    reviews = calendar.chosen_schedule(
-        offer.content, acceptance.option, acceptance.start_date, current_practice()
+    now = utcnow()
+    record = signed.details(
+        acceptance=acceptance,
+        at=now,
+        content=offer.content,
+        submission=submission,
+        practice=current_practice(),
     )
-    page_pdf = signed.acceptance_page(
-        {
-            "a": acceptance,
-            "at": utcnow(),
-            "c": offer.content,
-            "submission": submission,
-            "first_reviews": calendar.first_of_each(reviews),
-        },
-        base_url=request.url_root,
+    copy = signed.document(
+        record,
+        proposal_html=offer.html,
         proposal_pdf=offer.pdf,
+        base_url=request.url_root,
     )
-    copy = signed.signed_copy(offer.pdf, page_pdf)
-    if not service.accept(offer, submission, acceptance, signed_pdf=copy):
+    if not service.accept(offer, submission, acceptance, signed_pdf=copy, now=now):
         return redirect(url_for(".page", token=token))
     mails.queue_accepted(submission, offer, _calendar(offer, submission))
     db.session.commit()
@@ -268,6 +272,8 @@ def panel(submission: Submission) -> dict:
         "status": service.status_words(offer) if offer else "",
         "problem": problem,
         "form": SendForm(formdata=None, message=mails.default_message(submission)),
+        "countersign_form": CountersignForm(formdata=None),
+        "practice_name": current_practice().name,
     }
 
 

@@ -32,6 +32,7 @@ ACTIONS = {
     "resend_invitation": "Sent an invitation again",
     "cancel_invitation": "Cancelled an invitation",
     "withdraw_proposal": "Withdrew the proposal",
+    "countersign_proposal": "Countersigned the proposal",
     "reminder": "Sent a reminder now",
 }
 

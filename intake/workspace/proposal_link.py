@@ -1,5 +1,6 @@
 """The workspace's side of a proposal sent by private link: send it, withdraw it,
-download the signed copy. The link's pages are the prospect's (intake/offers/views.py)."""
+countersign the accepted one, download the signed copy. The link's pages are the
+prospect's (intake/offers/views.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..forms import ActionForm
-from ..models import Submission
-from ..offers import mails, service
-from ..offers.forms import SendForm
+from ..models import Submission, utcnow
+from ..offers import mails, service, signed
+from ..offers.forms import CountersignForm, SendForm
+from ..offers.views import MAX_USER_AGENT
 from ..practice_store import current_practice
 from ..proposal.render import ProposalTooLarge
 from . import audit
@@ -80,16 +82,82 @@ def withdraw_proposal(submission_id: int):
     return redirect(back)
 
 
+@bp.post("/submissions/<id:submission_id>/countersign")
+def countersign(submission_id: int):
+    """Countersign the proposal the prospect accepted: the final copy (both
+    signatures) is stored once and e-mailed to the prospect and the team."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_draft:
+        abort(404)
+    back = url_for(".submission_detail", submission_id=submission.id) + "#send"
+    form = CountersignForm()
+    if not form.validate_on_submit():
+        flash(next(iter(form.errors.values()))[0], "error")
+        return redirect(back)
+    offer = service.latest_for(submission.id)
+    try:
+        service.check_can_countersign(offer)
+    except service.CannotCountersign as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    if not _countersign(offer, submission, form.full_name.data):
+        flash("This proposal was countersigned meanwhile: nothing changed.", "error")
+        return redirect(back)
+    flash(
+        f"Countersigned: the final copy is on its way to {submission.email}.", "success"
+    )
+    return redirect(back)
+
+
+def _countersign(offer, submission: Submission, name: str) -> bool:
+    """Lay out the final copy, record the countersignature, queue the mails, commit."""
+    practice = current_practice()
+    counter = signed.Countersignature(
+        name=name,
+        at=utcnow(),
+        ip=request.remote_addr or "",
+        user_agent=(request.user_agent.string or "")[:MAX_USER_AGENT],
+        practice=practice.name,
+    )
+    final = signed.final_copy(
+        offer, submission, practice, counter, base_url=request.url_root
+    )
+    done = service.countersign(
+        offer,
+        name=counter.name,
+        by=current_user.display_name,
+        ip=counter.ip,
+        user_agent=counter.user_agent,
+        final_pdf=final,
+        now=counter.at,
+    )
+    if not done:
+        db.session.rollback()
+        return False
+    mails.queue_countersigned(submission, offer)
+    audit.record("countersign_proposal", submission_id=submission.id)
+    db.session.commit()
+    log.info(
+        "action=countersign_proposal consultant=%s submission=%s",
+        current_user.id,
+        submission.id,
+    )
+    return True
+
+
 @bp.get("/submissions/<id:submission_id>/signed.pdf")
 def signed_pdf(submission_id: int):
-    """The stored signed copy of the accepted proposal."""
+    """The stored final copy of the accepted proposal (both signatures) once it is
+    countersigned, before that the copy the prospect signed."""
     offer = service.latest_for(submission_id)
-    if offer is None or offer.signed_pdf is None:
+    data = offer and (offer.final_pdf or offer.signed_pdf)
+    if not data:
         abort(404)
+    name = "Signed agreement" if offer.final_pdf else "Signed proposal"
     return send_file(
-        io.BytesIO(offer.signed_pdf),
+        io.BytesIO(data),
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=f"Signed proposal {submission_id}.pdf",
+        download_name=f"{name} {submission_id}.pdf",
         max_age=0,
     )

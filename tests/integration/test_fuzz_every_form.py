@@ -173,6 +173,30 @@ def _world(app) -> dict:
                 ),
             ]
         )
+        # a second prospect whose proposal was accepted: its page offers Countersign
+        won = make_submission(status="reviewing", email="won@example.com")
+        db.session.flush()
+        won_offer, _ = service.send(
+            won,
+            current_practice(),
+            message="Here is our proposal.",
+            sent_by="Olive Owner",
+            base_url="http://intake.test/",
+        )
+        db.session.flush()
+        assert service.accept(
+            won_offer,
+            won,
+            service.Acceptance(
+                name="Wendy Won",
+                option=won_offer.content["options"][0]["name"],
+                start_date=utcnow().date() + dt.timedelta(days=10),
+                ip="203.0.113.9",
+                user_agent="Browser/1.0",
+                pdf_sha256=won_offer.pdf_sha256,
+            ),
+            signed_pdf=won_offer.pdf,
+        )
         messages.queue_submitted(prospect)
         db.session.flush()
         db.session.execute(sa.update(OutboxMessage).values(status=MAIL_FAILED))
@@ -180,6 +204,8 @@ def _world(app) -> dict:
         unsubscribe = messages.unsubscribe_url(prospect.email).rsplit("/", 1)[1]
         db.session.commit()
         return {
+            # pages the url_map walk does not reach with the ids below
+            "extra_pages": [f"/workspace/submissions/{won.id}"],
             "ids": {
                 "submission_id": prospect.id,
                 "draft_id": draft.id,
@@ -227,21 +253,24 @@ def _crawl(app, clients: dict, world: dict, steps: int) -> dict[str, list]:
     """endpoint -> [(client, page path, form)] for every POST form on every page."""
     found: dict[str, list] = {}
     adapter = app.url_map.bind("intake.test")
-    for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.rule.endswith(SKIPPED_PAGES):
-            continue
-        for path in _urls(rule, world, steps):
-            for who, client in clients.items():
-                response = client.get(path)
-                if "html" not in response.content_type:
+    paths = [
+        path
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.rule.endswith(SKIPPED_PAGES)
+        for path in _urls(rule, world, steps)
+    ]
+    for path in paths + world.get("extra_pages", []):
+        for who, client in clients.items():
+            response = client.get(path)
+            if "html" not in response.content_type:
+                continue
+            for form in _forms_of(response.get_data(as_text=True)):
+                action = urlsplit(urljoin(path, form["action"] or path)).path
+                try:
+                    endpoint, _ = adapter.match(action, method="POST")
+                except Exception:  # a form posting elsewhere: not ours to test
                     continue
-                for form in _forms_of(response.get_data(as_text=True)):
-                    action = urlsplit(urljoin(path, form["action"] or path)).path
-                    try:
-                        endpoint, _ = adapter.match(action, method="POST")
-                    except Exception:  # a form posting elsewhere: not ours to test
-                        continue
-                    found.setdefault(endpoint, []).append((who, action, form))
+                found.setdefault(endpoint, []).append((who, action, form))
     return found
 
 
