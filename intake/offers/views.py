@@ -8,6 +8,7 @@ import logging
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     redirect,
@@ -271,3 +272,10 @@ def attention_count() -> int:
         practice.standards.reply_hours,
         lambda: attention.attention_count(practice),
     )
+
+
+def init_app(app: Flask) -> None:
+    """The prospect's proposal pages and the workspace panel's data."""
+    app.register_blueprint(bp)
+    app.add_template_global(panel, "offer_panel")
+    app.add_template_global(attention_count, "attention_count")

@@ -22,7 +22,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import submissions
+from .. import pipeline, submissions
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import (
@@ -160,15 +160,12 @@ def change_status(submission_id: int):
     submission = _submission_or_404(submission_id)
     form = StatusForm()
     if form.validate_on_submit() and form.status.data != submission.status:
-        # deferred: importing intake.offers adds its routes to this module's blueprint
-        from ..offers import service as offers
-
         audit.record(
             "status",
             submission_id=submission.id,
             detail=f"{submission.status_label} → {PIPELINE[form.status.data]}",
         )
-        withdrawn = offers.move_status(
+        withdrawn = pipeline.move_status(
             submission, form.status.data, author=current_user.display_name
         )
         if withdrawn:

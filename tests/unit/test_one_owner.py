@@ -1,0 +1,29 @@
+"""Each concept of intake has one owner: the code reads the source to check that no
+second copy of it has grown back (issue 21, point 3)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "intake"
+
+
+def _sources() -> dict[str, str]:
+    return {
+        str(p.relative_to(ROOT)): p.read_text(encoding="utf-8")
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if "migrations" not in p.parts
+    }
+
+
+def _where(pattern: str) -> list[str]:
+    found = re.compile(pattern)
+    return [path for path, text in _sources().items() if found.search(text)]
+
+
+def test_only_the_pipeline_sets_a_submissions_status():
+    """intake.pipeline.move_status is the one way a prospect moves: nothing else
+    assigns a status (a bare assignment would skip the history and the withdrawal)."""
+    assert _where(r"\.status\s*=[^=]") == ["intake/pipeline.py"]
