@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-MIN_PASSWORD = 10  # as `flask create-user`
+from .security import MAX_PASSWORD, MIN_PASSWORD
 
 
 class ActionForm(FlaskForm):
@@ -22,7 +22,7 @@ class NewPasswordForm(FlaskForm):
             DataRequired("Please choose a password."),
             Length(
                 min=MIN_PASSWORD,
-                max=200,
+                max=MAX_PASSWORD,
                 message=f"Please use at least {MIN_PASSWORD} characters.",
             ),
         ],

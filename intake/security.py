@@ -1,4 +1,5 @@
-"""Response headers, bounded ids in URLs, the one sign-in identity, and safe `next`."""
+"""Response headers, bounded ids in URLs, the one sign-in identity and password length,
+private-link tokens, and safe `next`."""
 
 from __future__ import annotations
 
@@ -128,6 +129,11 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+# the shortest password any form or command accepts (joining, reset, `flask create-user`)
+MIN_PASSWORD = 10
+MAX_PASSWORD = 200
 
 
 def normalise_identity(value: str | None) -> str:

@@ -27,3 +27,20 @@ def test_only_the_pipeline_sets_a_submissions_status():
     """intake.pipeline.move_status is the one way a prospect moves: nothing else
     assigns a status (a bare assignment would skip the history and the withdrawal)."""
     assert _where(r"\.status\s*=[^=]") == ["intake/pipeline.py"]
+
+
+def test_one_minimum_password_length():
+    """intake.security.MIN_PASSWORD, read by the new-password form and the CLI."""
+    assert _where(r"(?m)^MIN_PASSWORD\s*=") == ["intake/security.py"]
+    assert _where(r"len\(password\)") == ["intake/cli.py"]
+    assert sorted(_where(r"\bMIN_PASSWORD\b")) == [
+        "intake/cli.py",
+        "intake/forms.py",
+        "intake/security.py",
+    ]
+
+
+def test_one_sign_in_identity():
+    """Every e-mail typed to sign in, reset or be created is keyed by
+    security.normalise_identity; nothing lower-cases an identity by hand."""
+    assert _where(r"email\s*=\s*email\.strip\(\)\.lower\(\)") == []
