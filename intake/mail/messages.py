@@ -6,7 +6,6 @@ Prospects' messages never carry a score, verdict or flag; the consultant's do.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -25,13 +24,12 @@ from ..models import (
     utcnow,
 )
 from ..practice_store import current_practice
-from ..security import hash_token
+from ..security import hash_token, new_private_token
 from .links import public_url
 from .outbox import queue_mail
 from .recipients import team_recipients
 
 UNSUBSCRIBE_SALT = "intake-mail-unsubscribe"  # the links sent before revision 0011
-UNSUBSCRIBE_TOKEN_BYTES = 24
 
 
 def _date_words(when: dt.datetime) -> str:
@@ -116,10 +114,8 @@ def unsubscribe_url(email: str) -> str:
     """A link that stops reminders to this address, without signing in. Its token is
     random (only the SHA-256 is kept, with the address): the link says nothing about
     whom it is for. Added to the caller's transaction."""
-    token = secrets.token_urlsafe(UNSUBSCRIBE_TOKEN_BYTES)
-    db.session.add(
-        MailUnsubscribe(token_hash=hash_token(token), email_key=email.lower())
-    )
+    token, token_hash = new_private_token()
+    db.session.add(MailUnsubscribe(token_hash=token_hash, email_key=email.lower()))
     return public_url("mail.unsubscribe", token=token)
 
 

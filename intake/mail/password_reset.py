@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 
 import sqlalchemy as sa
 from flask import render_template
@@ -20,7 +19,7 @@ from wtforms.validators import DataRequired
 from ..extensions import db
 from ..forms import NewPasswordForm
 from ..models import Consultant, PasswordReset, utcnow
-from ..security import hash_token, normalise_identity
+from ..security import hash_token, new_private_token, normalise_identity
 from . import messages
 
 log = logging.getLogger(__name__)
@@ -43,18 +42,17 @@ class ResetForm(NewPasswordForm):
 
 def request_reset(email: str) -> None:
     """Queue a reset link when the address has an account; the same work either way."""
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_private_token()
     user = db.session.scalar(
         sa.select(Consultant).where(Consultant.email == normalise_identity(email)[:254])
     )
     if user is None or not user.active:  # removed members get no link either
-        hash_token(token)
         render_template("mail/password_reset.txt", name="", link="", minutes=0)
         return
     db.session.add(
         PasswordReset(
             consultant_id=user.id,
-            token_hash=hash_token(token),
+            token_hash=token_hash,
             expires_at=utcnow() + dt.timedelta(minutes=RESET_MINUTES),
         )
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -24,11 +23,8 @@ from ..pipeline import move_status
 from ..practice import Practice
 from ..proposal import schedule
 from ..proposal import service as proposal_service
-from ..security import hash_token
+from ..security import MAX_TOKEN_CHARS, hash_token, new_private_token
 from .models import ACCEPTED, DECLINED, SENT, SUPERSEDED, WITHDRAWN, Offer
-
-TOKEN_BYTES = 32
-MAX_TOKEN_CHARS = 100
 
 
 class CannotSend(Exception):
@@ -136,10 +132,10 @@ def send(
         .where(Offer.submission_id == submission.id, Offer.state == SENT)
         .values(state=SUPERSEDED)
     )
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token, token_hash = new_private_token()
     offer = Offer(
         submission_id=submission.id,
-        token_hash=hash_token(token),
+        token_hash=token_hash,
         state=SENT,
         created_at=now,
         expires_at=now + dt.timedelta(days=max(1, int(practice.proposal_valid_days))),

@@ -44,3 +44,29 @@ def test_one_sign_in_identity():
     """Every e-mail typed to sign in, reset or be created is keyed by
     security.normalise_identity; nothing lower-cases an identity by hand."""
     assert _where(r"email\s*=\s*email\.strip\(\)\.lower\(\)") == []
+
+
+def test_one_maker_of_private_link_tokens():
+    """security.new_private_token makes every private link's token and stored hash
+    (resume, reset, invitation, proposal, unsubscribe); guesses.py's is a device id."""
+    assert _where(r"token_urlsafe\(") == [
+        "intake/security.py",
+        "intake/workspace/guesses.py",
+    ]
+    assert sorted(_where(r"new_private_token\(\)")) == [
+        "intake/mail/messages.py",
+        "intake/mail/password_reset.py",
+        "intake/offers/service.py",
+        "intake/prospect/drafts.py",
+        "intake/security.py",
+        "intake/workspace/team.py",
+    ]
+
+
+def test_a_private_token_is_sent_and_only_its_hash_is_kept():
+    from intake.security import TOKEN_BYTES, hash_token, new_private_token
+
+    first, second = new_private_token(), new_private_token()
+    assert first.hash == hash_token(first.token)
+    assert first.token != second.token
+    assert len(first.token) == len(second.token) == 43 == -(-TOKEN_BYTES * 4 // 3)
