@@ -64,12 +64,25 @@ def queue_resume_link(submission: Submission, token: str) -> OutboxMessage:
     )
 
 
+REMINDER_KEY_PREFIX = "reminder:"
+
+
+def reminder_key(submission_id: int) -> str:
+    """The once_key of a draft's reminder: one reminder per draft, ever."""
+    return f"{REMINDER_KEY_PREFIX}{submission_id}"
+
+
+def reminder_key_sql(submission_id: sa.ColumnElement[int]) -> sa.ColumnElement[str]:
+    """`reminder_key` in SQL, to join a draft to its reminder in one query."""
+    return sa.literal(REMINDER_KEY_PREFIX) + sa.cast(submission_id, sa.String)
+
+
 def has_reminder(submission: Submission) -> bool:
     """Whether a reminder was ever queued for this draft (one at most)."""
     return (
         db.session.scalar(
             sa.select(OutboxMessage.id).where(
-                OutboxMessage.once_key == f"reminder:{submission.id}"
+                OutboxMessage.once_key == reminder_key(submission.id)
             )
         )
         is not None
@@ -105,7 +118,7 @@ def queue_reminder(submission: Submission, token: str) -> OutboxMessage | None:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         send_after=submission.updated_at + dt.timedelta(days=days),
-        once_key=f"reminder:{submission.id}",
+        once_key=reminder_key(submission.id),
         private=True,
     )
 
