@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,6 +20,7 @@ from .. import registry, submissions
 from ..extensions import db
 from ..forms import ActionForm
 from ..mail import messages as mail_messages
+from ..mail.links import public_url
 from ..practice_store import current_practice
 from ..proposal import service as proposal_service
 from ..questionnaire import wizard
@@ -223,11 +223,7 @@ def _resume_url() -> str:
     token = drafts.current_token()
     if not token:
         return ""
-    # in production the public address is configured: never trust the request's Host
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(".resume", token=token)
-    return url_for(".resume", token=token, _external=True)
+    return public_url("prospect.resume", token=token)
 
 
 @bp.get("/review")

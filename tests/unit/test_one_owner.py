@@ -82,3 +82,15 @@ def test_one_reminder_key():
     """mail.messages.reminder_key (and its SQL twin) names a draft's one reminder."""
     assert _where(r"""["']reminder:""") == ["intake/mail/messages.py"]
     assert _where(r"reminder:\{") == []
+
+
+def test_one_builder_of_public_urls():
+    """mail.links.public_url builds every absolute link; only the configuration reads
+    the setting besides it, and no view builds an `_external` URL of its own.
+    (`request.url_root` is also given to WeasyPrint, as where relative URLs resolve.)"""
+    assert sorted(_where(r"""(\.get\(|\[)["']PUBLIC_BASE_URL""")) == [
+        "intake/config.py",
+        "intake/mail/links.py",
+    ]
+    assert _where(r"(?<!force)_external\s*=") == []
+    assert _where(r"force_external") == ["intake/mail/links.py"]
