@@ -23,6 +23,7 @@ from ..pipeline import move_status
 from ..practice import Practice
 from ..proposal import schedule
 from ..proposal import service as proposal_service
+from ..proposal.recommendation import Recommendation
 from ..security import MAX_TOKEN_CHARS, hash_token, new_private_token
 from .models import ACCEPTED, DECLINED, SENT, SUPERSEDED, WITHDRAWN, Offer
 
@@ -57,16 +58,18 @@ def is_open(offer: Offer, now: dt.datetime | None = None) -> bool:
     return offer.state == SENT and offer.expires_at > (now or utcnow())
 
 
-def check_can_send(submission: Submission, practice: Practice) -> None:
-    """Raise CannotSend unless the proposal may go to this prospect."""
+def check_can_send(
+    submission: Submission, recommendation: Recommendation | None
+) -> None:
+    """Raise CannotSend unless the proposal may go to this prospect (`recommendation`:
+    the request's, None for a prospect never assessed)."""
     if not submission.email:
         raise CannotSend(
             "This prospect gave no e-mail address to send the proposal to."
         )
     if submission.status == "won":
         raise CannotSend("This prospect has already accepted a proposal.")
-    recommendation = proposal_service.recommendation_for(submission, practice)
-    if recommendation.package is None:
+    if recommendation is None or recommendation.package is None:
         raise CannotSend(
             "Not a fit: no proposal is sent unless you choose a package to propose."
         )
@@ -92,10 +95,13 @@ def _options(context: dict, practice: Practice) -> list[dict]:
     ]
 
 
-def page_content(submission: Submission, practice: Practice) -> dict:
+def page_content(
+    submission: Submission, practice: Practice, recommendation: Recommendation
+) -> dict:
     """What the prospect's page shows, as plain values fixed when the proposal is sent."""
-    context = proposal_service.context_for(submission, practice)
-    recommendation = proposal_service.recommendation_for(submission, practice)
+    context = proposal_service.context_for(
+        submission, practice, recommendation=recommendation
+    )
     return {
         "title": context.get("title", ""),
         "date": context.get("date", ""),
@@ -121,12 +127,18 @@ def send(
     sent_by: str,
     base_url: str,
     now: dt.datetime | None = None,
+    recommendation: Recommendation | None = None,
 ) -> tuple[Offer, str]:
     """Freeze the PDF and the page, supersede older links, move the status to
-    "proposal sent". Returns the offer and its token (for the e-mail). No commit."""
-    check_can_send(submission, practice)
+    "proposal sent". Returns the offer and its token (for the e-mail). No commit.
+    `recommendation`: the request's own (computed here, once, when not given)."""
+    if recommendation is None:
+        recommendation = proposal_service.recommendation_for(submission, practice)
+    check_can_send(submission, recommendation)
     now = now or utcnow()
-    pdf, _cached = proposal_service.pdf_for(submission, practice, base_url=base_url)
+    pdf, _cached = proposal_service.pdf_for(
+        submission, practice, base_url=base_url, recommendation=recommendation
+    )
     db.session.execute(
         sa.update(Offer)
         .where(Offer.submission_id == submission.id, Offer.state == SENT)
@@ -141,7 +153,7 @@ def send(
         expires_at=now + dt.timedelta(days=max(1, int(practice.proposal_valid_days))),
         sent_by=sent_by,
         message=message,
-        content=page_content(submission, practice),
+        content=page_content(submission, practice, recommendation),
         pdf=pdf,
         pdf_sha256=sha256(pdf),
     )

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..mail.links import public_host
 from ..models import Note, Submission, utcnow
 from ..practice_store import current_practice
+from ..proposal.recommendation import Recommendation
 from . import attention, calendar, mails, openings, service, signed
 from .forms import AcceptForm, DeclineForm, QuestionForm, SendForm
 from .models import ACCEPTED, SUPERSEDED, WITHDRAWN, Offer
@@ -242,12 +243,13 @@ def _history(submission: Submission, what: str, text: str) -> None:
     )
 
 
-def panel(submission: Submission) -> dict:
-    """What the submission page's "Send the proposal" panel shows."""
+def panel(submission: Submission, recommendation: Recommendation | None) -> dict:
+    """What the submission page's "Send the proposal" panel shows (`recommendation`:
+    the one the page computed)."""
     offer = service.latest_for(submission.id)
     problem = ""
     try:
-        service.check_can_send(submission, current_practice())
+        service.check_can_send(submission, recommendation)
     except service.CannotSend as exc:
         problem = str(exc)
     return {
@@ -275,7 +277,6 @@ def attention_count() -> int:
 
 
 def init_app(app: Flask) -> None:
-    """The prospect's proposal pages and the workspace panel's data."""
+    """The prospect's proposal pages (the workspace's views call `panel` and
+    `attention_count` and pass what they return to their templates)."""
     app.register_blueprint(bp)
-    app.add_template_global(panel, "offer_panel")
-    app.add_template_global(attention_count, "attention_count")

@@ -1002,7 +1002,7 @@ def recommend(
         service_areas=facts.areas,
         strategic_share=facts.share,
         agreement=_agreement(practice),
-        gaps=find_gaps(questionnaire, answers, practice),
+        gaps=(),  # found once, below: with the package proposed when there is one
         heard=_heard(facts),
         alternatives=_alternatives(kinds),
         referral_kinds=kinds,
@@ -1014,6 +1014,7 @@ def recommend(
     not_fit = assessment.verdict == NOT_A_FIT or bool(assessment.knockouts)
     if chosen is None and (not_fit or not practice.packages):
         reason = _not_fit_reason(assessment, questionnaire) if not_fit else NO_PACKAGES
+        common["gaps"] = find_gaps(questionnaire, answers, practice)
         return Recommendation(
             is_fit=False,
             package=None,

@@ -347,7 +347,10 @@ def detail_view(s: Submission, practice: Practice) -> dict:
         "reasons": [(d, scores.get(d), reasons[d]) for d in DIMENSIONS],
         # red-flag costs and caps: what took the overall below the weighted mean
         "overall_reasons": reasons.get(OVERALL, []),
-        "gaps": find_gaps(questionnaire, answers, practice),
+        # the gaps the recommendation found (of the package proposed): found once
+        "gaps": recommendation.gaps
+        if recommendation
+        else find_gaps(questionnaire, answers, practice),
         "cues": find_cues(questionnaire, answers),  # for the consultant only
         "notes": queries.notes_for_submission(s.id),
         "history": queries.history_for_submission(s.id),

@@ -31,13 +31,14 @@ from ..models import (
     Submission,
     utcnow,
 )
+from ..offers import views as offer_views
 from ..practice_store import current_practice, save_practice
 from ..proposal import render as proposal_render
 from ..proposal import service as proposal_service
 from ..proposal.content import Edits
 from ..proposal.logo import MAX_UPLOAD_BYTES, LogoRefused, logo_from_upload
 from ..proposal.render import ProposalTooLarge
-from . import audit, display, queries
+from . import audit, display, queries, triage
 from .forms import (
     DeleteForm,
     ListFilterForm,
@@ -68,6 +69,7 @@ def dashboard():
         ),
         summary=display.summary_view(queries.summary_for_dashboard()),
         links=display.ListLinks(filters),
+        attention_count=offer_views.attention_count(),
     )
 
 
@@ -110,9 +112,13 @@ def _submission_or_404(submission_id: int) -> Submission:
 def submission_detail(submission_id: int):
     """One prospect: answers, scores with reasons, flags, gaps, notes, status, proposal."""
     submission = _submission_or_404(submission_id)
+    # the recommendation and its gaps, computed once and passed to every panel
+    detail = display.detail_view(submission, current_practice())
     return render_template(
         "workspace/submission.html",
-        **display.detail_view(submission, current_practice()),
+        **detail,
+        offer_panel=offer_views.panel(submission, detail["recommendation"]),
+        triage=triage.triage_links(submission),
         override_form=display.override_form(submission, current_practice()),
         edits_form=display.edits_form(submission),
         note_form=NoteForm(),
