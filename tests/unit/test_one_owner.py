@@ -94,3 +94,11 @@ def test_one_builder_of_public_urls():
     ]
     assert _where(r"(?<!force)_external\s*=") == []
     assert _where(r"force_external") == ["intake/mail/links.py"]
+
+
+def test_no_code_reads_the_default_questionnaires_choice_values():
+    """The referral and role logic reads the questionnaire's roles and `means`
+    markers: no module outside the questionnaire file names one of its choices."""
+    values = ("single_project", "one_piece", "pair_of_hands", "collaborator", "expert")
+    pattern = "|".join(f'"{v}"' for v in values)
+    assert _where(pattern) == []
