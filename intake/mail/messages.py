@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..dates import long_date
 from ..extensions import db
 from ..models import (
     DRAFT,
@@ -32,10 +33,6 @@ from .recipients import team_recipients
 UNSUBSCRIBE_SALT = "intake-mail-unsubscribe"  # the links sent before revision 0011
 
 
-def _date_words(when: dt.datetime) -> str:
-    return f"{when.day} {when:%B %Y}"
-
-
 def _first_name(submission: Submission) -> str:
     return submission.name.split(" ")[0] if submission.name else ""
 
@@ -53,7 +50,7 @@ def queue_resume_link(submission: Submission, token: str) -> OutboxMessage:
         context={
             "name": _first_name(submission),
             "link": public_url("prospect.resume", token=token),
-            "expires": _date_words(submission.token_expires_at),
+            "expires": long_date(submission.token_expires_at),
             "ttl_days": current_app.config["DRAFT_TTL_DAYS"],
             "reminder": has_reminder(submission),
             "reminder_days": current_app.config["REMINDER_DAYS"],
@@ -106,7 +103,7 @@ def queue_reminder(submission: Submission, token: str) -> OutboxMessage | None:
         context={
             "name": _first_name(submission),
             "link": public_url("prospect.resume", token=token),
-            "expires": _date_words(submission.token_expires_at),
+            "expires": long_date(submission.token_expires_at),
             "unsubscribe": unsubscribe,
             "days": days,
         },
@@ -247,7 +244,7 @@ def queue_digest(now: dt.datetime | None = None) -> int:
             template="digest",
             kind="digest",
             subject=f"{count} new questionnaire{'s' if count != 1 else ''} since "
-            f"{_date_words(since)}",
+            f"{long_date(since)}",
             context={"items": items, "since": since, "list_link": _list_link()},
             send_after=now,
             once_key=f"digest:{now.date().isoformat()}:{consultant.id}",

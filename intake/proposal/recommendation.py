@@ -9,12 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..dates import MONTHS, long_date
 from ..practice import (
     CADENCES,
-    MONTHS,
     Package,
     Practice,
-    format_date,
     format_money,
     join_words,
 )
@@ -190,7 +189,7 @@ def _quoted(labels) -> str:
 
 def _date_words(iso: str) -> str:
     try:
-        return format_date(dt.date.fromisoformat(iso))
+        return long_date(dt.date.fromisoformat(iso))
     except (TypeError, ValueError):
         return str(iso)
 

@@ -14,10 +14,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import pipeline
+from ..dates import age
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import LISTED_SQL, PIPELINE, Submission, utcnow
-from ..templating import age
 from . import audit
 from .views import bp
 

@@ -11,9 +11,9 @@ from flask import get_template_attribute, request, url_for
 from markupsafe import Markup
 
 from ..cache import Cache
+from ..dates import age, datetime_attr, short_date
 from ..models import PIPELINE, Submission
 from ..questionnaire.schema import DIMENSIONS
-from ..templating import age, datetime_attr
 from . import queries
 from .forms import (
     ListFilterForm,
@@ -208,7 +208,7 @@ def _list_row(s, head: str, tail: str, now: dt.datetime) -> ListRow:
         name=Submission.name_to_show(s.name, s.business, s.id),
         business=s.business or "",
         email=s.email or "",
-        submitted=s.submitted_at.strftime("%d %b %Y") if s.submitted_at else "",
+        submitted=short_date(s.submitted_at),
         submitted_iso=datetime_attr(s.submitted_at),
         age=age(s.submitted_at, now),
         overall=s.overall,

@@ -102,3 +102,9 @@ def test_no_code_reads_the_default_questionnaires_choice_values():
     values = ("single_project", "one_piece", "pair_of_hands", "collaborator", "expert")
     pattern = "|".join(f'"{v}"' for v in values)
     assert _where(pattern) == []
+
+
+def test_one_module_of_date_words():
+    """intake.dates owns the month names and the prospect's date ('4 December 2026')."""
+    assert _where(r"def format_date|def _date_words\(when") == []
+    assert _where(r"(?m)^MONTHS = \(") == ["intake/dates.py"]
