@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 
@@ -52,12 +52,3 @@ def email_link():
     log.info("action=email_link draft=%s remind=%s", draft.id, bool(form.remind.data))
     flash(f"We have sent your link to {draft.email}.", "success")
     return redirect(back)
-
-
-@bp.app_template_global()
-def draft_email() -> str:
-    """The address of this browser's draft, for the button (empty: no button)."""
-    if "draft_email" not in g:
-        draft = drafts.current()
-        g.draft_email = draft.email if draft is not None else ""
-    return g.draft_email

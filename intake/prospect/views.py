@@ -64,6 +64,7 @@ def start():
         questionnaire=questionnaire,
         draft=draft,
         resume_url=_resume_url(),
+        draft_email=_email_of(draft),
         form=ActionForm(),
     )
 
@@ -214,9 +215,15 @@ def _render_step(
         form=form,
         then=(form.then.data if form else "") or request.args.get("then", ""),
         resume_url=_resume_url() if draft else "",
+        draft_email=_email_of(draft),
         notice=notice,
     )
     return html, status
+
+
+def _email_of(draft) -> str:
+    """The address of this browser's draft, for the e-mail-me button ('': no button)."""
+    return (draft.email or "") if draft is not None else ""
 
 
 def _resume_url() -> str:
@@ -249,6 +256,7 @@ def review():
         incomplete=wizard.first_incomplete_step(questionnaire, answers),
         form=ActionForm(),
         resume_url=_resume_url(),
+        draft_email=_email_of(draft),
         total=len(questionnaire.steps),
     )
 

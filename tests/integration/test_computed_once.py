@@ -72,3 +72,8 @@ def test_the_list_page_fetches_no_data_from_its_template(app):
     assert "offer_panel" not in globals_
     assert "attention_count" not in globals_
     assert "triage_links" not in globals_
+
+
+def test_the_prospects_pages_fetch_no_data_from_their_templates(app):
+    """The e-mail-me button's address comes from the view, not a template global."""
+    assert "draft_email" not in app.jinja_env.globals
