@@ -17,7 +17,6 @@ def create_app(overrides: Mapping | None = None) -> Flask:
         extensions,
         log,
         mail,
-        offers,
         registry,
         security,
         site,
@@ -29,6 +28,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
         load_config,
         log_start_up,
     )
+    from .offers import views as offer_views
     from .paths import STATIC_DIR, TEMPLATES_DIR
     from .prospect import bp as prospect_bp
     from .workspace import bp as workspace_bp
@@ -57,5 +57,5 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     errors.register_error_handlers(app)
     cli.register_commands(app)
     mail.init_app(app)
-    offers.init_app(app)
+    offer_views.init_app(app)
     return app

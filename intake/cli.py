@@ -22,6 +22,7 @@ from .questionnaire.answers import check_complete_answers
 from .questionnaire.errors import DefinitionError, InvalidAnswers
 from .questionnaire.schema import load_questionnaire
 from .questionnaire.scoring import Assessment, assess
+from .security import MAX_PASSWORD, MIN_PASSWORD, normalise_identity
 
 
 def register_commands(app: Flask) -> None:
@@ -223,9 +224,6 @@ def _move(r: submissions.Rescored) -> rescoring.Move:
     )
 
 
-MIN_PASSWORD = 10
-
-
 @click.command("create-user")
 @click.argument("email")
 @click.option("--name", default="", help="The name shown on notes.")
@@ -240,14 +238,14 @@ MIN_PASSWORD = 10
 @with_appcontext
 def create_user(email, name, password):
     """Create a consultant account, or set a new password for an existing one."""
-    email = email.strip().lower()
+    email = normalise_identity(email)
     if "@" not in email or len(email) > 254:
         raise click.ClickException(
             "please give an e-mail address such as you@practice.com"
         )
-    if len(password) < MIN_PASSWORD:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise click.ClickException(
-            f"the password needs at least {MIN_PASSWORD} characters"
+            f"the password needs {MIN_PASSWORD} to {MAX_PASSWORD} characters"
         )
     user = db.session.scalar(sa.select(Consultant).where(Consultant.email == email))
     created = user is None

@@ -113,8 +113,8 @@ class Config:
     # ... and their addresses: X-Forwarded-* from any other peer is ignored (gunicorn's
     # forwarded_allow_ips reads the same variable, gunicorn.conf.py)
     TRUSTED_PROXY_ADDRESSES = "127.0.0.1,::1"
-    # e-mail (intake.mail): links point at PUBLIC_BASE_URL (http://127.0.0.1:5000 in
-    # development); MAIL_URL is smtp://user:pass@host:587?starttls or smtps://...; empty
+    # e-mail (intake.mail): links point at PUBLIC_BASE_URL (intake.mail.links.public_url);
+    # MAIL_URL is smtp://user:pass@host:587?starttls or smtps://...; empty
     # writes .eml files to MAIL_OUTBOX_DIR (default instance/outbox) instead
     MAIL_URL = ""
     MAIL_FROM = ""  # default: the practice's name and e-mail

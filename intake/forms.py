@@ -7,9 +7,8 @@ from wtforms import Form as PlainForm
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from .security import MAX_PASSWORD, MIN_PASSWORD
 from .text import clean_text
-
-MIN_PASSWORD = 10  # as `flask create-user`
 
 
 def _multiline(value):
@@ -71,7 +70,7 @@ class NewPasswordForm(Form):
             DataRequired("Please choose a password."),
             Length(
                 min=MIN_PASSWORD,
-                max=200,
+                max=MAX_PASSWORD,
                 message=f"Please use at least {MIN_PASSWORD} characters.",
             ),
         ],

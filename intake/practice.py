@@ -7,7 +7,6 @@ recommendation) receives these objects as arguments.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date
 from typing import Any
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -55,20 +54,6 @@ CURRENCIES = {
     "NZD": "NZ$",
     "CHF": "",
 }
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 NEW_SUBMISSION_MAIL = {
     "each": "An e-mail for each new questionnaire",
     "daily": "One digest a day",
@@ -322,11 +307,6 @@ def format_money(amount: float, currency: str) -> str:
     text = f"{cents // 100:,d}" if cents % 100 == 0 else f"{cents / 100:,.2f}"
     symbol = CURRENCIES.get((currency or "").upper())
     return f"{symbol}{text}" if symbol else f"{text} {currency or ''}".strip()
-
-
-def format_date(day: date) -> str:
-    """'25 November 2026'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def describe_hours(hours: int | float) -> str:

@@ -1,10 +1,13 @@
-"""Response headers, bounded ids in URLs, the one sign-in identity, and safe `next`."""
+"""Response headers, bounded ids in URLs, the one sign-in identity and password length,
+private-link tokens, and safe `next`."""
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
+import secrets
 import unicodedata
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import Flask, request
@@ -130,6 +133,11 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+# the shortest password any form or command accepts (joining, reset, `flask create-user`)
+MIN_PASSWORD = 10
+MAX_PASSWORD = 200
+
+
 def normalise_identity(value: str | None) -> str:
     """The account identity of a typed e-mail: the one key for lookups and sign-in limits.
 
@@ -139,6 +147,26 @@ def normalise_identity(value: str | None) -> str:
     text = unicodedata.normalize("NFKC", value or "")
     text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
     return unicodedata.normalize("NFKC", text.strip().lower())
+
+
+# a private link's token: 256 random bits; only its hash is stored
+TOKEN_BYTES = 32
+# a token longer than this is nobody's (legacy signed unsubscribe links aside)
+MAX_TOKEN_CHARS = 100
+
+
+class PrivateToken(NamedTuple):
+    """A new private link's token (sent, never stored) and the hash stored for it."""
+
+    token: str
+    hash: str
+
+
+def new_private_token() -> PrivateToken:
+    """The one way a private link is made: resume, reset, invitation, proposal and
+    unsubscribe links all store `hash` and send `token`."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return PrivateToken(token, hash_token(token))
 
 
 def hash_token(token: str) -> str:

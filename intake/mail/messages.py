@@ -6,13 +6,13 @@ Prospects' messages never carry a score, verdict or flag; the consultant's do.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..dates import long_date
 from ..extensions import db
 from ..models import (
     DRAFT,
@@ -25,18 +25,13 @@ from ..models import (
     utcnow,
 )
 from ..practice_store import current_practice
-from ..security import hash_token
+from ..security import hash_token, new_private_token
 from ..text import greeting_name
 from .links import public_url
 from .outbox import queue_mail
 from .recipients import team_recipients
 
 UNSUBSCRIBE_SALT = "intake-mail-unsubscribe"  # the links sent before revision 0011
-UNSUBSCRIBE_TOKEN_BYTES = 24
-
-
-def _date_words(when: dt.datetime) -> str:
-    return f"{when.day} {when:%B %Y}"
 
 
 def _first_name(submission: Submission) -> str:
@@ -58,7 +53,7 @@ def queue_resume_link(submission: Submission, token: str) -> OutboxMessage:
         context={
             "name": _first_name(submission),
             "link": public_url("prospect.resume", token=token),
-            "expires": _date_words(submission.token_expires_at),
+            "expires": long_date(submission.token_expires_at),
             "ttl_days": current_app.config["DRAFT_TTL_DAYS"],
             "reminder": has_reminder(submission),
             "reminder_days": current_app.config["REMINDER_DAYS"],
@@ -69,12 +64,25 @@ def queue_resume_link(submission: Submission, token: str) -> OutboxMessage:
     )
 
 
+REMINDER_KEY_PREFIX = "reminder:"
+
+
+def reminder_key(submission_id: int) -> str:
+    """The once_key of a draft's reminder: one reminder per draft, ever."""
+    return f"{REMINDER_KEY_PREFIX}{submission_id}"
+
+
+def reminder_key_sql(submission_id: sa.ColumnElement[int]) -> sa.ColumnElement[str]:
+    """`reminder_key` in SQL, to join a draft to its reminder in one query."""
+    return sa.literal(REMINDER_KEY_PREFIX) + sa.cast(submission_id, sa.String)
+
+
 def has_reminder(submission: Submission) -> bool:
     """Whether a reminder was ever queued for this draft (one at most)."""
     return (
         db.session.scalar(
             sa.select(OutboxMessage.id).where(
-                OutboxMessage.once_key == f"reminder:{submission.id}"
+                OutboxMessage.once_key == reminder_key(submission.id)
             )
         )
         is not None
@@ -98,7 +106,7 @@ def queue_reminder(submission: Submission, token: str) -> OutboxMessage | None:
         context={
             "name": _first_name(submission),
             "link": public_url("prospect.resume", token=token),
-            "expires": _date_words(submission.token_expires_at),
+            "expires": long_date(submission.token_expires_at),
             "unsubscribe": unsubscribe,
             "days": days,
         },
@@ -110,7 +118,7 @@ def queue_reminder(submission: Submission, token: str) -> OutboxMessage | None:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
         send_after=submission.updated_at + dt.timedelta(days=days),
-        once_key=f"reminder:{submission.id}",
+        once_key=reminder_key(submission.id),
         private=True,
     )
 
@@ -119,10 +127,8 @@ def unsubscribe_url(email: str) -> str:
     """A link that stops reminders to this address, without signing in. Its token is
     random (only the SHA-256 is kept, with the address): the link says nothing about
     whom it is for. Added to the caller's transaction."""
-    token = secrets.token_urlsafe(UNSUBSCRIBE_TOKEN_BYTES)
-    db.session.add(
-        MailUnsubscribe(token_hash=hash_token(token), email_key=email.lower())
-    )
+    token, token_hash = new_private_token()
+    db.session.add(MailUnsubscribe(token_hash=token_hash, email_key=email.lower()))
     return public_url("mail.unsubscribe", token=token)
 
 
@@ -241,7 +247,7 @@ def queue_digest(now: dt.datetime | None = None) -> int:
             template="digest",
             kind="digest",
             subject=f"{count} new questionnaire{'s' if count != 1 else ''} since "
-            f"{_date_words(since)}",
+            f"{long_date(since)}",
             context={"items": items, "since": since, "list_link": _list_link()},
             send_after=now,
             once_key=f"digest:{now.date().isoformat()}:{consultant.id}",

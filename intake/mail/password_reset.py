@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 
 import sqlalchemy as sa
 from wtforms import EmailField
@@ -19,7 +18,7 @@ from .. import throttle
 from ..extensions import db
 from ..forms import Form, NewPasswordForm
 from ..models import Consultant, PasswordReset, utcnow
-from ..security import hash_token, normalise_identity
+from ..security import hash_token, new_private_token, normalise_identity
 from . import messages
 
 log = logging.getLogger(__name__)
@@ -62,12 +61,12 @@ def request_reset(email: str) -> None:
     recipient = user if user is not None else stand_in
     if recipient is None:  # no account at all yet: nothing to protect or to time
         return
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_private_token()
     savepoint = db.session.begin_nested()
     db.session.add(
         PasswordReset(
             consultant_id=recipient.id,
-            token_hash=hash_token(token),
+            token_hash=token_hash,
             expires_at=utcnow() + dt.timedelta(minutes=RESET_MINUTES),
         )
     )

@@ -9,31 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import (
-    MAIL_CANCELLED,
-    MAIL_QUEUED,
     PIPELINE,
-    OutboxMessage,
-    StatusChange,
     Submission,
     utcnow,
 )
+from ..pipeline import move_status
 from ..practice import Practice
 from ..proposal import schedule
 from ..proposal import service as proposal_service
-from ..security import hash_token
+from ..proposal.recommendation import Recommendation
+from ..security import MAX_TOKEN_CHARS, hash_token, new_private_token
 from .models import ACCEPTED, DECLINED, SENT, SUPERSEDED, WITHDRAWN, Offer
-
-TOKEN_BYTES = 32
-MAX_TOKEN_CHARS = 100
-# moving a prospect to these statuses withdraws the proposal they have not answered
-WITHDRAWING_STATUSES = frozenset({"lost", "not_a_fit"})
 
 
 class CannotSend(Exception):
@@ -66,16 +58,18 @@ def is_open(offer: Offer, now: dt.datetime | None = None) -> bool:
     return offer.state == SENT and offer.expires_at > (now or utcnow())
 
 
-def check_can_send(submission: Submission, practice: Practice) -> None:
-    """Raise CannotSend unless the proposal may go to this prospect."""
+def check_can_send(
+    submission: Submission, recommendation: Recommendation | None
+) -> None:
+    """Raise CannotSend unless the proposal may go to this prospect (`recommendation`:
+    the request's, None for a prospect never assessed)."""
     if not submission.email:
         raise CannotSend(
             "This prospect gave no e-mail address to send the proposal to."
         )
     if submission.status == "won":
         raise CannotSend("This prospect has already accepted a proposal.")
-    recommendation = proposal_service.recommendation_for(submission, practice)
-    if recommendation.package is None:
+    if recommendation is None or recommendation.package is None:
         raise CannotSend(
             "Not a fit: no proposal is sent unless you choose a package to propose."
         )
@@ -101,10 +95,13 @@ def _options(context: dict, practice: Practice) -> list[dict]:
     ]
 
 
-def page_content(submission: Submission, practice: Practice) -> dict:
+def page_content(
+    submission: Submission, practice: Practice, recommendation: Recommendation
+) -> dict:
     """What the prospect's page shows, as plain values fixed when the proposal is sent."""
-    context = proposal_service.context_for(submission, practice)
-    recommendation = proposal_service.recommendation_for(submission, practice)
+    context = proposal_service.context_for(
+        submission, practice, recommendation=recommendation
+    )
     return {
         "title": context.get("title", ""),
         "date": context.get("date", ""),
@@ -130,30 +127,38 @@ def send(
     sent_by: str,
     base_url: str,
     now: dt.datetime | None = None,
+    recommendation: Recommendation | None = None,
 ) -> tuple[Offer, str]:
     """Freeze the PDF and the page, supersede older links, move the status to
-    "proposal sent". Returns the offer and its token (for the e-mail). No commit."""
-    check_can_send(submission, practice)
+    "proposal sent". Returns the offer and its token (for the e-mail). No commit.
+    `recommendation`: the request's own (computed here, once, when not given)."""
+    if recommendation is None:
+        recommendation = proposal_service.recommendation_for(submission, practice)
+    check_can_send(submission, recommendation)
     now = now or utcnow()
-    pdf, _cached = proposal_service.pdf_for(submission, practice, base_url=base_url)
+    pdf, _cached = proposal_service.pdf_for(
+        submission, practice, base_url=base_url, recommendation=recommendation
+    )
     # the same input as the PDF: the signed and final copies lay it out again with
     # the acceptance section, as one document (offers/signed.py)
-    html = proposal_service.html_for(submission, practice)
+    html = proposal_service.html_for(
+        submission, practice, recommendation=recommendation
+    )
     db.session.execute(
         sa.update(Offer)
         .where(Offer.submission_id == submission.id, Offer.state == SENT)
         .values(state=SUPERSEDED)
     )
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token, token_hash = new_private_token()
     offer = Offer(
         submission_id=submission.id,
-        token_hash=hash_token(token),
+        token_hash=token_hash,
         state=SENT,
         created_at=now,
         expires_at=now + dt.timedelta(days=max(1, int(practice.proposal_valid_days))),
         sent_by=sent_by,
         message=message,
-        content=page_content(submission, practice),
+        content=page_content(submission, practice, recommendation),
         pdf=pdf,
         pdf_sha256=sha256(pdf),
         html=html,
@@ -161,57 +166,6 @@ def send(
     db.session.add(offer)
     move_status(submission, "proposal_sent", author=sent_by, now=now)
     return offer, token
-
-
-def move_status(
-    submission: Submission, to: str, *, author: str, now: dt.datetime | None = None
-) -> int:
-    """The one way a prospect moves through the pipeline (the workspace's status form,
-    sending, the prospect's answer): the move is kept in the history, and a move to
-    "Declined by us" or "Lost" withdraws the open proposal. Returns how many offers
-    were withdrawn (0 or 1). No commit."""
-    now = now or utcnow()
-    if submission.status == to:
-        return 0
-    db.session.add(
-        StatusChange(
-            submission_id=submission.id,
-            from_status=submission.status,
-            to_status=to,
-            author_name=author,
-            created_at=now,
-        )
-    )
-    submission.status = to
-    submission.updated_at = now
-    if to in WITHDRAWING_STATUSES:
-        return withdraw(submission)
-    return 0
-
-
-def withdraw(submission: Submission) -> int:
-    """Close the prospect's open proposal: its link then shows that it is no longer
-    open and accepts nothing; the proposal e-mail (or any reminder of it) still
-    queued for the prospect is cancelled. Returns how many offers were withdrawn."""
-    withdrawn = db.session.execute(
-        sa.update(Offer)
-        .where(Offer.submission_id == submission.id, Offer.state == SENT)
-        .values(state=WITHDRAWN)
-        .execution_options(synchronize_session="fetch")
-    ).rowcount
-    if withdrawn and submission.email:
-        db.session.execute(
-            sa.update(OutboxMessage)
-            .where(
-                OutboxMessage.submission_id == submission.id,
-                OutboxMessage.kind.startswith("proposal"),
-                sa.func.lower(OutboxMessage.to_addr) == submission.email.lower(),
-                OutboxMessage.status == MAIL_QUEUED,
-            )
-            .values(status=MAIL_CANCELLED, last_error="The proposal was withdrawn.")
-            .execution_options(synchronize_session=False)
-        )
-    return withdrawn
 
 
 def record_open(offer: Offer, now: dt.datetime | None = None) -> None:

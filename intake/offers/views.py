@@ -8,6 +8,7 @@ import logging
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     redirect,
@@ -23,6 +24,7 @@ from ..extensions import db
 from ..mail.links import public_host
 from ..models import Note, Submission, utcnow
 from ..practice_store import current_practice
+from ..proposal.recommendation import Recommendation
 from . import attention, calendar, mails, openings, service, signed
 from .forms import AcceptForm, CountersignForm, DeclineForm, QuestionForm, SendForm
 from .models import ACCEPTED, SUPERSEDED, WITHDRAWN, Offer
@@ -259,12 +261,13 @@ def _history(submission: Submission, what: str, text: str) -> None:
     )
 
 
-def panel(submission: Submission) -> dict:
-    """What the submission page's "Send the proposal" panel shows."""
+def panel(submission: Submission, recommendation: Recommendation | None) -> dict:
+    """What the submission page's "Send the proposal" panel shows (`recommendation`:
+    the one the page computed)."""
     offer = service.latest_for(submission.id)
     problem = ""
     try:
-        service.check_can_send(submission, current_practice())
+        service.check_can_send(submission, recommendation)
     except service.CannotSend as exc:
         problem = str(exc)
     return {
@@ -291,3 +294,9 @@ def attention_count() -> int:
         practice.standards.reply_hours,
         lambda: attention.attention_count(practice),
     )
+
+
+def init_app(app: Flask) -> None:
+    """The prospect's proposal pages (the workspace's views call `panel` and
+    `attention_count` and pass what they return to their templates)."""
+    app.register_blueprint(bp)

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..dates import MONTHS, long_date, weekday_date
 from ..practice import (
     CADENCES,
     CHANNEL_WORDS,
-    MONTHS,
     Package,
     Practice,
     Standards,
@@ -86,11 +86,6 @@ class Edits:
 
 class ProposalTooLarge(ValueError):
     """The text given for a proposal is larger than a document is allowed to be."""
-
-
-def format_date(day: dt.date) -> str:
-    """'25 November 2026'."""
-    return f"{day.day} {day:%B %Y}"
 
 
 # ---------------------------------------------------------------------- the brand
@@ -221,7 +216,7 @@ def _review_dates(kind: str, schedule: list[Review]) -> str:
     return (
         f"{DAY_WORDS[kind][0].upper()}{DAY_WORDS[kind][1:]}, "
         f"{first.start:%H:%M}–{first.end:%H:%M} ({_zone_words(first.start)}); the "
-        f"first on {first.start:%A} {format_date(first.date)}."
+        f"first on {weekday_date(first.date)}."
     )
 
 
@@ -405,8 +400,8 @@ def _letterhead(practice: Practice, today: dt.date) -> dict[str, Any]:
         "practice_phone": practice.phone,
         "practice_website": practice.website,
         "booking_url": practice.booking_url,
-        "date": format_date(today),
-        "valid_until": format_date(today + dt.timedelta(days=valid_days)),
+        "date": long_date(today),
+        "valid_until": long_date(today + dt.timedelta(days=valid_days)),
     }
 
 

@@ -9,12 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..dates import MONTHS, long_date
 from ..practice import (
     CADENCES,
-    MONTHS,
     Package,
     Practice,
-    format_date,
     format_money,
     join_words,
 )
@@ -71,7 +70,7 @@ class VerdictReason:
 
     # "project" | "occasional" | "tasks" | "stance" | "expectations" | "fit"
     kind: str
-    stance: str = ""  # "pair_of_hands" | "expert" when the stance decided
+    stance: str = ""  # "instructions" | "hands_off" (the choice's `means`) when the stance decided
     differences: tuple[str, ...] = ()  # the expectations that differ, kindly
     talk: bool = False  # a conversation could change things
 
@@ -166,6 +165,18 @@ def _answer(questionnaire: Questionnaire, answers: Mapping[str, Any], role: str)
     return q, value
 
 
+# what a choice means to the product, marked in the questionnaire file
+# (`meta = { means = "project" }`, docs/questionnaire-format.md) whatever its value
+MEANS = "means"
+
+
+def meaning(questionnaire: Questionnaire, question_id: str, value: Any) -> str:
+    """The `means` marker of the chosen choice ('' when unmarked or not a choice)."""
+    q = questionnaire.question(question_id)
+    choice = q.choice(value) if q is not None and q.is_choice else None
+    return str(choice.meta.get(MEANS, "")) if choice is not None else ""
+
+
 def _whole_number(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -178,7 +189,7 @@ def _quoted(labels) -> str:
 
 def _date_words(iso: str) -> str:
     try:
-        return format_date(dt.date.fromisoformat(iso))
+        return long_date(dt.date.fromisoformat(iso))
     except (TypeError, ValueError):
         return str(iso)
 
@@ -308,7 +319,7 @@ def _facts(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> _Facts:
         share=_share(*work_mix),
         mix_label=_label(*work_mix),
         engagement_label=_label(*read("engagement")),
-        stance_value=str(stance) if stance is not None else "",
+        stance_value=meaning(questionnaire, stance_q.id, stance) if stance_q else "",
         stance_label=_label(stance_q, stance),
         cadences=_cadences(*read("review_cadence")),
         needs=_needs(*read("needs_summary")),
@@ -610,7 +621,7 @@ def _growth_sentence(package: Package, grow: Package | None, signals, currency) 
 
 
 def _stance_ending(facts: _Facts) -> str:
-    if facts.stance_value == "collaborator":
+    if facts.stance_value == "together":
         return ", which is exactly how we like to work."
     return "; we will talk through how decisions get made on our call."
 
@@ -680,10 +691,11 @@ _ALTERNATIVES = (
         "you to trusted providers nearby.",
     ),
 )
-# flagged answers (role, choice value) that describe one project, or wanting someone
-# to carry out instructions; any other flag on the roles below means occasional help
-_PROJECT_ANSWERS = {("engagement", "single_project"), ("work_mix", "one_piece")}
-_INSTRUCTION_ANSWERS = {("stance", "pair_of_hands")}
+# flagged answers (role, what the choice means) that describe one project, or wanting
+# someone to carry out instructions; any other flag on the roles below means occasional
+# help
+_PROJECT_ANSWERS = {("engagement", "project"), ("work_mix", "project")}
+_INSTRUCTION_ANSWERS = {("stance", "instructions")}
 _OCCASIONAL_ROLES = {"engagement", "need_regularity", "handover"}
 
 
@@ -691,11 +703,7 @@ def referral_kinds(
     questionnaire: Questionnaire, answers: Mapping[str, Any], assessment: Assessment
 ) -> tuple[str, ...]:
     """Which kinds of other service suit what this prospect asked for."""
-    roles = {q.id: q.role for q in questionnaire.questions if q.role}
-    flagged = {
-        (roles.get(f.question_id), str(answers.get(f.question_id)))
-        for f in assessment.flags
-    }
+    flagged = set(_flagged(questionnaire, answers, assessment))
     kinds = []
     if flagged & _PROJECT_ANSWERS:
         kinds.append(PROJECT)
@@ -706,14 +714,28 @@ def referral_kinds(
     return (*kinds, ANY)
 
 
-# which answers decide which kind of letter: (role, choice value) -> kind
+def _flagged(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], assessment: Assessment
+) -> dict[tuple[str | None, str], Any]:
+    """Each red flag by (the role of its question, what the choice means)."""
+    roles = {q.id: q.role for q in questionnaire.questions if q.role}
+    return {
+        (
+            roles.get(f.question_id),
+            meaning(questionnaire, f.question_id, answers.get(f.question_id)),
+        ): f
+        for f in assessment.flags
+    }
+
+
+# which answers decide which kind of letter: (role, what the choice means) -> kind
 _DECIDING = {
-    ("engagement", "single_project"): "project",
-    ("work_mix", "one_piece"): "project",
+    ("engagement", "project"): "project",
+    ("work_mix", "project"): "project",
     ("engagement", "occasional"): "occasional",
     ("engagement", "tasks"): "tasks",
-    ("stance", "pair_of_hands"): "stance",
-    ("stance", "expert"): "stance",
+    ("stance", "instructions"): "stance",
+    ("stance", "hands_off"): "stance",
 }
 _KIND_ORDER = ("project", "occasional", "tasks", "stance")
 # the gaps that make the expectations letter (budget and hours are no expectation
@@ -742,11 +764,7 @@ def verdict_reason(
 ) -> VerdictReason:
     """What decided the verdict: a project, occasional help, tasks one at a time,
     the stance, or expectations that differ from the practice's standards."""
-    roles = {q.id: q.role for q in questionnaire.questions if q.role}
-    flagged = {
-        (roles.get(f.question_id), str(answers.get(f.question_id))): f
-        for f in assessment.flags
-    }
+    flagged = _flagged(questionnaire, answers, assessment)
     kinds = {_DECIDING[k]: k for k in flagged if k in _DECIDING}
     knocked = [
         _DECIDING[k] for k, f in flagged.items() if f.knockout and k in _DECIDING
@@ -777,7 +795,7 @@ def verdict_reason(
     )
 
 
-_PROJECT_ANSWERS_BY_ROLE = {"engagement": "single_project", "work_mix": "one_piece"}
+_PROJECT_ROLES = ("engagement", "work_mix")
 _MONTH_NAMES = re.compile(
     r"\b(" + "|".join(m.lower() for m in MONTHS) + r")\b", re.IGNORECASE
 )
@@ -800,8 +818,9 @@ def project_frame(
     """The project they described, when their answers describe one with an end."""
     shown = visible_answers(questionnaire, answers)
     is_project = any(
-        _answer(questionnaire, shown, role)[1] == value
-        for role, value in _PROJECT_ANSWERS_BY_ROLE.items()
+        meaning(questionnaire, q.id, shown.get(q.id)) == "project"
+        for q in map(questionnaire.by_role, _PROJECT_ROLES)
+        if q is not None
     )
     if not is_project:
         return None
@@ -1002,7 +1021,7 @@ def recommend(
         service_areas=facts.areas,
         strategic_share=facts.share,
         agreement=_agreement(practice),
-        gaps=find_gaps(questionnaire, answers, practice),
+        gaps=(),  # found once, below: with the package proposed when there is one
         heard=_heard(facts),
         alternatives=_alternatives(kinds),
         referral_kinds=kinds,
@@ -1014,6 +1033,7 @@ def recommend(
     not_fit = assessment.verdict == NOT_A_FIT or bool(assessment.knockouts)
     if chosen is None and (not_fit or not practice.packages):
         reason = _not_fit_reason(assessment, questionnaire) if not_fit else NO_PACKAGES
+        common["gaps"] = find_gaps(questionnaire, answers, practice)
         return Recommendation(
             is_fit=False,
             package=None,

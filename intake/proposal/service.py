@@ -107,10 +107,14 @@ def context_for(
     *,
     today: dt.date | None = None,
     letter: bool = False,
+    recommendation: Recommendation | None = None,
 ):
-    """The document's content; raises NotAFit for a proposal to a not-a-fit prospect."""
+    """The document's content; raises NotAFit for a proposal to a not-a-fit prospect.
+    `recommendation`: the request's own, when it has one (else computed here)."""
     questionnaire = submissions.questionnaire_of(submission)
-    recommendation = _checked(recommendation_for(submission, practice), letter)
+    recommendation = _checked(
+        recommendation or recommendation_for(submission, practice), letter
+    )
     return content.proposal_context(
         practice=practice,
         submission_name=submission.name,
@@ -163,9 +167,13 @@ def html_for(
     *,
     letter: bool = False,
     css_url: str = "",
+    recommendation: Recommendation | None = None,
 ) -> str:
-    """The document as HTML; `css_url` links the print stylesheet for a browser preview."""
-    context = context_for(submission, practice, letter=letter)
+    """The document as HTML; `css_url` links the print stylesheet for a browser preview.
+    `recommendation`: the request's own, when it has one (else computed here)."""
+    context = context_for(
+        submission, practice, letter=letter, recommendation=recommendation
+    )
     context["preview_css_url"] = css_url
     return render_html(context, letter=letter)
 
@@ -207,16 +215,26 @@ def document_key(
 
 
 def pdf_for(
-    submission: Submission, practice: Practice, *, letter: bool = False, base_url: str
+    submission: Submission,
+    practice: Practice,
+    *,
+    letter: bool = False,
+    base_url: str,
+    recommendation: Recommendation | None = None,
 ) -> tuple[bytes, bool]:
-    """The PDF bytes and whether they came from the cache (rendering only on a miss)."""
+    """The PDF bytes and whether they came from the cache (rendering only on a miss).
+    `recommendation`: the request's own, when it has one (else computed here)."""
     today = utcnow().date()
-    _checked(recommendation_for(submission, practice), letter)
+    recommendation = _checked(
+        recommendation or recommendation_for(submission, practice), letter
+    )
     key = document_key(submission, practice, letter=letter, today=today)
     cached = db.session.get(ProposalDocument, key)
     if cached is not None:
         return cached.pdf, True
-    context = context_for(submission, practice, today=today, letter=letter)
+    context = context_for(
+        submission, practice, today=today, letter=letter, recommendation=recommendation
+    )
     html = render_html(context, letter=letter)
     pdf = render.render_pdf(html, base_url=base_url)
     try:

@@ -8,7 +8,6 @@ live in the database, so a prospect can resume from the link on any device. Toke
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +19,7 @@ from .. import registry, submissions
 from ..extensions import db
 from ..models import DRAFT, Submission, utcnow
 from ..questionnaire.schema import Questionnaire, Step
-from ..security import hash_token
+from ..security import MAX_TOKEN_CHARS, hash_token, new_private_token
 
 SESSION_KEY = "draft"
 
@@ -32,7 +31,7 @@ def _expiry() -> dt.datetime:
 def by_token(token: str, *, with_answers: bool = False) -> Submission | None:
     """The submission (draft or not) whose resume token this is, or None; with its
     (deferred) answers in the same query when the caller reads them."""
-    if not token or len(token) > 100:
+    if not token or len(token) > MAX_TOKEN_CHARS:
         return None
     query = sa.select(Submission).where(Submission.token_hash == hash_token(token))
     if with_answers:
@@ -70,9 +69,9 @@ def forget() -> None:
 def start(questionnaire: Questionnaire) -> Submission:
     """A new draft in the session (added, not committed)."""
     registry.ensure_stored(questionnaire)
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_private_token()
     draft = Submission(
-        token_hash=hash_token(token),
+        token_hash=token_hash,
         token_expires_at=_expiry(),
         status=DRAFT,
         questionnaire_version=questionnaire.version,

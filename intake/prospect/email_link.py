@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_limiter.util import get_remote_address
 from wtforms import BooleanField, StringField
 
@@ -72,12 +72,3 @@ def _may_send(draft) -> bool:
         draft=(PER_DRAFT, str(draft.id)),
         address=(PER_ADDRESS, get_remote_address() or ""),
     )
-
-
-@bp.app_template_global()
-def draft_email() -> str:
-    """The address of this browser's draft, for the button (empty: no button)."""
-    if "draft_email" not in g:
-        draft = drafts.current()
-        g.draft_email = draft.email if draft is not None else ""
-    return g.draft_email

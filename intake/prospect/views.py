@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,6 +20,7 @@ from .. import registry, submissions
 from ..extensions import db
 from ..forms import ActionForm
 from ..mail import messages as mail_messages
+from ..mail.links import public_url
 from ..practice_store import current_practice
 from ..proposal import service as proposal_service
 from ..questionnaire import wizard
@@ -64,6 +64,7 @@ def start():
         questionnaire=questionnaire,
         draft=draft,
         resume_url=_resume_url(),
+        draft_email=_email_of(draft),
         form=ActionForm(),
     )
 
@@ -214,20 +215,22 @@ def _render_step(
         form=form,
         then=(form.then.data if form else "") or request.args.get("then", ""),
         resume_url=_resume_url() if draft else "",
+        draft_email=_email_of(draft),
         notice=notice,
     )
     return html, status
+
+
+def _email_of(draft) -> str:
+    """The address of this browser's draft, for the e-mail-me button ('': no button)."""
+    return (draft.email or "") if draft is not None else ""
 
 
 def _resume_url() -> str:
     token = drafts.current_token()
     if not token:
         return ""
-    # in production the public address is configured: never trust the request's Host
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(".resume", token=token)
-    return url_for(".resume", token=token, _external=True)
+    return public_url("prospect.resume", token=token)
 
 
 @bp.get("/review")
@@ -253,6 +256,7 @@ def review():
         incomplete=wizard.first_incomplete_step(questionnaire, answers),
         form=ActionForm(),
         resume_url=_resume_url(),
+        draft_email=_email_of(draft),
         total=len(questionnaire.steps),
     )
 

@@ -12,9 +12,11 @@ from . import (
     saved_views,  # noqa: F401  (named filters of the list)
     team,  # noqa: F401  (team, invitations, roles)
     today,  # noqa: F401  (the home: who needs the consultant now and why)
-    triage,  # noqa: F401  (the way back to a list, and the next prospect in it)
+    triage,  # the way back to a list, and the next prospect in it
     views_drafts,  # noqa: F401  (unfinished questionnaires)
 )
 from .views import bp
+
+bp.after_request(triage.keep_the_way_back)
 
 __all__ = ["bp"]

@@ -7,6 +7,7 @@ import math
 import sqlalchemy as sa
 from flask_login import current_user
 
+from ..dates import short_moment
 from ..extensions import db
 from ..models import AuditEvent, Consultant, Submission
 from .queries import Page
@@ -98,7 +99,7 @@ def event_rows(events: list[AuditEvent]) -> list[dict]:
     )
     return [
         {
-            "at": e.at.strftime("%d %b %Y %H:%M"),
+            "at": short_moment(e.at),
             "actor": names.get(e.consultant_id) or e.actor,
             "actor_email": e.actor,
             "what": ACTIONS.get(e.action, e.action),

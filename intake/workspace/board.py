@@ -1,7 +1,7 @@
 """The pipeline as a board: a column per status, a card per prospect, and one form
 that moves the ticked cards to a status (by keyboard, mouse or finger: no dragging).
 
-A move goes through intake.offers.service.move_status, the one way a prospect moves
+A move goes through intake.pipeline.move_status, the one way a prospect moves
 through the pipeline (the history row and whatever else a move does), and is audited
 as the prospect page's status form is."""
 
@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import pipeline
+from ..dates import age
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import LISTED_SQL, PIPELINE, Submission, utcnow
-from ..templating import age
 from . import audit
 from .views import bp
 
@@ -113,9 +114,6 @@ def move(ids: list[int], to: str, *, author: str) -> list[Submission]:
     """Move the listed prospects among `ids` to `to`, as the prospect page does (the
     history, the audit trail); drafts and unknown ids are left alone. No commit.
     Returns the prospects moved."""
-    # deferred: importing intake.offers adds its routes to the workspace blueprint
-    from ..offers import service as offers
-
     now = utcnow()
     found = db.session.scalars(
         sa.select(Submission)
@@ -131,7 +129,7 @@ def move(ids: list[int], to: str, *, author: str) -> list[Submission]:
             submission_id=submission.id,
             detail=f"{submission.status_label} → {PIPELINE[to]}",
         )
-        withdrawn = offers.move_status(submission, to, author=author, now=now)
+        withdrawn = pipeline.move_status(submission, to, author=author, now=now)
         if withdrawn:  # a move that also withdrew an open proposal (where it does)
             audit.record("withdraw_proposal", submission_id=submission.id)
         moved.append(submission)

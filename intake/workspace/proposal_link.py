@@ -10,6 +10,7 @@ import logging
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 
+from .. import pipeline
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Submission, utcnow
@@ -68,7 +69,7 @@ def withdraw_proposal(submission_id: int):
     if not ActionForm().validate_on_submit():
         flash("The proposal was not withdrawn: please try again.", "error")
         return redirect(back)
-    if service.withdraw(submission):
+    if pipeline.withdraw(submission):
         audit.record("withdraw_proposal", submission_id=submission.id)
         db.session.commit()
         log.info(

@@ -207,7 +207,7 @@ SHOWN_COLUMNS = (
     Submission.status,
 )
 # a list row; a not-a-fit row also brings its assessment (for the knock-out reasons) in
-# the same query, last (display.list_rows_html keys a row by the columns before it)
+# the same query, last (listing.list_rows_html keys a row by the columns before it)
 LIST_COLUMNS = (
     *SHOWN_COLUMNS,
     sa.case((Submission.verdict == NOT_A_FIT, Submission.assessment)).label(
@@ -259,7 +259,7 @@ def _count(filters: ListFilters) -> int:
     )
 
 
-# what the CSV export writes (intake.workspace.display.csv_cells), as plain rows
+# what the CSV export writes (intake.workspace.export.csv_cells), as plain rows
 EXPORT_COLUMNS = (*SHOWN_COLUMNS, Submission.questionnaire_version)
 EXPORT_BATCH = 1000
 

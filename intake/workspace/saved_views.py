@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length
 from ..extensions import db
 from ..forms import ActionForm, Form
 from ..models import SavedView
-from . import display
+from . import listing
 from .forms import ListFilterForm
 from .views import bp
 
@@ -39,7 +39,7 @@ class SaveViewForm(Form):
 def canonical_query(raw: str) -> str:
     """The list's filters and sort from a query string, each value checked; no page."""
     form = ListFilterForm(formdata=MultiDict(parse_qsl(raw[:2000])))
-    args = display.ListLinks(display.filters_from(form))._args()
+    args = listing.ListLinks(listing.filters_from(form))._args()
     args.pop("page", None)
     return urlencode(args)
 

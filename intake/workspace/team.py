@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
@@ -32,7 +31,7 @@ from ..mail.outbox import queue_mail
 from ..mail.recipients import cancel_team_mail_to
 from ..models import ROLES, Consultant, TeamInvitation, utcnow
 from ..practice_store import current_practice
-from ..security import hash_token, normalise_identity
+from ..security import hash_token, new_private_token, normalise_identity
 from . import audit
 from .views import bp
 
@@ -130,13 +129,13 @@ def _void_pending(email: str) -> int:
 def _send_invitation(email: str, role: str) -> None:
     """A new invitation (replacing any pending one for the address) and its e-mail."""
     _void_pending(email)
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_private_token()
     days = INVITATION_DAYS
     db.session.add(
         TeamInvitation(
             email=email,
             role=role,
-            token_hash=hash_token(token),
+            token_hash=token_hash,
             invited_by_id=current_user.id,
             expires_at=utcnow() + dt.timedelta(days=days),
         )

@@ -18,6 +18,7 @@ from flask import render_template, request, url_for
 from .. import registry
 from ..extensions import db
 from ..forms import ActionForm
+from ..mail.messages import reminder_key_sql
 from ..models import DRAFT, LISTED_SQL, MAIL_QUEUED, OutboxMessage, Submission, utcnow
 from ..offers.attention import (
     UNOPENED_DAYS,
@@ -171,8 +172,7 @@ def _draft_items(now: dt.datetime) -> list[Item]:
         )
         .outerjoin(
             reminder,
-            reminder.once_key
-            == sa.literal("reminder:") + sa.cast(Submission.id, sa.String),
+            reminder.once_key == reminder_key_sql(Submission.id),
         )
         .where(
             Submission.status == DRAFT,

@@ -14,9 +14,8 @@ from werkzeug.datastructures import MultiDict
 from ..extensions import db
 from ..models import Submission
 from ..security import is_safe_next
-from . import display, queries
+from . import listing, queries
 from .forms import ListFilterForm
-from .views import bp
 
 MAX_BACK = 1500  # characters of a way back (a list's query string fits easily)
 # the pages a prospect's page leads back to, and the words of the link
@@ -46,7 +45,7 @@ def next_in_list(back: str, submission: Submission) -> sa.Row | None:
     """The prospect after `submission` in the list `back` shows (its filters and sort),
     even when `submission` itself has since left it (a status changed): one query."""
     query = urlsplit(back).query
-    filters = display.filters_from(ListFilterForm(formdata=MultiDict(parse_qsl(query))))
+    filters = listing.filters_from(ListFilterForm(formdata=MultiDict(parse_qsl(query))))
     column = queries.SORTS.get(filters.sort, Submission.submitted_at)
     value = getattr(submission, column.key)
     if value is None:
@@ -66,7 +65,6 @@ def next_in_list(back: str, submission: Submission) -> sa.Row | None:
     ).first()
 
 
-@bp.app_template_global("triage_links")
 def triage_links(submission: Submission) -> dict:
     """The way back and the next prospect, for a prospect's page."""
     list_path = url_for("workspace.dashboard")
@@ -84,9 +82,9 @@ def triage_links(submission: Submission) -> dict:
     return links
 
 
-@bp.after_request
-def _keep_the_way_back(response: Response) -> Response:
-    """A form of a prospect's page posted `back`: its redirect to the page keeps it."""
+def keep_the_way_back(response: Response) -> Response:
+    """A form of a prospect's page posted `back`: its redirect to the page keeps it
+    (the workspace's after-request hook, intake/workspace/__init__.py)."""
     if request.method != "POST" or response.status_code not in (302, 303):
         return response
     submission_id = (request.view_args or {}).get("submission_id")

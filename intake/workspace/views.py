@@ -22,7 +22,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import submissions
+from .. import pipeline, submissions
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import (
@@ -31,13 +31,14 @@ from ..models import (
     Submission,
     utcnow,
 )
+from ..offers import views as offer_views
 from ..practice_store import current_practice, save_practice
 from ..proposal import render as proposal_render
 from ..proposal import service as proposal_service
 from ..proposal.content import Edits
 from ..proposal.logo import MAX_UPLOAD_BYTES, LogoRefused, logo_from_upload
 from ..proposal.render import ProposalTooLarge
-from . import audit, display, queries
+from . import audit, detail, export, listing, queries, settings_form, triage
 from .forms import (
     DeleteForm,
     ListFilterForm,
@@ -56,25 +57,26 @@ log = logging.getLogger(__name__)
 def dashboard():
     """The submitted prospects: summary strip, filters, sortable table, pages."""
     form = ListFilterForm(formdata=request.args)
-    filters = display.filters_from(form)
+    filters = listing.filters_from(form)
     page = queries.submissions_for_dashboard(filters)
     return render_template(
         "workspace/dashboard.html",
         form=form,
         filters=filters,
         page=page,
-        rows_html=display.list_rows_html(
-            page.rows, queries.knockouts_of(page.rows), back=display.list_url()
+        rows_html=listing.list_rows_html(
+            page.rows, queries.knockouts_of(page.rows), back=listing.list_url()
         ),
-        summary=display.summary_view(queries.summary_for_dashboard()),
-        links=display.ListLinks(filters),
+        summary=listing.summary_view(queries.summary_for_dashboard()),
+        links=listing.ListLinks(filters),
+        attention_count=offer_views.attention_count(),
     )
 
 
 @bp.get("/export.csv")
 def export_csv():
     """The current filtered list as CSV, streamed; formula-like cells neutralised."""
-    filters = display.filters_from(ListFilterForm(formdata=request.args))
+    filters = listing.filters_from(ListFilterForm(formdata=request.args))
     audit.record("export")
     db.session.commit()
     log.info("action=export_csv consultant=%s", current_user.id)
@@ -82,9 +84,9 @@ def export_csv():
     def generate():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(display.CSV_HEADER)
+        writer.writerow(export.CSV_HEADER)
         for submission in queries.submissions_for_export(filters):
-            writer.writerow(display.csv_cells(submission))
+            writer.writerow(export.csv_cells(submission))
             if buffer.tell() > 16_384:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -110,11 +112,15 @@ def _submission_or_404(submission_id: int) -> Submission:
 def submission_detail(submission_id: int):
     """One prospect: answers, scores with reasons, flags, gaps, notes, status, proposal."""
     submission = _submission_or_404(submission_id)
+    # the recommendation and its gaps, computed once and passed to every panel
+    shown = detail.detail_view(submission, current_practice())
     return render_template(
         "workspace/submission.html",
-        **display.detail_view(submission, current_practice()),
-        override_form=display.override_form(submission, current_practice()),
-        edits_form=display.edits_form(submission),
+        **shown,
+        offer_panel=offer_views.panel(submission, shown["recommendation"]),
+        triage=triage.triage_links(submission),
+        override_form=detail.override_form(submission, current_practice()),
+        edits_form=detail.edits_form(submission),
         note_form=NoteForm(),
         status_form=StatusForm(status=submission.status),
         delete_form=DeleteForm(),
@@ -160,15 +166,12 @@ def change_status(submission_id: int):
     submission = _submission_or_404(submission_id)
     form = StatusForm()
     if form.validate_on_submit() and form.status.data != submission.status:
-        # deferred: importing intake.offers adds its routes to this module's blueprint
-        from ..offers import service as offers
-
         audit.record(
             "status",
             submission_id=submission.id,
             detail=f"{submission.status_label} → {PIPELINE[form.status.data]}",
         )
-        withdrawn = offers.move_status(
+        withdrawn = pipeline.move_status(
             submission, form.status.data, author=current_user.display_name
         )
         if withdrawn:
@@ -296,7 +299,7 @@ def choose_package(submission_id: int):
     """Override the recommended package (or go back to the recommendation)."""
     submission = _submission_or_404(submission_id)
     form = OverrideForm()
-    form.package.choices = display.package_choices(current_practice())
+    form.package.choices = detail.package_choices(current_practice())
     if form.validate_on_submit():
         submission.package_override = form.package.data or None
         audit.record(
@@ -370,12 +373,14 @@ def settings():
     """The practice's details, standards and packages."""
     practice = current_practice()
     form = (
-        SettingsForm() if request.method == "POST" else display.settings_form(practice)
+        SettingsForm()
+        if request.method == "POST"
+        else settings_form.settings_form(practice)
     )
     logo = practice.logo
     if form.validate_on_submit() and (logo := _logo_of(form, practice)) is not None:
         save_practice(
-            dataclasses.replace(display.practice_from(form, practice), logo=logo)
+            dataclasses.replace(settings_form.practice_from(form, practice), logo=logo)
         )
         audit.record("settings")
         db.session.commit()

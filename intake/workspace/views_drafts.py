@@ -14,6 +14,7 @@ from flask_login import current_user
 from .. import registry, submissions
 from ..extensions import db
 from ..forms import ActionForm
+from ..mail.messages import reminder_key
 from ..models import DRAFT, MAIL_QUEUED, OutboxMessage, Submission, utcnow
 from ..security import is_safe_next
 from . import audit, queries
@@ -23,18 +24,13 @@ from .views import bp
 log = logging.getLogger(__name__)
 
 
-def _reminder_key(draft_id: int) -> str:
-    # the one reminder a draft can ever have (intake.mail.messages.queue_reminder)
-    return f"reminder:{draft_id}"
-
-
 def reminders_of(ids: list[int]) -> dict[int, OutboxMessage]:
     """The queued-or-done reminder of each draft that asked for one, in one query."""
     if not ids:
         return {}
     rows = db.session.scalars(
         sa.select(OutboxMessage).where(
-            OutboxMessage.once_key.in_([_reminder_key(i) for i in ids])
+            OutboxMessage.once_key.in_([reminder_key(i) for i in ids])
         )
     ).all()
     return {row.submission_id: row for row in rows}
@@ -161,7 +157,7 @@ def send_reminder(draft_id: int):
     sent = db.session.execute(
         sa.update(OutboxMessage)
         .where(
-            OutboxMessage.once_key == _reminder_key(draft.id),
+            OutboxMessage.once_key == reminder_key(draft.id),
             OutboxMessage.status == MAIL_QUEUED,
             OutboxMessage.nudged_at.is_(None),
         )

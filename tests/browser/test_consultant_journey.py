@@ -15,7 +15,7 @@ from tests.browser import skip_without_browser
 
 skip_without_browser()
 
-from intake.workspace.display import CSV_HEADER  # noqa: E402
+from intake.workspace.export import CSV_HEADER  # noqa: E402
 from tests.factories import PASSWORD  # noqa: E402
 from tests.personas import EXPECTED_VERDICT, PERSONAS  # noqa: E402
 

@@ -519,3 +519,35 @@ def test_a_password_reset_forgets_trusted_browsers(app, account):
     # the account is locked for unknown browsers, and the phone is one of them now
     new_password = "a brand new password"
     assert attempt(app, "192.0.2.2", client=phone, password=new_password) == 429
+
+
+def test_create_user_keys_the_account_by_the_one_sign_in_identity(app):
+    """`flask create-user` stores the identity sign-in looks up (full-width letters,
+    a stray control character and capitals folded), so the account can sign in."""
+    typed = "\u200bＬｅａｄ@Example.com "
+    result = app.test_cli_runner().invoke(
+        args=["create-user", typed], env={"INTAKE_NEW_PASSWORD": PASSWORD}
+    )
+    assert result.exit_code == 0, result.output
+    assert attempt(app, "192.0.2.9", email="lead@example.com", password=PASSWORD) == 302
+
+
+def test_every_password_setter_uses_the_one_minimum(app):
+    """The CLI and the new-password form (reset, joining) refuse the same lengths."""
+    from intake.forms import NewPasswordForm
+    from intake.security import MIN_PASSWORD
+
+    short = "x" * (MIN_PASSWORD - 1)
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "lead@example.com"], env={"INTAKE_NEW_PASSWORD": short}
+    )
+    assert result.exit_code == 1
+    assert f"needs {MIN_PASSWORD} to" in result.output
+    with app.test_request_context(
+        method="POST", data={"password": short, "confirm": short}
+    ):
+        form = NewPasswordForm(meta={"csrf": False})
+        assert not form.validate()
+        assert form.errors["password"] == [
+            f"Please use at least {MIN_PASSWORD} characters."
+        ]

@@ -173,7 +173,7 @@ def _list_body(client) -> str:
 def test_the_list_is_the_same_with_and_without_the_row_cache(
     signed_in, db, app, monkeypatch
 ):
-    from intake.workspace import display
+    from intake.workspace import listing
 
     for persona in ("strategic_collaborator", "one_off_project", "needy_always_on"):
         make_submission(persona=persona)
@@ -182,7 +182,7 @@ def test_the_list_is_the_same_with_and_without_the_row_cache(
     assert _list_body(signed_in) == kept  # the second time from the cache
     assert kept.count("<tr>") == 3 and "Knock-out: " in kept
     with monkeypatch.context() as m:
-        m.setattr(display.row_markup, "get", lambda key, compute: compute())
+        m.setattr(listing.row_markup, "get", lambda key, compute: compute())
         assert _list_body(signed_in) == kept
 
 
@@ -214,13 +214,13 @@ def test_a_changed_row_shows_at_once(signed_in, db):
 def test_list_links_are_the_links_url_for_builds(app, filters):
     import datetime as dt
 
-    from intake.workspace import display, queries
+    from intake.workspace import listing, queries
 
     values = {
         k: dt.date.fromisoformat(v) if k.startswith("date_") else v
         for k, v in filters.items()
     }
-    links = display.ListLinks(queries.ListFilters(**values))
+    links = listing.ListLinks(queries.ListFilters(**values))
     with app.test_request_context("/workspace/"):
         for column in ("name", "overall", "status"):
             args = links._args(

@@ -556,7 +556,7 @@ def test_csv_export_uses_the_filters_and_neutralises_formulas(signed_in, db):
 
 def _cells_as_first_written(s: Submission) -> list[str]:
     """A line of the export as the first version wrote it, from the ORM object."""
-    from intake.workspace.display import neutralise
+    from intake.workspace.export import neutralise
 
     values = (
         s.id,
@@ -579,7 +579,7 @@ def _cells_as_first_written(s: Submission) -> list[str]:
 
 def test_csv_export_streams_the_same_text_as_the_first_version(signed_in, db):
     """Plain rows (queries.EXPORT_COLUMNS) give byte for byte what ORM objects gave."""
-    from intake.workspace.display import CSV_HEADER
+    from intake.workspace.export import CSV_HEADER
 
     start = dt.datetime(2027, 1, 4, 9, 30, tzinfo=dt.UTC)
     statuses = ["new", "reviewing", "won", "lost", "new", "booked", "new"]

@@ -22,6 +22,7 @@ PACKAGE = ROOT / "intake"
 
 # module -> what it may import besides the standard library
 PURE: dict[str, frozenset[str]] = {
+    "intake.dates": frozenset(),
     "intake.practice": frozenset(),
     "intake.private_links": frozenset(),
     "intake.text": frozenset(),
@@ -56,6 +57,7 @@ PURE: dict[str, frozenset[str]] = {
     ),
     "intake.proposal.content": frozenset(
         {
+            "intake.dates",
             "intake.practice",
             "intake.proposal.recommendation",
             "intake.proposal.schedule",
@@ -68,6 +70,7 @@ PURE: dict[str, frozenset[str]] = {
     ),
     "intake.proposal.recommendation": frozenset(
         {
+            "intake.dates",
             "intake.practice",
             "intake.questionnaire.answers",
             "intake.questionnaire.gaps",

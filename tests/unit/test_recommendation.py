@@ -806,6 +806,54 @@ def test_other_ids_with_the_same_roles_give_the_same_recommendation(
     assert theirs.alternatives == ours.alternatives
 
 
+# the choices whose meaning the referral letter and the project frame read: renamed
+# everywhere (choices, conditions, rules), their `means` marker kept
+MARKED_VALUES = (
+    "tasks",
+    "occasional",
+    "single_project",
+    "one_piece",
+    "pair_of_hands",
+    "collaborator",
+    "expert",
+)
+
+
+def _other_value(value):
+    if isinstance(value, list):
+        return [_other_value(v) for v in value]
+    return f"their_{value}" if value in MARKED_VALUES else value
+
+
+@pytest.fixture(scope="module")
+def renamed_values():
+    """A practice's own questionnaire: other ids and other choice values, the same
+    roles and `means` markers."""
+    text = _renamed(DEFAULT.read_text(encoding="utf-8"))
+    for value in MARKED_VALUES:  # the values, not the markers
+        text = re.sub(f'(?<!means = )"{value}"', f'"their_{value}"', text)
+    return parse_questionnaire(text, source="a practice's own questionnaire")
+
+
+@pytest.mark.parametrize("name", sorted(PERSONAS))
+def test_other_choice_values_with_the_same_markers_give_the_same_referrals(
+    questionnaire, renamed_values, practice, name
+):
+    """The referral letter's alternatives, what decided the verdict, the project
+    frame and the stance's sentence read the questionnaire's markers, not the
+    default file's choice values."""
+    answers = {f"p_{qid}": _other_value(v) for qid, v in PERSONAS[name].items()}
+    assert renamed_values.question("p_engagement").choice("their_single_project")
+    assert renamed_values.question("p_engagement").choice("single_project") is None
+    ours = _recommend(questionnaire, PERSONAS[name], practice)
+    theirs = _recommend(renamed_values, answers, practice)
+    assert theirs.referral_kinds == ours.referral_kinds
+    assert theirs.alternatives == ours.alternatives
+    assert theirs.verdict_reason == ours.verdict_reason
+    assert theirs.project == ours.project
+    assert theirs.rationale == ours.rationale
+
+
 def test_the_letter_alternatives_survive_other_ids(renamed, practice):
     answers = {
         f"p_{qid}": value

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from intake.dates import age, datetime_attr, day_month
 from intake.models import PIPELINE
-from intake.templating import age, datetime_attr, day_month, paragraphs, status_label
+from intake.templating import paragraphs, status_label
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 
@@ -70,3 +71,36 @@ def test_status_labels_are_words_and_distinct_from_verdicts():
 )
 def test_paragraphs_whatever_the_line_endings(text, expected):
     assert paragraphs(text) == expected
+
+
+def test_dates_in_words_whatever_the_locale():
+    """intake.dates writes every date and time; English names, no zero before a
+    prospect's day, UTC said where a time is."""
+    import datetime as dt
+
+    from intake import dates
+
+    moment = dt.datetime(2026, 12, 4, 9, 5, 7, tzinfo=dt.UTC)
+    assert dates.long_date(moment.date()) == "4 December 2026"
+    assert dates.long_moment(moment) == "4 December 2026 at 09:05 UTC"
+    assert dates.weekday_date(moment.date()) == "Friday 4 December 2026"
+    assert dates.day_month_time(moment) == "4 December 09:05 UTC"
+    assert dates.short_date(moment) == "04 Dec 2026"
+    assert dates.short_moment(moment) == "04 Dec 2026 09:05"
+    assert dates.short_day_time(moment) == "04 Dec 09:05"
+    assert dates.exact_moment(moment) == "2026-12-04 09:05:07"
+    assert dates.time_of_day(moment) == "09:05"
+    assert {f(None) for f in dates.FILTERS} == {""}
+
+
+def test_templates_write_no_date_of_their_own():
+    """Templates use the filters of intake.dates, never `strftime`."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    found = [
+        str(p.relative_to(templates))
+        for p in sorted(templates.rglob("*"))
+        if p.is_file() and "strftime" in p.read_text(encoding="utf-8")
+    ]
+    assert found == []

@@ -1,0 +1,86 @@
+"""One prospect's page: everything it shows, and its proposal forms' starting values."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .. import submissions
+from ..models import Submission
+from ..practice import (
+    Practice,
+)
+from ..proposal import service as proposal_service
+from ..questionnaire.cues import find_cues
+from ..questionnaire.gaps import find_gaps
+from ..questionnaire.schema import DIMENSIONS
+from ..questionnaire.scoring import OVERALL, Assessment
+from . import queries
+from .forms import (
+    OverrideForm,
+    ProposalEditsForm,
+    _choices,
+)
+from .listing import VERDICT_CLASS, score_bars
+
+
+def detail_view(s: Submission, practice: Practice) -> dict:
+    """Everything the submission page shows, in the questionnaire version it was answered under."""
+    questionnaire = submissions.questionnaire_of(s)
+    answers = s.answers or {}
+    steps = [
+        (section.step, section.rows)
+        for section in submissions.answers_by_step(questionnaire, answers)
+    ]
+    assessment = Assessment.from_dict(s.assessment) if s.assessment else None
+    reasons = defaultdict(list)
+    if assessment:
+        for r in sorted(assessment.reasons, key=lambda r: -abs(r.points)):
+            reasons[r.dimension].append(r)
+    scores = dict(assessment.scores) if assessment else {}
+    recommendation = (
+        proposal_service.recommendation_for(s, practice) if assessment else None
+    )
+    return {
+        "recommendation": recommendation,
+        "submission": s,
+        "questionnaire": questionnaire,
+        "steps": steps,
+        "assessment": assessment,
+        "bars": score_bars(scores),
+        "reasons": [(d, scores.get(d), reasons[d]) for d in DIMENSIONS],
+        # red-flag costs and caps: what took the overall below the weighted mean
+        "overall_reasons": reasons.get(OVERALL, []),
+        # the gaps the recommendation found (of the package proposed): found once
+        "gaps": recommendation.gaps
+        if recommendation
+        else find_gaps(questionnaire, answers, practice),
+        "cues": find_cues(questionnaire, answers),  # for the consultant only
+        "notes": queries.notes_for_submission(s.id),
+        "history": queries.history_for_submission(s.id),
+        "others": queries.others_with_email(s),
+        "verdict_class": VERDICT_CLASS.get(s.verdict or "", ""),
+    }
+
+
+def package_choices(practice: Practice):
+    return _choices(
+        [("", "The recommended package")]
+        + [(p.name, p.name) for p in practice.packages]
+    )
+
+
+def edits_form(submission: Submission) -> ProposalEditsForm:
+    edits = proposal_service.edits_of(submission)
+    return ProposalEditsForm(
+        data={
+            "cover_note": edits.cover_note,
+            "leave_out": sorted(edits.leave_out),
+            "offer": edits.offer,
+        }
+    )
+
+
+def override_form(submission: Submission, practice: Practice) -> OverrideForm:
+    form = OverrideForm(package=submission.package_override or "")
+    form.package.choices = package_choices(practice)
+    return form
