@@ -61,6 +61,7 @@ PURE: dict[str, frozenset[str]] = {
         }
     ),
     "intake.proposal.schedule": frozenset({"intake.practice"}),
+    "intake.consultation.slots": frozenset({"intake.practice"}),
     "intake.offers.calendar": frozenset(
         {"icalendar", "intake.practice", "intake.proposal.schedule"}
     ),

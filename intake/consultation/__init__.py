@@ -1,0 +1,1 @@
+"""The consultation call: availability, free slots, booking by the prospect (issue 24)."""
