@@ -122,3 +122,10 @@ def by_day(slots: Iterable[Slot], time_zone: str) -> list[tuple[dt.date, list]]:
         local = slot.start.astimezone(tz)
         days.setdefault(local.date(), []).append((slot, local))
     return list(days.items())
+
+
+def describe(start: dt.datetime, end: dt.datetime, time_zone: str) -> str:
+    """'Tuesday 10 March 2026, 10:00–10:45 (Europe/London time)'."""
+    tz = zone(time_zone)
+    a, b = start.astimezone(tz), end.astimezone(tz)
+    return f"{a:%A} {a.day} {a:%B %Y}, {a:%H:%M}–{b:%H:%M} ({tz.key.replace('_', ' ')} time)"

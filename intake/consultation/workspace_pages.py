@@ -1,0 +1,89 @@
+"""The workspace's side of the call (routes of the workspace blueprint, under its one
+guard): the availability in Settings (owners, by the /workspace/settings prefix) and
+the private calendar feed's link (any member)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..forms import ActionForm
+from ..mail.links import public_url
+from ..practice import time_zone_of
+from ..practice_store import current_practice, save_practice
+from ..workspace import audit
+from ..workspace.views import bp
+from . import service
+from .forms import DAY_FIELDS, AvailabilityForm
+
+log = logging.getLogger(__name__)
+
+
+def availability_section(form: AvailabilityForm | None = None) -> dict:
+    """What Settings' availability section shows: the posted form, or the practice's."""
+    practice = current_practice()
+    return {
+        "form": form or AvailabilityForm.of(practice.availability),
+        "days": [day for day, _name in DAY_FIELDS],
+        "zone": time_zone_of(practice),
+    }
+
+
+def _page(form: AvailabilityForm | None = None, status: int = 200):
+    return render_template("consultation/availability.html", availability=form), status
+
+
+@bp.route("/settings/availability", methods=["GET", "POST"])
+def availability():
+    """When prospects may book a call: hours, days off, length, notice, horizon."""
+    form = AvailabilityForm()
+    if not form.is_submitted():
+        return _page()
+    if not form.validate():
+        return _page(form, 422)
+    practice = current_practice()
+    save_practice(
+        dataclasses.replace(
+            practice, availability=form.availability(practice.availability)
+        )
+    )
+    audit.record("settings", detail="availability")
+    db.session.commit()
+    log.info("action=change_availability consultant=%s", current_user.id)
+    flash("Availability for calls saved.", "success")
+    return redirect(url_for(".availability"))
+
+
+@bp.get("/calendar")
+def calendar():
+    """The private calendar feed of booked calls: how to subscribe, a new link."""
+    return render_template(
+        "consultation/calendar.html",
+        form=ActionForm(),
+        has_link=bool(current_practice().availability.feed_token_hash),
+        link="",
+    )
+
+
+@bp.post("/calendar")
+def new_calendar_link():
+    """A new feed link; the old one stops working. Shown once: only its hash is kept."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".calendar"))
+    practice = current_practice()
+    availability, token = service.new_feed_token(practice)
+    save_practice(dataclasses.replace(practice, availability=availability))
+    audit.record("settings", detail="calendar link")
+    db.session.commit()
+    log.info("action=new_calendar_link consultant=%s", current_user.id)
+    return render_template(
+        "consultation/calendar.html",
+        form=ActionForm(formdata=None),
+        has_link=True,
+        link=public_url("consultation.feed", token=token),
+    )
