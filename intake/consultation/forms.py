@@ -16,7 +16,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..practice import BOOKING_VERDICTS, WEEKDAY_NAMES, WEEKDAYS, Availability
@@ -46,6 +52,12 @@ def parse_ranges(text: str) -> list[tuple[str, str]]:
             raise ValueError(part)
         out.append((part[:5], part[-5:]))
     return out
+
+
+def _a_number(_form, field):
+    """Not a number: its own message only, not a second one about the range."""
+    if field.data is None and field.raw_data and field.raw_data[0]:
+        raise StopValidation()
 
 
 class _Checkboxes(SelectMultipleField):
@@ -90,10 +102,12 @@ class AvailabilityForm(FlaskForm):
         coerce=int,
     )
     notice_hours = BoundedIntegerField(
-        "Minimum notice (hours)", validators=[InputRequired(), NumberRange(0, 720)]
+        "Minimum notice (hours)",
+        validators=[InputRequired(), _a_number, NumberRange(0, 720)],
     )
     horizon_days = BoundedIntegerField(
-        "How far ahead (days)", validators=[InputRequired(), NumberRange(1, 180)]
+        "How far ahead (days)",
+        validators=[InputRequired(), _a_number, NumberRange(1, 180)],
     )
     details = TextAreaField(
         "How to join the call: the video link or the phone number",
