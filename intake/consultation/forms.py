@@ -56,7 +56,7 @@ def parse_ranges(text: str) -> list[tuple[str, str]]:
 
 def _a_number(_form, field):
     """Not a number: its own message only, not a second one about the range."""
-    if field.data is None and field.raw_data and field.raw_data[0]:
+    if field.process_errors:
         raise StopValidation()
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import icalendar
 import pytest
 import sqlalchemy as sa
+import vobject
 
 from intake.consultation.models import Booking
 from intake.extensions import db as _db
@@ -85,6 +86,11 @@ def _eml(app_config, kind):
         if path.stem.split("-", 3)[3] == kind:
             out.append(message_from_bytes(path.read_bytes(), policy=policy.default))
     return out
+
+
+def _vobject(mail):
+    (part,) = [p for p in mail.walk() if p.get_content_type() == "text/calendar"]
+    return vobject.readOne(part.get_payload(decode=True).decode())
 
 
 def _ics(mail) -> icalendar.Calendar:
@@ -231,6 +237,8 @@ def test_move_sends_an_update_and_replaces_the_reminder(
     first, update = _eml(app_config, "booking_confirmed")
     assert "has moved" in update.get_body(("plain",)).get_content()
     a, b = (_ics(m).walk("VEVENT")[0] for m in (first, update))
+    read = _vobject(update).vevent
+    assert (read.sequence.value, read.uid.value) == ("1", str(a["UID"]))
     assert a["UID"] == b["UID"] and (a["SEQUENCE"], b["SEQUENCE"]) == (0, 1)
     assert b.decoded("DTSTART") == booking.start_at
 
@@ -438,6 +446,12 @@ def test_calendar_feed_link_is_private_and_revocable(app, questionnaire):
         booking = _db.session.scalar(sa.select(Booking))
     assert event.decoded("DTSTART") == booking.start_at
     assert f"/workspace/submissions/{booking.submission_id}" in str(event["URL"])
+    # the same feed read by a second iCalendar library, as calendars other than ours do
+    parsed = vobject.readOne(feed.data.decode())
+    (other,) = parsed.vevent_list
+    assert other.dtstart.value == booking.start_at
+    assert other.uid.value == str(event["UID"])
+    assert other.url.value.endswith(f"/workspace/submissions/{booking.submission_id}")
     # a new link revokes the old one
     client.post("/workspace/calendar", data={"csrf_token": csrf_of(calendar)})
     assert app.test_client().get(path).status_code == 404
