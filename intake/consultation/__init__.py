@@ -15,3 +15,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(
         workspace_pages.availability_section, "availability_section"
     )
+    app.add_template_global(workspace_pages.call_panel, "call_panel")

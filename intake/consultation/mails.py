@@ -144,3 +144,19 @@ def _tell_team(booking, submission, practice, what: str) -> None:
             submission_id=submission.id,
             reply_to=practice.email or "",
         )
+
+
+def queue_invite(submission: Submission, practice: Practice, token: str) -> None:
+    """The consultant's invitation to book a call (a link to the free times)."""
+    queue_mail(
+        to=submission.email,
+        template="booking_invite",
+        subject=f"Choose a time for our call: {practice.name}",
+        context={
+            "name": _first_name(submission),
+            "link": public_url("consultation.invitation", token=token),
+        },
+        submission_id=submission.id,
+        reply_to=practice.email or "",
+        private=True,
+    )

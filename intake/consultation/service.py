@@ -14,6 +14,8 @@ import secrets
 import zoneinfo
 
 import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..models import MAIL_CANCELLED, MAIL_QUEUED, OutboxMessage, Submission, utcnow
@@ -64,6 +66,15 @@ def active_for(submission_id: int) -> Booking | None:
         sa.select(Booking)
         .where(Booking.submission_id == submission_id, Booking.status == BOOKED)
         .order_by(Booking.start_at.desc())
+        .limit(1)
+    )
+
+
+def latest_for(submission_id: int) -> Booking | None:
+    return db.session.scalar(
+        sa.select(Booking)
+        .where(Booking.submission_id == submission_id)
+        .order_by(Booking.id.desc())
         .limit(1)
     )
 
@@ -160,6 +171,33 @@ def drop_reminder(booking: Booking) -> None:
     if message is not None and message.status == MAIL_QUEUED:
         message.status = MAIL_CANCELLED
     booking.reminder_id = None
+
+
+INVITE_SALT = "consultation-invite"
+INVITE_DAYS = 60  # an invitation to book works this long
+
+
+def _invites() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITE_SALT)
+
+
+def invite_token(submission: Submission) -> str:
+    """A link's token that lets this prospect book (signed, not stored)."""
+    return _invites().dumps(submission.id)
+
+
+def invited(token: str) -> Submission | None:
+    """The prospect of a working invitation link, or None."""
+    if not token or len(token) > 4 * MAX_TOKEN_CHARS:
+        return None
+    try:
+        submission_id = _invites().loads(token, max_age=INVITE_DAYS * 86400)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(submission_id, int) or not 0 < submission_id < 2**31:
+        return None
+    submission = db.session.get(Submission, submission_id)
+    return None if submission is None or submission.is_draft else submission
 
 
 def new_feed_token(practice: Practice) -> tuple[Availability, str]:

@@ -77,9 +77,16 @@ def _submission() -> Submission | None:
     return None if submission is None or submission.is_draft else submission
 
 
-def _choose_again(form: SlotForm, message: str, status: int, *, booking=None, token=""):
-    action = url_for(".move", token=token) if booking else url_for(".book")
-    show = url_for(".manage", token=token) if booking else url_for("prospect.thanks")
+def _choose_again(
+    form: SlotForm, message: str, status: int, *, booking=None, token="", invite=""
+):
+    if booking:
+        action = url_for(".move", token=token)
+        show = url_for(".manage", token=token)
+    elif invite:
+        action = show = url_for(".invitation", token=invite)
+    else:
+        action, show = url_for(".book"), url_for("prospect.thanks")
     return render_template(
         "consultation/choose.html",
         form=form,
@@ -97,9 +104,16 @@ def book():
     practice = current_practice()
     if not service.may_book(submission, practice) or service.active_for(submission.id):
         return redirect(url_for("prospect.thanks"))
+    return _book(submission)
+
+
+def _book(submission: Submission, invite: str = ""):
+    """Book the slot posted for this prospect: the call's page, or the choice again."""
+    practice = current_practice()
     form = SlotForm()
     if not form.validate_on_submit():
-        return _choose_again(form, "Please choose a time for the call.", 422)
+        message = "Please choose a time for the call."
+        return _choose_again(form, message, 422, invite=invite)
     tz = service.valid_zone(form.tz.data, time_zone_of(practice))
     try:
         booking, token = service.book(submission, form.slot.data, tz, practice)
@@ -107,12 +121,35 @@ def book():
         db.session.commit()
     except service.NotOffered:
         db.session.rollback()
-        return _choose_again(form, GONE, 409)
+        return _choose_again(form, GONE, 409, invite=invite)
     except sa.exc.IntegrityError:
         db.session.rollback()
-        return _choose_again(form, TAKEN, 409)
+        return _choose_again(form, TAKEN, 409, invite=invite)
     log.info("action=book_call submission=%s booking=%s", submission.id, booking.id)
     return redirect(url_for(".manage", token=token, booked=1))
+
+
+@bp.route("/call/invite/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """The consultant's invitation to book (any verdict): the free times, and booking."""
+    submission = service.invited(token)
+    if submission is None:
+        return _unknown()
+    booked = service.active_for(submission.id)
+    if request.method == "POST" and booked is None:
+        return _book(submission, invite=token)
+    return render_template(
+        "consultation/invitation.html",
+        submission=submission,
+        booked=booked
+        and slots.describe(booked.start_at, booked.end_at, booked.time_zone),
+        form=SlotForm(formdata=None),
+        **chooser(
+            action=url_for(".invitation", token=token),
+            show_url=url_for(".invitation", token=token),
+            tz_arg=request.args.get("tz"),
+        ),
+    )
 
 
 def _booking(token: str) -> Booking | None:

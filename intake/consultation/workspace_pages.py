@@ -7,17 +7,18 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..extensions import db
 from ..forms import ActionForm
 from ..mail.links import public_url
+from ..models import Submission
 from ..practice import time_zone_of
 from ..practice_store import current_practice, save_practice
 from ..workspace import audit
 from ..workspace.views import bp
-from . import service
+from . import mails, service, slots
 from .forms import DAY_FIELDS, AvailabilityForm
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,42 @@ def availability():
     log.info("action=change_availability consultant=%s", current_user.id)
     flash("Availability for calls saved.", "success")
     return redirect(url_for(".availability"))
+
+
+def call_panel(submission: Submission) -> dict | None:
+    """The submission page's call panel: the latest call, in the practice's zone."""
+    practice = current_practice()
+    latest = service.latest_for(submission.id)
+    if latest is None and not practice.availability.enabled:
+        return None
+    zone = time_zone_of(practice)
+    out = {"when": "", "cancelled": "", "moved": 0}
+    if latest is not None:
+        when = slots.describe(latest.start_at, latest.end_at, zone)
+        key = "when" if latest.is_active else "cancelled"
+        out |= {key: when, "moved": latest.sequence if latest.is_active else 0}
+    return out
+
+
+@bp.post("/submissions/<id:submission_id>/invite-to-book")
+def invite_to_book(submission_id: int):
+    """E-mail the prospect a link to book a call, whatever their verdict."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_draft:
+        abort(404)
+    back = url_for(".submission_detail", submission_id=submission.id) + "#call"
+    if not ActionForm().validate_on_submit() or not submission.email:
+        return redirect(back)
+    mails.queue_invite(submission, current_practice(), service.invite_token(submission))
+    audit.record("invite_to_book", submission_id=submission.id)
+    db.session.commit()
+    log.info(
+        "action=invite_to_book consultant=%s submission=%s",
+        current_user.id,
+        submission.id,
+    )
+    flash("Invitation to book a call sent.", "success")
+    return redirect(back)
 
 
 @bp.get("/calendar")

@@ -33,6 +33,7 @@ ACTIONS = {
     "cancel_invitation": "Cancelled an invitation",
     "withdraw_proposal": "Withdrew the proposal",
     "reminder": "Sent a reminder now",
+    "invite_to_book": "Invited to book a call",
 }
 
 

@@ -11,6 +11,7 @@ import re
 import threading
 from email import message_from_bytes, policy
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -455,3 +456,74 @@ def test_calendar_feed_link_is_private_and_revocable(app, questionnaire):
     # a new link revokes the old one
     client.post("/workspace/calendar", data={"csrf_token": csrf_of(calendar)})
     assert app.test_client().get(path).status_code == 404
+
+
+def test_today_lists_calls_today_and_tomorrow_in_the_practices_zone(db, open_hours):
+    from intake.workspace.today import needs_attention_for_today
+
+    a, b = _two_submissions(db)
+    c, _ = _two_submissions(db)
+    # Friday 4 December 2026, 23:30 in London (UTC+0)
+    now = dt.datetime(2026, 12, 4, 23, 30, tzinfo=dt.UTC)
+    for n, (s, start) in enumerate(
+        (
+            (a, dt.datetime(2026, 12, 5, 9, tzinfo=dt.UTC)),  # tomorrow, 09:00
+            (b, dt.datetime(2026, 12, 4, 23, 45, tzinfo=dt.UTC)),  # today, 23:45
+            (c, dt.datetime(2026, 12, 6, 9, tzinfo=dt.UTC)),  # the day after: no row
+        )
+    ):
+        db.session.add(
+            Booking(
+                submission_id=s.id,
+                start_at=start,
+                end_at=start + dt.timedelta(minutes=45),
+                token_hash=f"{n}" * 64,
+            )
+        )
+    db.session.commit()
+    items = needs_attention_for_today(current_practice(), now)
+    calls = {i.id: i.reason for i in items if i.kind == "call"}
+    assert calls == {a.id: "Call tomorrow at 09:00", b.id: "Call today at 23:45"}
+
+
+def test_invite_to_book_anyone_and_the_call_on_the_submission_page(app, app_config):
+    from tests.factories import make_submission
+
+    with app.app_context():
+        _open_hours(_db)
+        make_consultant()
+        _db.session.commit()
+        prospect = make_submission(persona="one_off_project")  # not a fit
+        _db.session.commit()
+        prospect_id = prospect.id
+    consultant = app.test_client()
+    sign_in(consultant)
+    detail = f"/workspace/submissions/{prospect_id}"
+    page = consultant.get(detail)
+    assert "No call booked yet." in page.text
+    sent = consultant.post(
+        detail + "/invite-to-book", data={"csrf_token": csrf_of(page)}
+    )
+    assert sent.status_code == 302
+    (mail,) = _eml(app_config, "booking_invite")
+    text = mail.get_body(("plain",)).get_content()
+    link = re.search(r"http\S+/call/invite/\S+", text)[0]
+    assert not INTERNAL.search(text)
+    path = "/" + link.split("/", 3)[3]
+    prospect = app.test_client()
+    offered = prospect.get(path + "?tz=America/Chicago")
+    slot = _slots(offered.text)[0]
+    booked = prospect.post(
+        path,
+        data={"csrf_token": csrf_of(offered), "slot": slot, "tz": "America/Chicago"},
+    )
+    assert booked.status_code == 302 and "/booking/" in booked.headers["Location"]
+    assert "Your call is booked for" in prospect.get(path).text
+    # the consultant sees it in the practice's zone (London)
+    start = dt.datetime.strptime(slot, "%Y-%m-%dT%H:%MZ").replace(tzinfo=dt.UTC)
+    local = start.astimezone(ZoneInfo("Europe/London"))
+    shown = consultant.get(detail).text
+    assert f"{local:%H:%M}–" in shown and "Europe/London time" in shown
+    # a forged or stale invitation is refused, never a 500
+    for bad in ("x", path.rsplit("/", 1)[1] + "x", "%00", "9" * 3000):
+        assert prospect.get(f"/call/invite/{bad}").status_code == 404

@@ -228,7 +228,25 @@ def call_workspace_pages(client) -> dict[str, str]:
     pages["availability-errors"] = refused.text
     pages["calendar"] = get(client, "/workspace/calendar")
     pages["calendar-link"] = client.post("/workspace/calendar", data=form).text
+    import sqlalchemy as sa
+
+    from intake.consultation import service
+    from intake.models import Submission
+
+    first = _db_session().scalar(sa.select(Submission).order_by(Submission.id))
+    pages["submission-call-cancelled"] = get(
+        client, f"/workspace/submissions/{first.id}"
+    )
+    pages["call-invitation"] = get(
+        client, f"/call/invite/{service.invite_token(first)}?tz=Asia/Kolkata"
+    )
     return pages
+
+
+def _db_session():
+    from intake.extensions import db
+
+    return db.session
 
 
 def test_every_page_passes_the_nu_html_checker(

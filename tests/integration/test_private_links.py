@@ -51,6 +51,7 @@ PRIVATE_ROUTES = {
     "/booking/<token>/move",
     "/booking/<token>/cancel",
     "/calendar/<token>.ics",
+    "/call/invite/<token>",
 }
 
 

@@ -512,6 +512,7 @@ def _queue_booking(submission_id: int) -> None:
     booking_mails.queue_booked(
         booking, submission, current_practice(), SECRET, moved=False
     )
+    booking_mails.queue_invite(submission, current_practice(), SECRET)
 
 
 @pytest.fixture
