@@ -27,8 +27,9 @@ def _who(submission: Submission) -> str:
     return ", ".join(names) or f"prospect #{submission.id}"
 
 
-def call_of(booking: Booking, practice: Practice, *, for_team: bool = False):
-    """The booking as a calendar event; the team's carries the submission's link."""
+def call_of(booking: Booking, practice: Practice, *, who: str = "", for_team=False):
+    """The booking as a calendar event; the team's names the prospect (`who`) and
+    carries the link to their answers."""
     av = practice.availability
     link = public_url(
         "workspace.submission_detail", submission_id=booking.submission_id
@@ -38,7 +39,9 @@ def call_of(booking: Booking, practice: Practice, *, for_team: bool = False):
         sequence=booking.sequence,
         start=booking.start_at,
         end=booking.end_at,
-        summary=f"Consultation call with {practice.name}",
+        summary=f"Consultation call: {who}"
+        if for_team
+        else f"Consultation call with {practice.name}",
         description="\n\n".join(
             x for x in (av.details, f"Their answers: {link}" if for_team else "") if x
         ),

@@ -89,6 +89,18 @@ def upcoming(now: dt.datetime, until: dt.datetime | None = None) -> list[Booking
     return list(db.session.scalars(query.order_by(Booking.start_at)))
 
 
+def feed_calls(since: dt.datetime, limit: int) -> list[tuple[Booking, str]]:
+    """Active calls from `since`, each with the prospect's name (one query)."""
+    rows = db.session.execute(
+        sa.select(Booking, Submission.name, Submission.business, Submission.id)
+        .join(Submission, Submission.id == Booking.submission_id)
+        .where(Booking.status == BOOKED, Booking.start_at >= since)
+        .order_by(Booking.start_at)
+        .limit(limit)
+    ).all()
+    return [(b, Submission.name_to_show(n, biz, sid)) for b, n, biz, sid in rows]
+
+
 def free(
     practice: Practice, now: dt.datetime, *, moving: Booking | None = None
 ) -> list[slots.Slot]:

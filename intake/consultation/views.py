@@ -4,6 +4,7 @@ calendar feed (/calendar/<token>.ics)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 TAKEN = "That time was just taken by someone else. Please choose another."
 GONE = "That time is no longer free. Please choose another."
 FEED_BOOKINGS = 500
+FEED_PAST = dt.timedelta(days=30)  # calls this old stay in the feed
 
 
 @bp.after_request
@@ -245,8 +247,8 @@ def feed(token: str):
         return Response("Unknown calendar link.\n", 404, mimetype="text/plain")
     now = utcnow()
     calls = [
-        mails.call_of(b, practice, for_team=True)
-        for b in service.upcoming(now - 30 * service._LOOK_BACK)[:FEED_BOOKINGS]
+        mails.call_of(b, practice, who=who, for_team=True)
+        for b, who in service.feed_calls(now - FEED_PAST, FEED_BOOKINGS)
     ]
     body = invite.feed(calls, practice_name=practice.name, now=now)
     return Response(body, mimetype="text/calendar")

@@ -447,6 +447,7 @@ def test_calendar_feed_link_is_private_and_revocable(app, questionnaire):
         booking = _db.session.scalar(sa.select(Booking))
     assert event.decoded("DTSTART") == booking.start_at
     assert f"/workspace/submissions/{booking.submission_id}" in str(event["URL"])
+    assert str(event["SUMMARY"]) == f"Consultation call: {COLLAB['full_name']}"
     # the same feed read by a second iCalendar library, as calendars other than ours do
     parsed = vobject.readOne(feed.data.decode())
     (other,) = parsed.vevent_list
