@@ -102,7 +102,11 @@ def feed_calls(since: dt.datetime, limit: int) -> list[tuple[Booking, str]]:
 
 
 def free(
-    practice: Practice, now: dt.datetime, *, moving: Booking | None = None
+    practice: Practice,
+    now: dt.datetime,
+    *,
+    moving: Booking | None = None,
+    limit: int | None = None,
 ) -> list[slots.Slot]:
     """The slots open now; a call being moved does not block its own neighbours."""
     busy = [
@@ -111,7 +115,11 @@ def free(
         if moving is None or b is not moving
     ]
     return slots.free_slots(
-        practice.availability, time_zone=time_zone_of(practice), now=now, booked=busy
+        practice.availability,
+        time_zone=time_zone_of(practice),
+        now=now,
+        booked=busy,
+        limit=limit,
     )
 
 

@@ -95,11 +95,12 @@ def free_slots(
     time_zone: str,
     now: dt.datetime,
     booked: Iterable[tuple[dt.datetime, dt.datetime]] = (),
+    limit: int | None = None,
 ) -> list[Slot]:
     """The slots a prospect may book now: within the weekly hours in the practice's
     `time_zone`, not on a day off, at least `notice_hours` from `now`, at most
     `horizon_days` ahead (by the practice's calendar), and clear of every booked
-    call by the buffer."""
+    call by the buffer; the first `limit` of them when given."""
     tz = zone(time_zone)
     today = now.astimezone(tz).date()
     earliest = now + dt.timedelta(hours=max(av.notice_hours, 0))
@@ -110,6 +111,8 @@ def free_slots(
         for slot in day_slots(av, today + dt.timedelta(days=offset), tz):
             if slot.start >= earliest and not _clashes(slot, busy, gap):
                 out.append(slot)
+        if limit is not None and len(out) >= limit:
+            return out[:limit]
     return out
 
 

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 TAKEN = "That time was just taken by someone else. Please choose another."
 GONE = "That time is no longer free. Please choose another."
 FEED_BOOKINGS = 500
+SHOWN_SLOTS = 120  # the page stays short whatever the hours: the first this many
 FEED_PAST = dt.timedelta(days=30)  # calls this old stay in the feed
 
 
@@ -42,7 +43,7 @@ def chooser(*, action: str, show_url: str, tz_arg, moving: Booking | None = None
     practice = current_practice()
     home = time_zone_of(practice)
     tz = service.valid_zone(tz_arg, home)
-    free = service.free(practice, utcnow(), moving=moving)
+    free = service.free(practice, utcnow(), moving=moving, limit=SHOWN_SLOTS)
     return {
         "days": slots.by_day(free, tz),
         "tz": tz,

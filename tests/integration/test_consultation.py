@@ -528,3 +528,22 @@ def test_invite_to_book_anyone_and_the_call_on_the_submission_page(app, app_conf
     # a forged or stale invitation is refused, never a 500
     for bad in ("x", path.rsplit("/", 1)[1] + "x", "%00", "9" * 3000):
         assert prospect.get(f"/call/invite/{bad}").status_code == 404
+
+
+def test_the_widest_availability_keeps_the_page_short(client, questionnaire, db):
+    from intake.consultation.views import SHOWN_SLOTS
+
+    _open_hours(db)
+    practice = current_practice()
+    wide = dataclasses.replace(
+        practice.availability,
+        hours=tuple((d, "00:00", "24:00") for d, _a, _b in EVERY_DAY),
+        call_minutes=15,
+        buffer_minutes=0,
+        notice_hours=0,
+        horizon_days=180,
+    )
+    save_practice(dataclasses.replace(practice, availability=wide))
+    db.session.commit()
+    page = _submitted(client, questionnaire)
+    assert len(_slots(page.get_data(as_text=True))) == SHOWN_SLOTS

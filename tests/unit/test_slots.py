@@ -169,3 +169,10 @@ def test_slot_values_round_trip():
     assert parse_value("2026-06-08T09:00Z") == dt.datetime(2026, 6, 8, 9, tzinfo=UTC)
     for bad in ("", "\x00", "9" * 5000, "2026-13-01T09:00Z", "9999-12-31T25:00Z"):
         assert parse_value(bad) is None
+
+
+def test_limit_stops_at_the_first_slots():
+    av = _daily("mon", horizon_days=60)
+    now = dt.datetime(2026, 6, 7, tzinfo=UTC)
+    every = free_slots(av, time_zone="UTC", now=now)
+    assert free_slots(av, time_zone="UTC", now=now, limit=4) == every[:4]
