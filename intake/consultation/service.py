@@ -17,15 +17,14 @@ import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from .. import pipeline
 from ..extensions import db
 from ..models import MAIL_CANCELLED, MAIL_QUEUED, OutboxMessage, Submission, utcnow
-from ..offers import service as offers_service
 from ..practice import Availability, Practice, time_zone_of
-from ..security import hash_token
+from ..security import hash_token, new_private_token
 from . import slots
 from .models import BOOKED, CANCELLED, Booking
 
-TOKEN_BYTES = 32
 MAX_TOKEN_CHARS = 100
 # bookings further back than this cannot clash with a slot offered now
 _LOOK_BACK = dt.timedelta(days=1)
@@ -145,14 +144,14 @@ def book(
     """A new call at the slot `value` (a slot's form value); the booking and its
     link's token. Raises NotOffered; a slot taken meanwhile fails at the flush."""
     slot = _offered(practice, value, None)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token, token_hash = new_private_token()
     now = utcnow()
     booking = Booking(
         submission_id=submission.id,
         start_at=slot.start,
         end_at=slot.end,
         status=BOOKED,
-        token_hash=hash_token(token),
+        token_hash=token_hash,
         sequence=0,
         time_zone=time_zone,
         created_at=now,
@@ -160,7 +159,7 @@ def book(
     )
     db.session.add(booking)
     if submission.status in ("new", "reviewing"):
-        offers_service.move_status(submission, "booked", author="The prospect (online)")
+        pipeline.move_status(submission, "booked", author="The prospect (online)")
     db.session.flush()
     return booking, token
 
@@ -222,10 +221,8 @@ def invited(token: str) -> Submission | None:
 
 def new_feed_token(practice: Practice) -> tuple[Availability, str]:
     """A new feed token: the old link stops working once the practice is saved."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    return dataclasses.replace(
-        practice.availability, feed_token_hash=hash_token(token)
-    ), token
+    token, token_hash = new_private_token()
+    return dataclasses.replace(practice.availability, feed_token_hash=token_hash), token
 
 
 def is_feed_token(practice: Practice, token: str) -> bool:
