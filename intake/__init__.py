@@ -12,6 +12,7 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     # deferred: importing the package (e.g. for intake.log in gunicorn.conf.py) stays light
     from . import (
         cli,
+        consultation,
         delivery,
         errors,
         extensions,
@@ -58,4 +59,5 @@ def create_app(overrides: Mapping | None = None) -> Flask:
     cli.register_commands(app)
     mail.init_app(app)
     offer_views.init_app(app)
+    consultation.init_app(app)
     return app

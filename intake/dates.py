@@ -63,6 +63,13 @@ def weekday_date(day: dt.date | None) -> str:
     return f"{WEEKDAYS[day.weekday()]} {long_date(day)}"
 
 
+def weekday_day_month(day: dt.date | None) -> str:
+    """'Friday 4 December': a day in a list of this month's and next month's times."""
+    if day is None:
+        return ""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+
+
 def day_month_time(value: dt.datetime | None) -> str:
     """'4 December 09:30 UTC' (the digest's "since")."""
     if value is None:
@@ -137,6 +144,7 @@ FILTERS = (
     long_date,
     long_moment,
     weekday_date,
+    weekday_day_month,
     day_month_time,
     short_date,
     short_moment,

@@ -134,6 +134,43 @@ class Standards:
         return describe_days(self.office_days)
 
 
+# the verdicts a practice may offer booking to (intake.questionnaire.scoring's words)
+BOOKING_VERDICTS = ("strong fit", "possible fit", "not a fit")
+
+
+@dataclass(frozen=True)
+class Availability:
+    """When prospects may book the consultation call: one calendar for the practice
+    (per team member: not yet), in the practice's time zone (time_zone_of)."""
+
+    # offer free slots on the thank-you page; off until the practice sets its hours
+    enabled: bool = False
+    # (weekday, "HH:MM", "HH:MM"): the hours for calls, several per day allowed
+    hours: tuple[tuple[str, str, str], ...] = tuple(
+        (day, start, end)
+        for day in ("mon", "tue", "wed", "thu", "fri")
+        for start, end in (("10:00", "12:00"), ("14:00", "16:00"))
+    )
+    days_off: tuple[str, ...] = ()  # ISO dates, "2026-12-25"
+    call_minutes: int = 45
+    buffer_minutes: int = 15
+    notice_hours: int = 24  # the earliest slot offered is this far from now
+    horizon_days: int = 21  # and the last no further ahead than this
+    details: str = ""  # how to join: the video link or the phone number
+    offer_to: tuple[str, ...] = ("strong fit", "possible fit")  # verdicts offered slots
+    # the SHA-256 of the consultant's calendar feed token; "" for no feed
+    feed_token_hash: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Availability:
+        kw = _known(cls, data)
+        if "hours" in kw:
+            kw["hours"] = tuple(
+                tuple(str(x) for x in h) for h in kw["hours"] if len(h) == 3
+            )
+        return cls(**kw)
+
+
 @dataclass(frozen=True)
 class Practice:
     name: str = "Northway Administrative Partners"
@@ -165,6 +202,7 @@ class Practice:
     about: str = ""  # a short bio of the consultant or the practice
     years: int = 0  # years of experience; 0 for not said
     testimonials: tuple[Testimonial, ...] = ()  # at most MAX_TESTIMONIALS
+    availability: Availability = field(default_factory=Availability)
 
     @property
     def paper(self) -> str:
@@ -217,6 +255,7 @@ class Practice:
             Testimonial(**_known(Testimonial, t))
             for t in (data.get("testimonials") or ())[:MAX_TESTIMONIALS]
         )
+        kw["availability"] = Availability.from_dict(data.get("availability") or {})
         return cls(**kw)
 
 

@@ -1,8 +1,10 @@
 """The paths that carry a private link's token, and the one redaction of them for logs.
 
 A private link is a key: whoever holds it reads a prospect's answers (resume), accepts
-a proposal, sets a consultant's password (reset), joins the team (invitation) or stops
-a prospect's reminders (unsubscribe). The token is the path segment after the prefix.
+a proposal, sets a consultant's password (reset), joins the team (invitation),
+stops a prospect's reminders (unsubscribe), books a call (call invitation), moves or
+cancels it (booking) or reads the practice's calendar of calls (calendar). The token is
+the path segment after the prefix.
 
 Pure (standard library only), so that every log can use the same patterns: the app's
 log filter (intake/log.py), gunicorn's access and error logs (intake/log.py, named in
@@ -24,6 +26,9 @@ PRIVATE_PREFIXES = (
     "workspace/+reset-password",
     "workspace/+join",
     "mail/+unsubscribe",
+    "booking",
+    "calendar",
+    "call/+invite",
 )
 # the same paths as written by url_for (tests/integration/test_workspace_guard.py
 # checks every route with a `<token>` lies under one of them)

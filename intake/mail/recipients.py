@@ -21,6 +21,7 @@ TEAM_KINDS = frozenset(
         "proposal_won",
         "proposal_declined",
         "proposal_question",
+        "booking_team",
     }
 )
 

@@ -17,6 +17,7 @@ from flask import (
 )
 
 from .. import registry, submissions
+from ..consultation import views as consultation
 from ..extensions import db
 from ..forms import ActionForm
 from ..mail import messages as mail_messages
@@ -298,7 +299,12 @@ def thanks():
         if practice.tailored_thanks and submission.verdict == "not a fit"
         else None
     )
-    return render_template("prospect/thanks.html", submission=submission, why=reason)
+    return render_template(
+        "prospect/thanks.html",
+        submission=submission,
+        why=reason,
+        call=consultation.thanks_panel(submission),
+    )
 
 
 @bp.get("/resume/<token>")

@@ -35,6 +35,7 @@ ACTIONS = {
     "withdraw_proposal": "Withdrew the proposal",
     "countersign_proposal": "Countersigned the proposal",
     "reminder": "Sent a reminder now",
+    "invite_to_book": "Invited to book a call",
 }
 
 

@@ -3,8 +3,8 @@ its one next action (the workspace's home).
 
 The reasons are the ones of intake.offers.attention (a reply overdue, a proposal
 unopened or past its validity), plus new prospects, proposals about to expire and
-unfinished questionnaires that reached the review page and stopped. Three queries,
-each bounded, whatever the size of the pipeline."""
+unfinished questionnaires that reached the review page and stopped, and consultation
+calls today or tomorrow. Four queries, each bounded, whatever the size of the pipeline."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from flask import render_template, request, url_for
 
 from .. import registry
+from ..consultation.models import BOOKED, Booking
+from ..consultation.slots import zone
 from ..extensions import db
 from ..forms import ActionForm
 from ..mail.messages import reminder_key_sql
@@ -27,7 +29,7 @@ from ..offers.attention import (
     reply_days,
 )
 from ..offers.models import SENT, Offer
-from ..practice import Practice
+from ..practice import Practice, time_zone_of
 from ..practice_store import current_practice
 from .views import bp
 
@@ -43,9 +45,10 @@ CHIPS = {
     "overdue": ("Replies overdue", {"overdue"}),
     "proposals": ("Proposals", {"unopened", "expiring", "expired"}),
     "unfinished": ("Unfinished", {"unfinished"}),
+    "calls": ("Calls", {"call"}),
 }
 # one row per prospect: the most pressing reason wins
-PRIORITY = ("overdue", "expired", "expiring", "unopened", "new", "unfinished")
+PRIORITY = ("call", "overdue", "expired", "expiring", "unopened", "new", "unfinished")
 NEW_WORDS = {
     "strong fit": "New strong fit",
     "possible fit": "New possible fit",
@@ -192,6 +195,28 @@ def _draft_items(now: dt.datetime) -> list[Item]:
     return items
 
 
+def _call_items(practice: Practice, now: dt.datetime) -> list[Item]:
+    """Consultation calls still to come today or tomorrow (the practice's days)."""
+    tz = zone(time_zone_of(practice))
+    today = now.astimezone(tz).date()
+    end = dt.datetime.combine(today + dt.timedelta(days=2), dt.time(), tzinfo=tz)
+    rows = db.session.execute(
+        sa.select(*_PERSON, Booking.start_at, Booking.created_at)
+        .join(Booking, Booking.submission_id == Submission.id)
+        .where(Booking.status == BOOKED, Booking.start_at > now)
+        .where(Booking.start_at < end.astimezone(dt.UTC))
+        .order_by(Booking.start_at)
+        .limit(LIMIT)
+    ).all()
+    items = []
+    for r in rows:
+        local = r.start_at.astimezone(tz)
+        day = "today" if local.date() == today else "tomorrow"
+        reason = f"Call {day} at {local:%H:%M}"
+        items.append(_item(r, "call", r.created_at, reason, "open"))
+    return items
+
+
 def _item(r, kind: str, since, reason: str, action: str, draft: bool = False) -> Item:
     if r.name or r.business:
         name = Submission.name_to_show(r.name, r.business, r.id)
@@ -214,9 +239,14 @@ def needs_attention_for_today(
     practice: Practice, now: dt.datetime | None = None
 ) -> list[Item]:
     """Everyone who needs the consultant now, one row each (the most pressing
-    reason), the longest waiting first. Three queries."""
+    reason), the longest waiting first. Four queries."""
     now = now or utcnow()
-    found = [*_new_items(practice, now), *_offer_items(now), *_draft_items(now)]
+    found = [
+        *_call_items(practice, now),
+        *_new_items(practice, now),
+        *_offer_items(now),
+        *_draft_items(now),
+    ]
     rank = {kind: n for n, kind in enumerate(PRIORITY)}
     best: dict[int, Item] = {}
     for item in found:

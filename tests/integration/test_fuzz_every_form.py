@@ -197,6 +197,7 @@ def _world(app) -> dict:
             ),
             signed_pdf=won_offer.pdf,
         )
+        booking_token, invite_token = _booking_world(prospect)
         messages.queue_submitted(prospect)
         db.session.flush()
         db.session.execute(sa.update(OutboxMessage).values(status=MAIL_FAILED))
@@ -221,8 +222,35 @@ def _world(app) -> dict:
                 "/workspace/join/": invite,
                 "/mail/unsubscribe/": unsubscribe,
                 "/start/resume/": "unknown-token",
+                "/booking/": booking_token,
+                "/call/invite/": invite_token,
             },
         }
+
+
+def _booking_world(prospect) -> tuple[str, str]:
+    """Calls open every day, one booked by another prospect (its link moves or cancels
+    it) and an invitation to book for `prospect`: the tokens of both links."""
+    import dataclasses
+
+    from intake.consultation import service as calls
+    from intake.extensions import db
+    from intake.practice import Availability
+    from intake.practice_store import current_practice, save_practice
+
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    practice = current_practice()
+    hours = tuple((d, "09:00", "17:00") for d in days)
+    save_practice(
+        dataclasses.replace(
+            practice, availability=Availability(enabled=True, hours=hours)
+        )
+    )
+    other = make_submission()
+    db.session.flush()
+    slot = calls.free(current_practice(), utcnow())[-1]
+    _, token = calls.book(other, slot.value, "UTC", current_practice())
+    return token, calls.invite_token(prospect)
 
 
 def _urls(rule: Rule, world: dict, steps: int) -> list[str]:
@@ -289,7 +317,14 @@ def site(app, questionnaire):
         assert (
             wizard.post_step(n, PERSONAS["strategic_collaborator"]).status_code == 302
         )
-    clients = {"owner": owner, "prospect": prospect, "stranger": stranger}
+    booker = app.test_client()  # sent the questionnaire: the thank-you page's times
+    assert Wizard(booker, questionnaire).complete(PERSONAS["friendly_founder"])
+    clients = {
+        "owner": owner,
+        "prospect": prospect,
+        "stranger": stranger,
+        "booker": booker,
+    }
     found = _crawl(app, clients, world, len(questionnaire.steps) + 1)
     return clients, found
 

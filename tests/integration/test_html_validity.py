@@ -182,12 +182,81 @@ def team_pages(client, db) -> dict[str, str]:
     return pages
 
 
+def open_call_hours(db) -> None:
+    """Booking on, every day: the thank-you page offers slots."""
+    import dataclasses
+
+    from intake.practice import Availability
+    from intake.practice_store import current_practice, save_practice
+
+    hours = tuple(
+        (d, "09:00", "17:00") for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    )
+    av = Availability(
+        enabled=True, hours=hours, details="Video: https://meet.example/x"
+    )
+    save_practice(dataclasses.replace(current_practice(), availability=av))
+    db.session.commit()
+
+
+def call_pages(client) -> dict[str, str]:
+    """The prospect's call: a refused slot, the booked call's page, cancelled, unknown."""
+    thanks = client.get("/start/thanks")
+    slot = re.search(r'name="slot" id="[^"]+" value="([^"]+)"', thanks.text)[1]
+    form = {"csrf_token": csrf_of(thanks), "tz": "Asia/Tokyo"}
+    refused = client.post("/call/book", data=form | {"slot": "2020-01-01T09:00Z"})
+    assert refused.status_code == 409
+    pages = {"call-refused": refused.text}
+    booked = client.post("/call/book", data=form | {"slot": slot})
+    manage = booked.headers["Location"]
+    pages["call-booked"] = get(client, manage)
+    pages["thanks-booked"] = get(client, "/start/thanks")
+    path = manage.split("?")[0]
+    client.post(path + "/cancel", data={"csrf_token": form["csrf_token"]})
+    pages["call-cancelled"] = get(client, path)
+    pages["call-unknown"] = get(client, "/booking/no-such-link", 404)
+    return pages
+
+
+def call_workspace_pages(client) -> dict[str, str]:
+    """Settings' availability (and its errors) and the calendar link's page."""
+    pages = {"availability": get(client, "/workspace/settings/availability")}
+    form = {"csrf_token": csrf_of(client.get("/workspace/calendar"))}
+    bad = form | {"mon": "9 to 5", "days_off": "soon", "notice_hours": "-5"}
+    refused = client.post("/workspace/settings/availability", data=bad)
+    assert refused.status_code == 422
+    pages["availability-errors"] = refused.text
+    pages["calendar"] = get(client, "/workspace/calendar")
+    pages["calendar-link"] = client.post("/workspace/calendar", data=form).text
+    import sqlalchemy as sa
+
+    from intake.consultation import service
+    from intake.models import Submission
+
+    first = _db_session().scalar(sa.select(Submission).order_by(Submission.id))
+    pages["submission-call-cancelled"] = get(
+        client, f"/workspace/submissions/{first.id}"
+    )
+    pages["call-invitation"] = get(
+        client, f"/call/invite/{service.invite_token(first)}?tz=Asia/Kolkata"
+    )
+    return pages
+
+
+def _db_session():
+    from intake.extensions import db
+
+    return db.session
+
+
 def test_every_page_passes_the_nu_html_checker(
     client, db, consultant, questionnaire, tmp_path
 ):
     command = checker()
     # one client: requests inside the test's app context share `g` (and its CSRF token)
-    pages = prospect_pages(client, questionnaire) | workspace_pages(client, db)
+    open_call_hours(db)
+    pages = prospect_pages(client, questionnaire) | call_pages(client)
+    pages |= workspace_pages(client, db) | call_workspace_pages(client)
     assert len(pages) >= 25, sorted(pages)
     files = []
     for name, html in pages.items():

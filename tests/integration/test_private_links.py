@@ -47,6 +47,11 @@ PRIVATE_ROUTES = {
     "/workspace/reset-password/<token>",
     "/workspace/join/<token>",
     "/mail/unsubscribe/<token>",
+    "/booking/<token>",
+    "/booking/<token>/move",
+    "/booking/<token>/cancel",
+    "/calendar/<token>.ics",
+    "/call/invite/<token>",
 }
 
 

@@ -65,6 +65,8 @@ PURE: dict[str, frozenset[str]] = {
         }
     ),
     "intake.proposal.schedule": frozenset({"intake.practice"}),
+    "intake.consultation.slots": frozenset({"intake.practice"}),
+    "intake.consultation.invite": frozenset({"icalendar"}),
     "intake.offers.calendar": frozenset(
         {"icalendar", "intake.practice", "intake.proposal.schedule", "intake.text"}
     ),

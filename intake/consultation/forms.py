@@ -1,0 +1,194 @@
+"""The forms of the consultation call: the practice's availability (Settings), the
+prospect's choice of a slot, cancelling, and a new feed link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    StopValidation,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..forms import Form
+from ..practice import BOOKING_VERDICTS, WEEKDAY_NAMES, WEEKDAYS, Availability
+from ..workspace.forms import BoundedIntegerField
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\s*[-–]\s*([01]\d|2[0-4]):([0-5]\d)$")
+CALL_MINUTES = (15, 20, 30, 45, 60, 90)
+BUFFER_MINUTES = (0, 5, 10, 15, 30, 60)
+
+
+def _strip(value):
+    """Trimmed text without control characters (PostgreSQL refuses NUL in text)."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
+
+
+def parse_ranges(text: str) -> list[tuple[str, str]]:
+    """'10:00-12:00, 14:00-16:00' as [('10:00', '12:00'), ...]; ValueError if not."""
+    out = []
+    for part in (p.strip() for p in (text or "").split(",")):
+        if not part:
+            continue
+        match = _RANGE.match(part)
+        if not match or part[:5] >= part[-5:] or part[-5:] > "24:00":
+            raise ValueError(part)
+        out.append((part[:5], part[-5:]))
+    return out
+
+
+def _a_number(_form, field):
+    """Not a number: its own message only, not a second one about the range."""
+    if field.process_errors:
+        raise StopValidation()
+
+
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class _DayHours(StringField):
+    def pre_validate(self, form):
+        try:
+            parse_ranges(self.data)
+        except ValueError as exc:
+            raise ValidationError(
+                f"Write the hours like 10:00-12:00, 14:00-16:00 (not “{exc}”)."
+            ) from None
+
+
+class AvailabilityForm(Form):
+    enabled = BooleanField(
+        "Offer free times for a consultation call after the questionnaire"
+    )
+    mon = _DayHours("Monday", filters=[_strip], validators=[Length(max=200)])
+    tue = _DayHours("Tuesday", filters=[_strip], validators=[Length(max=200)])
+    wed = _DayHours("Wednesday", filters=[_strip], validators=[Length(max=200)])
+    thu = _DayHours("Thursday", filters=[_strip], validators=[Length(max=200)])
+    fri = _DayHours("Friday", filters=[_strip], validators=[Length(max=200)])
+    sat = _DayHours("Saturday", filters=[_strip], validators=[Length(max=200)])
+    sun = _DayHours("Sunday", filters=[_strip], validators=[Length(max=200)])
+    days_off = TextAreaField(
+        "Days off, one date per line (e.g. 2026-12-25)",
+        filters=[_strip],
+        validators=[Length(max=4000)],
+    )
+    call_minutes = SelectField(
+        "Length of a call",
+        choices=[SelectChoice(m, f"{m} minutes") for m in CALL_MINUTES],
+        coerce=int,
+    )
+    buffer_minutes = SelectField(
+        "Break between calls",
+        choices=[SelectChoice(m, f"{m} minutes") for m in BUFFER_MINUTES],
+        coerce=int,
+    )
+    notice_hours = BoundedIntegerField(
+        "Minimum notice (hours)",
+        validators=[InputRequired(), _a_number, NumberRange(0, 720)],
+    )
+    horizon_days = BoundedIntegerField(
+        "How far ahead (days)",
+        validators=[InputRequired(), _a_number, NumberRange(1, 180)],
+    )
+    details = TextAreaField(
+        "How to join the call: the video link or the phone number",
+        filters=[_strip],
+        validators=[Length(max=600)],
+    )
+    offer_to = _Checkboxes(
+        "Offer times to prospects whose answers are a",
+        choices=[SelectChoice(v, v.capitalize()) for v in BOOKING_VERDICTS],
+    )
+
+    def validate_days_off(self, field):
+        for line in (field.data or "").splitlines():
+            try:
+                dt.date.fromisoformat(line.strip())
+            except ValueError:
+                raise ValidationError(
+                    f"Write each day off as a date like 2026-12-25 (not “{line[:40]}”)."
+                ) from None
+
+    @classmethod
+    def of(cls, av: Availability) -> AvailabilityForm:
+        data = {
+            day: ", ".join(f"{a}-{b}" for d, a, b in av.hours if d == day)
+            for day in WEEKDAYS
+        }
+        return cls(
+            formdata=None,
+            data={
+                **data,
+                "enabled": av.enabled,
+                "days_off": "\n".join(av.days_off),
+                "call_minutes": av.call_minutes,
+                "buffer_minutes": av.buffer_minutes,
+                "notice_hours": av.notice_hours,
+                "horizon_days": av.horizon_days,
+                "details": av.details,
+                "offer_to": list(av.offer_to),
+            },
+        )
+
+    def availability(self, old: Availability) -> Availability:
+        hours = tuple(
+            (day, a, b) for day in WEEKDAYS for a, b in parse_ranges(self[day].data)
+        )
+        days_off = sorted(
+            {
+                dt.date.fromisoformat(x.strip()).isoformat()
+                for x in self.days_off.data.splitlines()
+                if x.strip()
+            }
+        )
+        return Availability(
+            enabled=bool(self.enabled.data),
+            hours=hours,
+            days_off=tuple(days_off),
+            call_minutes=self.call_minutes.data,
+            buffer_minutes=self.buffer_minutes.data,
+            notice_hours=self.notice_hours.data,
+            horizon_days=self.horizon_days.data,
+            details=self.details.data or "",
+            offer_to=tuple(
+                v for v in BOOKING_VERDICTS if v in (self.offer_to.data or ())
+            ),
+            feed_token_hash=old.feed_token_hash,
+        )
+
+
+DAY_FIELDS = tuple((day, WEEKDAY_NAMES[day]) for day in WEEKDAYS)
+
+
+class SlotForm(Form):
+    """The slot chosen (its UTC start) and the prospect's time zone."""
+
+    slot = StringField("Time", filters=[_strip], validators=[Length(max=40)])
+    tz = HiddenField(filters=[_strip], validators=[Length(max=64)])
+
+    def validate_slot(self, field):
+        if not field.data:
+            raise ValidationError("Please choose a time for the call.")
+
+
+class CancelForm(Form):
+    """Cancel the call (CSRF only)."""

@@ -1,0 +1,165 @@
+"""The e-mails of a consultation call: the invitation (.ics, METHOD:REQUEST), its
+update when moved (SEQUENCE + 1), its cancellation (METHOD:CANCEL), the reminder the day
+before, and a word to the team. Nothing here carries a score, verdict or flag."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..extensions import db
+from ..mail.links import public_host, public_url
+from ..mail.outbox import queue_mail
+from ..mail.recipients import team_recipients
+from ..models import Submission, utcnow
+from ..practice import Practice, time_zone_of
+from . import invite, slots
+from .models import Booking
+
+REMINDER_BEFORE = dt.timedelta(days=1)
+
+
+def _first_name(submission: Submission) -> str:
+    return submission.name.split(" ")[0] if submission.name else ""
+
+
+def _who(submission: Submission) -> str:
+    names = [n for n in (submission.name, submission.business) if n]
+    return ", ".join(names) or f"prospect #{submission.id}"
+
+
+def call_of(booking: Booking, practice: Practice, *, who: str = "", for_team=False):
+    """The booking as a calendar event; the team's names the prospect (`who`) and
+    carries the link to their answers."""
+    av = practice.availability
+    link = public_url(
+        "workspace.submission_detail", submission_id=booking.submission_id
+    )
+    return invite.Call(
+        uid=f"consultation-{booking.id}@{public_host()}",
+        sequence=booking.sequence,
+        start=booking.start_at,
+        end=booking.end_at,
+        summary=f"Consultation call: {who}"
+        if for_team
+        else f"Consultation call with {practice.name}",
+        description="\n\n".join(
+            x for x in (av.details, f"Their answers: {link}" if for_team else "") if x
+        ),
+        location=av.details.splitlines()[0][:200] if av.details else "",
+        url=link if for_team else "",
+    )
+
+
+def _ics(booking: Booking, submission: Submission, practice: Practice, method: str):
+    return invite.invitation(
+        call_of(booking, practice),
+        method=method,
+        organizer=(practice.email, practice.consultant_name or practice.name),
+        attendee=(submission.email, submission.name or ""),
+        practice_name=practice.name,
+        now=utcnow(),
+    )
+
+
+def _context(booking: Booking, submission: Submission, practice: Practice, link: str):
+    return {
+        "name": _first_name(submission),
+        "when": slots.describe(booking.start_at, booking.end_at, booking.time_zone),
+        "details": practice.availability.details,
+        "link": link,
+    }
+
+
+def queue_booked(
+    booking: Booking, submission: Submission, practice: Practice, token: str, *, moved
+) -> None:
+    """The invitation (new or moved) to the prospect, the reminder, and the team told."""
+    link = public_url("consultation.manage", token=token)
+    if submission.email:
+        subject = "Your call has moved" if moved else "Your consultation call is booked"
+        queue_mail(
+            to=submission.email,
+            template="booking_confirmed",
+            subject=f"{subject}: {practice.name}",
+            context={**_context(booking, submission, practice, link), "moved": moved},
+            submission_id=submission.id,
+            reply_to=practice.email or "",
+            private=True,
+            attachments=[
+                (
+                    "invite.ics",
+                    "text/calendar; method=REQUEST",
+                    _ics(booking, submission, practice, "REQUEST"),
+                )
+            ],
+        )
+        _queue_reminder(booking, submission, practice, link)
+    _tell_team(booking, submission, practice, "moved" if moved else "booked")
+
+
+def _queue_reminder(booking, submission, practice, link) -> None:
+    send_at = booking.start_at - REMINDER_BEFORE
+    if send_at <= utcnow():
+        return
+    message = queue_mail(
+        to=submission.email,
+        template="booking_reminder",
+        subject=f"Tomorrow: your consultation call with {practice.name}",
+        context=_context(booking, submission, practice, link),
+        submission_id=submission.id,
+        reply_to=practice.email or "",
+        send_after=send_at,
+        private=True,
+    )
+    db.session.flush()
+    booking.reminder_id = message.id
+
+
+def queue_cancelled(booking: Booking, submission: Submission, practice: Practice):
+    if submission.email:
+        queue_mail(
+            to=submission.email,
+            template="booking_cancelled",
+            subject=f"Your consultation call is cancelled: {practice.name}",
+            context=_context(booking, submission, practice, ""),
+            submission_id=submission.id,
+            reply_to=practice.email or "",
+            attachments=[
+                (
+                    "cancel.ics",
+                    "text/calendar; method=CANCEL",
+                    _ics(booking, submission, practice, "CANCEL"),
+                )
+            ],
+        )
+    _tell_team(booking, submission, practice, "cancelled")
+
+
+def _tell_team(booking, submission, practice, what: str) -> None:
+    when = slots.describe(booking.start_at, booking.end_at, time_zone_of(practice))
+    link = public_url("workspace.submission_detail", submission_id=submission.id)
+    for consultant in team_recipients():
+        queue_mail(
+            to=consultant.email,
+            template="booking_team",
+            subject=f"Call {what}: {_who(submission)}, {when}",
+            context={"s": submission, "what": what, "when": when, "link": link},
+            submission_id=submission.id,
+            reply_to=practice.email or "",
+        )
+
+
+def queue_invite(submission: Submission, practice: Practice, token: str) -> None:
+    """The consultant's invitation to book a call (a link to the free times)."""
+    queue_mail(
+        to=submission.email,
+        template="booking_invite",
+        subject=f"Choose a time for our call: {practice.name}",
+        context={
+            "name": _first_name(submission),
+            "link": public_url("consultation.invitation", token=token),
+        },
+        submission_id=submission.id,
+        reply_to=practice.email or "",
+        private=True,
+    )

@@ -1,0 +1,232 @@
+"""Booking, moving and cancelling a consultation call; the feed's private link.
+
+The link's token is 256 random bits; only its SHA-256 is stored (as for proposals).
+Nothing here commits: the view commits, and a second booking of the same slot fails
+that commit (or the flush before it) on the unique index of intake.consultation.models.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import secrets
+import zoneinfo
+
+import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from .. import pipeline
+from ..extensions import db
+from ..models import MAIL_CANCELLED, MAIL_QUEUED, OutboxMessage, Submission, utcnow
+from ..practice import Availability, Practice, time_zone_of
+from ..security import hash_token, new_private_token
+from . import slots
+from .models import BOOKED, CANCELLED, Booking
+
+MAX_TOKEN_CHARS = 100
+# bookings further back than this cannot clash with a slot offered now
+_LOOK_BACK = dt.timedelta(days=1)
+
+
+class NotOffered(Exception):
+    """The time chosen is not (or no longer) one of the free slots."""
+
+
+@functools.cache
+def time_zones() -> tuple[str, ...]:
+    """The IANA zones a prospect may choose, by name."""
+    return tuple(
+        sorted(
+            name
+            for name in zoneinfo.available_timezones()
+            if "/" in name
+            and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+        )
+        + ["UTC"]
+    )
+
+
+def valid_zone(name: str | None, fallback: str) -> str:
+    return name if isinstance(name, str) and name in time_zones() else fallback
+
+
+def by_token(token: str) -> Booking | None:
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    return db.session.scalar(
+        sa.select(Booking).where(Booking.token_hash == hash_token(token))
+    )
+
+
+def active_for(submission_id: int) -> Booking | None:
+    return db.session.scalar(
+        sa.select(Booking)
+        .where(Booking.submission_id == submission_id, Booking.status == BOOKED)
+        .order_by(Booking.start_at.desc())
+        .limit(1)
+    )
+
+
+def latest_for(submission_id: int) -> Booking | None:
+    return db.session.scalar(
+        sa.select(Booking)
+        .where(Booking.submission_id == submission_id)
+        .order_by(Booking.id.desc())
+        .limit(1)
+    )
+
+
+def upcoming(now: dt.datetime, until: dt.datetime | None = None) -> list[Booking]:
+    """Active calls from a day before `now` (to `until`), earliest first."""
+    query = sa.select(Booking).where(
+        Booking.status == BOOKED, Booking.start_at >= now - _LOOK_BACK
+    )
+    if until is not None:
+        query = query.where(Booking.start_at < until)
+    return list(db.session.scalars(query.order_by(Booking.start_at)))
+
+
+def feed_calls(since: dt.datetime, limit: int) -> list[tuple[Booking, str]]:
+    """Active calls from `since`, each with the prospect's name (one query)."""
+    rows = db.session.execute(
+        sa.select(Booking, Submission.name, Submission.business, Submission.id)
+        .join(Submission, Submission.id == Booking.submission_id)
+        .where(Booking.status == BOOKED, Booking.start_at >= since)
+        .order_by(Booking.start_at)
+        .limit(limit)
+    ).all()
+    return [(b, Submission.name_to_show(n, biz, sid)) for b, n, biz, sid in rows]
+
+
+def free(
+    practice: Practice,
+    now: dt.datetime,
+    *,
+    moving: Booking | None = None,
+    limit: int | None = None,
+) -> list[slots.Slot]:
+    """The slots open now; a call being moved does not block its own neighbours."""
+    busy = [
+        (b.start_at, b.end_at)
+        for b in upcoming(now)
+        if moving is None or b is not moving
+    ]
+    return slots.free_slots(
+        practice.availability,
+        time_zone=time_zone_of(practice),
+        now=now,
+        booked=busy,
+        limit=limit,
+    )
+
+
+def may_book(submission: Submission, practice: Practice) -> bool:
+    """The thank-you page offers slots: booking is on and the verdict is one the
+    practice offers them to."""
+    av = practice.availability
+    return av.enabled and submission.verdict in av.offer_to
+
+
+def _offered(practice: Practice, value: str, moving: Booking | None) -> slots.Slot:
+    start = slots.parse_value(value)
+    now = utcnow()
+    for slot in free(practice, now, moving=moving) if start else ():
+        if slot.start == start:
+            return slot
+    raise NotOffered(value)
+
+
+def book(
+    submission: Submission, value: str, time_zone: str, practice: Practice
+) -> tuple[Booking, str]:
+    """A new call at the slot `value` (a slot's form value); the booking and its
+    link's token. Raises NotOffered; a slot taken meanwhile fails at the flush."""
+    slot = _offered(practice, value, None)
+    token, token_hash = new_private_token()
+    now = utcnow()
+    booking = Booking(
+        submission_id=submission.id,
+        start_at=slot.start,
+        end_at=slot.end,
+        status=BOOKED,
+        token_hash=token_hash,
+        sequence=0,
+        time_zone=time_zone,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(booking)
+    if submission.status in ("new", "reviewing"):
+        pipeline.move_status(submission, "booked", author="The prospect (online)")
+    db.session.flush()
+    return booking, token
+
+
+def move(booking: Booking, value: str, time_zone: str, practice: Practice) -> None:
+    """The call at another free slot; its invitation's SEQUENCE goes up by one."""
+    slot = _offered(practice, value, booking)
+    booking.start_at, booking.end_at = slot.start, slot.end
+    booking.sequence += 1
+    booking.time_zone = time_zone
+    booking.updated_at = utcnow()
+    drop_reminder(booking)
+    db.session.flush()
+
+
+def cancel(booking: Booking) -> None:
+    booking.status = CANCELLED
+    booking.sequence += 1
+    booking.updated_at = utcnow()
+    drop_reminder(booking)
+
+
+def drop_reminder(booking: Booking) -> None:
+    """The reminder still waiting for this call is not sent."""
+    if booking.reminder_id is None:
+        return
+    message = db.session.get(OutboxMessage, booking.reminder_id)
+    if message is not None and message.status == MAIL_QUEUED:
+        message.status = MAIL_CANCELLED
+    booking.reminder_id = None
+
+
+INVITE_SALT = "consultation-invite"
+INVITE_DAYS = 60  # an invitation to book works this long
+
+
+def _invites() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=INVITE_SALT)
+
+
+def invite_token(submission: Submission) -> str:
+    """A link's token that lets this prospect book (signed, not stored)."""
+    return _invites().dumps(submission.id)
+
+
+def invited(token: str) -> Submission | None:
+    """The prospect of a working invitation link, or None."""
+    if not token or len(token) > 4 * MAX_TOKEN_CHARS:
+        return None
+    try:
+        submission_id = _invites().loads(token, max_age=INVITE_DAYS * 86400)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(submission_id, int) or not 0 < submission_id < 2**31:
+        return None
+    submission = db.session.get(Submission, submission_id)
+    return None if submission is None or submission.is_draft else submission
+
+
+def new_feed_token(practice: Practice) -> tuple[Availability, str]:
+    """A new feed token: the old link stops working once the practice is saved."""
+    token, token_hash = new_private_token()
+    return dataclasses.replace(practice.availability, feed_token_hash=token_hash), token
+
+
+def is_feed_token(practice: Practice, token: str) -> bool:
+    stored = practice.availability.feed_token_hash
+    if not stored or not token or len(token) > MAX_TOKEN_CHARS:
+        return False
+    return secrets.compare_digest(stored, hash_token(token))

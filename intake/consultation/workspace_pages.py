@@ -1,0 +1,126 @@
+"""The workspace's side of the call (routes of the workspace blueprint, under its one
+guard): the availability in Settings (owners, by the /workspace/settings prefix) and
+the private calendar feed's link (any member)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..forms import ActionForm
+from ..mail.links import public_url
+from ..models import Submission
+from ..practice import time_zone_of
+from ..practice_store import current_practice, save_practice
+from ..workspace import audit
+from ..workspace.views import bp
+from . import mails, service, slots
+from .forms import DAY_FIELDS, AvailabilityForm
+
+log = logging.getLogger(__name__)
+
+
+def availability_section(form: AvailabilityForm | None = None) -> dict:
+    """What Settings' availability section shows: the posted form, or the practice's."""
+    practice = current_practice()
+    return {
+        "form": form or AvailabilityForm.of(practice.availability),
+        "days": [day for day, _name in DAY_FIELDS],
+        "zone": time_zone_of(practice),
+    }
+
+
+def _page(form: AvailabilityForm | None = None, status: int = 200):
+    return render_template("consultation/availability.html", availability=form), status
+
+
+@bp.route("/settings/availability", methods=["GET", "POST"])
+def availability():
+    """When prospects may book a call: hours, days off, length, notice, horizon."""
+    form = AvailabilityForm()
+    if not form.is_submitted():
+        return _page()
+    if not form.validate():
+        return _page(form, 422)
+    practice = current_practice()
+    save_practice(
+        dataclasses.replace(
+            practice, availability=form.availability(practice.availability)
+        )
+    )
+    audit.record("settings", detail="availability")
+    db.session.commit()
+    log.info("action=change_availability consultant=%s", current_user.id)
+    flash("Availability for calls saved.", "success")
+    return redirect(url_for(".availability"))
+
+
+def call_panel(submission: Submission) -> dict | None:
+    """The submission page's call panel: the latest call, in the practice's zone."""
+    practice = current_practice()
+    latest = service.latest_for(submission.id)
+    if latest is None and not practice.availability.enabled:
+        return None
+    zone = time_zone_of(practice)
+    out = {"when": "", "cancelled": "", "moved": 0}
+    if latest is not None:
+        when = slots.describe(latest.start_at, latest.end_at, zone)
+        key = "when" if latest.is_active else "cancelled"
+        out |= {key: when, "moved": latest.sequence if latest.is_active else 0}
+    return out
+
+
+@bp.post("/submissions/<id:submission_id>/invite-to-book")
+def invite_to_book(submission_id: int):
+    """E-mail the prospect a link to book a call, whatever their verdict."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_draft:
+        abort(404)
+    back = url_for(".submission_detail", submission_id=submission.id) + "#call"
+    if not ActionForm().validate_on_submit() or not submission.email:
+        return redirect(back)
+    mails.queue_invite(submission, current_practice(), service.invite_token(submission))
+    audit.record("invite_to_book", submission_id=submission.id)
+    db.session.commit()
+    log.info(
+        "action=invite_to_book consultant=%s submission=%s",
+        current_user.id,
+        submission.id,
+    )
+    flash("Invitation to book a call sent.", "success")
+    return redirect(back)
+
+
+@bp.get("/calendar")
+def calendar():
+    """The private calendar feed of booked calls: how to subscribe, a new link."""
+    return render_template(
+        "consultation/calendar.html",
+        form=ActionForm(),
+        has_link=bool(current_practice().availability.feed_token_hash),
+        link="",
+    )
+
+
+@bp.post("/calendar")
+def new_calendar_link():
+    """A new feed link; the old one stops working. Shown once: only its hash is kept."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".calendar"))
+    practice = current_practice()
+    availability, token = service.new_feed_token(practice)
+    save_practice(dataclasses.replace(practice, availability=availability))
+    audit.record("settings", detail="calendar link")
+    db.session.commit()
+    log.info("action=new_calendar_link consultant=%s", current_user.id)
+    return render_template(
+        "consultation/calendar.html",
+        form=ActionForm(formdata=None),
+        has_link=True,
+        link=public_url("consultation.feed", token=token),
+    )
