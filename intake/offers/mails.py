@@ -60,7 +60,6 @@ def queue_sent(submission: Submission, offer: Offer, token: str) -> None:
 
 def queue_accepted(submission: Submission, offer: Offer, ics: bytes) -> None:
     """The signed copy and the review calendar to the prospect and every consultant."""
-    practice = current_practice()
     files = [
         ("Signed proposal.pdf", "application/pdf", offer.signed_pdf),
         # the exact PDF that was shown, so the hash on the acceptance page can be
@@ -68,50 +67,65 @@ def queue_accepted(submission: Submission, offer: Offer, ics: bytes) -> None:
         ("Proposal as sent.pdf", "application/pdf", offer.pdf),
         ("Reviews.ics", calendar.CONTENT_TYPE, ics),
     ]
-    queue_mail(
-        to=submission.email,
-        template="proposal_accepted",
-        subject=f"Welcome aboard: your signed proposal from {practice.name}",
-        context={"name": _first_name(submission), "offer": offer},
-        submission_id=submission.id,
-        reply_to=practice.email or "",
-        attachments=files,
+    _to_prospect_and_team(
+        submission,
+        offer,
+        files,
+        prospect=(
+            "proposal_accepted",
+            f"Welcome aboard: your signed proposal from {current_practice().name}",
+        ),
+        team=("proposal_won", f"Proposal accepted: {_who(submission)}"),
     )
-    for consultant in team_recipients():
-        queue_mail(
-            to=consultant.email,
-            template="proposal_won",
-            subject=f"Proposal accepted: {_who(submission)}",
-            context={"s": submission, "offer": offer, "link": _detail_link(submission)},
-            submission_id=submission.id,
-            reply_to=submission.email,
-            attachments=files,
-        )
 
 
 def queue_countersigned(submission: Submission, offer: Offer) -> None:
     """The final copy (both signatures) to the prospect and every consultant, with
     the proposal exactly as sent beside it so the recorded hash can be checked."""
-    practice = current_practice()
     files = [
         ("Signed agreement.pdf", "application/pdf", offer.final_pdf),
         ("Proposal as sent.pdf", "application/pdf", offer.pdf),
     ]
+    _to_prospect_and_team(
+        submission,
+        offer,
+        files,
+        prospect=(
+            "proposal_countersigned",
+            f"Our signed agreement: {current_practice().name}",
+        ),
+        team=(
+            "proposal_countersigned_team",
+            f"Proposal countersigned: {_who(submission)}",
+        ),
+    )
+
+
+def _to_prospect_and_team(
+    submission: Submission,
+    offer: Offer,
+    files: list,
+    *,
+    prospect: tuple[str, str],
+    team: tuple[str, str],
+) -> None:
+    """One copy to the prospect (replies to the practice) and one to each active
+    member (replies to the prospect), each (template, subject), the same files."""
     if submission.email:
         queue_mail(
             to=submission.email,
-            template="proposal_countersigned",
-            subject=f"Our signed agreement: {practice.name}",
+            template=prospect[0],
+            subject=prospect[1],
             context={"name": _first_name(submission), "offer": offer},
             submission_id=submission.id,
-            reply_to=practice.email or "",
+            reply_to=current_practice().email or "",
             attachments=files,
         )
     for consultant in team_recipients():
         queue_mail(
             to=consultant.email,
-            template="proposal_countersigned_team",
-            subject=f"Proposal countersigned: {_who(submission)}",
+            template=team[0],
+            subject=team[1],
             context={"s": submission, "offer": offer, "link": _detail_link(submission)},
             submission_id=submission.id,
             reply_to=submission.email,

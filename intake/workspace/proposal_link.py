@@ -20,18 +20,21 @@ from ..offers.views import MAX_USER_AGENT
 from ..practice_store import current_practice
 from ..proposal.render import ProposalTooLarge
 from . import audit
-from .views import bp
+from .views import _submission_or_404, bp
 
 log = logging.getLogger(__name__)
+
+
+def _panel_of(submission: Submission) -> str:
+    """Where each action here returns: the prospect's proposal panel."""
+    return url_for(".submission_detail", submission_id=submission.id) + "#send"
 
 
 @bp.post("/submissions/<id:submission_id>/send-proposal")
 def send_proposal(submission_id: int):
     """Send the proposal by private link; the status moves to "proposal sent"."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.is_draft:
-        abort(404)
-    back = url_for(".submission_detail", submission_id=submission.id) + "#send"
+    submission = _submission_or_404(submission_id)
+    back = _panel_of(submission)
     form = SendForm()
     if not form.validate_on_submit():
         flash(next(iter(form.errors.values()))[0], "error")
@@ -62,10 +65,8 @@ def send_proposal(submission_id: int):
 @bp.post("/submissions/<id:submission_id>/withdraw-proposal")
 def withdraw_proposal(submission_id: int):
     """Withdraw the proposal sent: the prospect's link shows it is no longer open."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.is_draft:
-        abort(404)
-    back = url_for(".submission_detail", submission_id=submission.id) + "#send"
+    submission = _submission_or_404(submission_id)
+    back = _panel_of(submission)
     if not ActionForm().validate_on_submit():
         flash("The proposal was not withdrawn: please try again.", "error")
         return redirect(back)
@@ -87,10 +88,8 @@ def withdraw_proposal(submission_id: int):
 def countersign(submission_id: int):
     """Countersign the proposal the prospect accepted: the final copy (both
     signatures) is stored once and e-mailed to the prospect and the team."""
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.is_draft:
-        abort(404)
-    back = url_for(".submission_detail", submission_id=submission.id) + "#send"
+    submission = _submission_or_404(submission_id)
+    back = _panel_of(submission)
     form = CountersignForm()
     if not form.validate_on_submit():
         flash(next(iter(form.errors.values()))[0], "error")
