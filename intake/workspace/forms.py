@@ -32,6 +32,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..documents.logo import LIMIT_WORDS as LOGO_LIMIT_WORDS
 from ..forms import Form, SubForm
 from ..models import PIPELINE
 from ..practice import (
@@ -43,7 +44,6 @@ from ..practice import (
     WEEKDAY_NAMES,
 )
 from ..proposal.content import MAX_COVER_NOTE, SECTIONS
-from ..proposal.logo import LIMIT_WORDS as LOGO_LIMIT_WORDS
 from ..proposal.schedule import is_time_zone
 from ..questionnaire.scoring import VERDICTS
 from ..security import normalise_identity

@@ -1,7 +1,9 @@
 """The domain code stays free of the web and the database.
 
 The questionnaire, the wizard's rules, the practice's standards, the package
-recommendation, the gap analysis and the proposal's content are plain Python, so they can be tested and reused without an app. This test
+recommendation, the gap analysis and the proposal's content are plain Python, so they
+can be tested and reused without an app (the PDF, the stored copies and the logo, which
+need WeasyPrint, the database or Pillow, are in intake/documents/). This test
 reads their imports with `ast` (nothing is imported) and checks each against an
 allow-list: the standard library, plus what PURE lists for that module (modules of
 intake, or a third-party package). Anything else fails, at module level or inside a
@@ -55,6 +57,7 @@ PURE: dict[str, frozenset[str]] = {
     "intake.questionnaire.wizard": frozenset(
         {"intake.questionnaire.answers", "intake.questionnaire.schema"}
     ),
+    "intake.proposal": frozenset(),
     "intake.proposal.content": frozenset(
         {
             "intake.dates",
@@ -82,7 +85,7 @@ PURE: dict[str, frozenset[str]] = {
     ),
 }
 # every module in these packages is pure, so each must be listed above
-PURE_PACKAGES = ("intake/questionnaire",)
+PURE_PACKAGES = ("intake/questionnaire", "intake/proposal")
 
 
 def path_of(module: str) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..paths import STATIC_DIR, TEMPLATES_DIR
-from .content import ProposalTooLarge
+from ..proposal.content import ProposalTooLarge
 
 STATIC_ROOT = STATIC_DIR.resolve()
 STYLESHEET = TEMPLATES_DIR / "proposal" / "proposal.css"
