@@ -73,10 +73,59 @@ PURE: dict[str, frozenset[str]] = {
     "intake.offers.calendar": frozenset(
         {"icalendar", "intake.practice", "intake.proposal.schedule", "intake.text"}
     ),
-    "intake.proposal.recommendation": frozenset(
+    "intake.proposal.plan": frozenset({"intake.practice", "intake.questionnaire.gaps"}),
+    "intake.proposal.facts": frozenset(
         {
             "intake.dates",
             "intake.practice",
+            "intake.questionnaire.answers",
+            "intake.questionnaire.schema",
+        }
+    ),
+    "intake.proposal.decision": frozenset(
+        {
+            "intake.practice",
+            "intake.proposal.facts",
+            "intake.questionnaire.answers",
+            "intake.questionnaire.schema",
+            "intake.questionnaire.scoring",
+        }
+    ),
+    "intake.proposal.wording": frozenset(
+        {
+            "intake.practice",
+            "intake.proposal.decision",
+            "intake.proposal.facts",
+            "intake.proposal.plan",
+        }
+    ),
+    "intake.proposal.referral": frozenset(
+        {
+            "intake.proposal.facts",
+            "intake.proposal.plan",
+            "intake.questionnaire.gaps",
+            "intake.questionnaire.schema",
+            "intake.questionnaire.scoring",
+        }
+    ),
+    "intake.proposal.project": frozenset(
+        {
+            "intake.dates",
+            "intake.proposal.facts",
+            "intake.proposal.plan",
+            "intake.questionnaire.answers",
+            "intake.questionnaire.schema",
+        }
+    ),
+    "intake.proposal.recommendation": frozenset(
+        {
+            "intake.practice",
+            "intake.proposal.decision",
+            "intake.proposal.facts",
+            "intake.proposal.plan",
+            "intake.proposal.project",
+            "intake.proposal.referral",
+            "intake.proposal.wording",
             "intake.questionnaire.answers",
             "intake.questionnaire.gaps",
             "intake.questionnaire.schema",
