@@ -30,8 +30,12 @@ PURE: dict[str, frozenset[str]] = {
     "intake.text": frozenset(),
     "intake.questionnaire": frozenset(),
     "intake.questionnaire.errors": frozenset(),
+    "intake.questionnaire.model": frozenset({"intake.practice"}),
+    "intake.questionnaire.loader": frozenset(
+        {"intake.questionnaire.errors", "intake.questionnaire.model"}
+    ),
     "intake.questionnaire.schema": frozenset(
-        {"intake.practice", "intake.questionnaire.errors"}
+        {"intake.questionnaire.loader", "intake.questionnaire.model"}
     ),
     "intake.questionnaire.answers": frozenset(
         {
