@@ -6,6 +6,7 @@ recommendation) receives these objects as arguments.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -242,9 +243,10 @@ class Practice:
         kw = {k: v for k, v in data.items() if k in names}
         std_names = {f.name for f in fields(Standards)}
         std = {k: v for k, v in (data.get("standards") or {}).items() if k in std_names}
-        kw["standards"] = Standards(
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in std.items()}
-        )
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in std.items()
+        }
+        kw["standards"] = Standards(**values)
         kw["packages"] = tuple(
             _package(p) for p in data.get("packages") or DEFAULT_PACKAGES_DATA
         )
@@ -259,7 +261,7 @@ class Practice:
         return cls(**kw)
 
 
-def _known(cls, data: dict[str, Any]) -> dict[str, Any]:
+def _known(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
     """The keys of `data` that are fields of the dataclass, lists made tuples."""
     names = {f.name for f in fields(cls)}
     return {
@@ -291,7 +293,7 @@ AREA_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def area_values(areas) -> tuple[str, ...]:
+def area_values(areas: Iterable[str]) -> tuple[str, ...]:
     """A package's areas with known words made the questionnaire's values; anything
     else stays as free text. Order kept, duplicates dropped."""
     out: list[str] = []
@@ -328,12 +330,12 @@ def time_zone_of(practice: Practice) -> str:
     return chosen or COUNTRY_ZONES.get((practice.country or "").upper(), "UTC")
 
 
-def join_words(items) -> str:
+def join_words(items: Iterable[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    words = list(items)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def format_money(amount: float, currency: str) -> str:
@@ -354,11 +356,10 @@ def describe_hours(hours: int | float) -> str:
     if hours < 1:
         return f"{round(hours * 60)} minutes"
     if hours < 8:
-        n = round(hours)
-        return "1 hour" if n == 1 else f"{n} working hours"
-    days = hours / 8
-    n = round(days, 1)
-    n = int(n) if n == int(n) else n
+        whole = round(hours)
+        return "1 hour" if whole == 1 else f"{whole} working hours"
+    days = round(hours / 8, 1)
+    n: int | float = int(days) if days == int(days) else days
     return "1 business day" if n == 1 else f"{n} business days"
 
 

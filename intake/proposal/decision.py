@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..practice import Package, Practice
+from ..practice import AddOn, Package, Practice
 from ..questionnaire.answers import visible_answers
 from ..questionnaire.schema import Questionnaire
 from ..questionnaire.scoring import NOT_A_FIT, Assessment
@@ -84,7 +84,7 @@ def covers_area(package: Package, area: str) -> bool:
     return area in package.service_areas
 
 
-def add_on_for(package: Package, area: str):
+def add_on_for(package: Package, area: str) -> AddOn | None:
     return next((a for a in package.add_ons if a.area == area), None)
 
 

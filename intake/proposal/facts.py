@@ -14,7 +14,9 @@ from ..questionnaire.answers import describe_answer
 from ..questionnaire.schema import Question, Questionnaire
 
 
-def answer_by_role(questionnaire: Questionnaire, answers: Mapping[str, Any], role: str):
+def answer_by_role(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], role: str
+) -> tuple[Question, Any] | tuple[None, None]:
     """(question, answer) for a role when answered, else (None, None)."""
     q = questionnaire.by_role(role)
     if q is None:
@@ -74,7 +76,7 @@ class Facts:
     start_day: dt.date | None
 
 
-def _as_list(value: Any) -> list:
+def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
@@ -88,7 +90,7 @@ def _label(q: Question | None, value: Any) -> str:
 def _hours(q: Question | None, value: Any) -> tuple[int | None, str]:
     """The hours they said, as a number and in words."""
     hours = _whole_number(value)
-    return hours, (describe_answer(q, value) if hours is not None else "")
+    return hours, (describe_answer(q, value) if hours is not None and q else "")
 
 
 def _areas(q: Question | None, value: Any) -> tuple[str, ...]:
@@ -149,7 +151,7 @@ def _start(q: Question | None, value: Any) -> str:
 
 
 def read_facts(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Facts:
-    def read(role: str):
+    def read(role: str) -> tuple[Question, Any] | tuple[None, None]:
         return answer_by_role(questionnaire, answers, role)
 
     hours, hours_words = _hours(*read("monthly_hours"))
@@ -189,7 +191,7 @@ class Levers:
 
 
 def read_levers(questionnaire: Questionnaire, shown: Mapping[str, Any]) -> Levers:
-    def read(role: str):
+    def read(role: str) -> tuple[Question, Any] | tuple[None, None]:
         return answer_by_role(questionnaire, shown, role)
 
     return Levers(

@@ -87,7 +87,7 @@ def recommend(
         (p for p in practice.packages if override and p.name == override), None
     )
     kinds = referral_kinds(questionnaire, answers, assessment)
-    common = dict(
+    common: dict[str, Any] = dict(
         hours_needed=facts.hours,
         service_areas=facts.areas,
         strategic_share=facts.share,

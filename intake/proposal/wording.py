@@ -4,6 +4,8 @@ and the notes for the consultant, tied to the prospect's own answers. Pure code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..practice import CADENCES, Package, Practice, format_money, join_words
 from .decision import (
     HOURS_PER_AREA,
@@ -52,7 +54,7 @@ _REVIEW_MATTERS = {
 }
 
 
-def quoted(labels) -> str:
+def quoted(labels: Iterable[str]) -> str:
     return join_words(f"“{label}”" for label in labels)
 
 
@@ -94,7 +96,9 @@ def _cover(area: str, package: Package, practice: Practice, label: str) -> AreaC
     )
 
 
-def coverage(facts: Facts, package: Package, practice: Practice):
+def coverage(
+    facts: Facts, package: Package, practice: Practice
+) -> tuple[AreaCover, ...]:
     return tuple(
         _cover(a, package, practice, facts.area_names.get(a, a)) for a in facts.area_ids
     )
@@ -220,7 +224,7 @@ def _mix_ending(facts: Facts) -> str:
     )
 
 
-def growth_sentence(package: Package, growth: Growth | None, currency) -> str:
+def growth_sentence(package: Package, growth: Growth | None, currency: str) -> str:
     if growth is None:
         return ""
     grow = growth.package
@@ -338,7 +342,7 @@ def _leaves_out(package: Package, other: Package, facts: Facts) -> tuple[str, ..
     return tuple(out)
 
 
-def option(package: Package, kind: str, facts: Facts, other: Package | None):
+def option(package: Package, kind: str, facts: Facts, other: Package | None) -> Option:
     return Option(
         package,
         kind,
@@ -348,7 +352,9 @@ def option(package: Package, kind: str, facts: Facts, other: Package | None):
     )
 
 
-def consultant_notes(facts: Facts, package: Package, options, currency) -> tuple:
+def consultant_notes(
+    facts: Facts, package: Package, options: tuple[Option, ...], currency: str
+) -> tuple[str, ...]:
     """Where hours and budget disagree, for the consultant's eyes only."""
     if facts.budget is None or within(package, facts):
         return ()
@@ -368,7 +374,7 @@ def consultant_notes(facts: Facts, package: Package, options, currency) -> tuple
     )
 
 
-def budget_sentence(facts: Facts, package: Package, options: tuple[Option, ...]):
+def budget_sentence(facts: Facts, package: Package, options: tuple[Option, ...]) -> str:
     """How the recommendation sits with the budget they gave; '' when none given."""
     if facts.budget is None:
         return ""

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import DefinitionError
 from .model import (
@@ -93,7 +93,7 @@ class _Builder:
     def __init__(self, source: str):
         self.source = source
 
-    def fail(self, where: str, problem: str):
+    def fail(self, where: str, problem: str) -> NoReturn:
         raise DefinitionError(self.source, where, problem)
 
     def _str(self, data, key, where, *, required=True, default=""):
@@ -213,7 +213,9 @@ class _Builder:
         out = []
         for cd in data:
             cd = self._table(cd, where, f"each condition of '{key}'")
-            out.append(self.condition(cd, where, earlier_only=False))
+            condition = self.condition(cd, where, earlier_only=False)
+            if condition is not None:  # None only for no table, refused above
+                out.append(condition)
         return tuple(out)
 
     def scoring(self, data) -> Scoring:

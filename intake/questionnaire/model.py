@@ -312,10 +312,11 @@ class Questionnaire:
         cache = self._localised
         if key not in cache:
             cache[key] = fill_questionnaire(self._raw or self, words, currency)
-        return cache[key]
+        localised: Questionnaire = cache[key]
+        return localised
 
     @cached_property
-    def _localised(self) -> dict:
+    def _localised(self) -> dict[object, Questionnaire]:
         return {}
 
     def memo(self, key: str, build: Callable[[], T]) -> T:
@@ -324,7 +325,8 @@ class Questionnaire:
         cache = self._memo
         if key not in cache:
             cache[key] = build()
-        return cache[key]
+        built: T = cache[key]
+        return built
 
     @cached_property
     def _memo(self) -> dict[str, Any]:
@@ -354,7 +356,7 @@ def seconds_for(question: Question) -> float:
 def fill_text(text: str, words: Mapping[str, str], currency: str) -> str:
     """The text with its {placeholders} written out."""
 
-    def one(match: re.Match) -> str:
+    def one(match: re.Match[str]) -> str:
         name = match.group(1)
         if name.startswith("money:"):
             return format_money(int(name[6:]), currency)
@@ -363,7 +365,9 @@ def fill_text(text: str, words: Mapping[str, str], currency: str) -> str:
     return PLACEHOLDER_PATTERN.sub(one, text) if "{" in text else text
 
 
-def fill_questionnaire(raw: Questionnaire, words, currency) -> Questionnaire:
+def fill_questionnaire(
+    raw: Questionnaire, words: Mapping[str, str], currency: str
+) -> Questionnaire:
     def fill(text: str) -> str:
         return fill_text(text, words, currency)
 
