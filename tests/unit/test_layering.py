@@ -25,7 +25,8 @@ PACKAGE = ROOT / "intake"
 # module -> what it may import besides the standard library
 PURE: dict[str, frozenset[str]] = {
     "intake.dates": frozenset(),
-    "intake.practice": frozenset(),
+    "intake.practice": frozenset({"intake.words"}),
+    "intake.words": frozenset(),
     "intake.private_links": frozenset(),
     "intake.text": frozenset(),
     "intake.questionnaire": frozenset(),
