@@ -60,9 +60,9 @@ $(VNU_JAR):
 test: setup $(VNU_JAR)
 	$(BIN)/pytest
 
-# Check style
+# Check style and types (mypy: strict on the pure modules, see pyproject.toml)
 lint: setup
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 # Reformat the code
 fmt: setup

@@ -30,9 +30,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from intake import create_app
+    from intake.documents import render, service
     from intake.extensions import db
     from intake.practice_store import current_practice
-    from intake.proposal import render, service
     from tests.factories import PASSWORD, make_consultant, make_submission
 
     tmp = tempfile.mkdtemp()

@@ -13,11 +13,11 @@ from flask.cli import with_appcontext
 from . import registry, rescoring, submissions
 from .backup import backup_command, restore_command
 from .config import run_mode
+from .documents import render, service
+from .documents.render import ProposalTooLarge
 from .extensions import db
 from .models import DRAFT, Consultant, Submission
 from .practice_store import current_practice
-from .proposal import render, service
-from .proposal.render import ProposalTooLarge
 from .questionnaire.answers import check_complete_answers
 from .questionnaire.errors import DefinitionError, InvalidAnswers
 from .questionnaire.schema import load_questionnaire

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnava
 
 from .extensions import db
 from .practice import default_practice
+from .prospect.views import render_unsaved_step
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +86,6 @@ def _database_unreachable(error: sa.exc.OperationalError):
     )
     db.session.rollback()
     if request.endpoint == "prospect.step" and request.method == "POST":
-        # deferred: the prospect views import much of the app; only this page needs them
-        from .prospect.views import render_unsaved_step
-
         number = (request.view_args or {}).get("number", 1)
         html = render_without_database(lambda: render_unsaved_step(number))
     else:

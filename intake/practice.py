@@ -6,17 +6,19 @@ recommendation) receives these objects as arguments.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_NAMES = dict(
-    zip(
-        WEEKDAYS,
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-        strict=True,
-    )
-)
+# the words (intake/words.py), under the names other modules import from here
+from .words import CURRENCIES as CURRENCIES
+from .words import WEEKDAY_NAMES as WEEKDAY_NAMES
+from .words import WEEKDAYS as WEEKDAYS
+from .words import describe_days as describe_days
+from .words import describe_hours as describe_hours
+from .words import format_money as format_money
+from .words import join_words as join_words
+
 CHANNELS = {
     "email": "E-mail",
     "phone": "Phone calls",
@@ -43,17 +45,6 @@ CADENCES = {
 PAPER_SIZES = ("A4", "Letter")
 # countries that use US Letter paper; every other country uses A4
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "PR"})
-# the currencies a practice can choose: code -> the symbol written before an amount
-# ("" writes the code after it: "1,250 CHF")
-CURRENCIES = {
-    "USD": "$",
-    "EUR": "€",
-    "GBP": "£",
-    "CAD": "CA$",
-    "AUD": "A$",
-    "NZD": "NZ$",
-    "CHF": "",
-}
 NEW_SUBMISSION_MAIL = {
     "each": "An e-mail for each new questionnaire",
     "daily": "One digest a day",
@@ -242,9 +233,10 @@ class Practice:
         kw = {k: v for k, v in data.items() if k in names}
         std_names = {f.name for f in fields(Standards)}
         std = {k: v for k, v in (data.get("standards") or {}).items() if k in std_names}
-        kw["standards"] = Standards(
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in std.items()}
-        )
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in std.items()
+        }
+        kw["standards"] = Standards(**values)
         kw["packages"] = tuple(
             _package(p) for p in data.get("packages") or DEFAULT_PACKAGES_DATA
         )
@@ -259,7 +251,7 @@ class Practice:
         return cls(**kw)
 
 
-def _known(cls, data: dict[str, Any]) -> dict[str, Any]:
+def _known(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
     """The keys of `data` that are fields of the dataclass, lists made tuples."""
     names = {f.name for f in fields(cls)}
     return {
@@ -291,7 +283,7 @@ AREA_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def area_values(areas) -> tuple[str, ...]:
+def area_values(areas: Iterable[str]) -> tuple[str, ...]:
     """A package's areas with known words made the questionnaire's values; anything
     else stays as free text. Order kept, duplicates dropped."""
     out: list[str] = []
@@ -326,52 +318,6 @@ def time_zone_of(practice: Practice) -> str:
     """The practice's IANA time zone: its setting, or its country's usual one."""
     chosen = (practice.standards.time_zone or "").strip()
     return chosen or COUNTRY_ZONES.get((practice.country or "").upper(), "UTC")
-
-
-def join_words(items) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def format_money(amount: float, currency: str) -> str:
-    """'$1,250', 'NZ$99.50', '1,250 CHF': whole amounts without cents, others with two.
-
-    The one money format of the product (PDF, pages, gaps); a currency not in
-    CURRENCIES is written after the amount.
-    """
-    cents = round(float(amount) * 100)
-    text = f"{cents // 100:,d}" if cents % 100 == 0 else f"{cents / 100:,.2f}"
-    symbol = CURRENCIES.get((currency or "").upper())
-    return f"{symbol}{text}" if symbol else f"{text} {currency or ''}".strip()
-
-
-def describe_hours(hours: int | float) -> str:
-    """'1 hour', '4 working hours', '1 business day', '2 business days'."""
-    hours = float(hours)
-    if hours < 1:
-        return f"{round(hours * 60)} minutes"
-    if hours < 8:
-        n = round(hours)
-        return "1 hour" if n == 1 else f"{n} working hours"
-    days = hours / 8
-    n = round(days, 1)
-    n = int(n) if n == int(n) else n
-    return "1 business day" if n == 1 else f"{n} business days"
-
-
-def describe_days(days: tuple[str, ...]) -> str:
-    """'Monday to Friday', or a list when the days are not consecutive."""
-    idx = sorted(WEEKDAYS.index(d) for d in days if d in WEEKDAYS)
-    if not idx:
-        return "no set days"
-    if len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1)):
-        return (
-            f"{WEEKDAY_NAMES[WEEKDAYS[idx[0]]]} to {WEEKDAY_NAMES[WEEKDAYS[idx[-1]]]}"
-        )
-    return ", ".join(WEEKDAY_NAMES[WEEKDAYS[i]] for i in idx)
 
 
 DEFAULT_PACKAGES_DATA: tuple[dict[str, Any], ...] = (

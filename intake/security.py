@@ -13,7 +13,10 @@ from urllib.parse import urlsplit
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
+
+from .config import ConfigError
 
 # the largest id an INTEGER column holds on PostgreSQL (and a safe bound on SQLite)
 MAX_ID = 2**31 - 1
@@ -88,8 +91,6 @@ def init_app(app: Flask) -> None:
 
 def proxy_networks(value) -> tuple:
     """INTAKE_TRUSTED_PROXY_ADDRESSES ("127.0.0.1,::1", or CIDR such as 10.0.0.5/32)."""
-    from .config import ConfigError
-
     items = value.split(",") if isinstance(value, str) else list(value)
     try:
         return tuple(ipaddress.ip_network(i.strip(), strict=False) for i in items)
@@ -106,8 +107,6 @@ class TrustedProxyFix:
     A unix socket's peer (no IP address) is local, so trusted."""
 
     def __init__(self, app, count: int, networks: tuple):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         self.direct = app
         self.proxied = ProxyFix(app, x_for=count, x_proto=count, x_host=count)
         self.networks = networks

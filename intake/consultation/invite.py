@@ -77,7 +77,7 @@ def invitation(
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     event.add("transp", "OPAQUE")
     calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def feed(calls: Iterable[Call], *, practice_name: str, now: dt.datetime) -> bytes:
@@ -91,4 +91,4 @@ def feed(calls: Iterable[Call], *, practice_name: str, now: dt.datetime) -> byte
         event = _event(call, now)
         event.add("status", "CONFIRMED")
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

@@ -85,7 +85,9 @@ def day_slots(av: Availability, day: dt.date, tz: ZoneInfo) -> list[Slot]:
     return sorted(found.values(), key=lambda s: s.start)
 
 
-def _clashes(slot: Slot, busy: list[tuple[dt.datetime, dt.datetime]], gap) -> bool:
+def _clashes(
+    slot: Slot, busy: list[tuple[dt.datetime, dt.datetime]], gap: dt.timedelta
+) -> bool:
     return any(slot.start < end + gap and start < slot.end + gap for start, end in busy)
 
 
@@ -116,11 +118,13 @@ def free_slots(
     return out
 
 
-def by_day(slots: Iterable[Slot], time_zone: str) -> list[tuple[dt.date, list]]:
+def by_day(
+    slots: Iterable[Slot], time_zone: str
+) -> list[tuple[dt.date, list[tuple[Slot, dt.datetime]]]]:
     """The slots grouped by their day in `time_zone`, each with its local start:
     [(date, [(slot, local start), ...]), ...] in time order."""
     tz = zone(time_zone)
-    days: dict[dt.date, list] = {}
+    days: dict[dt.date, list[tuple[Slot, dt.datetime]]] = {}
     for slot in sorted(slots, key=lambda s: s.start):
         local = slot.start.astimezone(tz)
         days.setdefault(local.date(), []).append((slot, local))

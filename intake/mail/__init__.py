@@ -18,7 +18,14 @@ import logging
 from flask import Flask, g
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..config import ConfigError
+from ..extensions import db
+from . import unsubscribe  # noqa: F401  (its route)
+from .cli import deliver_mail
 from .outbox import queue_mail
+from .transport import MailUrlError, parse_mail_url
+from .views import bp
+from .worker import deliver_due
 
 __all__ = ["queue_mail", "init_app"]
 log = logging.getLogger(__name__)
@@ -26,13 +33,6 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     """Check INTAKE_MAIL_URL, add the deliver-mail command and the file delivery."""
-    # deferred: these import the models and views, which import queue_mail from here
-    from ..config import ConfigError
-    from . import unsubscribe  # noqa: F401  (its route)
-    from .cli import deliver_mail
-    from .transport import MailUrlError, parse_mail_url
-    from .views import bp
-
     try:
         parse_mail_url(app.config.get("MAIL_URL") or "")
     except MailUrlError as exc:
@@ -50,10 +50,6 @@ def init_app(app: Flask) -> None:
 
 
 def _deliver_now() -> None:
-    # deferred: the worker imports the models, which are not loaded when this module is
-    from ..extensions import db
-    from .worker import deliver_due
-
     g.mail_queued = False
     if db.session.new or db.session.dirty or db.session.deleted:
         return  # the view did not commit: nothing of it may be committed here

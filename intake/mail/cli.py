@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 
 from ..config import ConfigError, require_secret_key
 from ..extensions import db
-from . import transport, worker
+from . import schedule, transport, worker
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +70,6 @@ def _one_pass(name: str) -> dict:
     """One look for due mail, in an app context of its own: what a pass reads once
     (the practice's Settings: the digest choice, the From name) is read afresh, so a
     running `--loop` sees a change made in the workspace."""
-    from . import schedule
-
     with current_app.app_context():
         schedule.queue_digest_if_due()
         return worker.deliver_due(worker=name)

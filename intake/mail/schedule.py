@@ -11,6 +11,7 @@ from flask import current_app
 from ..extensions import db
 from ..models import DRAFT, MailSuppression, OutboxMessage, Submission, utcnow
 from ..practice_store import current_practice
+from .messages import queue_digest
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,6 @@ def queue_digest_if_due(now: dt.datetime | None = None) -> int:
     """Queue today's digest once its hour (UTC) has come, when the practice chose it;
     returns the number of submissions it lists. Safe with many workers: the digest's
     once_key makes a second copy fail, and that worker simply moves on."""
-    from .messages import queue_digest  # deferred: messages render templates
-
     now = now or utcnow()
     if current_practice().new_submission_mail != "daily":
         return 0

@@ -38,6 +38,7 @@ from ..models import (
 from . import transport
 from .links import public_host
 from .message import REDACTED_TEXT, build_email
+from .schedule import recheck
 from .transport import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -129,8 +130,6 @@ def deliver_claimed(outbox_id: int, worker: str) -> str:
     if row is None:  # deleted with its submission meanwhile
         db.session.rollback()
         return MAIL_CANCELLED
-    from .schedule import recheck  # deferred: schedule imports this module
-
     decision = recheck(row)
     if decision is not None:
         return _settle(row, worker, started, decision)

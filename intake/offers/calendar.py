@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -16,7 +17,7 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def chosen_schedule(
-    content: Mapping, option: str, start: dt.date, practice: Practice
+    content: Mapping[str, Any], option: str, start: dt.date, practice: Practice
 ) -> list[Review]:
     """The reviews of the option the client chose (the package's own, stored in the
     offer's page content when it was sent), from the agreed start date."""
@@ -90,4 +91,4 @@ def reviews_calendar(
         event.add("transp", "OPAQUE")
         calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

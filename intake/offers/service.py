@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..documents import service as proposal_service
 from ..extensions import db
 from ..models import (
     PIPELINE,
@@ -22,7 +23,6 @@ from ..models import (
 from ..pipeline import move_status
 from ..practice import Practice
 from ..proposal import schedule
-from ..proposal import service as proposal_service
 from ..proposal.recommendation import Recommendation
 from ..security import MAX_TOKEN_CHARS, hash_token, new_private_token
 from .models import ACCEPTED, DECLINED, SENT, SUPERSEDED, WITHDRAWN, Offer

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from flask import render_template
 from pypdf import PdfReader, PdfWriter
 
+from ..documents import render
 from ..models import Submission
 from ..practice import Practice
-from ..proposal import render
 from . import calendar
 from .models import Offer
 from .service import Acceptance

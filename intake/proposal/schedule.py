@@ -10,7 +10,7 @@ agenda drawn from what the review is for.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -135,7 +135,9 @@ def _last_office_day(first: dt.date, days: frozenset[int]) -> dt.date:
     return day
 
 
-def _weekly_dates(start: dt.date, end: dt.date, days: frozenset[int]):
+def _weekly_dates(
+    start: dt.date, end: dt.date, days: frozenset[int]
+) -> Iterator[dt.date]:
     """The first office day of each week, from the start date, before `end`."""
     monday = start - dt.timedelta(days=start.weekday())
     while monday < end:

@@ -18,12 +18,12 @@ from flask import (
 
 from .. import registry, submissions
 from ..consultation import views as consultation
+from ..documents import service as proposal_service
 from ..extensions import db
 from ..forms import ActionForm
 from ..mail import messages as mail_messages
 from ..mail.links import public_url
 from ..practice_store import current_practice
-from ..proposal import service as proposal_service
 from ..questionnaire import wizard
 from . import drafts, starts
 from .forms import posted_step, step_form_class

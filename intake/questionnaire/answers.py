@@ -33,7 +33,7 @@ def allow_test_domains(allowed: bool) -> None:
     _test_domains["allowed"] = bool(allowed)
 
 
-def _as_list(raw: Any) -> list:
+def _as_list(raw: Any) -> list[Any]:
     if raw is None:
         return []
     if isinstance(raw, list | tuple):
@@ -222,7 +222,7 @@ def clean_answers(
 
 def check_complete_answers(
     questionnaire: Questionnaire, raw: Mapping[str, Any]
-) -> dict:
+) -> dict[str, Any]:
     """Every answer checked, unknown ids refused; raises InvalidAnswers listing them all."""
     errors = {
         key: "is not a question of this questionnaire"
@@ -236,7 +236,9 @@ def check_complete_answers(
     return answers
 
 
-def visible_answers(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict:
+def visible_answers(
+    questionnaire: Questionnaire, answers: Mapping[str, Any]
+) -> dict[str, Any]:
     """The stored answers of the questions currently shown (hidden ones dropped)."""
     shown = {q.id for q in questionnaire.visible_questions(answers)}
     return {k: v for k, v in answers.items() if k in shown}

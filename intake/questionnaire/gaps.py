@@ -39,7 +39,7 @@ class Gap:
 Rule = Callable[[Questionnaire, Mapping[str, Any], Practice], Gap | None]
 
 
-def _chosen(questionnaire: Questionnaire, answers: Mapping[str, Any], role: str):
+def _chosen(questionnaire: Questionnaire, answers: Mapping[str, Any], role: str) -> Any:
     """The answer to the question with this role, or None when it has no answer."""
     q = questionnaire.by_role(role)
     return answers.get(q.id) if q is not None else None
@@ -54,11 +54,19 @@ def _meta(
     return (choice.meta.get(key) if choice else None), choice
 
 
+def _label(choice: Choice | None) -> str:
+    """The chosen choice's label: the rules quote it only when its meta was read, so
+    the choice is there."""
+    return choice.label if choice is not None else ""
+
+
 def _quote(*labels: str) -> str:
     return join_words(f"“{label}”" for label in labels)
 
 
-def _reply_time(questionnaire, answers, practice) -> Gap | None:
+def _reply_time(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
+) -> Gap | None:
     std = practice.standards
     expected, choice = _meta(questionnaire, answers, "reply_time", "hours")
     if not isinstance(expected, int | float) or expected >= std.reply_hours:
@@ -72,11 +80,13 @@ def _reply_time(questionnaire, answers, practice) -> Gap | None:
         f"{std.reply_words}. Agree how truly urgent matters reach you.",
         to_agree=f"We reply within {std.reply_words}. Let us agree together how a "
         "truly urgent matter reaches us, so nothing important waits.",
-        said=_quote(choice.label),
+        said=_quote(_label(choice)),
     )
 
 
-def _after_hours(questionnaire, answers, practice) -> Gap | None:
+def _after_hours(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
+) -> Gap | None:
     after, choice = _meta(questionnaire, answers, "availability", "after_hours")
     if not after:
         return None
@@ -84,38 +94,42 @@ def _after_hours(questionnaire, answers, practice) -> Gap | None:
     hours = f"{std.days_words}, {std.office_start}–{std.office_end}"
     return Gap(
         topic="hours",
-        expects=f"help outside office hours (“{choice.label}”)",
+        expects=f"help outside office hours (“{_label(choice)}”)",
         standard=f"office hours {hours}",
         talking_point=f"Expects help outside office hours; yours are {hours}. "
         "Talk through what comes up after hours and who handles it.",
         to_agree=f"We work {hours}. Let us look at what comes up after hours and "
         "plan for it, so it can wait for the morning or be handled another way.",
-        said=_quote(choice.label),
+        said=_quote(_label(choice)),
     )
 
 
-def _weekends(questionnaire, answers, practice) -> Gap | None:
+def _weekends(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
+) -> Gap | None:
     weekends, choice = _meta(questionnaire, answers, "weekends", "weekends")
     if not weekends or practice.standards.weekends:
         return None
     return Gap(
         topic="weekends",
-        expects=f"weekend work (“{choice.label}”)",
+        expects=f"weekend work (“{_label(choice)}”)",
         standard="no weekend work",
         talking_point="Expects some weekend work, which you do not offer. Agree what "
         "can wait until Monday.",
         to_agree="We do not work at weekends. Let us agree what can wait until Monday "
         "and how to prepare the rest during the week.",
-        said=_quote(choice.label),
+        said=_quote(_label(choice)),
     )
 
 
-def _channels(questionnaire, answers, practice) -> Gap | None:
+def _channels(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
+) -> Gap | None:
     offered_ids = practice.standards.channels
     q = questionnaire.by_role("channels")
     chosen = _chosen(questionnaire, answers, "channels") or ()
     missing = [c for c in chosen if c in CHANNEL_WORDS and c not in offered_ids]
-    if not missing:
+    if not missing or q is None:  # no question, no answer: nothing is missing
         return None
     wanted = join_words(CHANNEL_WORDS[c] for c in missing)
     offered = join_words(CHANNEL_WORDS[c] for c in offered_ids) or "none listed"
@@ -131,7 +145,9 @@ def _channels(questionnaire, answers, practice) -> Gap | None:
     )
 
 
-def _scope(questionnaire, answers, practice) -> Gap | None:
+def _scope(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
+) -> Gap | None:
     beyond, choice = _meta(questionnaire, answers, "beyond_scope", "beyond_scope")
     if not beyond:
         return None
@@ -141,17 +157,19 @@ def _scope(questionnaire, answers, practice) -> Gap | None:
     )
     return Gap(
         topic="scope",
-        expects=f"involvement beyond the agreed work (“{choice.label}”)",
+        expects=f"involvement beyond the agreed work (“{_label(choice)}”)",
         standard=f"out of scope: {outside}",
         talking_point="Expects you to keep up with the business beyond the work "
         "agreed. Agree what they will tell you, and what stays out of scope.",
         to_agree="We cannot know what we have not been told. Let us agree how you "
         "will share news and context with us, and what stays outside our work.",
-        said=_quote(choice.label),
+        said=_quote(_label(choice)),
     )
 
 
-def _decision_rights(questionnaire, answers, practice) -> Gap | None:
+def _decision_rights(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
+) -> Gap | None:
     """Out of reach for weeks: a thing to settle (decision rights), never a flag."""
     away, choice = _meta(questionnaire, answers, "owner_access", "away")
     if not away:
@@ -166,11 +184,16 @@ def _decision_rights(questionnaire, answers, practice) -> Gap | None:
         to_agree="You told us you can be out of reach for weeks at a time. Let us "
         "agree before we start what we may decide while you are away, up to what "
         "amount, and when we may speak for you.",
-        said=_quote(choice.label),
+        said=_quote(_label(choice)),
     )
 
 
-def _cadence(questionnaire, answers, practice, package=None) -> Gap | None:
+def _cadence(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    practice: Practice,
+    package: Package | None = None,
+) -> Gap | None:
     """Reviews they have not committed to, among those of the package chosen (all
     the practice holds when none is chosen yet): the one rhythm of the proposal."""
     held = tuple(
@@ -180,7 +203,7 @@ def _cadence(questionnaire, answers, practice, package=None) -> Gap | None:
     )
     q = questionnaire.by_role("review_cadence")
     chosen = _chosen(questionnaire, answers, "review_cadence")
-    if chosen is None:
+    if chosen is None or q is None:  # no question, no answer
         return None
     skipped = [c for c in held if c in CADENCES and c not in chosen]
     if not skipped:
@@ -201,7 +224,9 @@ def _cadence(questionnaire, answers, practice, package=None) -> Gap | None:
     )
 
 
-def _budget(questionnaire, answers, practice) -> Gap | None:
+def _budget(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
+) -> Gap | None:
     budget, choice = _meta(questionnaire, answers, "budget", "monthly_max")
     if not practice.packages or not isinstance(budget, int | float):
         return None
@@ -218,11 +243,13 @@ def _budget(questionnaire, answers, practice) -> Gap | None:
         "matters most, or whether a partnership fits their stage.",
         to_agree="Your budget is below our smallest package. Let us talk about what "
         "matters most to you, and whether now is the right time to start.",
-        said=_quote(choice.label),
+        said=_quote(_label(choice)),
     )
 
 
-def _volume(questionnaire, answers, practice) -> Gap | None:
+def _volume(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
+) -> Gap | None:
     hours = _chosen(questionnaire, answers, "monthly_hours")
     if not practice.packages or not isinstance(hours, int):
         return None

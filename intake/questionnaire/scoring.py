@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import describe_answer, visible_answers
-from .schema import DIMENSIONS, Question, Questionnaire
+from .schema import DIMENSIONS, Band, Choice, Question, Questionnaire, Rule
 
 STRONG_FIT = "strong fit"
 POSSIBLE_FIT = "possible fit"
@@ -145,7 +145,7 @@ def _reason_dict(r: Reason) -> dict[str, Any]:
     }
 
 
-def _options(question: Question, value: Any):
+def _options(question: Question, value: Any) -> list[Choice] | list[Band]:
     """The scored options the answer picked (choices or the matching band)."""
     if question.type == "multi":
         return [c for c in question.choices if c.value in value]
@@ -189,7 +189,15 @@ class _Tally:
         self.highs = dict.fromkeys(DIMENSIONS, 0)
         self.adjust = dict.fromkeys(DIMENSIONS, 0)  # rule points, on the 0-100 score
 
-    def add(self, qid: str, question: str, answer: str, option, *, scaled=False):
+    def add(
+        self,
+        qid: str,
+        question: str,
+        answer: str,
+        option: Choice | Band | Rule,
+        *,
+        scaled: bool = False,
+    ) -> None:
         points, target = option.points, self.adjust if scaled else self.totals
         for dim in DIMENSIONS if points else ():
             pts = points.get(dim, 0)
@@ -216,7 +224,9 @@ class _Tally:
         }
 
 
-def _scored_questions(questionnaire: Questionnaire):
+def _scored_questions(
+    questionnaire: Questionnaire,
+) -> tuple[tuple[Question, tuple[tuple[str, int, int], ...]], ...]:
     """(question, ((dimension, low, high), ...)) of each scored question, in order:
     computed once per questionnaire."""
     return questionnaire.memo(
@@ -229,7 +239,9 @@ def _scored_questions(questionnaire: Questionnaire):
     )
 
 
-def _read_answers(questionnaire: Questionnaire, shown, tally: _Tally) -> None:
+def _read_answers(
+    questionnaire: Questionnaire, shown: Mapping[str, Any], tally: _Tally
+) -> None:
     for question, ranges in _scored_questions(questionnaire):
         value = shown.get(question.id)
         if value is None or value == []:
@@ -240,11 +252,17 @@ def _read_answers(questionnaire: Questionnaire, shown, tally: _Tally) -> None:
             lows[dim] += low
             highs[dim] += high
         for option in _options(question, value):
-            label = answer_text if question.type != "multi" else option.label
+            label = (
+                option.label  # one choice of several
+                if question.type == "multi" and isinstance(option, Choice)
+                else answer_text
+            )
             tally.add(question.id, question.label, label, option)
 
 
-def _apply_rules(questionnaire: Questionnaire, shown, tally: _Tally) -> None:
+def _apply_rules(
+    questionnaire: Questionnaire, shown: Mapping[str, Any], tally: _Tally
+) -> None:
     """A rule's points move the 0-100 dimension scores directly (within 0-100)."""
     for rule in questionnaire.rules:
         if rule.applies(shown):
@@ -253,7 +271,9 @@ def _apply_rules(questionnaire: Questionnaire, shown, tally: _Tally) -> None:
             )
 
 
-def _overall(questionnaire: Questionnaire, scores, flags) -> tuple[int, list[Reason]]:
+def _overall(
+    questionnaire: Questionnaire, scores: Mapping[str, int], flags: list[Flag]
+) -> tuple[int, list[Reason]]:
     """The weighted mean, less each flag's cost, capped by knock-outs and the floor."""
     rules = questionnaire.scoring
     weights = rules.weights
@@ -265,7 +285,7 @@ def _overall(questionnaire: Questionnaire, scores, flags) -> tuple[int, list[Rea
             reasons.append(
                 Reason(f.question_id, f.question, f.summary, OVERALL, -f.cost)
             )
-    caps = []
+    caps: list[tuple[int, Flag | None, str]] = []
     knockout = next((f for f in flags if f.knockout), None)
     if knockout is not None:
         caps.append((rules.knockout_cap, knockout, f"knock-out: {knockout.summary}"))
@@ -306,7 +326,7 @@ def assess(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Assessme
     )
 
 
-def _verdict(questionnaire, overall, flags) -> str:
+def _verdict(questionnaire: Questionnaire, overall: int, flags: list[Flag]) -> str:
     """From the overall alone (its caps carry the knock-outs and the floor)."""
     rules = questionnaire.scoring
     if any(f.knockout for f in flags) or overall < rules.possible_fit:

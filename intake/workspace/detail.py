@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .. import submissions
+from ..documents import service as proposal_service
 from ..models import Submission
 from ..practice import (
     Practice,
 )
-from ..proposal import service as proposal_service
 from ..questionnaire.cues import find_cues
 from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS

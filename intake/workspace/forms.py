@@ -32,6 +32,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import registry
+from ..documents.logo import LIMIT_WORDS as LOGO_LIMIT_WORDS
 from ..forms import Form, SubForm
 from ..models import PIPELINE
 from ..practice import (
@@ -43,7 +45,6 @@ from ..practice import (
     WEEKDAY_NAMES,
 )
 from ..proposal.content import MAX_COVER_NOTE, SECTIONS
-from ..proposal.logo import LIMIT_WORDS as LOGO_LIMIT_WORDS
 from ..proposal.schedule import is_time_zone
 from ..questionnaire.scoring import VERDICTS
 from ..security import normalise_identity
@@ -233,8 +234,6 @@ def split_add_on(line: str) -> tuple[str, str]:
 
 def _area_choices() -> list[SelectChoice]:
     """The areas question's choices of the active questionnaire."""
-    from .. import registry  # the app's questionnaire; forms need an app anyway
-
     question = registry.active().by_role("service_areas")
     return _choices((c.value, c.label) for c in question.choices) if question else []
 

@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 
 from .. import pipeline
+from ..documents.render import ProposalTooLarge
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Submission, utcnow
@@ -18,7 +19,6 @@ from ..offers import mails, service, signed
 from ..offers.forms import CountersignForm, SendForm
 from ..offers.views import MAX_USER_AGENT
 from ..practice_store import current_practice
-from ..proposal.render import ProposalTooLarge
 from . import audit
 from .views import _submission_or_404, bp
 

@@ -22,6 +22,8 @@ from ..models import (
     Submission,
     utcnow,
 )
+from ..offers.attention import needs_attention
+from ..practice_store import current_practice
 from ..questionnaire.scoring import NOT_A_FIT, VERDICTS
 
 PER_PAGE = 25
@@ -217,10 +219,6 @@ LIST_COLUMNS = (
 
 
 def _needs_attention() -> sa.ColumnElement[bool]:
-    # deferred: intake.offers adds routes to the workspace blueprint, which imports us
-    from ..offers.attention import needs_attention
-    from ..practice_store import current_practice
-
     return needs_attention(current_practice(), utcnow())
 
 

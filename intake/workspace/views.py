@@ -23,6 +23,10 @@ from flask import (
 from flask_login import current_user
 
 from .. import pipeline, submissions
+from ..documents import render as proposal_render
+from ..documents import service as proposal_service
+from ..documents.logo import MAX_UPLOAD_BYTES, LogoRefused, logo_from_upload
+from ..documents.render import ProposalTooLarge
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import (
@@ -33,11 +37,7 @@ from ..models import (
 )
 from ..offers import views as offer_views
 from ..practice_store import current_practice, save_practice
-from ..proposal import render as proposal_render
-from ..proposal import service as proposal_service
 from ..proposal.content import Edits
-from ..proposal.logo import MAX_UPLOAD_BYTES, LogoRefused, logo_from_upload
-from ..proposal.render import ProposalTooLarge
 from . import audit, detail, export, listing, queries, settings_form, triage
 from .forms import (
     DeleteForm,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from intake.documents import service
 from intake.practice_store import current_practice
-from intake.proposal import service
 from tests.factories import make_submission
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"

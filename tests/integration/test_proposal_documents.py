@@ -18,8 +18,8 @@ import pytest
 from pypdf import PdfReader
 
 from intake import registry
+from intake.documents import render, service
 from intake.practice import Referral, default_practice
-from intake.proposal import render, service
 from intake.proposal.recommendation import recommend
 from intake.questionnaire.scoring import assess
 from tests.personas import EXPECTED_VERDICT, PERSONAS
@@ -402,7 +402,7 @@ def test_the_consultants_edits_reach_the_preview_and_the_cache_key(signed_in, db
 def test_the_letter_with_a_logo_and_referrals_fits_one_page(app):
     from PIL import Image
 
-    from intake.proposal.logo import logo_from_upload
+    from intake.documents.logo import logo_from_upload
 
     image = io.BytesIO()
     Image.new("RGB", (800, 240), (240, 200, 60)).save(image, format="PNG")

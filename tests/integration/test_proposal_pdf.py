@@ -10,8 +10,8 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from intake.documents import render
 from intake.models import ProposalDocument
-from intake.proposal import render
 from tests.conftest import csrf_of
 from tests.factories import make_submission
 from tests.integration.test_workspace import settings_data

@@ -17,9 +17,10 @@ import pytest
 from pypdf import PdfReader
 
 from intake import create_app
+from intake.documents import render, service
 from intake.extensions import db
 from intake.practice import default_practice
-from intake.proposal import content, render, service
+from intake.proposal import content
 from intake.proposal.recommendation import Recommendation, ReviewPlan
 from intake.questionnaire.gaps import Gap
 from intake.questionnaire.scoring import Assessment, Flag

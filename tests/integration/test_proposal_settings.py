@@ -12,13 +12,13 @@ from werkzeug.test import encode_multipart
 
 from intake import create_app
 from intake.config import MAX_LOGO_BYTES, ConfigError
-from intake.practice_store import current_practice
-from intake.proposal.logo import (
+from intake.documents.logo import (
     LIMIT_WORDS,
     MAX_UPLOAD_BYTES,
     LogoRefused,
     logo_from_upload,
 )
+from intake.practice_store import current_practice
 from tests.integration.test_workspace import settings_data
 
 
@@ -164,7 +164,7 @@ def test_a_time_zone_that_does_not_exist_is_refused(signed_in):
 def test_the_about_section_is_set_in_settings_and_shown_only_when_filled(
     signed_in, app
 ):
-    from intake.proposal import service
+    from intake.documents import service
     from tests.personas import PERSONAS
 
     with app.test_request_context():

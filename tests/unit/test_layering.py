@@ -1,7 +1,9 @@
 """The domain code stays free of the web and the database.
 
 The questionnaire, the wizard's rules, the practice's standards, the package
-recommendation, the gap analysis and the proposal's content are plain Python, so they can be tested and reused without an app. This test
+recommendation, the gap analysis and the proposal's content are plain Python, so they
+can be tested and reused without an app (the PDF, the stored copies and the logo, which
+need WeasyPrint, the database or Pillow, are in intake/documents/). This test
 reads their imports with `ast` (nothing is imported) and checks each against an
 allow-list: the standard library, plus what PURE lists for that module (modules of
 intake, or a third-party package). Anything else fails, at module level or inside a
@@ -23,13 +25,18 @@ PACKAGE = ROOT / "intake"
 # module -> what it may import besides the standard library
 PURE: dict[str, frozenset[str]] = {
     "intake.dates": frozenset(),
-    "intake.practice": frozenset(),
+    "intake.practice": frozenset({"intake.words"}),
+    "intake.words": frozenset(),
     "intake.private_links": frozenset(),
     "intake.text": frozenset(),
     "intake.questionnaire": frozenset(),
     "intake.questionnaire.errors": frozenset(),
+    "intake.questionnaire.model": frozenset({"intake.practice"}),
+    "intake.questionnaire.loader": frozenset(
+        {"intake.questionnaire.errors", "intake.questionnaire.model"}
+    ),
     "intake.questionnaire.schema": frozenset(
-        {"intake.practice", "intake.questionnaire.errors"}
+        {"intake.questionnaire.loader", "intake.questionnaire.model"}
     ),
     "intake.questionnaire.answers": frozenset(
         {
@@ -55,6 +62,7 @@ PURE: dict[str, frozenset[str]] = {
     "intake.questionnaire.wizard": frozenset(
         {"intake.questionnaire.answers", "intake.questionnaire.schema"}
     ),
+    "intake.proposal": frozenset(),
     "intake.proposal.content": frozenset(
         {
             "intake.dates",
@@ -70,10 +78,59 @@ PURE: dict[str, frozenset[str]] = {
     "intake.offers.calendar": frozenset(
         {"icalendar", "intake.practice", "intake.proposal.schedule", "intake.text"}
     ),
-    "intake.proposal.recommendation": frozenset(
+    "intake.proposal.plan": frozenset({"intake.practice", "intake.questionnaire.gaps"}),
+    "intake.proposal.facts": frozenset(
         {
             "intake.dates",
             "intake.practice",
+            "intake.questionnaire.answers",
+            "intake.questionnaire.schema",
+        }
+    ),
+    "intake.proposal.decision": frozenset(
+        {
+            "intake.practice",
+            "intake.proposal.facts",
+            "intake.questionnaire.answers",
+            "intake.questionnaire.schema",
+            "intake.questionnaire.scoring",
+        }
+    ),
+    "intake.proposal.wording": frozenset(
+        {
+            "intake.practice",
+            "intake.proposal.decision",
+            "intake.proposal.facts",
+            "intake.proposal.plan",
+        }
+    ),
+    "intake.proposal.referral": frozenset(
+        {
+            "intake.proposal.facts",
+            "intake.proposal.plan",
+            "intake.questionnaire.gaps",
+            "intake.questionnaire.schema",
+            "intake.questionnaire.scoring",
+        }
+    ),
+    "intake.proposal.project": frozenset(
+        {
+            "intake.dates",
+            "intake.proposal.facts",
+            "intake.proposal.plan",
+            "intake.questionnaire.answers",
+            "intake.questionnaire.schema",
+        }
+    ),
+    "intake.proposal.recommendation": frozenset(
+        {
+            "intake.practice",
+            "intake.proposal.decision",
+            "intake.proposal.facts",
+            "intake.proposal.plan",
+            "intake.proposal.project",
+            "intake.proposal.referral",
+            "intake.proposal.wording",
             "intake.questionnaire.answers",
             "intake.questionnaire.gaps",
             "intake.questionnaire.schema",
@@ -82,7 +139,7 @@ PURE: dict[str, frozenset[str]] = {
     ),
 }
 # every module in these packages is pure, so each must be listed above
-PURE_PACKAGES = ("intake/questionnaire",)
+PURE_PACKAGES = ("intake/questionnaire", "intake/proposal")
 
 
 def path_of(module: str) -> Path:

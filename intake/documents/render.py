@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..paths import STATIC_DIR, TEMPLATES_DIR
-from .content import ProposalTooLarge
+from ..proposal.content import ProposalTooLarge
 
 STATIC_ROOT = STATIC_DIR.resolve()
 STYLESHEET = TEMPLATES_DIR / "proposal" / "proposal.css"
@@ -54,8 +54,7 @@ def static_path(url: str, base_url: str | None = None) -> Path | None:
 
 @functools.cache
 def _fetcher_class():
-    # deferred: slow import
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415 - slow import, see layout
 
     class StaticOnlyFetcher(URLFetcher):
         """Allow-list fetcher: `data:` URIs and the app's static files, nothing else.
@@ -99,8 +98,7 @@ def make_url_fetcher(base_url: str | None = None):
 
 @functools.cache
 def _font_config():
-    # deferred: slow import
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - slow import, see layout
 
     return FontConfiguration()
 
@@ -112,8 +110,7 @@ def _stylesheet():
 
 @functools.lru_cache(maxsize=1)
 def _stylesheet_of(_mtime_ns: int):
-    # deferred: slow import
-    import weasyprint
+    import weasyprint  # noqa: PLC0415 - slow import, see layout
 
     return weasyprint.CSS(
         string=STYLESHEET.read_text(encoding="utf-8"),
@@ -133,8 +130,9 @@ _PDF_OPTIONS = {
 def layout(html: str, *, base_url: str):
     """The laid-out document (weasyprint.Document): its pages' boxes, for tests of the
     page composition, and what `render_pdf` writes."""
-    # deferred: slow import
-    import weasyprint
+    # WeasyPrint takes 0.5-0.75 s to import: loaded on the first render (gunicorn
+    # preloads it before forking), so the CLI and the unit tests start fast
+    import weasyprint  # noqa: PLC0415 - slow import, loaded on the first render
 
     if len(html) > MAX_HTML_CHARS:
         raise ProposalTooLarge(

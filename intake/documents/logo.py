@@ -25,7 +25,8 @@ class LogoRefused(ValueError):
 
 def logo_from_upload(data: bytes) -> str:
     """The upload as a re-encoded PNG, base64; raises LogoRefused with a reason."""
-    from PIL import Image, UnidentifiedImageError
+    # Pillow on the first upload, not in every process that imports the settings form
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - loaded when used
 
     if not data:
         raise LogoRefused("The file is empty.")

@@ -24,11 +24,12 @@ from .. import submissions
 from ..extensions import db
 from ..models import ProposalDocument, Submission, utcnow
 from ..practice import Practice
+from ..proposal import content
+from ..proposal.recommendation import Recommendation, recommend
 from ..questionnaire.answers import visible_answers
 from ..questionnaire.schema import Questionnaire
 from ..questionnaire.scoring import Assessment, assess
-from . import content, render
-from .recommendation import Recommendation, recommend
+from . import render
 
 log = logging.getLogger(__name__)
 
