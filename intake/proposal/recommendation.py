@@ -109,10 +109,43 @@ class Recommendation:
     project: ProjectFrame | None = None
     # the areas they asked for, as the questionnaire's values
     area_ids: tuple[str, ...] = ()
+    # the rationale written about the prospect, for the consultant's panel ("they
+    # answered"); `rationale` speaks to the prospect ("you answered")
+    rationale_about: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------
 # What follows is the implementation; the dataclasses above are the fixed interface.
+
+
+@dataclass(frozen=True)
+class _Voice:
+    """Who the rationale speaks to: the prospect (YOU) or the consultant (THEY)."""
+
+    You: str  # noqa: N815 (the capital is the sentence's)
+    you: str
+    your: str
+    shown_below: str  # where the other areas' cover is shown
+    both_below: str  # where the two options are set out
+    chosen: str  # the package chosen by hand, "{}" its name
+
+
+YOU = _Voice(
+    "You",
+    "you",
+    "your",
+    "below we show how each of the others is covered",
+    "We set both out side by side below",
+    "As we discussed, this proposal is built around {}.",
+)
+THEY = _Voice(
+    "They",
+    "they",
+    "their",
+    "the proposal shows how each of the others is covered",
+    "The proposal sets both out side by side",
+    "You chose {} by hand; the proposal is built around it.",
+)
 
 HOURS_PER_AREA = 5  # fallback sizing when the prospect gave no hours
 STRATEGIC_THRESHOLD = 60  # strategic_share (percent) from which we size up
@@ -378,7 +411,7 @@ def _size(packages: tuple[Package, ...], facts: _Facts | _Levers) -> _Sizing:
     return _Sizing(hours, ladder[index], index == 0)
 
 
-def _growth(facts: _Facts, package: Package, practice: Practice):
+def _growth(facts: _Facts, package: Package, practice: Practice, v: _Voice = YOU):
     """(the next package up, the growth signals pointing at it) or (None, ())."""
     ladder = _ladder(practice.packages)
     bigger = ladder[ladder.index(package) + 1 :] if package in ladder else []
@@ -394,13 +427,13 @@ def _growth(facts: _Facts, package: Package, practice: Practice):
     ]
     signals = []
     if _is_strategic(facts):
-        signals.append("you see more project and strategic work ahead")
+        signals.append(f"{v.you} see more project and strategic work ahead")
     if later:
         signals.append(
-            f"you also asked about {_quoted(later)}, which {grow.name} includes"
+            f"{v.you} also asked about {_quoted(later)}, which {grow.name} includes"
         )
     elif package.max_areas and len(facts.areas) > package.max_areas:
-        signals.append(f"you listed {len(facts.areas)} areas")
+        signals.append(f"{v.you} listed {len(facts.areas)} areas")
     return (grow, tuple(signals)) if signals else (None, ())
 
 
@@ -542,32 +575,34 @@ def _agreement(practice: Practice) -> tuple[str, ...]:
     return tuple(points)
 
 
-def _said(facts: _Facts) -> dict[str, str]:
+def _said(facts: _Facts, v: _Voice = YOU) -> dict[str, str]:
     """Clauses about the prospect's own answers, by topic, without a full stop."""
     out = {}
     if facts.engagement_label:
         out["engagement"] = (
-            "Asked what kind of arrangement you are hoping for, you answered "
-            f"“{facts.engagement_label}”"
+            f"Asked what kind of arrangement {v.you} are hoping for, {v.you} "
+            f"answered “{facts.engagement_label}”"
         )
     if facts.areas:
         n = len(facts.areas)
         noun = "one area" if n == 1 else f"{n} areas"
-        out["areas"] = f"You asked for support in {noun} of the business"
+        out["areas"] = f"{v.You} asked for support in {noun} of the business"
     if facts.mix_label:
-        out["mix"] = f"You described the work as “{facts.mix_label}”"
+        out["mix"] = f"{v.You} described the work as “{facts.mix_label}”"
     if facts.stance_label:
-        out["stance"] = f"On decisions, you said “{facts.stance_label}”"
+        out["stance"] = f"On decisions, {v.you} said “{facts.stance_label}”"
     return out
 
 
-def _hours_sentence(facts: _Facts, package: Package, sizing: _Sizing) -> str:
+def _hours_sentence(
+    facts: _Facts, package: Package, sizing: _Sizing, v: _Voice = YOU
+) -> str:
     if facts.hours is not None:
-        said = f"You picture about {facts.hours} hours of support a month"
+        said = f"{v.You} picture about {facts.hours} hours of support a month"
     else:
         said = (
-            f"You did not estimate your hours, so we allowed about {HOURS_PER_AREA} "
-            f"for each area you chose, {sizing.hours} in all"
+            f"{v.You} did not estimate {v.your} hours, so we allowed about "
+            f"{HOURS_PER_AREA} for each area {v.you} chose, {sizing.hours} in all"
         )
     if sizing.hours > package.monthly_hours:
         return (
@@ -585,15 +620,14 @@ def _hours_sentence(facts: _Facts, package: Package, sizing: _Sizing) -> str:
     )
 
 
-def _areas_ending(facts: _Facts, coverage: tuple[AreaCover, ...]) -> str:
+def _areas_ending(
+    facts: _Facts, coverage: tuple[AreaCover, ...], v: _Voice = YOU
+) -> str:
     """Where the areas they chose stand, pointing to the list that shows each."""
     inside = sum(1 for c in coverage if c.how == "package")
     if not coverage or inside == len(coverage):
         return ", and the package covers each of them." if coverage else "."
-    return (
-        f"; {inside} of them are in the package, and below we show how each of "
-        "the others is covered."
-    )
+    return f"; {inside} of them are in the package, and {v.shown_below}."
 
 
 def _mix_ending(facts: _Facts) -> str:
@@ -608,13 +642,15 @@ def _mix_ending(facts: _Facts) -> str:
     )
 
 
-def _growth_sentence(package: Package, grow: Package | None, signals, currency) -> str:
+def _growth_sentence(
+    package: Package, grow: Package | None, signals, currency, v: _Voice = YOU
+) -> str:
     if grow is None:
         return ""
     price = format_money(grow.monthly_price, currency)
     return (
         f"There is room to grow: {'; '.join(signals)}. We suggest "
-        f"starting with {package.name} as you described it; {grow.name} "
+        f"starting with {package.name} as {v.you} described it; {grow.name} "
         f"({grow.monthly_hours} hours, {price} a month) is the next step whenever "
         "the work is there, and we would decide it together at a review."
     )
@@ -632,32 +668,35 @@ def _fit_rationale(
     sizing: _Sizing,
     is_override: bool,
     coverage: tuple[AreaCover, ...],
+    v: _Voice = YOU,
 ) -> tuple[str, ...]:
     """Why this package, in sentences tied to their answers."""
-    said = _said(facts)
+    said = _said(facts, v)
     endings = {
         "engagement": "; ongoing support, month after month, is what we offer.",
-        "areas": _areas_ending(facts, coverage),
+        "areas": _areas_ending(facts, coverage, v),
         "mix": _mix_ending(facts),
         "stance": _stance_ending(facts),
     }
     lines = []
     if is_override:
-        lines.append(f"As we discussed, this proposal is built around {package.name}.")
+        lines.append(v.chosen.format(package.name))
     if "engagement" in said:
         lines.append(said["engagement"] + endings["engagement"])
-    lines.append(_hours_sentence(facts, package, sizing))
+    lines.append(_hours_sentence(facts, package, sizing, v))
     lines += [said[k] + endings[k] for k in ("areas", "mix", "stance") if k in said]
     return tuple(lines)
 
 
-def _not_fit_rationale(facts: _Facts, reason: str) -> tuple[str, ...]:
-    said = _said(facts)
+def _not_fit_rationale(
+    facts: _Facts, reason: str, v: _Voice = YOU
+) -> tuple[str, ...]:
+    said = _said(facts, v)
     lines = [reason]
     if "engagement" in said:
         lines.append(said["engagement"] + ".")
     if facts.hours is not None:
-        lines.append(f"You picture about {facts.hours} hours of support a month.")
+        lines.append(f"{v.You} picture about {facts.hours} hours of support a month.")
     lines += [said[k] + "." for k in ("areas", "mix", "stance") if k in said]
     return tuple(lines)
 
@@ -836,14 +875,16 @@ def project_frame(
     return ProjectFrame(end, words, details)
 
 
-def _project_lines(project: ProjectFrame, package: Package) -> tuple[str, ...]:
+def _project_lines(
+    project: ProjectFrame, package: Package, v: _Voice = YOU
+) -> tuple[str, ...]:
     """The first months framed around the project, and what continuing would be."""
     return (
-        f"You described one project, to be finished by {project.end_words}. We would "
+        f"{v.You} described one project, to be finished by {project.end_words}. We would "
         f"build the first months around it with {package.name}: "
         f"{package.monthly_hours} hours a month for the project, and the reviews "
         "until it is done, with no commitment beyond it.",
-        "When the project is done, we either part as planned or, if you would like "
+        f"When the project is done, we either part as planned or, if {v.you} would like "
         "to keep the support, continue month to month as an ongoing partnership: the "
         "same package, looking after whole areas of the business, with quarterly and "
         "annual reviews added. We would decide that together at a review before the "
@@ -959,11 +1000,13 @@ def _consultant_notes(facts: _Facts, package: Package, options, currency) -> tup
     )
 
 
-def _budget_sentence(facts: _Facts, package: Package, options: tuple[Option, ...]):
+def _budget_sentence(
+    facts: _Facts, package: Package, options: tuple[Option, ...], v: _Voice = YOU
+):
     """How the recommendation sits with the budget they gave; '' when none given."""
     if facts.budget is None:
         return ""
-    said = f"For your budget you chose “{facts.budget_label}”"
+    said = f"For {v.your} budget {v.you} chose “{facts.budget_label}”"
     if _within(package, facts):
         return f"{said}, and {package.name} sits within it."
     if not options or options[-1].kind == "room_to_grow":
@@ -974,9 +1017,9 @@ def _budget_sentence(facts: _Facts, package: Package, options: tuple[Option, ...
     other = options[0].package
     reach = "is within it" if options[0].kind == "within_budget" else "comes closest"
     return (
-        f"{said}; what you described needs {package.name}, which costs more, while "
-        f"{other.name} {reach}. We set both out side by side below, with what each "
-        "covers and leaves out, so that you can choose."
+        f"{said}; what {v.you} described needs {package.name}, which costs more, while "
+        f"{other.name} {reach}. {v.both_below}, with what each covers and leaves out, "
+        f"so that {v.you} can choose."
     )
 
 
@@ -1041,6 +1084,7 @@ def recommend(
             not_fit_reason=reason,
             reviews=(),
             rationale=_not_fit_rationale(facts, reason),
+            rationale_about=_not_fit_rationale(facts, reason, THEY),
             verdict_reason=verdict_reason(
                 questionnaire, answers, assessment, common["gaps"]
             ),
@@ -1072,6 +1116,11 @@ def _framed_for_project(
             *rec.rationale[:1],
             *_project_lines(project, rec.package),
             *[x for x in (_budget_sentence(facts, rec.package, ()),) if x],
+        ),
+        rationale_about=(
+            *rec.rationale_about[:1],
+            *_project_lines(project, rec.package, THEY),
+            *[x for x in (_budget_sentence(facts, rec.package, (), THEY),) if x],
         ),
         options=(),
     )
@@ -1156,23 +1205,18 @@ def _fit(
     if not options and offer == "both":
         options = _grow_options(package, grow, facts)
     coverage = _coverage(facts, package, practice)
-    rationale = _fit_rationale(facts, package, sizing, by_hand, coverage)
-    growth = _growth_sentence(package, grow, signals, practice.currency)
-    if growth:  # with the hours, where the sizing is explained
-        at = int("engagement" in _said(facts))  # after the engagement line
-        rationale = (
-            *rationale[:at],
-            rationale[at] + " " + growth,
-            *rationale[at + 1 :],
-        )
-    budget = _budget_sentence(facts, package, options)
+    rationale, about = (
+        _fit_lines(facts, package, sizing, by_hand, coverage, grow, options, v, practice)
+        for v in (YOU, THEY)
+    )
     return Recommendation(
         is_fit=True,
         package=package,
         is_override=by_hand,
         not_fit_reason="",
         reviews=_reviews(package, practice, facts),
-        rationale=rationale + ((budget,) if budget else ()),
+        rationale=rationale,
+        rationale_about=about,
         options=options,
         coverage=coverage,
         heard=_heard(facts, areas=not coverage),
@@ -1180,3 +1224,20 @@ def _fit(
         included=_included(facts, package),
         **_without(common, "heard"),
     )
+
+
+def _fit_lines(facts, package, sizing, by_hand, coverage, grow, options, v, practice):
+    """The rationale of a fit in one voice: why this package, room to grow (with the
+    hours, where the sizing is explained), the budget."""
+    rationale = _fit_rationale(facts, package, sizing, by_hand, coverage, v)
+    signals = _growth(facts, package, practice, v)[1] if grow is not None else ()
+    growth = _growth_sentence(package, grow, signals, practice.currency, v)
+    if growth:
+        at = int("engagement" in _said(facts, v))  # after the engagement line
+        rationale = (
+            *rationale[:at],
+            rationale[at] + " " + growth,
+            *rationale[at + 1 :],
+        )
+    budget = _budget_sentence(facts, package, options, v)
+    return rationale + ((budget,) if budget else ())
