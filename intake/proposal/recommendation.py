@@ -688,9 +688,7 @@ def _fit_rationale(
     return tuple(lines)
 
 
-def _not_fit_rationale(
-    facts: _Facts, reason: str, v: _Voice = YOU
-) -> tuple[str, ...]:
+def _not_fit_rationale(facts: _Facts, reason: str, v: _Voice = YOU) -> tuple[str, ...]:
     said = _said(facts, v)
     lines = [reason]
     if "engagement" in said:
@@ -1078,11 +1076,8 @@ def recommend(
         reason = _not_fit_reason(assessment, questionnaire) if not_fit else NO_PACKAGES
         common["gaps"] = find_gaps(questionnaire, answers, practice)
         return Recommendation(
-            is_fit=False,
-            package=None,
-            is_override=False,
+            **dict(is_fit=False, package=None, is_override=False, reviews=()),
             not_fit_reason=reason,
-            reviews=(),
             rationale=_not_fit_rationale(facts, reason),
             rationale_about=_not_fit_rationale(facts, reason, THEY),
             verdict_reason=verdict_reason(
@@ -1206,7 +1201,9 @@ def _fit(
         options = _grow_options(package, grow, facts)
     coverage = _coverage(facts, package, practice)
     rationale, about = (
-        _fit_lines(facts, package, sizing, by_hand, coverage, grow, options, v, practice)
+        _fit_lines(
+            facts, package, sizing, by_hand, coverage, grow, options, v, practice
+        )
         for v in (YOU, THEY)
     )
     return Recommendation(

@@ -29,7 +29,9 @@ def page_of_post() -> str | None:
     """The page a workspace POST's form was on (opened by GET), or None."""
     args = request.view_args or {}
     if "submission_id" in args:
-        return url_for("workspace.submission_detail", submission_id=args["submission_id"])
+        return url_for(
+            "workspace.submission_detail", submission_id=args["submission_id"]
+        )
     if "draft_id" in args:
         return url_for("workspace.draft_detail", draft_id=args["draft_id"])
     referrer = urlsplit(request.referrer or "")

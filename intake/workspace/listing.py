@@ -204,9 +204,7 @@ def _detail_url_parts() -> tuple[str, str]:
     return head, tail
 
 
-def _list_row(
-    s, head: str, tail: str, now: dt.datetime, zone: str = "UTC"
-) -> ListRow:
+def _list_row(s, head: str, tail: str, now: dt.datetime, zone: str = "UTC") -> ListRow:
     """`s`: a row of queries.LIST_COLUMNS (or a Submission)."""
     scores = {"fit": s.fit, "chemistry": s.chemistry, "boundaries": s.boundaries}
     verdict = s.verdict or ""

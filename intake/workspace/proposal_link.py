@@ -11,10 +11,10 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 
 from .. import pipeline
+from ..dates import local_time
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Submission, utcnow
-from ..dates import local_time
 from ..offers import mails, service, signed
 from ..offers.forms import CountersignForm, SendForm
 from ..offers.views import MAX_USER_AGENT

@@ -20,7 +20,9 @@ from tests.conftest import csrf_of, sign_in
 from tests.factories import PASSWORD, make_submission
 
 HOST = "intake.test"  # the test app's SERVER_NAME (tests/conftest.py)
-MESSAGE = "Hello Hannah,\r\n\r\nHere is our proposal, as promised on the call.\r\n\r\nCasey"
+MESSAGE = (
+    "Hello Hannah,\r\n\r\nHere is our proposal, as promised on the call.\r\n\r\nCasey"
+)
 NOTE = "Called her: wants to start in January.\r\n\r\nAsk about the evenings " * 20
 
 
@@ -93,7 +95,9 @@ def test_words_first_the_verdict_once_and_deleting_apart_at_the_end(
 
 def test_the_next_action_follows_the_proposal(signed_in, prospect, db):
     html = _page(signed_in, prospect.id)
-    assert re.search(r'class="button next-action" href="#send">Send the proposal<', html)
+    assert re.search(
+        r'class="button next-action" href="#send">Send the proposal<', html
+    )
     _send(signed_in, prospect.id)
     html = _page(signed_in, prospect.id)
     assert re.search(
@@ -163,7 +167,7 @@ def test_a_second_send_needs_the_box_ticked_and_loses_nothing(signed_in, prospec
     (first,) = _offers(db)
     html = _page(signed_in, prospect.id)
     sent_on = re.search(r"Sent on (<time [^>]+>[^<]+</time>) to", html).group(1)
-    assert "to <span class=\"email\">hannah@lindqvist-advisory.com</span>" in html
+    assert 'to <span class="email">hannah@lindqvist-advisory.com</span>' in html
     assert "Send again" in html and 'name="replace"' in html
     assert f"Replace the proposal sent on {sent_on}" in html
 
@@ -193,7 +197,9 @@ def _expire(client, app):
 def _sign_in_again(client, login_url):
     page = client.get(login_url)
     assert page.status_code == 200
-    next_value = re.search(r'name="next"[^>]*value="([^"]*)"', page.get_data(as_text=True))
+    next_value = re.search(
+        r'name="next"[^>]*value="([^"]*)"', page.get_data(as_text=True)
+    )
     next_value = html_lib.unescape(next_value.group(1)) if next_value else ""
     return client.post(
         "/workspace/login",

@@ -15,16 +15,44 @@ UTC = dt.UTC
     ("utc", "zone", "expected"),
     [
         # London: GMT in winter, BST (UTC+1) from 29 March 2026 01:00 UTC
-        (dt.datetime(2026, 3, 29, 0, 59, tzinfo=UTC), "Europe/London", "29 Mar 2026 00:59"),
-        (dt.datetime(2026, 3, 29, 1, 0, tzinfo=UTC), "Europe/London", "29 Mar 2026 02:00"),
+        (
+            dt.datetime(2026, 3, 29, 0, 59, tzinfo=UTC),
+            "Europe/London",
+            "29 Mar 2026 00:59",
+        ),
+        (
+            dt.datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+            "Europe/London",
+            "29 Mar 2026 02:00",
+        ),
         # back to GMT on 25 October 2026 at 01:00 UTC: 01:30 local happens twice
-        (dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC), "Europe/London", "25 Oct 2026 01:30"),
-        (dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC), "Europe/London", "25 Oct 2026 01:30"),
+        (
+            dt.datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+            "Europe/London",
+            "25 Oct 2026 01:30",
+        ),
+        (
+            dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+            "Europe/London",
+            "25 Oct 2026 01:30",
+        ),
         # New York: EST (UTC-5) until 8 March 2026 07:00 UTC, then EDT (UTC-4)
-        (dt.datetime(2026, 3, 8, 6, 59, tzinfo=UTC), "America/New_York", "08 Mar 2026 01:59"),
-        (dt.datetime(2026, 3, 8, 7, 0, tzinfo=UTC), "America/New_York", "08 Mar 2026 03:00"),
+        (
+            dt.datetime(2026, 3, 8, 6, 59, tzinfo=UTC),
+            "America/New_York",
+            "08 Mar 2026 01:59",
+        ),
+        (
+            dt.datetime(2026, 3, 8, 7, 0, tzinfo=UTC),
+            "America/New_York",
+            "08 Mar 2026 03:00",
+        ),
         # the day changes with the zone: late evening UTC is the next morning in Sydney
-        (dt.datetime(2026, 12, 4, 22, 0, tzinfo=UTC), "Australia/Sydney", "05 Dec 2026 09:00"),
+        (
+            dt.datetime(2026, 12, 4, 22, 0, tzinfo=UTC),
+            "Australia/Sydney",
+            "05 Dec 2026 09:00",
+        ),
         # a stored naive time is UTC
         (dt.datetime(2026, 7, 1, 12, 0), "Europe/Berlin", "01 Jul 2026 14:00"),
         (dt.datetime(2026, 1, 1, 12, 0), "Europe/Berlin", "01 Jan 2026 13:00"),
@@ -43,7 +71,9 @@ def test_styles_and_nothing():
     assert local_time(None, "Europe/Paris") == ""
 
 
-@pytest.mark.parametrize("zone", ["", None, "Mars/Olympus", "../../etc/passwd", "x" * 300])
+@pytest.mark.parametrize(
+    "zone", ["", None, "Mars/Olympus", "../../etc/passwd", "x" * 300]
+)
 def test_an_unknown_zone_reads_as_utc(zone):
     moment = dt.datetime(2026, 6, 4, 9, 5, tzinfo=UTC)
     assert local_time(moment, zone) == "04 Jun 2026 09:05"
