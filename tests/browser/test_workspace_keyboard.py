@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser import is_focused, press_and_wait, skip_without_browser, tab_to
+from tests.browser import press_and_wait, skip_without_browser, tab_to
 
 skip_without_browser()
 
@@ -137,4 +137,4 @@ def test_a_prospects_page_by_keyboard(page, seeded):
     page.keyboard.press("Tab")
     press_and_wait(page)
     assert page.inner_text(".flash-success") == "Status changed to Reviewing."
-    assert "from New to Reviewing" in page.inner_text("ol.history")
+    assert "from New to Reviewing" in page.text_content("ol.history")  # folded away
