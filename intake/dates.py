@@ -8,6 +8,8 @@ through `strftime`. Month and day names are English whatever the server's locale
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MONTHS = (
     "January",
@@ -137,6 +139,42 @@ def age(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
             n = int(seconds // size)
             return f"{n} {unit}{'' if n == 1 else 's'} ago"
     return "just now"
+
+
+def zone_of(name: str | None) -> dt.tzinfo:
+    """The zone of an IANA name; UTC for an empty, unknown or malformed one."""
+    try:
+        return ZoneInfo(name) if name else dt.UTC
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):  # OSError: too long
+        return dt.UTC
+
+
+def in_zone(value: dt.datetime, zone: str | None) -> dt.datetime:
+    """A stored time (naive means UTC) on the wall clock of `zone`."""
+    return _utc(value).astimezone(zone_of(zone))
+
+
+# how local_time writes a time: the workspace's column styles, and one in words
+LOCAL_STYLES: dict[str, Callable[[dt.datetime], str]] = {
+    "short": short_moment,  # '04 Dec 2026 10:30'
+    "day_time": short_day_time,  # '04 Dec 10:30'
+    "date": short_date,  # '04 Dec 2026'
+    "day": lambda value: day_month(value, None),  # '4 Dec' this year, '4 Dec 2025'
+    # '4 December 2026 at 10:30 CET': the zone's abbreviation, where a time stands alone
+    "long": lambda value: f"{long_date(value)} at {value:%H:%M} {value.tzname()}",
+}
+
+
+def local_time(
+    value: dt.datetime | None, zone: str | None, style: str = "short"
+) -> str:
+    """A stored time as the practice reads it: on the wall clock of `zone` (the
+    practice's time zone, intake.practice.time_zone_of), written in `style` (one of
+    LOCAL_STYLES). The web layer wraps it in <time> with the UTC time as its title
+    (intake.site's `local_time` filter)."""
+    if value is None:
+        return ""
+    return LOCAL_STYLES.get(style, short_moment)(in_zone(value, zone))
 
 
 # the template filters (intake.templating registers them under these names)

@@ -1,5 +1,5 @@
 """The site as a whole: the home page, health check, privacy notice, brand stylesheet,
-and what every template sees (the practice, the money filter)."""
+and what every template sees (the practice, the money and local_time filters)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import re
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
 
+from . import dates
 from .extensions import db, limiter
-from .practice import format_money
+from .practice import format_money, time_zone_of
 from .practice_store import current_practice
 
 bp = Blueprint("site", __name__)
@@ -93,3 +95,15 @@ def _practice():
 @bp.app_template_filter("money")
 def _money(amount):
     return format_money(amount, current_practice().currency)
+
+
+@bp.app_template_filter("local_time")
+def _local_time(value, style: str = "short"):
+    """A stored time in the practice's time zone (the one setting the consultation
+    availability uses too), in a <time> whose title gives it in UTC."""
+    if value is None:
+        return ""
+    text = dates.local_time(value, time_zone_of(current_practice()), style)
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        dates.datetime_attr(value), dates.long_moment(value), escape(text)
+    )

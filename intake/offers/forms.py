@@ -27,6 +27,9 @@ class SendForm(Form):
             Length(max=5000, message="Please keep the message under 5,000 characters."),
         ],
     )
+    # sending again replaces the open proposal (its link stops working): only when
+    # ticked (intake.workspace.proposal_link checks it against the offer)
+    replace = BooleanField("Replace the proposal sent before")
 
 
 class AcceptForm(Form):

@@ -270,11 +270,14 @@ def panel(submission: Submission, recommendation: Recommendation | None) -> dict
         service.check_can_send(submission, recommendation)
     except service.CannotSend as exc:
         problem = str(exc)
+    message = mails.default_message(submission)
     return {
         "offer": offer,
+        "is_open": bool(offer and service.is_open(offer)),
         "status": service.status_words(offer) if offer else "",
         "problem": problem,
-        "form": SendForm(formdata=None, message=mails.default_message(submission)),
+        "form": SendForm(formdata=None, message=message),
+        "default_message": message,
         "countersign_form": CountersignForm(formdata=None),
         "practice_name": current_practice().name,
     }

@@ -96,3 +96,6 @@ class Recommendation:
     project: ProjectFrame | None = None
     # the areas they asked for, as the questionnaire's values
     area_ids: tuple[str, ...] = ()
+    # the rationale written about the prospect, for the consultant's panel ("they
+    # answered"); `rationale` speaks to the prospect ("you answered")
+    rationale_about: tuple[str, ...] = ()

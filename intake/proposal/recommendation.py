@@ -112,6 +112,7 @@ def recommend(
             not_fit_reason=reason,
             reviews=(),
             rationale=wording.not_fit_rationale(facts, reason),
+            rationale_about=wording.not_fit_rationale(facts, reason, wording.THEY),
             verdict_reason=verdict_reason(
                 questionnaire, answers, assessment, common["gaps"]
             ),
@@ -143,6 +144,17 @@ def _framed_for_project(
             *rec.rationale[:1],
             *wording.project_lines(project, rec.package),
             *[x for x in (wording.budget_sentence(facts, rec.package, ()),) if x],
+        ),
+        rationale_about=(
+            *rec.rationale_about[:1],
+            *wording.project_lines(project, rec.package, wording.THEY),
+            *[
+                x
+                for x in (
+                    wording.budget_sentence(facts, rec.package, (), wording.THEY),
+                )
+                if x
+            ],
         ),
         options=(),
     )
@@ -194,24 +206,20 @@ def _fit(
         grow = growth.package if growth is not None else None
         options = _worded(decision.offered_to_grow(package, grow, facts), facts)
     coverage = wording.coverage(facts, package, practice)
-    rationale = wording.fit_rationale(facts, package, sizing, by_hand, coverage)
-    grows = wording.growth_sentence(package, growth, practice.currency)
-    if grows:  # with the hours, where the sizing is explained
-        # after the engagement line
-        at = int("engagement" in wording.said_clauses(facts))
-        rationale = (
-            *rationale[:at],
-            rationale[at] + " " + grows,
-            *rationale[at + 1 :],
+    rationale, about = (
+        _fit_lines(
+            facts, package, sizing, by_hand, coverage, growth, options, v, practice
         )
-    budget = wording.budget_sentence(facts, package, options)
+        for v in (wording.YOU, wording.THEY)
+    )
     return Recommendation(
         is_fit=True,
         package=package,
         is_override=by_hand,
         not_fit_reason="",
         reviews=wording.reviews(package, practice, facts),
-        rationale=rationale + ((budget,) if budget else ()),
+        rationale=rationale,
+        rationale_about=about,
         options=options,
         coverage=coverage,
         heard=wording.heard(facts, areas=not coverage),
@@ -219,6 +227,28 @@ def _fit(
         included=decision.included(facts, package),
         **_without(common, "heard"),
     )
+
+
+def _fit_lines(
+    facts: Facts,
+    package: Package,
+    sizing: decision.Sizing,
+    by_hand: bool,
+    coverage: tuple[AreaCover, ...],
+    growth: decision.Growth | None,
+    options: tuple[Option, ...],
+    v: wording.Voice,
+    practice: Practice,
+) -> tuple[str, ...]:
+    """The rationale of a fit in one voice: why this package, room to grow (with the
+    hours, where the sizing is explained, after the engagement line), the budget."""
+    rationale = wording.fit_rationale(facts, package, sizing, by_hand, coverage, v)
+    grows = wording.growth_sentence(package, growth, practice.currency, v)
+    if grows:
+        at = int("engagement" in wording.said_clauses(facts, v))
+        rationale = (*rationale[:at], rationale[at] + " " + grows, *rationale[at + 1 :])
+    budget = wording.budget_sentence(facts, package, options, v)
+    return rationale + ((budget,) if budget else ())
 
 
 def _worded(offered: tuple[decision.Offered, ...], facts: Facts) -> tuple[Option, ...]:

@@ -5,6 +5,7 @@ and the notes for the consultant, tied to the prospect's own answers. Pure code.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..practice import CADENCES, Package, Practice, format_money, join_words
 from .decision import (
@@ -52,6 +53,36 @@ _REVIEW_MATTERS = {
     "annual": "stepping back once a year is how we decide together what to hand over "
     "next, so the partnership keeps growing",
 }
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Who the rationale speaks to: the prospect (YOU) or the consultant (THEY)."""
+
+    You: str  # noqa: N815 (the capital is the sentence's)
+    you: str
+    your: str
+    shown_below: str  # where the other areas' cover is shown
+    both_below: str  # where the two options are set out
+    chosen: str  # the package chosen by hand, "{}" its name
+
+
+YOU = Voice(
+    "You",
+    "you",
+    "your",
+    "below we show how each of the others is covered",
+    "We set both out side by side below",
+    "As we discussed, this proposal is built around {}.",
+)
+THEY = Voice(
+    "They",
+    "they",
+    "their",
+    "the proposal shows how each of the others is covered",
+    "The proposal sets both out side by side",
+    "You chose {} by hand; the proposal is built around it.",
+)
 
 
 def quoted(labels: Iterable[str]) -> str:
@@ -158,32 +189,34 @@ def agreement(practice: Practice) -> tuple[str, ...]:
     return tuple(points)
 
 
-def said_clauses(facts: Facts) -> dict[str, str]:
+def said_clauses(facts: Facts, v: Voice = YOU) -> dict[str, str]:
     """Clauses about the prospect's own answers, by topic, without a full stop."""
     out = {}
     if facts.engagement_label:
         out["engagement"] = (
-            "Asked what kind of arrangement you are hoping for, you answered "
-            f"“{facts.engagement_label}”"
+            f"Asked what kind of arrangement {v.you} are hoping for, {v.you} "
+            f"answered “{facts.engagement_label}”"
         )
     if facts.areas:
         n = len(facts.areas)
         noun = "one area" if n == 1 else f"{n} areas"
-        out["areas"] = f"You asked for support in {noun} of the business"
+        out["areas"] = f"{v.You} asked for support in {noun} of the business"
     if facts.mix_label:
-        out["mix"] = f"You described the work as “{facts.mix_label}”"
+        out["mix"] = f"{v.You} described the work as “{facts.mix_label}”"
     if facts.stance_label:
-        out["stance"] = f"On decisions, you said “{facts.stance_label}”"
+        out["stance"] = f"On decisions, {v.you} said “{facts.stance_label}”"
     return out
 
 
-def _hours_sentence(facts: Facts, package: Package, sizing: Sizing) -> str:
+def _hours_sentence(
+    facts: Facts, package: Package, sizing: Sizing, v: Voice = YOU
+) -> str:
     if facts.hours is not None:
-        said = f"You picture about {facts.hours} hours of support a month"
+        said = f"{v.You} picture about {facts.hours} hours of support a month"
     else:
         said = (
-            f"You did not estimate your hours, so we allowed about {HOURS_PER_AREA} "
-            f"for each area you chose, {sizing.hours} in all"
+            f"{v.You} did not estimate {v.your} hours, so we allowed about "
+            f"{HOURS_PER_AREA} for each area {v.you} chose, {sizing.hours} in all"
         )
     if sizing.hours > package.monthly_hours:
         return (
@@ -201,15 +234,12 @@ def _hours_sentence(facts: Facts, package: Package, sizing: Sizing) -> str:
     )
 
 
-def _areas_ending(facts: Facts, coverage: tuple[AreaCover, ...]) -> str:
+def _areas_ending(facts: Facts, coverage: tuple[AreaCover, ...], v: Voice = YOU) -> str:
     """Where the areas they chose stand, pointing to the list that shows each."""
     inside = sum(1 for c in coverage if c.how == "package")
     if not coverage or inside == len(coverage):
         return ", and the package covers each of them." if coverage else "."
-    return (
-        f"; {inside} of them are in the package, and below we show how each of "
-        "the others is covered."
-    )
+    return f"; {inside} of them are in the package, and {v.shown_below}."
 
 
 def _mix_ending(facts: Facts) -> str:
@@ -224,23 +254,25 @@ def _mix_ending(facts: Facts) -> str:
     )
 
 
-def growth_sentence(package: Package, growth: Growth | None, currency: str) -> str:
+def growth_sentence(
+    package: Package, growth: Growth | None, currency: str, v: Voice = YOU
+) -> str:
     if growth is None:
         return ""
     grow = growth.package
     signals = []
     if growth.strategic:
-        signals.append("you see more project and strategic work ahead")
+        signals.append(f"{v.you} see more project and strategic work ahead")
     if growth.later:
         signals.append(
-            f"you also asked about {quoted(growth.later)}, which {grow.name} includes"
+            f"{v.you} also asked about {quoted(growth.later)}, which {grow.name} includes"
         )
     elif growth.areas:
-        signals.append(f"you listed {growth.areas} areas")
+        signals.append(f"{v.you} listed {growth.areas} areas")
     price = format_money(grow.monthly_price, currency)
     return (
         f"There is room to grow: {'; '.join(signals)}. We suggest "
-        f"starting with {package.name} as you described it; {grow.name} "
+        f"starting with {package.name} as {v.you} described it; {grow.name} "
         f"({grow.monthly_hours} hours, {price} a month) is the next step whenever "
         "the work is there, and we would decide it together at a review."
     )
@@ -258,44 +290,47 @@ def fit_rationale(
     sizing: Sizing,
     is_override: bool,
     coverage: tuple[AreaCover, ...],
+    v: Voice = YOU,
 ) -> tuple[str, ...]:
     """Why this package, in sentences tied to their answers."""
-    said = said_clauses(facts)
+    said = said_clauses(facts, v)
     endings = {
         "engagement": "; ongoing support, month after month, is what we offer.",
-        "areas": _areas_ending(facts, coverage),
+        "areas": _areas_ending(facts, coverage, v),
         "mix": _mix_ending(facts),
         "stance": _stance_ending(facts),
     }
     lines = []
     if is_override:
-        lines.append(f"As we discussed, this proposal is built around {package.name}.")
+        lines.append(v.chosen.format(package.name))
     if "engagement" in said:
         lines.append(said["engagement"] + endings["engagement"])
-    lines.append(_hours_sentence(facts, package, sizing))
+    lines.append(_hours_sentence(facts, package, sizing, v))
     lines += [said[k] + endings[k] for k in ("areas", "mix", "stance") if k in said]
     return tuple(lines)
 
 
-def not_fit_rationale(facts: Facts, reason: str) -> tuple[str, ...]:
-    said = said_clauses(facts)
+def not_fit_rationale(facts: Facts, reason: str, v: Voice = YOU) -> tuple[str, ...]:
+    said = said_clauses(facts, v)
     lines = [reason]
     if "engagement" in said:
         lines.append(said["engagement"] + ".")
     if facts.hours is not None:
-        lines.append(f"You picture about {facts.hours} hours of support a month.")
+        lines.append(f"{v.You} picture about {facts.hours} hours of support a month.")
     lines += [said[k] + "." for k in ("areas", "mix", "stance") if k in said]
     return tuple(lines)
 
 
-def project_lines(project: ProjectFrame, package: Package) -> tuple[str, ...]:
+def project_lines(
+    project: ProjectFrame, package: Package, v: Voice = YOU
+) -> tuple[str, ...]:
     """The first months framed around the project, and what continuing would be."""
     return (
-        f"You described one project, to be finished by {project.end_words}. We would "
+        f"{v.You} described one project, to be finished by {project.end_words}. We would "
         f"build the first months around it with {package.name}: "
         f"{package.monthly_hours} hours a month for the project, and the reviews "
         "until it is done, with no commitment beyond it.",
-        "When the project is done, we either part as planned or, if you would like "
+        f"When the project is done, we either part as planned or, if {v.you} would like "
         "to keep the support, continue month to month as an ongoing partnership: the "
         "same package, looking after whole areas of the business, with quarterly and "
         "annual reviews added. We would decide that together at a review before the "
@@ -374,11 +409,13 @@ def consultant_notes(
     )
 
 
-def budget_sentence(facts: Facts, package: Package, options: tuple[Option, ...]) -> str:
+def budget_sentence(
+    facts: Facts, package: Package, options: tuple[Option, ...], v: Voice = YOU
+) -> str:
     """How the recommendation sits with the budget they gave; '' when none given."""
     if facts.budget is None:
         return ""
-    said = f"For your budget you chose “{facts.budget_label}”"
+    said = f"For {v.your} budget {v.you} chose “{facts.budget_label}”"
     if within(package, facts):
         return f"{said}, and {package.name} sits within it."
     if not options or options[-1].kind == "room_to_grow":
@@ -389,9 +426,9 @@ def budget_sentence(facts: Facts, package: Package, options: tuple[Option, ...])
     other = options[0].package
     reach = "is within it" if options[0].kind == "within_budget" else "comes closest"
     return (
-        f"{said}; what you described needs {package.name}, which costs more, while "
-        f"{other.name} {reach}. We set both out side by side below, with what each "
-        "covers and leaves out, so that you can choose."
+        f"{said}; what {v.you} described needs {package.name}, which costs more, while "
+        f"{other.name} {reach}. {v.both_below}, with what each covers and leaves out, "
+        f"so that {v.you} can choose."
     )
 
 

@@ -7,7 +7,6 @@ import math
 import sqlalchemy as sa
 from flask_login import current_user
 
-from ..dates import short_moment
 from ..extensions import db
 from ..models import AuditEvent, Consultant, Submission
 from .queries import Page
@@ -100,7 +99,7 @@ def event_rows(events: list[AuditEvent]) -> list[dict]:
     )
     return [
         {
-            "at": short_moment(e.at),
+            "at": e.at,  # the template writes it in the practice's time zone
             "actor": names.get(e.consultant_id) or e.actor,
             "actor_email": e.actor,
             "what": ACTIONS.get(e.action, e.action),

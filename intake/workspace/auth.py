@@ -25,7 +25,7 @@ from ..extensions import db, login_manager
 from ..forms import ActionForm
 from ..models import Consultant
 from ..security import MAX_ID, is_safe_next
-from . import audit
+from . import audit, kept
 from .forms import ListFilterForm, LoginForm
 from .guesses import device_of, forget_device, take_guess, trust_device
 from .views import bp
@@ -94,7 +94,9 @@ def _sign_in(form: LoginForm):
         form.password.errors = [NO_MATCH]
         return render_template("workspace/login.html", form=form), 401
     guesses.give_back()
+    text = kept.carried()  # a form's text kept when the old session ended
     _start_session(user)
+    kept.carry(text)
     audit.record("sign_in", user=user, detail=_browser(guesses.trusted))
     db.session.commit()
     log.info("action=sign_in consultant=%s known_device=%s", user.id, guesses.trusted)
@@ -177,7 +179,10 @@ def end_stale_session():
     if idle > cfg["SESSION_IDLE_MINUTES"] * 60 or age > cfg["SESSION_MAX_HOURS"] * 3600:
         _forget_session()
         flash("Your session ended. Please sign in again.", "info")
-        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        if request.method == "GET":
+            target = request.full_path.rstrip("?")
+        else:  # the form's page, with its text kept (never the POST's URL: 405)
+            target = kept.keep_posted(kept.page_of_post())
         return redirect(url_for(".login", next=target))
     if idle >= 60:  # rewrite the cookie at most once a minute
         session["seen_at"] = now

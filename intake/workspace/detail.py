@@ -22,6 +22,8 @@ from .forms import (
 )
 from .listing import VERDICT_CLASS, score_bars
 
+LONG_TEXT = "long_text"  # the questionnaire's type of a free answer in several lines
+
 
 def detail_view(s: Submission, practice: Practice) -> dict:
     """Everything the submission page shows, in the questionnaire version it was answered under."""
@@ -42,6 +44,7 @@ def detail_view(s: Submission, practice: Practice) -> dict:
     )
     return {
         "recommendation": recommendation,
+        "own_words": own_words(steps),
         "submission": s,
         "questionnaire": questionnaire,
         "steps": steps,
@@ -60,6 +63,34 @@ def detail_view(s: Submission, practice: Practice) -> dict:
         "others": queries.others_with_email(s),
         "verdict_class": VERDICT_CLASS.get(s.verdict or "", ""),
     }
+
+
+def own_words(steps) -> list[tuple[str, str]]:
+    """Their longer answers in their own words, (question, text), in questionnaire
+    order: what the call starts from."""
+    return [
+        (q.label, answer)
+        for _step, rows in steps
+        for q, answer in rows
+        if q.type == LONG_TEXT and answer and str(answer).strip()
+    ]
+
+
+def next_action(submission: Submission, recommendation, offer_panel: dict) -> dict:
+    """The one thing to do next for this prospect, for the action bar: its words,
+    where it leads, and whether it opens the mail program."""
+    offer = offer_panel.get("offer")
+    if offer is not None and offer.awaiting_countersignature:
+        return {"label": "Countersign the proposal", "href": "#send", "mail": False}
+    if offer is not None and offer.state == "sent" and submission.email:
+        return {"label": "Follow up by e-mail", "href": "", "mail": True}
+    if not offer_panel.get("problem") and offer is None:
+        return {"label": "Send the proposal", "href": "#send", "mail": False}
+    if recommendation is not None and not recommendation.is_fit:
+        return {"label": "The referral letter", "href": "#proposal", "mail": False}
+    if submission.email:
+        return {"label": "Write to them", "href": "", "mail": True}
+    return {"label": "Add a note", "href": "#body", "mail": False}
 
 
 def package_choices(practice: Practice):

@@ -2,6 +2,7 @@
 
 Applied once, for the whole area (a route added later is covered without a decorator):
 - sign-in, except the PUBLIC pages (sign-in, forgotten password, reset and join links);
+  a form posted without a session keeps its text through sign-in (kept.py);
 - the session's idle and maximum age (auth.end_stale_session); a revoked session (sign-out
   elsewhere, a new password, a removed member) has no user (auth's user loader);
 - the routes of OWNER_ONLY answer 403 to any other member;
@@ -11,12 +12,12 @@ Applied once, for the whole area (a route added later is covered without a decor
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from ..extensions import login_manager
 from ..security import MAX_ID
-from . import auth
+from . import auth, kept
 from .views import bp
 
 # the pages a signed-out browser may open: every other workspace endpoint needs a session
@@ -66,6 +67,10 @@ def _guard():
     if request.endpoint in PUBLIC:
         return None
     if not current_user.is_authenticated:  # never signed in, signed out, or revoked
+        if request.method == "POST":  # back to the form's page, its text kept
+            flash("Your session ended. Please sign in again.", "info")
+            target = kept.keep_posted(kept.page_of_post())
+            return redirect(url_for("workspace.login", next=target))
         return login_manager.unauthorized()
     ended = auth.end_stale_session()
     if ended is not None:

@@ -11,8 +11,10 @@ from flask import get_template_attribute, request, url_for
 from markupsafe import Markup
 
 from ..cache import Cache
-from ..dates import age, datetime_attr, short_date
+from ..dates import age, datetime_attr, local_time, long_moment
 from ..models import PIPELINE, Submission
+from ..practice import time_zone_of
+from ..practice_store import current_practice
 from ..questionnaire.schema import DIMENSIONS
 from . import queries
 from .forms import (
@@ -132,8 +134,9 @@ class ListRow:
     name: str
     business: str
     email: str
-    submitted: str
+    submitted: str  # the day in the practice's time zone
     submitted_iso: str
+    submitted_utc: str  # the time in UTC, on hover
     age: str
     overall: int | None
     bars: tuple[tuple[str, int | None, int], ...]  # (Dimension, value, width)
@@ -166,14 +169,15 @@ def list_rows_html(
     if back:
         tail += "?" + urlencode({"back": back})
     now = dt.datetime.now(dt.UTC)
+    zone = time_zone_of(current_practice())
     parts = []
     for s in rows:
         knockout = tuple(knockouts.get(s.id, ()))
         # the last column (the assessment, for the knock-outs) is in `knockout`
-        key = (head, tail, *tuple(s)[:-1], knockout, age(s.submitted_at, now))
+        key = (head, tail, *tuple(s)[:-1], knockout, age(s.submitted_at, now), zone)
         parts.append(
             row_markup.get(
-                key, lambda s=s, k=knockout: _row_html(s, k, head, tail, now)
+                key, lambda s=s, k=knockout: _row_html(s, k, head, tail, now, zone)
             )
         )
     return Markup("\n".join(parts))
@@ -185,9 +189,11 @@ def list_url() -> str:
     return f"{request.path}?{query}" if query else ""
 
 
-def _row_html(s, knockout: tuple, head: str, tail: str, now: dt.datetime) -> Markup:
+def _row_html(
+    s, knockout: tuple, head: str, tail: str, now: dt.datetime, zone: str = "UTC"
+) -> Markup:
     row = get_template_attribute("workspace/_row.html", "row")
-    return row(_list_row(s, head, tail, now), knockout)
+    return row(_list_row(s, head, tail, now, zone), knockout)
 
 
 def _detail_url_parts() -> tuple[str, str]:
@@ -198,7 +204,7 @@ def _detail_url_parts() -> tuple[str, str]:
     return head, tail
 
 
-def _list_row(s, head: str, tail: str, now: dt.datetime) -> ListRow:
+def _list_row(s, head: str, tail: str, now: dt.datetime, zone: str = "UTC") -> ListRow:
     """`s`: a row of queries.LIST_COLUMNS (or a Submission)."""
     scores = {"fit": s.fit, "chemistry": s.chemistry, "boundaries": s.boundaries}
     verdict = s.verdict or ""
@@ -208,8 +214,9 @@ def _list_row(s, head: str, tail: str, now: dt.datetime) -> ListRow:
         name=Submission.name_to_show(s.name, s.business, s.id),
         business=s.business or "",
         email=s.email or "",
-        submitted=short_date(s.submitted_at),
+        submitted=local_time(s.submitted_at, zone, "date"),
         submitted_iso=datetime_attr(s.submitted_at),
+        submitted_utc=long_moment(s.submitted_at),
         age=age(s.submitted_at, now),
         overall=s.overall,
         bars=tuple(

@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 
 from .. import pipeline
+from ..dates import local_time
 from ..documents.render import ProposalTooLarge
 from ..extensions import db
 from ..forms import ActionForm
@@ -18,8 +19,9 @@ from ..models import Submission, utcnow
 from ..offers import mails, service, signed
 from ..offers.forms import CountersignForm, SendForm
 from ..offers.views import MAX_USER_AGENT
+from ..practice import time_zone_of
 from ..practice_store import current_practice
-from . import audit
+from . import audit, kept
 from .views import _submission_or_404, bp
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,11 @@ def send_proposal(submission_id: int):
     form = SendForm()
     if not form.validate_on_submit():
         flash(next(iter(form.errors.values()))[0], "error")
+        return redirect(back)
+    refused = _not_replacing(submission, form)
+    if refused:  # the message stays in its form (kept.py), not sent
+        flash(refused, "error")
+        kept.keep_posted(url_for(".submission_detail", submission_id=submission.id))
         return redirect(back)
     try:
         offer, token = service.send(
@@ -60,6 +67,21 @@ def send_proposal(submission_id: int):
     )
     flash(f"Proposal sent to {submission.email}.", "success")
     return redirect(back)
+
+
+def _not_replacing(submission: Submission, form: SendForm) -> str:
+    """Why this send is refused: a proposal is open and the box to replace it was
+    not ticked (a second tab, a double click, a send the consultant did not mean);
+    "" when it may go."""
+    previous = service.latest_for(submission.id)
+    if previous is None or not service.is_open(previous) or form.replace.data:
+        return ""
+    when = local_time(previous.created_at, time_zone_of(current_practice()), "long")
+    return (
+        f"Nothing was sent: a proposal went to {submission.email} on {when} and its "
+        "link still works. To send this one instead, tick “Replace the proposal "
+        "sent” and send again; your message is still here."
+    )
 
 
 @bp.post("/submissions/<id:submission_id>/withdraw-proposal")

@@ -38,7 +38,7 @@ from ..models import (
 from ..offers import views as offer_views
 from ..practice_store import current_practice, save_practice
 from ..proposal.content import Edits
-from . import audit, detail, export, listing, queries, settings_form, triage
+from . import audit, detail, export, kept, listing, queries, settings_form, triage
 from .forms import (
     DeleteForm,
     ListFilterForm,
@@ -114,13 +114,27 @@ def submission_detail(submission_id: int):
     submission = _submission_or_404(submission_id)
     # the recommendation and its gaps, computed once and passed to every panel
     shown = detail.detail_view(submission, current_practice())
+    offer_panel = offer_views.panel(submission, shown["recommendation"])
+    # what was being written when the session ended, back in its form (kept.py)
+    text = kept.take(request.path)
+    if text:
+        flash("What you were writing is back in its form; it is not saved yet.", "info")
+    edits_form = detail.edits_form(submission)
+    if "cover_note" in text:
+        edits_form.cover_note.data = text["cover_note"]
+    if "message" in text:
+        offer_panel["form"].message.data = text["message"]
     return render_template(
         "workspace/submission.html",
         **shown,
-        offer_panel=offer_views.panel(submission, shown["recommendation"]),
+        offer_panel=offer_panel,
+        next_action=detail.next_action(
+            submission, shown["recommendation"], offer_panel
+        ),
+        kept_note=text.get("body", ""),
         triage=triage.triage_links(submission),
         override_form=detail.override_form(submission, current_practice()),
-        edits_form=detail.edits_form(submission),
+        edits_form=edits_form,
         note_form=NoteForm(),
         status_form=StatusForm(status=submission.status),
         delete_form=DeleteForm(),

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser import is_focused, press_and_wait, skip_without_browser, tab_to
+from tests.browser import press_and_wait, skip_without_browser, tab_to
 
 skip_without_browser()
 
@@ -111,24 +111,19 @@ def test_a_prospects_page_by_keyboard(page, seeded):
     stops = walk(page)
     assert_walk_is_visible_and_in_order(stops)
     order = keys(stops)
-    # the actions are reachable from the top: the action bar comes straight after
-    # the way back and the prospect's e-mail address
-    bar = order.index("#proposal")
-    assert order[bar : bar + 4] == ["#proposal", "#pipeline", "#notes", "#answers"]
-    assert order[bar - 1].startswith("mailto:")
-    # ← All prospects, then (when there is one) the next prospect of the list
-    before = order[: bar - 1]
+    # laid out for the call: the way back, the e-mail address, then (their words and
+    # the talking points hold no stop) the next action, the status and the note, all
+    # before the proposal's forms
+    mail = next(i for i, k in enumerate(order) if k.startswith("mailto:"))
+    before = order[:mail]
     if before[-1].startswith("/workspace/submissions/"):
         before = before[:-1]  # Next prospect
     assert before[-1] == "/workspace/"
-    assert bar < order.index("body") < order.index("confirm")
+    assert order[mail + 1] == "#send"  # the next action: send the proposal
+    assert mail < order.index("status") < order.index("body") < order.index("package")
 
-    # jump to the notes with the action bar, write one, save it
-    tab_to(page, "nav.action-bar a[href='#notes']")
-    page.keyboard.press("Enter")
-    assert page.url.endswith("#notes")
-    page.keyboard.press("Tab")  # the next stop is in the notes panel
-    assert is_focused(page, "#body"), page.evaluate(STOP)
+    # write a note straight from the desk, save it
+    tab_to(page, "#body")
     page.keyboard.type("Rang her; call booked for Tuesday.")
     page.keyboard.press("Tab")
     press_and_wait(page)
@@ -142,4 +137,4 @@ def test_a_prospects_page_by_keyboard(page, seeded):
     page.keyboard.press("Tab")
     press_and_wait(page)
     assert page.inner_text(".flash-success") == "Status changed to Reviewing."
-    assert "from New to Reviewing" in page.inner_text("ol.history")
+    assert "from New to Reviewing" in page.text_content("ol.history")  # folded away

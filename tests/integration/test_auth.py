@@ -470,7 +470,9 @@ def test_the_trail_is_shown_and_keeps_deleted_submissions(signed_in, consultant,
     html = page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"
     assert '<a href="/workspace/activity" aria-current="page">Activity</a>' in html
-    rows = re.findall(r"<tr><td>[^<]+</td><td>([^<]+)</td>\s*<td>([^<]+)", html)
+    rows = re.findall(
+        r"<tr><td><time [^>]+>[^<]+</time></td><td>([^<]+)</td>\s*<td>([^<]+)", html
+    )
     who = consultant.name  # the trail shows the member's name (issue 15: a team)
     assert who and who != EMAIL
     assert rows == [
