@@ -37,7 +37,7 @@ from .plan import (
 )
 from .project import project_cadences, project_frame
 from .referral import alternatives, not_fit_reason, referral_kinds, verdict_reason
-from .wording import NO_PACKAGES
+from .wording import NO_PACKAGES, THEY
 
 __all__ = [
     "HOURS_PER_AREA",
@@ -104,23 +104,38 @@ def recommend(
     not_fit = assessment.verdict == NOT_A_FIT or bool(assessment.knockouts)
     if chosen is None and (not_fit or not practice.packages):
         reason = not_fit_reason(assessment, questionnaire) if not_fit else NO_PACKAGES
-        common["gaps"] = find_gaps(questionnaire, answers, practice)
-        return Recommendation(
-            is_fit=False,
-            package=None,
-            is_override=False,
-            not_fit_reason=reason,
-            reviews=(),
-            rationale=wording.not_fit_rationale(facts, reason),
-            rationale_about=wording.not_fit_rationale(facts, reason, wording.THEY),
-            verdict_reason=verdict_reason(
-                questionnaire, answers, assessment, common["gaps"]
-            ),
-            **common,
+        return _not_fit(
+            questionnaire, answers, assessment, practice, facts, reason, common
         )
     rec = _fit(practice, facts, chosen, offer, common)
     rec = _framed_for_project(rec, questionnaire, answers, facts, today)
     return _with_gaps(rec, questionnaire, answers, practice)
+
+
+def _not_fit(
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    assessment: Assessment,
+    practice: Practice,
+    facts: Facts,
+    reason: str,
+    common: dict[str, Any],
+) -> Recommendation:
+    """No package: the reason, in both voices, and what decided the verdict."""
+    common["gaps"] = find_gaps(questionnaire, answers, practice)
+    return Recommendation(
+        is_fit=False,
+        package=None,
+        is_override=False,
+        not_fit_reason=reason,
+        reviews=(),
+        rationale=wording.not_fit_rationale(facts, reason),
+        rationale_about=wording.not_fit_rationale(facts, reason, THEY),
+        verdict_reason=verdict_reason(
+            questionnaire, answers, assessment, common["gaps"]
+        ),
+        **common,
+    )
 
 
 def _framed_for_project(
@@ -147,14 +162,8 @@ def _framed_for_project(
         ),
         rationale_about=(
             *rec.rationale_about[:1],
-            *wording.project_lines(project, rec.package, wording.THEY),
-            *[
-                x
-                for x in (
-                    wording.budget_sentence(facts, rec.package, (), wording.THEY),
-                )
-                if x
-            ],
+            *wording.project_lines(project, rec.package, THEY),
+            *[x for x in (wording.budget_sentence(facts, rec.package, (), THEY),) if x],
         ),
         options=(),
     )
@@ -210,7 +219,7 @@ def _fit(
         _fit_lines(
             facts, package, sizing, by_hand, coverage, growth, options, v, practice
         )
-        for v in (wording.YOU, wording.THEY)
+        for v in (wording.YOU, THEY)
     )
     return Recommendation(
         is_fit=True,
