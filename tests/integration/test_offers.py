@@ -54,12 +54,12 @@ def _path(url: str) -> str:
     return "/" + url.split("/", 3)[3]
 
 
-def _send(client, submission_id, message=MESSAGE):
+def _send(client, submission_id, message=MESSAGE, **extra):
     detail = client.get(f"/workspace/submissions/{submission_id}")
     assert detail.status_code == 200
     return client.post(
         f"/workspace/submissions/{submission_id}/send-proposal",
-        data={"csrf_token": csrf_of(detail), "message": message},
+        data={"csrf_token": csrf_of(detail), "message": message, **extra},
     )
 
 
@@ -261,7 +261,8 @@ def test_a_wrong_or_expired_link_explains(client, sent, db):
 
 
 def test_sending_again_replaces_the_old_link(signed_in, sent, prospect, db):
-    assert _send(signed_in, prospect.id).status_code == 302
+    # on purpose: the box to replace it ticked (test_call_page.py: refused without)
+    assert _send(signed_in, prospect.id, replace="y").status_code == 302
     old = signed_in.get(sent)
     assert old.status_code == 410
     assert "newer version" in old.get_data(as_text=True)

@@ -363,7 +363,10 @@ def test_same_email_other_capitals_is_linked_by_date(signed_in, db):
     b = make_submission()
     db.session.commit()
     html = signed_in.get(f"/workspace/submissions/{b.id}").get_data(as_text=True)
-    link = f'<a href="/workspace/submissions/{a.id}">on 3 Mar {sent.year}</a>'
+    link = (
+        f'<a href="/workspace/submissions/{a.id}">on <time datetime="{sent.year}-03-03'
+        f'T10:00Z" title="3 March {sent.year} at 10:00 UTC">3 Mar {sent.year}</time></a>'
+    )
     assert f"also sent the questionnaire {link}" in html
     assert f"#{a.id}<" not in html
 
