@@ -26,6 +26,7 @@ PURE: dict[str, frozenset[str]] = {
     "intake.practice": frozenset(),
     "intake.private_links": frozenset(),
     "intake.text": frozenset(),
+    "intake.mail.words": frozenset(),
     "intake.questionnaire": frozenset(),
     "intake.questionnaire.errors": frozenset(),
     "intake.questionnaire.schema": frozenset(
