@@ -57,6 +57,37 @@ def funnel() -> list[dict]:
     ]
 
 
+REVIEW_STOPPED_SHOWN = 20
+
+
+def stopped_at_review(now=None) -> list[dict]:
+    """Who reached the review page and stopped (every step done, not sent, idle a day
+    or more), the latest first: the funnel's last row, by name."""
+    from .today import REVIEW_IDLE  # the same "stopped" as Today's
+
+    now = now or utcnow()
+    steps = len(registry.active().steps)
+    rows = db.session.scalars(
+        sa.select(Submission)
+        .where(
+            Submission.status == DRAFT,
+            Submission.steps_done >= steps,
+            Submission.updated_at < now - REVIEW_IDLE,
+        )
+        .order_by(Submission.updated_at.desc(), Submission.id.desc())
+        .limit(REVIEW_STOPPED_SHOWN)
+    ).all()
+    return [
+        {
+            "id": s.id,
+            "name": s.display_name if (s.name or s.business) else "Name not given",
+            "email": s.email,
+            "updated": s.updated_at,
+        }
+        for s in rows
+    ]
+
+
 def _reminder_state(row: OutboxMessage | None) -> str:
     if row is None:
         return "none"  # the prospect did not ask for reminders
@@ -116,6 +147,7 @@ def drafts():
         groups=_groups(page.rows, reminders),
         people=Counter(s.email_key for s in page.rows if s.email_key),
         funnel=funnel(),
+        stopped=stopped_at_review(),
         action_form=ActionForm(),
     )
 
