@@ -4,8 +4,8 @@
 Also held through it, in test_mail_outbox.py: the Date header set at hand-over
 (test_the_date_header_is_when_it_was_handed_to_the_server), a server that never answers
 (test_a_server_that_never_answers_times_out_and_keeps_the_message,
-test_a_hung_server_costs_one_timeout_per_pass_not_one_per_message) and workers sending in
-parallel (test_two_workers_racing_send_every_message_exactly_once)."""
+test_a_hung_server_costs_one_timeout_per_pass_not_one_per_message) and worker processes
+sending side by side (test_two_workers_racing_send_every_message_exactly_once)."""
 
 from __future__ import annotations
 
@@ -283,6 +283,28 @@ def test_a_server_slower_than_the_timeout_costs_one_timeout_per_pass(
         "Message 2",
         "Message 3",
     }
+
+
+def test_messages_go_out_in_parallel_so_a_slow_one_does_not_hold_the_rest(
+    app_config, app, db, smtp
+):
+    """The server takes 0.8 s per message: four go out side by side (deliver-mail's
+    INTAKE_MAIL_PARALLEL), in about one message's time, each exactly once."""
+    from intake.mail.worker import deliver_in_parallel
+
+    app.config.update(MAIL_URL=smtp.url(), MAIL_TIMEOUT=5)
+    smtp.inbox.delay = 0.8
+    for i in range(4):
+        _queue_one(db, f"Message {i}")
+    started = time.monotonic()
+    assert deliver_in_parallel(worker="w", threads=4) == {"sent": 4}
+    elapsed = time.monotonic() - started
+    assert elapsed < 2.4, elapsed  # one after another: 3.2 s at least
+    assert sorted(m["Subject"] for m in smtp.inbox.messages) == [
+        f"Message {i}" for i in range(4)
+    ]
+    claimers = set(db.session.scalars(sa.select(OutboxMessage.claimed_by)).all())
+    assert len(claimers) > 1 and all(c.startswith("w/") for c in claimers)
 
 
 # --- openings counted from a person's view only --------------------------------------
