@@ -120,6 +120,7 @@ class Config:
     MAIL_FROM = ""  # default: the practice's name and e-mail
     MAIL_OUTBOX_DIR = None
     MAIL_TIMEOUT = 20  # seconds per SMTP operation
+    MAIL_PARALLEL = 4  # messages `deliver-mail` hands to the server at the same time
     # the Outbox and /healthz warn when a message has waited this long past its time
     # (no worker running, or the mail server away)
     MAIL_QUEUE_WARN_MINUTES = 15
@@ -251,6 +252,7 @@ def _check(cfg: Mapping) -> None:
         "SESSION_IDLE_MINUTES",
         "SESSION_MAX_HOURS",
         "MAIL_QUEUE_WARN_MINUTES",
+        "MAIL_PARALLEL",
     ):
         if not isinstance(cfg.get(key), int) or cfg[key] < 1:
             raise ConfigError(f"INTAKE_{key} must be a whole number of 1 or more")

@@ -48,9 +48,29 @@ def move_status(
     )
     submission.status = to
     submission.updated_at = now
+    if to == "won":
+        cancel_reminders_of_a_client(submission)
     if to in WITHDRAWING_STATUSES:
         return withdraw(submission)
     return 0
+
+
+def cancel_reminders_of_a_client(submission: Submission) -> None:
+    """A client gets no "finish your questionnaire" reminder for a draft they left
+    under the same address: cancelled now, so the Outbox shows it as not needed (the
+    worker checks again when it comes to send one)."""
+    if not submission.email:
+        return
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.kind == "reminder",
+            sa.func.lower(OutboxMessage.to_addr) == submission.email.lower(),
+            OutboxMessage.status == MAIL_QUEUED,
+        )
+        .values(status=MAIL_CANCELLED, last_error="The prospect is a client now.")
+        .execution_options(synchronize_session=False)
+    )
 
 
 def withdraw(submission: Submission) -> int:

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from . import dates
 from .extensions import db, limiter
+from .mail.outbox import queue_state
 from .practice import format_money, time_zone_of
 from .practice_store import current_practice
 
@@ -30,7 +31,9 @@ def healthz():
     answers), even with the rate-limit store (Redis) down, when sign-in pauses but the
     questionnaire and proposal pages work; 503 only without the database. The JSON names
     each dependency's state: {"status": "ok"|"degraded"|"unavailable", "database": ...,
-    "rate_limit_store": "ok"|"down"}."""
+    "rate_limit_store": "ok"|"down", "mail_queue": {"state": "ok"|"late", "waiting": N,
+    "oldest_minutes": M}}. A late queue (no worker, or the mail server away past
+    INTAKE_MAIL_QUEUE_WARN_MINUTES) is reported, never a reason to pull the host."""
     body = _dependencies()
     return body, 503 if body["database"] != "ok" else 200
 
@@ -43,14 +46,24 @@ def readyz():
     return body, 200 if body["status"] == "ok" else 503
 
 
-def _dependencies() -> dict[str, str]:
+def _dependencies() -> dict:
     checks = {"database": _database_ok(), "rate_limit_store": _limit_store_ok()}
-    body = {name: "ok" if ok else "down" for name, ok in checks.items()}
+    body: dict = {name: "ok" if ok else "down" for name, ok in checks.items()}
     if all(checks.values()):
         body["status"] = "ok"
     else:
         body["status"] = "degraded" if checks["database"] else "unavailable"
+    body["mail_queue"] = _mail_queue() if checks["database"] else {"state": "unknown"}
     return body
+
+
+def _mail_queue() -> dict:
+    """How late the mail is (intake.mail.outbox.queue_state); one indexed query."""
+    try:
+        return queue_state().as_json()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return {"state": "unknown"}
 
 
 def _database_ok() -> bool:

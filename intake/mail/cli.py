@@ -72,7 +72,9 @@ def _one_pass(name: str) -> dict:
     running `--loop` sees a change made in the workspace."""
     with current_app.app_context():
         schedule.queue_digest_if_due()
-        return worker.deliver_due(worker=name)
+        return worker.deliver_in_parallel(
+            worker=name, threads=current_app.config["MAIL_PARALLEL"]
+        )
 
 
 def _sleep(seconds: float, stopping: list) -> None:

@@ -179,8 +179,8 @@ def queue_submitted(submission: Submission) -> None:
                     "write_link": _write_link(submission),
                 },
                 submission_id=submission.id,
-                # the text carries the verdict: a quoted reply must never reach the
-                # prospect, so replies go to the practice; writing to them is a link
+                # no verdict, score or flag in it, and replies go to the practice (a
+                # quoted reply never reaches the prospect); writing to them is a link
                 reply_to=_reply_to(),
             )
 

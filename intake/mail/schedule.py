@@ -13,6 +13,8 @@ from ..models import DRAFT, MailSuppression, OutboxMessage, Submission, utcnow
 from ..practice_store import current_practice
 from .messages import queue_digest
 
+WON = "won"  # the status of a client (intake.models.STATUSES)
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -40,6 +42,8 @@ def _reminder_decision(row: OutboxMessage) -> Decision | None:
         return Decision("the prospect changed their e-mail address")
     if db.session.get(MailSuppression, draft.email_key) is not None:
         return Decision("the prospect unsubscribed")
+    if is_a_client(draft.email_key):
+        return Decision("the prospect is a client now")
     due = draft.updated_at + dt.timedelta(days=current_app.config["REMINDER_DAYS"])
     # a consultant asked for it now: it goes, unless the prospect came back since
     asked_now = row.nudged_at is not None and draft.updated_at <= row.nudged_at
@@ -48,6 +52,18 @@ def _reminder_decision(row: OutboxMessage) -> Decision | None:
             "the prospect came back; waiting again", cancel=False, later=due
         )
     return None
+
+
+def is_a_client(email_key: str) -> bool:
+    """Whether someone writing from this address has become a client (won)."""
+    if not email_key:
+        return False
+    count = db.session.scalar(
+        sa.select(sa.func.count(Submission.id)).where(
+            Submission.email_key == email_key, Submission.status == WON
+        )
+    )
+    return bool(count)
 
 
 def queue_digest_if_due(now: dt.datetime | None = None) -> int:

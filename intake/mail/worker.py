@@ -17,6 +17,7 @@ import logging
 import os
 import socket
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -113,6 +114,25 @@ def deliver_due(*, worker: str | None = None, limit: int | None = None) -> Count
             # stay queued, untouched, for the next pass
             break
     return outcomes
+
+
+def deliver_in_parallel(*, worker: str, threads: int) -> Counter:
+    """deliver_due in `threads` threads, each with its own app context (so its own
+    database session) and worker name: a message the server is slow to take does not
+    hold the others. Claims stay exclusive (claim_next), so none is sent twice."""
+    if threads <= 1:
+        return deliver_due(worker=worker)
+    app = current_app._get_current_object()
+
+    def one(n: int) -> Counter:
+        with app.app_context():
+            try:
+                return deliver_due(worker=f"{worker[:115]}/{n}")
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(threads, thread_name_prefix="deliver-mail") as pool:
+        return sum(pool.map(one, range(threads)), Counter())
 
 
 def deliver_claimed(outbox_id: int, worker: str) -> str:

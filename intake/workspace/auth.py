@@ -131,7 +131,7 @@ def logout():
         log.info("action=sign_out")
         _forget_session()
         flash(
-            "You are signed out. Sign in again to go back to the workspace.", "success"
+            "You have signed out. Sign in again to go back to the workspace.", "success"
         )
     return redirect(url_for(".login"))
 

@@ -23,6 +23,8 @@ from sqlalchemy.orm import selectinload, undefer
 from ..extensions import db
 from ..mail import transport, worker
 from ..mail.message import build_email
+from ..mail.outbox import queue_state
+from ..mail.words import SECURITY_WORDS, kind_label, plain_problem
 from ..models import (
     MAIL_FAILED,
     MAIL_QUEUED,
@@ -43,15 +45,15 @@ STATUSES = {
     "failed": "Not delivered",
     "cancelled": "Not needed",
 }
-KINDS = {
-    "resume_link": "Link to continue",
-    "received": "Answers received",
-    "new_submission": "New submission",
-    "digest": "Daily digest",
-    "reminder": "Reminder",
-    "password_reset": "Password reset",
+# what one delivery attempt came to (MailAttempt.outcome)
+OUTCOMES = {
+    "sent": "Sent",
+    "retry": "Not sent yet, tried again later",
+    "failed": "Not delivered",
+    "cancelled": "Not needed any more",
+    "postponed": "Put off",
 }
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 # the HTML part shown on its own: no script, no network, no forms (it is ours, but
 # carries what prospects typed)
 SANDBOX_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -92,14 +94,23 @@ def _hidden_copy(row: OutboxMessage) -> OutboxMessage:
 
 @bp.get("/outbox")
 def outbox():
-    """Every e-mail the service wrote, newest first, with how its delivery went."""
+    """Every e-mail the service wrote, newest first, 50 to a page, with how its
+    delivery went and a warning when mail has waited too long."""
     status = request.args.get("status", "")
-    query = sa.select(OutboxMessage).order_by(
-        OutboxMessage.created_at.desc(), OutboxMessage.id.desc()
+    if status not in STATUSES:
+        status = ""
+    chosen = [OutboxMessage.status == status] if status else []
+    query = sa.select(OutboxMessage).where(*chosen)
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(OutboxMessage).where(*chosen)
     )
-    if status in STATUSES:
-        query = query.where(OutboxMessage.status == status)
-    rows = db.session.scalars(query.limit(PAGE_SIZE)).all()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    rows = db.session.scalars(
+        query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
     counts = dict(
         db.session.execute(
             sa.select(OutboxMessage.status, sa.func.count()).group_by(
@@ -113,16 +124,24 @@ def outbox():
         counts=counts,
         status=status,
         statuses=STATUSES,
-        kinds=KINDS,
+        kind_label=kind_label,
+        plain_problem=plain_problem,
         delivery=_delivery_words(),
-        page_size=PAGE_SIZE,
+        paging={"page": page, "pages": pages, "total": total, "size": PAGE_SIZE},
+        queue=queue_state(),
         now=utcnow(),
     )
 
 
 def _delivery_words() -> str:
+    """Where messages leave through, in words: the server, its security, the account
+    (never the password)."""
     server = transport.parse_mail_url(current_app.config.get("MAIL_URL") or "")
-    return server.describe() if server else ""
+    if server is None:
+        return ""
+    account = f", signed in as {server.username}" if server.username else ""
+    security = SECURITY_WORDS.get(server.security, server.security)
+    return f"the mail server {server.host}, port {server.port} ({security}{account})"
 
 
 def _message_or_404(outbox_id: int) -> OutboxMessage:
@@ -154,8 +173,10 @@ def outbox_message(outbox_id: int):
         row=row,
         text_body=shown(row).text_body,
         attempts=attempts,
+        outcomes=OUTCOMES,
         statuses=STATUSES,
-        kinds=KINDS,
+        kind_label=kind_label,
+        plain_problem=plain_problem,
         outbox_dir=worker.outbox_dir(),
         delivery=_delivery_words(),
     )

@@ -19,6 +19,7 @@ from ..models import DRAFT, MAIL_QUEUED, OutboxMessage, Submission, utcnow
 from ..security import is_safe_next
 from . import audit, queries
 from .forms import ListFilterForm
+from .today import REVIEW_IDLE  # the same "stopped" as Today's
 from .views import bp
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,36 @@ def funnel() -> list[dict]:
             "percent": round(100 * counts.get(n, 0) / peak),
         }
         for n in range(0, total + 1)
+    ]
+
+
+REVIEW_STOPPED_SHOWN = 20
+
+
+def stopped_at_review(now=None) -> list[dict]:
+    """Who reached the review page and stopped (every step done, not sent, idle a day
+    or more), the latest first: the funnel's last row, by name."""
+
+    now = now or utcnow()
+    steps = len(registry.active().steps)
+    rows = db.session.scalars(
+        sa.select(Submission)
+        .where(
+            Submission.status == DRAFT,
+            Submission.steps_done >= steps,
+            Submission.updated_at < now - REVIEW_IDLE,
+        )
+        .order_by(Submission.updated_at.desc(), Submission.id.desc())
+        .limit(REVIEW_STOPPED_SHOWN)
+    ).all()
+    return [
+        {
+            "id": s.id,
+            "name": s.display_name if (s.name or s.business) else "Name not given",
+            "email": s.email,
+            "updated": s.updated_at,
+        }
+        for s in rows
     ]
 
 
@@ -116,6 +147,7 @@ def drafts():
         groups=_groups(page.rows, reminders),
         people=Counter(s.email_key for s in page.rows if s.email_key),
         funnel=funnel(),
+        stopped=stopped_at_review(),
         action_form=ActionForm(),
     )
 

@@ -198,3 +198,104 @@ def test_on_a_phone_the_list_is_cards_with_what_matters(new_context, seeded):
         if cell.is_visible():
             cell_box = cell.bounding_box()
             assert cell_box["x"] >= 0 and cell_box["x"] + cell_box["width"] <= 375
+
+
+LONG_MAIL = (
+    "maximiliana.featherstonehaugh-cholmondeley@a-very-long-practice.example.com"
+)
+
+
+@pytest.fixture(scope="module")
+def crowded(live_server, seeded):
+    """Thirty more prospects with long names and 60+ character e-mails, sent days
+    before the others, and drafts with such addresses and a reminder pending."""
+    import uuid
+
+    from intake.extensions import db
+    from intake.models import MAIL_QUEUED, OutboxMessage, Submission
+
+    assert len(LONG_MAIL) > 60
+    now = dt.datetime.now(dt.UTC)
+    for n in range(30):
+        live_server.add_submission(
+            persona=("strategic_collaborator", "one_off_project")[n % 2],
+            submitted_at=now - dt.timedelta(days=12, hours=n),
+            full_name=f"Maximiliana Constance Featherstonehaugh-Cholmondeley {n}",
+            email=f"{n}.{LONG_MAIL}",
+        )
+    draft = live_server.add_submission(
+        persona="tiny_budget_busy", status="draft", email=f"draft.{LONG_MAIL}"
+    )
+    with live_server.app.app_context():
+        row = db.session.get(Submission, draft)
+        row.email, row.email_key = f"draft.{LONG_MAIL}", f"draft.{LONG_MAIL}"
+        row.updated_at = now - dt.timedelta(days=2)
+        db.session.add(
+            OutboxMessage(
+                kind="reminder",
+                message_id=f"<{uuid.uuid4().hex}@intake.test>",
+                once_key=f"reminder:{draft}",
+                submission_id=draft,
+                to_addr=row.email,
+                subject="Your questionnaire is waiting for you",
+                text_body="",
+                html_body="",
+                status=MAIL_QUEUED,
+                send_after=now + dt.timedelta(days=3),
+            )
+        )
+        db.session.commit()
+    return draft
+
+
+def _visible_rows(page, selector: str) -> int:
+    return page.evaluate(
+        """(selector) => [...document.querySelectorAll(selector)].filter(e => {
+             const r = e.getBoundingClientRect();
+             return r.top >= 0 && r.bottom <= window.innerHeight; }).length""",
+        selector,
+    )
+
+
+def test_the_list_starts_on_the_first_screen_and_fits_fifteen_rows_on_a_desk(
+    new_context, crowded
+):
+    """The counts, chart and filters wait behind a disclosure: the first prospect is
+    on a phone's first screen (it was at 1,475 px) and a desk shows 15 rows or more
+    (it showed none: the first at 701 px, rows 80 px tall)."""
+    page = new_context(viewport={"width": 375, "height": 812}).new_page()
+    sign_in(page)
+    first = page.locator("table.prospects tbody tr").first.bounding_box()
+    assert first["y"] + 60 < 812, first  # its name is readable without scrolling
+    assert not page.locator("#q").is_visible()  # the filters, folded
+    page.click("details.list-tools summary")
+    assert page.locator("#q").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/workspace/")
+    assert _visible_rows(page, "table.prospects tbody tr") >= 15
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 1280, width
+    # a filter in use keeps the disclosure open, so what narrows the list shows
+    page.goto("/workspace/?verdict=strong+fit")
+    assert page.locator("#verdict").is_visible()
+
+
+def test_drafts_and_a_draft_fit_a_phone_with_long_addresses(new_context, crowded):
+    page = new_context(viewport={"width": 375, "height": 812}).new_page()
+    sign_in(page)
+    for path in ("/workspace/drafts", f"/workspace/drafts/{crowded}"):
+        go(page, path)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 375, (path, width, page.evaluate(WIDER_THAN_WINDOW))
+    go(page, "/workspace/drafts")
+    assert page.get_by_text(f"draft.{LONG_MAIL}").first.is_visible()
+
+
+def test_the_activity_keeps_what_was_done_on_a_phone(new_context, crowded):
+    page = new_context(viewport={"width": 375, "height": 812}).new_page()
+    sign_in(page)
+    go(page, "/workspace/activity")
+    cell = page.locator("table.prospects tbody tr").first.locator("td").nth(2)
+    box = cell.bounding_box()
+    assert cell.inner_text().strip(), "the What column is empty"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box

@@ -62,7 +62,7 @@ def test_signing_out_says_so(client, consultant):
     sign_in(client)
     sign_out(client)
     page = client.get("/workspace/login").get_data(as_text=True)
-    assert "You are signed out. Sign in again to go back to the workspace." in page
+    assert "You have signed out. Sign in again to go back to the workspace." in page
 
 
 # ---- 1. one identity for the lookup and the limits ----------------------------------

@@ -79,7 +79,12 @@ def test_healthz_and_readyz(client):
         response = client.get(path)
         assert (response.status_code, response.json) == (
             200,
-            {"database": "ok", "rate_limit_store": "ok", "status": "ok"},
+            {
+                "database": "ok",
+                "rate_limit_store": "ok",
+                "status": "ok",
+                "mail_queue": {"state": "ok", "waiting": 0, "oldest_minutes": None},
+            },
         ), path
 
 
@@ -95,7 +100,12 @@ def test_healthz_stays_200_without_redis_and_readyz_says_503(tmp_path):
     )
     with app.app_context():
         db.create_all()
-    body = {"database": "ok", "rate_limit_store": "down", "status": "degraded"}
+    body = {
+        "database": "ok",
+        "rate_limit_store": "down",
+        "status": "degraded",
+        "mail_queue": {"state": "ok", "waiting": 0, "oldest_minutes": None},
+    }
     client = app.test_client()
     response = client.get("/healthz")
     assert (response.status_code, response.json) == (200, body)
@@ -111,6 +121,7 @@ def test_healthz_and_readyz_report_a_dead_database():
         assert response.status_code == 503
         assert response.json["status"] == "unavailable"
         assert response.json["database"] == "down"
+        assert response.json["mail_queue"] == {"state": "unknown"}
 
 
 def closed_port() -> int:
@@ -353,7 +364,12 @@ def test_make_run_works_on_a_fresh_clone(fresh_clone):
     )
     try:
         health = json.loads(wait_for(f"http://127.0.0.1:{port}/healthz"))
-        assert health == {"database": "ok", "rate_limit_store": "ok", "status": "ok"}
+        assert health == {
+            "database": "ok",
+            "rate_limit_store": "ok",
+            "status": "ok",
+            "mail_queue": {"state": "ok", "waiting": 0, "oldest_minutes": None},
+        }
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=20)

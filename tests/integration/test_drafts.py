@@ -224,3 +224,29 @@ def test_a_draft_page_does_not_wait_for_the_disk_but_a_submission_does(
         t for t in _transactions(statements) if any("UPDATE submission" in s for s in t)
     ]
     assert submit and not any(NO_WAIT in t for t in submit)
+
+
+def test_the_drafts_page_names_who_stopped_at_the_review_page(consultant_browser, db):
+    """Not only a count: who reached the review page (every step done) and stopped a
+    day or more ago, with their e-mail to write to."""
+    import datetime as dt
+
+    long_mail = "a.very.long.address.for.testing.layouts@an-example-practice.co.uk"
+    stopped = _draft(db, long_mail, 5)
+    fresh = _draft(db, "fresh@example.com", 5)  # still at it
+    halfway = _draft(db, "half@example.com", 3)
+    for d, name in (
+        (stopped, "Rhiannon Featherstonehaugh-Smythe"),
+        (fresh, "Fresh"),
+        (halfway, "Half Way"),
+    ):
+        d.name = name
+    stopped.updated_at = utcnow() - dt.timedelta(days=2)
+    halfway.updated_at = utcnow() - dt.timedelta(days=2)
+    db.session.commit()
+    html = consultant_browser.get("/workspace/drafts").get_data(as_text=True)
+    section = html[html.index('id="stopped-title"') : html.index("</section>")]
+    assert f'href="/workspace/drafts/{stopped.id}">{stopped.name}</a>' in section
+    assert f'<a href="mailto:{long_mail}">{long_mail}</a>' in section
+    assert "stopped 2 days ago" in section
+    assert "Fresh" not in section and "Half Way" not in section

@@ -29,6 +29,7 @@ PURE: dict[str, frozenset[str]] = {
     "intake.words": frozenset(),
     "intake.private_links": frozenset(),
     "intake.text": frozenset(),
+    "intake.mail.words": frozenset(),
     "intake.questionnaire": frozenset(),
     "intake.questionnaire.errors": frozenset(),
     "intake.questionnaire.model": frozenset({"intake.practice"}),
