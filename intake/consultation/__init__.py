@@ -7,7 +7,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import models, views, workspace_pages  # noqa: F401  (table; pages; workspace routes)
+from . import (  # noqa: F401  (tables; pages; workspace routes)
+    models,
+    notes_pages,
+    views,
+    workspace_pages,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -16,3 +21,4 @@ def init_app(app: Flask) -> None:
         workspace_pages.availability_section, "availability_section"
     )
     app.add_template_global(workspace_pages.call_panel, "call_panel")
+    app.add_template_global(notes_pages.notes_section, "consultation_notes_section")
