@@ -127,6 +127,10 @@ class AvailabilityForm(Form):
         "Offer times to prospects whose answers are a",
         choices=[SelectChoice(v, v.capitalize()) for v in BOOKING_VERDICTS],
     )
+    suggest_booking = BooleanField(
+        "Suggest a consultation call before a proposal is sent, when no notes of one "
+        "are recorded"
+    )
 
     def validate_days_off(self, field):
         for line in (field.data or "").splitlines():
@@ -155,6 +159,7 @@ class AvailabilityForm(Form):
                 "horizon_days": av.horizon_days,
                 "details": av.details,
                 "offer_to": list(av.offer_to),
+                "suggest_booking": av.suggest_booking,
             },
         )
 
@@ -165,7 +170,7 @@ class AvailabilityForm(Form):
         days_off = sorted(
             {
                 dt.date.fromisoformat(x.strip()).isoformat()
-                for x in self.days_off.data.splitlines()
+                for x in (self.days_off.data or "").splitlines()
                 if x.strip()
             }
         )
@@ -182,6 +187,7 @@ class AvailabilityForm(Form):
                 v for v in BOOKING_VERDICTS if v in (self.offer_to.data or ())
             ),
             feed_token_hash=old.feed_token_hash,
+            suggest_booking=bool(self.suggest_booking.data),
         )
 
 

@@ -61,6 +61,23 @@ def notes_section(submission: Submission) -> dict:
     }
 
 
+def call_suggestion(submission: Submission) -> dict | None:
+    """Before sending: a call is suggested while no consultation notes are recorded
+    (None when they are, when the practice switched it off, or after acceptance)."""
+    practice = current_practice()
+    if not practice.availability.suggest_booking or submission.status == "won":
+        return None
+    if notes.record_for(submission.id) is not None:
+        return None
+    booked = service.active_for(submission.id)
+    when = (
+        slots.describe(booked.start_at, booked.end_at, time_zone_of(practice))
+        if booked is not None
+        else ""
+    )
+    return {"when": when}
+
+
 @bp.post("/submissions/<id:submission_id>/consultation-notes")
 def save_consultation_notes(submission_id: int):
     """Record what was agreed in the call; the proposal is rebuilt from it."""

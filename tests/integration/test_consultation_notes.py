@@ -14,8 +14,11 @@ import pytest
 import sqlalchemy as sa
 
 from intake.consultation import notes
-from intake.consultation.models import ConsultationNotes
+from intake.consultation.models import Booking, ConsultationNotes
+from intake.models import utcnow
 from intake.offers.models import Offer
+from intake.practice_store import current_practice
+from intake.workspace.today import needs_attention_for_today
 from tests.conftest import csrf_of
 from tests.factories import make_submission
 from tests.integration.test_offers import (
@@ -194,3 +197,90 @@ def test_the_sent_proposal_and_its_calendar_follow_the_notes(
     first = min(e.decoded("dtstart") for e in events)
     assert first.date() >= dt.date(2027, 2, 1)
     assert first.date() < dt.date(2027, 3, 15)
+
+
+def _booking(db, s, start: dt.datetime, token: str) -> Booking:
+    b = Booking(
+        submission_id=s.id,
+        start_at=start,
+        end_at=start + dt.timedelta(minutes=45),
+        token_hash=token * 64,
+        time_zone="Europe/London",
+    )
+    db.session.add(b)
+    db.session.commit()
+    return b
+
+
+def test_today_lists_calls_held_without_notes_and_notes_without_a_proposal(
+    signed_in, db
+):
+    now = utcnow()
+    held = make_submission(full_name="Held Without Notes")
+    agreed = make_submission(full_name="Agreed Not Sent")
+    db.session.commit()
+    _booking(db, held, now - dt.timedelta(days=2), "a")
+    _save(signed_in, agreed)
+    items = {i.id: i for i in needs_attention_for_today(current_practice())}
+    assert items[held.id].kind == "held"
+    assert items[held.id].reason.startswith("Call held ")
+    assert items[held.id].reason.endswith(": no notes of what was agreed")
+    assert items[agreed.id].kind == "agreed"
+    assert items[agreed.id].reason.startswith(
+        "Notes of the call on 3 December 2026 recorded"
+    )
+    html = signed_in.get("/workspace/today?show=calls").get_data(as_text=True)
+    assert f"/workspace/submissions/{held.id}?back=" in html
+    assert "Record the notes" in html and "Send proposal" in html
+    # notes recorded: no longer held without notes; proposal sent: no longer waiting
+    _save(signed_in, held)
+    assert _send(signed_in, agreed.id).status_code == 302
+    kinds = {i.id: i.kind for i in needs_attention_for_today(current_practice())}
+    assert kinds.get(held.id) == "agreed" and agreed.id not in kinds
+
+
+def test_a_call_is_suggested_before_sending_until_notes_are_recorded(
+    signed_in, prospect, db
+):
+    html = _page(signed_in, prospect).get_data(as_text=True)
+    assert "No consultation is recorded yet." in html
+    assert "Invite to book a call first" in html
+    start = utcnow() + dt.timedelta(days=3)
+    _booking(
+        db, prospect, start.replace(hour=15, minute=0, second=0, microsecond=0), "c"
+    )
+    html = _page(signed_in, prospect).get_data(as_text=True)
+    # the call's time, in the practice's time zone (New York by default)
+    assert "Their call is booked for" in html and "(America/New York time)" in html
+    _save(signed_in, prospect)
+    html = _page(signed_in, prospect).get_data(as_text=True)
+    assert "Their call is booked for" not in html
+    assert "No consultation is recorded yet." not in html
+
+
+def test_the_practice_may_switch_the_suggestion_off(signed_in, prospect, db):
+    settings = signed_in.get("/workspace/settings/availability")
+    html = settings.get_data(as_text=True)
+    assert (
+        'name="suggest_booking"' in html
+        and "checked"
+        in html.split('name="suggest_booking"')[0][-120:]
+        + html.split('name="suggest_booking"')[1][:40]
+    )
+    av = current_practice().availability
+    response = signed_in.post(
+        "/workspace/settings/availability",
+        data={
+            "csrf_token": csrf_of(settings),
+            "mon": "10:00-12:00",
+            "call_minutes": av.call_minutes,
+            "buffer_minutes": av.buffer_minutes,
+            "notice_hours": av.notice_hours,
+            "horizon_days": av.horizon_days,
+            # suggest_booking left unticked
+        },
+    )
+    assert response.status_code == 302
+    assert current_practice().availability.suggest_booking is False
+    html = _page(signed_in, prospect).get_data(as_text=True)
+    assert "No consultation is recorded yet." not in html
