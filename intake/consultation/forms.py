@@ -24,7 +24,7 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ..forms import Form
 from ..practice import (
@@ -221,6 +221,9 @@ class NotesForm(Form):
     monthly_hours = BoundedIntegerField(
         "Hours of support a month",
         validators=[Optional(), _a_number, NumberRange(1, agreement.MAX_HOURS)],
+        # text, not type=number: what was typed is shown again as typed, validly
+        widget=TextInput(),
+        render_kw={"inputmode": "numeric"},
     )
     start_date = DateField("Start date", validators=[Optional()])
     reviews = _Checkboxes(
@@ -231,26 +234,31 @@ class NotesForm(Form):
         "The roles, and who decides what",
         filters=[_strip],
         validators=[Length(max=agreement.MAX_TEXT)],
+        render_kw={"rows": 3},
     )
     reply_times = TextAreaField(
         "Reply times",
         filters=[_strip],
         validators=[Length(max=agreement.MAX_TEXT)],
+        render_kw={"rows": 3},
     )
     channels = TextAreaField(
         "Channels",
         filters=[_strip],
         validators=[Length(max=agreement.MAX_TEXT)],
+        render_kw={"rows": 3},
     )
     working_hours = TextAreaField(
         "Working hours",
         filters=[_strip],
         validators=[Length(max=agreement.MAX_TEXT)],
+        render_kw={"rows": 3},
     )
     other = TextAreaField(
         "Anything else agreed",
         filters=[_strip],
         validators=[Length(max=agreement.MAX_TEXT)],
+        render_kw={"rows": 3},
     )
 
     def for_questionnaire(self, area_names: dict[str, str]) -> NotesForm:

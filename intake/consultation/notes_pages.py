@@ -43,7 +43,7 @@ def _area_names(submission: Submission) -> dict[str, str]:
 def notes_section(submission: Submission) -> dict:
     """The notes form (the posted one when it has errors) and whether notes exist."""
     record = notes.record_for(submission.id)
-    form = g.get("consultation_notes_form")
+    form = g.pop("consultation_notes_form", None)  # once: for this page only
     if form is None:
         agreed = (
             agreement.Agreed.from_dict(record.data, record.call_date)
