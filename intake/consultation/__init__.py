@@ -15,7 +15,11 @@ def init_app(app: Flask) -> None:
     # the pages are imported here, not at the top: they add routes to the workspace's
     # blueprint, whose views import the proposal and offers code, which reads this
     # package's notes (a cycle when this package is imported first)
-    from . import notes_pages, views, workspace_pages
+    from . import (  # noqa: PLC0415 - a cycle otherwise, see above
+        notes_pages,
+        views,
+        workspace_pages,
+    )
 
     app.register_blueprint(views.bp)
     app.add_template_global(
