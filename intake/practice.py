@@ -149,6 +149,9 @@ class Availability:
     horizon_days: int = 21  # and the last no further ahead than this
     details: str = ""  # how to join: the video link or the phone number
     offer_to: tuple[str, ...] = ("strong fit", "possible fit")  # verdicts offered slots
+    # the prospect's page suggests a call before a proposal is sent, when no
+    # consultation notes are recorded
+    suggest_booking: bool = True
     # the SHA-256 of the consultant's calendar feed token; "" for no feed
     feed_token_hash: str = ""
 

@@ -8,6 +8,7 @@ import re
 
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     SelectChoice,
     SelectField,
@@ -19,14 +20,22 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NumberRange,
+    Optional,
     StopValidation,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ..forms import Form
-from ..practice import BOOKING_VERDICTS, WEEKDAY_NAMES, WEEKDAYS, Availability
+from ..practice import (
+    BOOKING_VERDICTS,
+    CADENCES,
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    Availability,
+)
 from ..workspace.forms import BoundedIntegerField
+from . import agreement
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\s*[-–]\s*([01]\d|2[0-4]):([0-5]\d)$")
@@ -118,6 +127,10 @@ class AvailabilityForm(Form):
         "Offer times to prospects whose answers are a",
         choices=[SelectChoice(v, v.capitalize()) for v in BOOKING_VERDICTS],
     )
+    suggest_booking = BooleanField(
+        "Suggest a consultation call before a proposal is sent, when no notes of one "
+        "are recorded"
+    )
 
     def validate_days_off(self, field):
         for line in (field.data or "").splitlines():
@@ -146,6 +159,7 @@ class AvailabilityForm(Form):
                 "horizon_days": av.horizon_days,
                 "details": av.details,
                 "offer_to": list(av.offer_to),
+                "suggest_booking": av.suggest_booking,
             },
         )
 
@@ -156,7 +170,7 @@ class AvailabilityForm(Form):
         days_off = sorted(
             {
                 dt.date.fromisoformat(x.strip()).isoformat()
-                for x in self.days_off.data.splitlines()
+                for x in (self.days_off.data or "").splitlines()
                 if x.strip()
             }
         )
@@ -173,6 +187,7 @@ class AvailabilityForm(Form):
                 v for v in BOOKING_VERDICTS if v in (self.offer_to.data or ())
             ),
             feed_token_hash=old.feed_token_hash,
+            suggest_booking=bool(self.suggest_booking.data),
         )
 
 
@@ -192,3 +207,83 @@ class SlotForm(Form):
 
 class CancelForm(Form):
     """Cancel the call (CSRF only)."""
+
+
+class NotesForm(Form):
+    """What was agreed in the consultation call (see agreement.Agreed). The areas'
+    choices are the questionnaire's, set by `for_questionnaire`."""
+
+    call_date = DateField(
+        "Date of the call",
+        validators=[InputRequired("Please give the date of the call.")],
+    )
+    areas = _Checkboxes("The areas agreed", choices=[])
+    monthly_hours = BoundedIntegerField(
+        "Hours of support a month",
+        validators=[Optional(), _a_number, NumberRange(1, agreement.MAX_HOURS)],
+        # text, not type=number: what was typed is shown again as typed, validly
+        widget=TextInput(),
+        render_kw={"inputmode": "numeric"},
+    )
+    start_date = DateField("Start date", validators=[Optional()])
+    reviews = _Checkboxes(
+        "The reviews agreed",
+        choices=[SelectChoice(c, name) for c, name in CADENCES.items()],
+    )
+    roles = TextAreaField(
+        "The roles, and who decides what",
+        filters=[_strip],
+        validators=[Length(max=agreement.MAX_TEXT)],
+        render_kw={"rows": 3},
+    )
+    reply_times = TextAreaField(
+        "Reply times",
+        filters=[_strip],
+        validators=[Length(max=agreement.MAX_TEXT)],
+        render_kw={"rows": 3},
+    )
+    channels = TextAreaField(
+        "Channels",
+        filters=[_strip],
+        validators=[Length(max=agreement.MAX_TEXT)],
+        render_kw={"rows": 3},
+    )
+    working_hours = TextAreaField(
+        "Working hours",
+        filters=[_strip],
+        validators=[Length(max=agreement.MAX_TEXT)],
+        render_kw={"rows": 3},
+    )
+    other = TextAreaField(
+        "Anything else agreed",
+        filters=[_strip],
+        validators=[Length(max=agreement.MAX_TEXT)],
+        render_kw={"rows": 3},
+    )
+
+    def for_questionnaire(self, area_names: dict[str, str]) -> NotesForm:
+        self.areas.choices = [SelectChoice(v, label) for v, label in area_names.items()]
+        return self
+
+    @classmethod
+    def of(cls, agreed: agreement.Agreed) -> NotesForm:
+        return cls(
+            formdata=None,
+            prefix="cn",
+            data={
+                **agreed.to_dict(),
+                "call_date": agreed.call_date,
+                "start_date": agreed.start_date,
+                "monthly_hours": agreed.monthly_hours,
+            },
+        )
+
+    def agreed(self) -> agreement.Agreed:
+        return agreement.Agreed(
+            call_date=self.call_date.data,
+            areas=tuple(self.areas.data or ()),
+            monthly_hours=self.monthly_hours.data,
+            start_date=self.start_date.data,
+            reviews=tuple(c for c in CADENCES if c in (self.reviews.data or ())),
+            **{k: self[k].data or "" for k in agreement.TEXTS},
+        )

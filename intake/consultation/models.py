@@ -54,3 +54,20 @@ class Booking(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status == BOOKED
+
+
+class ConsultationNotes(db.Model):
+    """What the consultant and the prospect agreed in the call: one record per
+    submission. `data` is the agreed values (intake.consultation.agreement.Agreed),
+    which take precedence over the answers when the proposal is built."""
+
+    __tablename__ = "consultation_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("submission.id", ondelete="CASCADE"), unique=True
+    )
+    call_date: Mapped[dt.date] = mapped_column(sa.Date)
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    updated_by: Mapped[str] = mapped_column(sa.String(200), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

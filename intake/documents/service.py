@@ -21,6 +21,7 @@ from flask import current_app, render_template
 from sqlalchemy.exc import IntegrityError
 
 from .. import submissions
+from ..consultation import agreement, notes
 from ..extensions import db
 from ..models import ProposalDocument, Submission, utcnow
 from ..practice import Practice
@@ -55,16 +56,21 @@ def edits_of(submission: Submission) -> content.Edits:
 
 
 def recommendation_for(submission: Submission, practice: Practice) -> Recommendation:
-    """The package and plan for a submitted prospect, honouring the consultant's override."""
+    """The package and plan for a submitted prospect, honouring the consultant's
+    override, built from the answers with the call's agreements taking precedence."""
     questionnaire = submissions.questionnaire_of(submission)
-    return recommend(
+    agreed = notes.agreed_for(submission)
+    rec = recommend(
         questionnaire=questionnaire,
-        answers=submission.answers or {},
+        answers=agreement.effective_answers(
+            questionnaire, submission.answers or {}, agreed
+        ),
         assessment=Assessment.from_dict(submission.assessment),
         practice=practice,
         override=submission.package_override,
         offer=edits_of(submission).offer,
     )
+    return agreement.settle(rec, agreed)
 
 
 def verdict_reason_for(submission: Submission, practice: Practice):
@@ -116,7 +122,7 @@ def context_for(
     recommendation = _checked(
         recommendation or recommendation_for(submission, practice), letter
     )
-    return content.proposal_context(
+    context = content.proposal_context(
         practice=practice,
         submission_name=submission.name,
         business=submission.business,
@@ -126,6 +132,18 @@ def context_for(
         today=today or utcnow().date(),
         edits=edits_of(submission),
     )
+    # what was agreed in the consultation call ("as we agreed on <date>")
+    agreed = notes.agreed_for(submission)
+    if agreed and agreed.reviews and context["package"]:  # the reviews agreed
+        context["package"]["reviews"] = [r["name"] for r in context["reviews"]]
+    context["agreed"] = agreement.proposal_part(
+        agreed,
+        recommendation,
+        agreement.area_names(
+            questionnaire.localised(practice.questionnaire_words, practice.currency)
+        ),
+    )
+    return context
 
 
 def context_for_answers(
@@ -206,6 +224,7 @@ def document_key(
         "assessment": submission.assessment,
         "override": submission.package_override,
         "edits": edits_of(submission).to_dict(),
+        "agreed": _agreed_dict(submission),
         "contact": [submission.name, submission.business, submission.email],
         "practice": practice.to_dict(),
         "templates": _templates_digest(),
@@ -213,6 +232,13 @@ def document_key(
     }
     text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _agreed_dict(submission: Submission) -> dict | None:
+    agreed = notes.agreed_for(submission)
+    if agreed is None:
+        return None
+    return {**agreed.to_dict(), "call_date": agreed.call_date.isoformat()}
 
 
 def pdf_for(

@@ -5,6 +5,8 @@ consultant's own message, the link and the signed documents only."""
 
 from __future__ import annotations
 
+from ..consultation import notes
+from ..dates import long_date
 from ..mail.links import public_url
 from ..mail.outbox import queue_mail
 from ..mail.recipients import team_recipients
@@ -34,6 +36,14 @@ def default_message(submission: Submission) -> str:
     """The e-mail's opening; the link, what the page offers and the signature follow
     in the template (templates/mail/proposal_sent.*), so they are not said twice."""
     name = _first_name(submission)
+    agreed = notes.agreed_for(submission)
+    if agreed is not None:  # the consultation call took place
+        return (
+            f"Hello{' ' + name if name else ''},\n\n"
+            "Thank you for our conversation. Here is our proposal, as we agreed on "
+            f"{long_date(agreed.call_date)}: the support we settled on and how we "
+            "will work together."
+        )
     return (
         f"Hello{' ' + name if name else ''},\n\n"
         "Thank you for telling us about your business. Here is our proposal: what we "

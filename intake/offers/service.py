@@ -95,6 +95,19 @@ def _options(context: dict, practice: Practice) -> list[dict]:
     ]
 
 
+def _agreed_reviews(options: list[dict], recommendation: Recommendation) -> list[dict]:
+    """The recommended package's reviews as the proposal shows them (those agreed in
+    the consultation call), so the calendar of the accepted option holds the same."""
+    name = recommendation.package.name if recommendation.package else None
+    held = [r.cadence for r in recommendation.reviews]
+    return [
+        {**o, "cadences": [c for c in o["cadences"] if c in held]}
+        if o["name"] == name and held and recommendation.project is None
+        else o
+        for o in options
+    ]
+
+
 def page_content(
     submission: Submission, practice: Practice, recommendation: Recommendation
 ) -> dict:
@@ -107,7 +120,7 @@ def page_content(
         "date": context.get("date", ""),
         "valid_until": context.get("valid_until", ""),
         "greeting_name": context.get("greeting_name", ""),
-        "options": _options(context, practice),
+        "options": _agreed_reviews(_options(context, practice), recommendation),
         "schedule_until": context.get("schedule_until", ""),
         "reviews": [
             {"cadence": r.cadence, "name": r.name, "when": r.when, "purpose": r.purpose}
@@ -116,6 +129,10 @@ def page_content(
         "agreement": list(context.get("agreement") or []),
         "not_included": list(context.get("not_included") or []),
         "reply_time": context.get("reply_time", ""),
+        # the start agreed in the consultation call (the acceptance form's default)
+        "start_date": recommendation.start_date.isoformat()
+        if context.get("agreed") and recommendation.start_date
+        else "",
     }
 
 

@@ -35,6 +35,7 @@ ACTIONS = {
     "countersign_proposal": "Countersigned the proposal",
     "reminder": "Sent a reminder now",
     "invite_to_book": "Invited to book a call",
+    "consultation_notes": "Recorded the consultation notes",
 }
 
 

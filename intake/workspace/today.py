@@ -3,8 +3,9 @@ its one next action (the workspace's home).
 
 The reasons are the ones of intake.offers.attention (a reply overdue, a proposal
 unopened or past its validity), plus new prospects, proposals about to expire and
-unfinished questionnaires that reached the review page and stopped, and consultation
-calls today or tomorrow. Four queries, each bounded, whatever the size of the pipeline."""
+unfinished questionnaires that reached the review page and stopped, consultation
+calls today or tomorrow, calls held without notes, and notes of a call with no proposal
+sent since. Six queries, each bounded, whatever the size of the pipeline."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ import sqlalchemy as sa
 from flask import render_template, request, url_for
 
 from .. import registry
-from ..consultation.models import BOOKED, Booking
+from ..consultation.models import BOOKED, Booking, ConsultationNotes
 from ..consultation.slots import zone
+from ..dates import long_date, weekday_date
 from ..extensions import db
 from ..forms import ActionForm
 from ..mail.messages import reminder_key_sql
@@ -45,10 +47,22 @@ CHIPS = {
     "overdue": ("Replies overdue", {"overdue"}),
     "proposals": ("Proposals", {"unopened", "expiring", "expired"}),
     "unfinished": ("Unfinished", {"unfinished"}),
-    "calls": ("Calls", {"call"}),
+    "calls": ("Calls", {"call", "held", "agreed"}),
 }
 # one row per prospect: the most pressing reason wins
-PRIORITY = ("call", "overdue", "expired", "expiring", "unopened", "new", "unfinished")
+PRIORITY = (
+    "call",
+    "held",
+    "overdue",
+    "expired",
+    "expiring",
+    "unopened",
+    "agreed",
+    "new",
+    "unfinished",
+)
+OPEN_STATUSES = ("new", "reviewing", "booked", "proposal_sent")
+HELD_SINCE = dt.timedelta(days=30)  # older calls without notes are let go
 NEW_WORDS = {
     "strong fit": "New strong fit",
     "possible fit": "New possible fit",
@@ -67,7 +81,7 @@ class Item:
     email: str
     since: dt.datetime  # when the wait began: the order of the list
     reason: str
-    action: str  # reply, send, remind or open
+    action: str  # reply, send, remind, notes or open
     draft: bool = False
 
 
@@ -217,6 +231,58 @@ def _call_items(practice: Practice, now: dt.datetime) -> list[Item]:
     return items
 
 
+def _held_items(practice: Practice, now: dt.datetime) -> list[Item]:
+    """Calls held (in the last 30 days) with no consultation notes recorded."""
+    tz = zone(time_zone_of(practice))
+    rows = db.session.execute(
+        sa.select(*_PERSON, Booking.start_at, Booking.end_at)
+        .join(Booking, Booking.submission_id == Submission.id)
+        .outerjoin(ConsultationNotes, ConsultationNotes.submission_id == Submission.id)
+        .where(Booking.status == BOOKED, ConsultationNotes.id.is_(None))
+        .where(Booking.end_at <= now, Booking.end_at > now - HELD_SINCE)
+        .where(Submission.status.in_(OPEN_STATUSES))
+        .order_by(Booking.end_at)
+        .limit(LIMIT)
+    ).all()
+    return [
+        _item(
+            r,
+            "held",
+            r.end_at,
+            f"Call held {weekday_date(r.start_at.astimezone(tz).date())}: "
+            "no notes of what was agreed",
+            "notes",
+        )
+        for r in rows
+    ]
+
+
+def _agreed_items(now: dt.datetime) -> list[Item]:
+    """Consultation notes recorded with no proposal sent since."""
+    later = sa.exists().where(
+        Offer.submission_id == Submission.id,
+        Offer.created_at >= ConsultationNotes.updated_at,
+    )
+    rows = db.session.execute(
+        sa.select(*_PERSON, ConsultationNotes.updated_at, ConsultationNotes.call_date)
+        .join(ConsultationNotes, ConsultationNotes.submission_id == Submission.id)
+        .where(Submission.status.in_(OPEN_STATUSES), ~later)
+        .order_by(ConsultationNotes.updated_at)
+        .limit(LIMIT)
+    ).all()
+    return [
+        _item(
+            r,
+            "agreed",
+            r.updated_at,
+            f"Notes of the call on {long_date(r.call_date)} recorded "
+            f"{_ago(now - r.updated_at)}: no proposal sent since",
+            "send",
+        )
+        for r in rows
+    ]
+
+
 def _item(r, kind: str, since, reason: str, action: str, draft: bool = False) -> Item:
     if r.name or r.business:
         name = Submission.name_to_show(r.name, r.business, r.id)
@@ -239,10 +305,12 @@ def needs_attention_for_today(
     practice: Practice, now: dt.datetime | None = None
 ) -> list[Item]:
     """Everyone who needs the consultant now, one row each (the most pressing
-    reason), the longest waiting first. Four queries."""
+    reason), the longest waiting first. Six queries."""
     now = now or utcnow()
     found = [
         *_call_items(practice, now),
+        *_held_items(practice, now),
+        *_agreed_items(now),
         *_new_items(practice, now),
         *_offer_items(now),
         *_draft_items(now),

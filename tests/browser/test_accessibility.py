@@ -191,6 +191,9 @@ def test_every_page_of_both_journeys_has_no_serious_or_critical_axe_violations(
     page.select_option("#status", "reviewing")
     submit(page, "section[aria-labelledby=status-title] button[type=submit]")
     audit.check("submission")
+    page.fill("#cn-monthly_hours", "lots")  # the consultation notes, refused
+    submit(page, "#agreed button[type=submit]")
+    audit.check("submission-notes-error")
     go(page, f"/workspace/submissions/{not_fit}")
     audit.check("submission-not-a-fit")
     go(page, "/workspace/settings")

@@ -240,7 +240,25 @@ def call_workspace_pages(client) -> dict[str, str]:
     pages["call-invitation"] = get(
         client, f"/call/invite/{service.invite_token(first)}?tz=Asia/Kolkata"
     )
-    return pages
+    return pages | consultation_notes_pages(client, first.id)
+
+
+def consultation_notes_pages(client, submission_id: int) -> dict[str, str]:
+    """The notes refused (shown again with their errors), saved, and the proposal and
+    Today that follow them."""
+    detail = f"/workspace/submissions/{submission_id}"
+    url = f"{detail}/consultation-notes"
+    form = {"csrf_token": csrf_of(client.get(detail)), "cn-roles": "We decide how."}
+    refused = client.post(url, data=form | {"cn-monthly_hours": "lots"})
+    assert refused.status_code == 422
+    saved = form | {"cn-call_date": "2026-12-03", "cn-reply_times": "Same day."}
+    assert client.post(url, data=saved).status_code == 302
+    return {
+        "submission-notes-refused": refused.text,
+        "submission-notes-saved": get(client, detail),
+        "proposal-agreed": get(client, f"{detail}/proposal"),
+        "today-agreed": get(client, "/workspace/today"),
+    }
 
 
 def _db_session():

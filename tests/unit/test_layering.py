@@ -76,6 +76,14 @@ PURE: dict[str, frozenset[str]] = {
     "intake.proposal.schedule": frozenset({"intake.practice"}),
     "intake.consultation.slots": frozenset({"intake.practice"}),
     "intake.consultation.invite": frozenset({"icalendar"}),
+    "intake.consultation.agreement": frozenset(
+        {
+            "intake.dates",
+            "intake.practice",
+            "intake.proposal.recommendation",
+            "intake.questionnaire.schema",
+        }
+    ),
     "intake.offers.calendar": frozenset(
         {"icalendar", "intake.practice", "intake.proposal.schedule", "intake.text"}
     ),
