@@ -70,7 +70,9 @@ class Agreed:
         return cls(
             call_date=call_date,
             areas=_strings(data.get("areas")),
-            monthly_hours=hours if hours is not None and 0 < hours <= MAX_HOURS else None,
+            monthly_hours=hours
+            if hours is not None and 0 < hours <= MAX_HOURS
+            else None,
             start_date=_day(data.get("start_date")),
             reviews=tuple(c for c in CADENCES if c in _strings(data.get("reviews"))),
             **{k: _text(data.get(k)) for k in TEXTS},
