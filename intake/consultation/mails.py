@@ -163,3 +163,45 @@ def queue_invite(submission: Submission, practice: Practice, token: str) -> None
         reply_to=practice.email or "",
         private=True,
     )
+
+
+MAIL_SLOTS = 3  # the "we have your answers" e-mail offers this many times, one a day
+
+
+def offer_for_mail(submission: Submission, practice: Practice, now: dt.datetime):
+    """What the "we have your answers" e-mail offers for the call: a few free times
+    (each a link to a page that books it with one button), a link to every time, and
+    the zone they are in; or the practice's own booking page; or None. By the
+    practice's choice of verdicts (the e-mail never names the verdict)."""
+    from . import service  # deferred: service imports the pipeline
+
+    if not submission.email:
+        return None
+    av = practice.availability
+    if not (av.enabled and service.may_book(submission, practice)):
+        if practice.booking_url and submission.verdict in av.offer_to:
+            return {"external": practice.booking_url}
+        return None
+    zone_name = time_zone_of(practice)
+    token = service.invite_token(submission)
+    picked, days = [], set()
+    for slot in service.free(practice, now, limit=40):
+        day = slot.start.astimezone(slots.zone(zone_name)).date()
+        if day not in days:
+            days.add(day)
+            picked.append(slot)
+        if len(picked) == MAIL_SLOTS:
+            break
+    return {
+        "zone": zone_name.replace("_", " "),
+        "slots": [
+            {
+                "when": slots.describe(s.start, s.end, zone_name),
+                "link": public_url(
+                    "consultation.invitation", token=token, slot=s.value, tz=zone_name
+                ),
+            }
+            for s in picked
+        ],
+        "all": public_url("consultation.invitation", token=token, tz=zone_name),
+    }

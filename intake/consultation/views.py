@@ -63,7 +63,7 @@ def thanks_panel(submission: Submission) -> dict | None:
         tz = service.valid_zone(booked.time_zone, time_zone_of(practice))
         return {"booked": slots.describe(booked.start_at, booked.end_at, tz)}
     if not service.may_book(submission, practice):
-        return None
+        return _external(submission, practice)
     return {
         "form": SlotForm(formdata=None),
         **chooser(
@@ -72,6 +72,15 @@ def thanks_panel(submission: Submission) -> dict | None:
             tz_arg=request.args.get("tz"),
         ),
     }
+
+
+def _external(submission: Submission, practice) -> dict | None:
+    """The practice's own booking page, by verdict, when it offers no times here."""
+    if practice.availability.enabled or not practice.booking_url:
+        return None
+    if submission.verdict not in practice.availability.offer_to:
+        return None
+    return {"external": practice.booking_url}
 
 
 def _submission() -> Submission | None:
@@ -141,6 +150,8 @@ def invitation(token: str):
     booked = service.active_for(submission.id)
     if request.method == "POST" and booked is None:
         return _book(submission, invite=token)
+    if booked is None and request.args.get("slot"):
+        return _confirm(submission, token, request.args.get("slot"))
     return render_template(
         "consultation/invitation.html",
         submission=submission,
@@ -152,6 +163,31 @@ def invitation(token: str):
             show_url=url_for(".invitation", token=token),
             tz_arg=request.args.get("tz"),
         ),
+    )
+
+
+def _confirm(submission: Submission, token: str, value):
+    """A time chosen in the e-mail: shown with one button that books it (a GET never
+    books); a time no longer free shows the others."""
+    practice = current_practice()
+    tz = service.valid_zone(request.args.get("tz"), time_zone_of(practice))
+    start = slots.parse_value(value)
+    chosen = next(
+        (s for s in service.free(practice, utcnow()) if start and s.start == start),
+        None,
+    )
+    if chosen is None:
+        form = SlotForm(formdata=None, data={"tz": tz})
+        return _choose_again(form, GONE, 200, invite=token)
+    return render_template(
+        "consultation/confirm.html",
+        submission=submission,
+        slot=chosen,
+        when=slots.describe(chosen.start, chosen.end, tz),
+        tz=tz,
+        form=SlotForm(formdata=None),
+        action=url_for(".invitation", token=token),
+        all_url=url_for(".invitation", token=token, tz=tz),
     )
 
 

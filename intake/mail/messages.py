@@ -31,6 +31,13 @@ from .links import public_url
 from .outbox import queue_mail
 from .recipients import team_recipients
 
+def call_offer(submission: Submission, practice, now: dt.datetime):
+    """The consultation call offered in the "we have your answers" e-mail."""
+    from ..consultation.mails import offer_for_mail  # deferred: it imports this package
+
+    return offer_for_mail(submission, practice, now)
+
+
 UNSUBSCRIBE_SALT = "intake-mail-unsubscribe"  # the links sent before revision 0011
 
 
@@ -159,13 +166,16 @@ def queue_submitted(submission: Submission) -> None:
     cancel_reminders(submission)
     practice = current_practice()
     if submission.email:
+        call = call_offer(submission, practice, utcnow())
         queue_mail(
             to=submission.email,
             template="received",
             subject=f"We have your answers: {practice.name}",
-            context={"name": _first_name(submission)},
+            context={"name": _first_name(submission), "call": call},
             submission_id=submission.id,
             reply_to=_reply_to(),
+            # the links to book a time act for the prospect: not kept once sent
+            private=bool(call and call.get("slots")),
         )
     if practice.new_submission_mail == "each":
         for consultant in team_recipients():
