@@ -203,6 +203,10 @@ class Practice:
     years: int = 0  # years of experience; 0 for not said
     testimonials: tuple[Testimonial, ...] = ()  # at most MAX_TESTIMONIALS
     availability: Availability = field(default_factory=Availability)
+    # follow-up (issue 24): one reminder of a proposal unopened this many days (0: none)
+    proposal_reminder_days: int = 3
+    # the first steps listed in the welcome e-mail after acceptance; () for none
+    first_steps: tuple[str, ...] = ()
 
     @property
     def paper(self) -> str:
@@ -256,6 +260,7 @@ class Practice:
             for t in (data.get("testimonials") or ())[:MAX_TESTIMONIALS]
         )
         kw["availability"] = Availability.from_dict(data.get("availability") or {})
+        kw["first_steps"] = tuple(str(x) for x in data.get("first_steps") or ())
         return cls(**kw)
 
 

@@ -16,3 +16,4 @@ def init_app(app: Flask) -> None:
         workspace_pages.availability_section, "availability_section"
     )
     app.add_template_global(workspace_pages.call_panel, "call_panel")
+    app.add_template_global(workspace_pages.followup_section, "followup_section")

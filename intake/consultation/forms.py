@@ -192,3 +192,43 @@ class SlotForm(Form):
 
 class CancelForm(Form):
     """Cancel the call (CSRF only)."""
+
+
+MAX_FIRST_STEPS = 12
+
+
+class FollowUpForm(Form):
+    """Settings, Follow-up: the reminder of an unopened proposal and the welcome
+    e-mail's first steps."""
+
+    proposal_reminder_days = BoundedIntegerField(
+        "Remind a prospect who has not opened the proposal after (days)",
+        validators=[InputRequired(), _a_number, NumberRange(0, 60)],
+    )
+    first_steps = TextAreaField(
+        "First steps for a new client, one a line",
+        filters=[_strip],
+        validators=[Length(max=4000)],
+    )
+
+    def validate_first_steps(self, field):
+        lines = [x for x in (field.data or "").splitlines() if x.strip()]
+        if len(lines) > MAX_FIRST_STEPS:
+            raise ValidationError(f"List at most {MAX_FIRST_STEPS} steps.")
+        if any(len(x) > 300 for x in lines):
+            raise ValidationError("Keep each step under 300 characters.")
+
+    @classmethod
+    def of(cls, practice) -> FollowUpForm:
+        return cls(
+            formdata=None,
+            data={
+                "proposal_reminder_days": practice.proposal_reminder_days,
+                "first_steps": "\n".join(practice.first_steps),
+            },
+        )
+
+    def steps(self) -> tuple[str, ...]:
+        return tuple(
+            x.strip() for x in (self.first_steps.data or "").splitlines() if x.strip()
+        )

@@ -19,7 +19,7 @@ from ..practice_store import current_practice, save_practice
 from ..workspace import audit
 from ..workspace.views import bp
 from . import mails, service, slots
-from .forms import DAY_FIELDS, AvailabilityForm
+from .forms import DAY_FIELDS, AvailabilityForm, FollowUpForm
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,33 @@ def availability():
     log.info("action=change_availability consultant=%s", current_user.id)
     flash("Availability for calls saved.", "success")
     return redirect(url_for(".availability"))
+
+
+def followup_section(form: FollowUpForm | None = None) -> dict:
+    """What Settings' follow-up section shows: the posted form, or the practice's."""
+    return {"form": form or FollowUpForm.of(current_practice())}
+
+
+@bp.route("/settings/follow-up", methods=["GET", "POST"])
+def followup():
+    """The reminder of an unopened proposal, and the welcome e-mail's first steps."""
+    form = FollowUpForm()
+    if not form.is_submitted():
+        return render_template("consultation/followup.html", followup=None)
+    if not form.validate():
+        return render_template("consultation/followup.html", followup=form), 422
+    save_practice(
+        dataclasses.replace(
+            current_practice(),
+            proposal_reminder_days=form.proposal_reminder_days.data,
+            first_steps=form.steps(),
+        )
+    )
+    audit.record("settings", detail="follow-up")
+    db.session.commit()
+    log.info("action=change_followup consultant=%s", current_user.id)
+    flash("Follow-up saved.", "success")
+    return redirect(url_for(".followup"))
 
 
 def call_panel(submission: Submission) -> dict | None:

@@ -31,6 +31,7 @@ from .links import public_url
 from .outbox import queue_mail
 from .recipients import team_recipients
 
+
 def call_offer(submission: Submission, practice, now: dt.datetime):
     """The consultation call offered in the "we have your answers" e-mail."""
     from ..consultation.mails import offer_for_mail  # deferred: it imports this package

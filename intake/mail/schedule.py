@@ -1,4 +1,5 @@
-"""Messages whose time comes later: reminders to idle drafts, the daily digest."""
+"""Messages whose time comes later: reminders to idle drafts and unopened proposals,
+the daily digest."""
 
 from __future__ import annotations
 
@@ -26,7 +27,19 @@ def recheck(row: OutboxMessage) -> Decision | None:
     """Whether a claimed message should still go; None means send it now."""
     if row.kind == "reminder":
         return _reminder_decision(row)
+    if row.kind in ("proposal_reminder", "proposal_reminder_team"):
+        return _proposal_reminder_decision(row)
     return None
+
+
+def _proposal_reminder_decision(row: OutboxMessage) -> Decision | None:
+    from ..offers.followup import decision  # deferred: offers import this package
+
+    why = decision(row, current_practice())
+    if why is None:
+        return None
+    reason, later = why
+    return Decision(reason, cancel=later is None, later=later)
 
 
 def _reminder_decision(row: OutboxMessage) -> Decision | None:

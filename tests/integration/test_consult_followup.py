@@ -5,16 +5,21 @@ e-mail after acceptance. Through the real views, and a real SMTP server (aiosmtp
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from intake.consultation.models import Booking
 from intake.extensions import db as _db
 from intake.mail.worker import deliver_due
+from intake.models import MailSuppression, OutboxMessage
+from intake.offers import followup
+from intake.offers.models import Offer
 from intake.practice import Availability
 from intake.practice_store import current_practice, save_practice
-from tests.conftest import Wizard, csrf_of
+from tests.conftest import Wizard, csrf_of, sign_in
 from tests.integration.test_consultation import EVERY_DAY, INTERNAL, _slots
 from tests.personas import PERSONAS
 from tests.smtp import SmtpServer
@@ -69,7 +74,7 @@ def _submit(client, questionnaire, persona="strategic_collaborator"):
 
 
 def _text(message) -> str:
-    return message.get_body(("plain",)).get_content()
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
 def _received(app, smtp):
@@ -77,7 +82,11 @@ def _received(app, smtp):
     # share `g`, and with it one CSRF token, between two browsers)
     with app.app_context():
         deliver_due()
-    return [m for m in smtp.inbox.messages if m["Subject"].startswith("We have your")]
+    return [
+        m
+        for m in smtp.inbox.messages
+        if m["Subject"].strip().startswith("We have your")
+    ]
 
 
 # -- the external booking page, by verdict -------------------------------------------
@@ -208,3 +217,238 @@ def test_the_mail_carries_the_external_link_by_verdict(app, questionnaire, smtp)
     _submit(app.test_client(), questionnaire, "one_off_project")
     offered, not_offered = _received(app, smtp)
     assert EXTERNAL in _text(offered) and EXTERNAL not in _text(not_offered)
+
+
+# -- the reminder of an unopened proposal ---------------------------------------------
+
+
+def _send_proposal(app, days=3):
+    """A proposal sent from the workspace by its owner; (submission id, link path)."""
+    from tests.factories import make_consultant, make_submission
+    from tests.integration.test_offers import LINK, _link_from_mail, _send
+
+    with app.app_context():
+        make_consultant(email="owner@example.com")
+        make_consultant(email="second@example.com").role = "consultant"
+        _practice(_db, proposal_reminder_days=days)
+        prospect = make_submission(persona="strategic_collaborator", status="reviewing")
+        _db.session.commit()
+        prospect_id = prospect.id
+    team = app.test_client()
+    assert sign_in(team, email="owner@example.com").status_code == 302
+    assert _send(team, prospect_id).status_code == 302
+    if not app.config.get("MAIL_URL"):  # delivered to a file at once, then redacted
+        return prospect_id, _link_from_mail(app)
+    with app.app_context():
+        (sent,) = _outbox("proposal_sent")
+        link = LINK.search(sent.text_body)[0]
+    return prospect_id, "/" + link.split("/", 3)[3]
+
+
+def _outbox(kind):
+    return _db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.kind == kind)
+        .order_by(OutboxMessage.id)
+        .options(sa.orm.undefer(OutboxMessage.text_body))
+    ).all()
+
+
+def _days_later(days: float):
+    """The proposal sent `days` ago: its offer and its scheduled messages moved back."""
+    back = dt.timedelta(days=days)
+    for offer in _db.session.scalars(sa.select(Offer)):
+        offer.created_at -= back
+    for row in _db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind.in_(followup.KINDS))
+    ):
+        row.send_after -= back
+    _db.session.commit()
+
+
+def _kinds_status(kinds=followup.KINDS) -> list[tuple[str, str]]:
+    _db.session.expire_all()
+    return sorted(
+        (m.kind, m.status)
+        for m in _db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.kind.in_(kinds))
+        )
+    )
+
+
+def test_an_unopened_proposal_gets_one_reminder_and_the_team_is_told(app, smtp):
+    prospect_id, _link = _send_proposal(app)
+    with app.app_context():
+        deliver_due()  # the proposal itself
+        assert [m.kind for m in _outbox(followup.REMINDER)] == ["proposal_reminder"]
+        _days_later(2.9)
+        deliver_due()
+        assert _kinds_status() == [
+            ("proposal_reminder", "queued"),
+            ("proposal_reminder_team", "queued"),
+            ("proposal_reminder_team", "queued"),
+        ]
+        _days_later(0.2)
+        deliver_due()
+        deliver_due()  # a second pass sends nothing more
+    got = {
+        m["To"]: m
+        for m in smtp.inbox.messages
+        if m["Subject"]
+        .strip()
+        .startswith(("In case it went astray", "Proposal not opened"))
+    }
+    reminder = got[PERSONAS["strategic_collaborator"]["email"]]
+    text = _text(reminder)
+    assert "/proposal/" in text and "/mail/unsubscribe/" in text
+    assert reminder["List-Unsubscribe"].startswith("<http")
+    assert not INTERNAL.search(text)
+    assert "only reminder" in text
+    for member in ("owner@example.com", "second@example.com"):
+        assert "not been opened in 3 days" in _text(got[member])
+    subjects = [m["Subject"] for m in smtp.inbox.messages]
+    assert sum("In case it went astray" in s for s in subjects) == 1
+
+
+@pytest.mark.parametrize("meanwhile", ["opened", "accepted", "withdrawn", "off"])
+def test_the_reminder_is_cancelled_by_what_happened_meanwhile(app, meanwhile):
+    prospect_id, link = _send_proposal(app)
+    prospect = app.test_client()
+    if meanwhile in ("opened", "accepted"):
+        page = prospect.get(link)
+        assert page.status_code == 200
+    if meanwhile == "accepted":
+        from tests.integration.test_offers import _accept_data
+
+        accepted = prospect.post(link + "/accept", data=_accept_data(page))
+        assert accepted.status_code == 302
+    with app.app_context():
+        if meanwhile == "withdrawn":
+            offer = _db.session.scalar(sa.select(Offer))
+            offer.state = "withdrawn"
+        if meanwhile == "off":
+            _practice(_db, proposal_reminder_days=0)
+        _db.session.commit()
+        _days_later(4)
+        deliver_due()
+        assert _kinds_status() == [
+            ("proposal_reminder", "cancelled"),
+            ("proposal_reminder_team", "cancelled"),
+            ("proposal_reminder_team", "cancelled"),
+        ]
+
+
+def test_the_decision_with_an_explicit_now(app):
+    """More days set since sending: it waits; an unsubscribed address: none."""
+    _send_proposal(app, days=3)
+    with app.app_context():
+        (row,) = _outbox(followup.REMINDER)
+        offer = _db.session.scalar(sa.select(Offer))
+        practice = current_practice()
+        sent = offer.created_at
+        assert followup.decision(row, practice, sent + dt.timedelta(days=2)) == (
+            "the practice allows more days",
+            sent + dt.timedelta(days=3),
+        )
+        assert followup.decision(row, practice, sent + dt.timedelta(days=3)) is None
+        later = dataclasses.replace(practice, proposal_reminder_days=5)
+        assert followup.decision(row, later, sent + dt.timedelta(days=4))[1] == (
+            sent + dt.timedelta(days=5)
+        )
+        assert followup.decision(row, practice, offer.expires_at)[1] is None
+        _db.session.add(MailSuppression(email_key=row.to_addr.lower()))
+        assert followup.decision(row, practice, sent + dt.timedelta(days=3)) == (
+            "the prospect unsubscribed",
+            None,
+        )
+
+
+def test_unsubscribing_cancels_the_waiting_reminder(app):
+    _send_proposal(app)
+    with app.app_context():
+        (row,) = _outbox(followup.REMINDER)
+        link = re.search(r"\S+/mail/unsubscribe/\S+", row.text_body)[0]
+    client = app.test_client()
+    assert client.post("/" + link.split("/", 3)[3]).status_code == 200
+    with app.app_context():
+        assert ("proposal_reminder", "cancelled") in _kinds_status()
+
+
+def test_no_reminder_when_the_practice_sets_none(app):
+    _send_proposal(app, days=0)
+    with app.app_context():
+        assert _kinds_status() == []
+
+
+# -- the welcome e-mail -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("steps", [(), ("Share your calendar", "Book the kick-off")])
+def test_the_welcome_mail_after_acceptance_lists_the_first_steps(app, smtp, steps):
+    from tests.integration.test_offers import _accept_data
+
+    _prospect_id, link = _send_proposal(app)
+    with app.app_context():
+        _practice(_db, first_steps=steps)
+    prospect = app.test_client()
+    page = prospect.get(link)
+    assert prospect.post(link + "/accept", data=_accept_data(page)).status_code == 302
+    with app.app_context():
+        deliver_due()
+    (welcome,) = [
+        m for m in smtp.inbox.messages if m["Subject"].strip().startswith("Welcome to")
+    ]
+    text = _text(welcome)
+    assert welcome["To"] == PERSONAS["strategic_collaborator"]["email"]
+    assert not INTERNAL.search(text)
+    if steps:
+        assert (
+            "Your first steps:\n\n1. Share your calendar\n2. Book the kick-off" in text
+        ), text
+        assert "<ol" in str(welcome.get_body(("html",)).get_content())
+    else:
+        assert "first steps" not in text.lower()
+
+
+# -- Settings, Follow-up --------------------------------------------------------------
+
+
+def test_follow_up_settings_save_and_refuse_bad_input(app):
+    from tests.factories import make_consultant
+
+    with app.app_context():
+        make_consultant(email="owner@example.com")
+        _db.session.commit()
+    owner = app.test_client()
+    sign_in(owner, email="owner@example.com")
+    page = owner.get("/workspace/settings")
+    assert 'action="/workspace/settings/follow-up"' in page.text
+    token = csrf_of(page)
+    saved = owner.post(
+        "/workspace/settings/follow-up",
+        data={
+            "csrf_token": token,
+            "proposal_reminder_days": "5",
+            "first_steps": "Share your calendar\n\n  Book the kick-off  \n",
+        },
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        practice = current_practice()
+        assert practice.proposal_reminder_days == 5
+        assert practice.first_steps == ("Share your calendar", "Book the kick-off")
+    for bad in (
+        {"proposal_reminder_days": "x"},
+        {"proposal_reminder_days": "-1"},
+        {"proposal_reminder_days": "9" * 40},
+        {"proposal_reminder_days": "2", "first_steps": "step\n" * 13},
+        {"proposal_reminder_days": "2", "first_steps": "x" * 301},
+    ):
+        refused = owner.post(
+            "/workspace/settings/follow-up", data={"csrf_token": token, **bad}
+        )
+        assert refused.status_code == 422, bad
+        assert "Please check the follow-up below" in refused.text
+        assert bad["proposal_reminder_days"][:40] in refused.text  # nothing lost
+    with app.app_context():
+        assert current_practice().proposal_reminder_days == 5
