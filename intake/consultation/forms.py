@@ -28,6 +28,12 @@ from ..forms import Form
 from ..practice import BOOKING_VERDICTS, WEEKDAY_NAMES, WEEKDAYS, Availability
 from ..workspace.forms import BoundedIntegerField
 
+# who takes new prospects besides one member (intake.consultation.members' words)
+ROUTING = {
+    "round_robin": "In turn, among those free",
+    "first_free": "Whoever is free first",
+}
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\s*[-–]\s*([01]\d|2[0-4]):([0-5]\d)$")
 CALL_MINUTES = (15, 20, 30, 45, 60, 90)
@@ -119,6 +125,20 @@ class AvailabilityForm(Form):
         choices=[SelectChoice(v, v.capitalize()) for v in BOOKING_VERDICTS],
     )
 
+    new_prospects_to = SelectField(
+        "Who takes new prospects' calls", choices=[], validate_choice=True
+    )
+
+    def with_members(self, people, owner: int) -> AvailabilityForm:
+        """The choice of who takes new prospects: each member, in turn, or whoever is
+        free first ("" stored: the owner)."""
+        self.new_prospects_to.choices = [
+            SelectChoice(str(p.id), p.name or p.email) for p in people
+        ] + [SelectChoice(k, v) for k, v in ROUTING.items()]
+        if not self.new_prospects_to.data and owner:
+            self.new_prospects_to.data = str(owner)
+        return self
+
     def validate_days_off(self, field):
         for line in (field.data or "").splitlines():
             try:
@@ -129,7 +149,7 @@ class AvailabilityForm(Form):
                 ) from None
 
     @classmethod
-    def of(cls, av: Availability) -> AvailabilityForm:
+    def of(cls, av: Availability, new_prospects_to: str = "") -> AvailabilityForm:
         data = {
             day: ", ".join(f"{a}-{b}" for d, a, b in av.hours if d == day)
             for day in WEEKDAYS
@@ -146,6 +166,7 @@ class AvailabilityForm(Form):
                 "horizon_days": av.horizon_days,
                 "details": av.details,
                 "offer_to": list(av.offer_to),
+                "new_prospects_to": new_prospects_to,
             },
         )
 
@@ -156,7 +177,7 @@ class AvailabilityForm(Form):
         days_off = sorted(
             {
                 dt.date.fromisoformat(x.strip()).isoformat()
-                for x in self.days_off.data.splitlines()
+                for x in (self.days_off.data or "").splitlines()
                 if x.strip()
             }
         )

@@ -280,12 +280,14 @@ def cancel(token: str):
 def feed(token: str):
     """The consultant's subscription: every booked call, with a link to the answers."""
     practice = current_practice()
-    if not service.is_feed_token(practice, token):
+    scope = service.feed_scope(practice, token)
+    if scope is None:
         return Response("Unknown calendar link.\n", 404, mimetype="text/plain")
     now = utcnow()
+    member = None if scope == service.ALL_CALLS else scope
     calls = [
         mails.call_of(b, practice, who=who, for_team=True)
-        for b, who in service.feed_calls(now - FEED_PAST, FEED_BOOKINGS)
+        for b, who in service.feed_calls(now - FEED_PAST, FEED_BOOKINGS, member)
     ]
     body = invite.feed(calls, practice_name=practice.name, now=now)
     return Response(body, mimetype="text/calendar")
