@@ -452,3 +452,57 @@ def test_follow_up_settings_save_and_refuse_bad_input(app):
         assert bad["proposal_reminder_days"][:40] in refused.text  # nothing lost
     with app.app_context():
         assert current_practice().proposal_reminder_days == 5
+
+
+# -- the pages pass the W3C checker ---------------------------------------------------
+
+
+def test_the_new_pages_pass_the_nu_html_checker(app, questionnaire, smtp, tmp_path):
+    import subprocess
+
+    from tests.factories import make_consultant
+    from tests.integration.test_html_validity import checker
+
+    command = checker()
+    _open_hours(app)
+    _submit(app.test_client(), questionnaire)
+    (mail,) = _received(app, smtp)
+    link = re.findall(r"http\S+/call/invite/\S+slot=\S+", _text(mail))[0]
+    path = "/" + link.split("/", 3)[3]
+    prospect = app.test_client()
+    pages = {
+        "confirm": prospect.get(path).text,
+        "gone": prospect.get(path.split("?")[0] + "?slot=x").text,
+    }
+    with app.app_context():
+        make_consultant(email="owner@example.com")
+        make_consultant(email="mia@example.com", name="Mia").role = "consultant"
+        _db.session.commit()
+    owner = app.test_client()
+    sign_in(owner, email="owner@example.com")
+    pages["availability"] = owner.get("/workspace/settings/availability?member=2").text
+    pages["follow-up"] = owner.get("/workspace/settings/follow-up").text
+    pages["follow-up-error"] = owner.post(
+        "/workspace/settings/follow-up",
+        data={
+            "csrf_token": csrf_of(owner.get("/workspace/settings/follow-up")),
+            "proposal_reminder_days": "99",  # what a number input can send
+        },
+    ).text
+    with app.app_context():
+        _practice(
+            _db,
+            booking_url=EXTERNAL,
+            availability=Availability(),
+        )
+    pages["thanks-external"] = _submit(app.test_client(), questionnaire).text
+    assert EXTERNAL in pages["thanks-external"]
+    files = []
+    for name, html in pages.items():
+        file = tmp_path / f"{name}.html"
+        file.write_text(html, encoding="utf-8")
+        files.append(str(file))
+    run = subprocess.run(
+        [*command, "--errors-only", *files], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
