@@ -224,5 +224,6 @@ def offer_for_mail(submission: Submission, practice: Practice, now: dt.datetime)
             }
             for s in picked
         ],
-        "all": public_url("consultation.invitation", token=token, tz=zone_name),
+        # no zone in this link: the page takes the browser's (booking.js)
+        "all": public_url("consultation.invitation", token=token),
     }
