@@ -131,8 +131,10 @@ BOOKING_VERDICTS = ("strong fit", "possible fit", "not a fit")
 
 @dataclass(frozen=True)
 class Availability:
-    """When prospects may book the consultation call: one calendar for the practice
-    (per team member: not yet), in the practice's time zone (time_zone_of)."""
+    """When prospects may book the consultation call, in the practice's time zone
+    (time_zone_of). The practice's: whether times are offered, to which verdicts, how
+    to join; its hours are the owner's until the owner sets their own. A member's own
+    (Practice.member_availability): the hours, days off, length, break, notice, horizon."""
 
     # offer free slots on the thank-you page; off until the practice sets its hours
     enabled: bool = False
@@ -197,6 +199,18 @@ class Practice:
     years: int = 0  # years of experience; 0 for not said
     testimonials: tuple[Testimonial, ...] = ()  # at most MAX_TESTIMONIALS
     availability: Availability = field(default_factory=Availability)
+    # per team member (issue 24): each member's own hours for calls, by their id as
+    # text; the owner without their own uses `availability` (migration 0017 copied it)
+    member_availability: dict[str, Availability] = field(default_factory=dict)
+    # who takes new prospects: "" (the owner), a member's id as text, "round_robin"
+    # (in turn among those free) or "first_free" (whoever is free first)
+    new_prospects_to: str = ""
+    # each member's own calendar feed: the SHA-256 of its token, by member id as text
+    member_feeds: dict[str, str] = field(default_factory=dict)
+    # follow-up (issue 24): one reminder of a proposal unopened this many days (0: none)
+    proposal_reminder_days: int = 3
+    # the first steps listed in the welcome e-mail after acceptance; () for none
+    first_steps: tuple[str, ...] = ()
 
     @property
     def paper(self) -> str:
@@ -251,6 +265,14 @@ class Practice:
             for t in (data.get("testimonials") or ())[:MAX_TESTIMONIALS]
         )
         kw["availability"] = Availability.from_dict(data.get("availability") or {})
+        kw["member_availability"] = {
+            str(k): Availability.from_dict(v or {})
+            for k, v in (data.get("member_availability") or {}).items()
+        }
+        kw["member_feeds"] = {
+            str(k): str(v) for k, v in (data.get("member_feeds") or {}).items()
+        }
+        kw["first_steps"] = tuple(str(x) for x in data.get("first_steps") or ())
         return cls(**kw)
 
 

@@ -28,3 +28,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(workspace_pages.call_panel, "call_panel")
     app.add_template_global(notes_pages.notes_section, "consultation_notes_section")
     app.add_template_global(notes_pages.call_suggestion, "call_suggestion")
+    app.add_template_global(workspace_pages.followup_section, "followup_section")

@@ -37,6 +37,12 @@ from ..practice import (
 from ..workspace.forms import BoundedIntegerField
 from . import agreement
 
+# who takes new prospects besides one member (intake.consultation.members' words)
+ROUTING = {
+    "round_robin": "In turn, among those free",
+    "first_free": "Whoever is free first",
+}
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)\s*[-–]\s*([01]\d|2[0-4]):([0-5]\d)$")
 CALL_MINUTES = (15, 20, 30, 45, 60, 90)
@@ -132,6 +138,20 @@ class AvailabilityForm(Form):
         "are recorded"
     )
 
+    new_prospects_to = SelectField(
+        "Who takes new prospects' calls", choices=[], validate_choice=True
+    )
+
+    def with_members(self, people, owner: int) -> AvailabilityForm:
+        """The choice of who takes new prospects: each member, in turn, or whoever is
+        free first ("" stored: the owner)."""
+        self.new_prospects_to.choices = [
+            SelectChoice(str(p.id), p.name or p.email) for p in people
+        ] + [SelectChoice(k, v) for k, v in ROUTING.items()]
+        if not self.new_prospects_to.data and owner:
+            self.new_prospects_to.data = str(owner)
+        return self
+
     def validate_days_off(self, field):
         for line in (field.data or "").splitlines():
             try:
@@ -142,7 +162,7 @@ class AvailabilityForm(Form):
                 ) from None
 
     @classmethod
-    def of(cls, av: Availability) -> AvailabilityForm:
+    def of(cls, av: Availability, new_prospects_to: str = "") -> AvailabilityForm:
         data = {
             day: ", ".join(f"{a}-{b}" for d, a, b in av.hours if d == day)
             for day in WEEKDAYS
@@ -160,6 +180,7 @@ class AvailabilityForm(Form):
                 "details": av.details,
                 "offer_to": list(av.offer_to),
                 "suggest_booking": av.suggest_booking,
+                "new_prospects_to": new_prospects_to,
             },
         )
 
@@ -286,4 +307,44 @@ class NotesForm(Form):
             start_date=self.start_date.data,
             reviews=tuple(c for c in CADENCES if c in (self.reviews.data or ())),
             **{k: self[k].data or "" for k in agreement.TEXTS},
+        )
+
+
+MAX_FIRST_STEPS = 12
+
+
+class FollowUpForm(Form):
+    """Settings, Follow-up: the reminder of an unopened proposal and the welcome
+    e-mail's first steps."""
+
+    proposal_reminder_days = BoundedIntegerField(
+        "Remind a prospect who has not opened the proposal after (days)",
+        validators=[InputRequired(), _a_number, NumberRange(0, 60)],
+    )
+    first_steps = TextAreaField(
+        "First steps for a new client, one a line",
+        filters=[_strip],
+        validators=[Length(max=4000)],
+    )
+
+    def validate_first_steps(self, field):
+        lines = [x for x in (field.data or "").splitlines() if x.strip()]
+        if len(lines) > MAX_FIRST_STEPS:
+            raise ValidationError(f"List at most {MAX_FIRST_STEPS} steps.")
+        if any(len(x) > 300 for x in lines):
+            raise ValidationError("Keep each step under 300 characters.")
+
+    @classmethod
+    def of(cls, practice) -> FollowUpForm:
+        return cls(
+            formdata=None,
+            data={
+                "proposal_reminder_days": practice.proposal_reminder_days,
+                "first_steps": "\n".join(practice.first_steps),
+            },
+        )
+
+    def steps(self) -> tuple[str, ...]:
+        return tuple(
+            x.strip() for x in (self.first_steps.data or "").splitlines() if x.strip()
         )

@@ -12,7 +12,7 @@ from ..mail.outbox import queue_mail
 from ..mail.recipients import team_recipients
 from ..models import Submission, utcnow
 from ..practice import Practice, time_zone_of
-from . import invite, slots
+from . import invite, members, service, slots
 from .models import Booking
 
 REMINDER_BEFORE = dt.timedelta(days=1)
@@ -27,21 +27,31 @@ def _who(submission: Submission) -> str:
     return ", ".join(names) or f"prospect #{submission.id}"
 
 
+def _host_name(booking: Booking, practice: Practice) -> str:
+    host = members.host_of(practice, booking.member_id)
+    return host.name if host and host.name else ""
+
+
 def call_of(booking: Booking, practice: Practice, *, who: str = "", for_team=False):
-    """The booking as a calendar event; the team's names the prospect (`who`) and
-    carries the link to their answers."""
+    """The booking as a calendar event, naming the member who takes it; the team's
+    names the prospect (`who`) and carries the link to their answers."""
     av = practice.availability
     link = public_url(
         "workspace.submission_detail", submission_id=booking.submission_id
     )
+    host = _host_name(booking, practice)
+    if for_team:
+        summary = f"Consultation call: {who}" + (f" (with {host})" if host else "")
+    else:
+        summary = f"Consultation call with {host or practice.name}" + (
+            f", {practice.name}" if host else ""
+        )
     return invite.Call(
         uid=f"consultation-{booking.id}@{public_host()}",
         sequence=booking.sequence,
         start=booking.start_at,
         end=booking.end_at,
-        summary=f"Consultation call: {who}"
-        if for_team
-        else f"Consultation call with {practice.name}",
+        summary=summary,
         description="\n\n".join(
             x for x in (av.details, f"Their answers: {link}" if for_team else "") if x
         ),
@@ -51,10 +61,14 @@ def call_of(booking: Booking, practice: Practice, *, who: str = "", for_team=Fal
 
 
 def _ics(booking: Booking, submission: Submission, practice: Practice, method: str):
+    host = members.host_of(practice, booking.member_id)
+    # the practice's address (replies reach the practice); the member's name
+    name = host.name if host and host.name else practice.consultant_name
+    organizer = (practice.email, name or practice.name)
     return invite.invitation(
         call_of(booking, practice),
         method=method,
-        organizer=(practice.email, practice.consultant_name or practice.name),
+        organizer=organizer,
         attendee=(submission.email, submission.name or ""),
         practice_name=practice.name,
         now=utcnow(),
@@ -67,6 +81,7 @@ def _context(booking: Booking, submission: Submission, practice: Practice, link:
         "when": slots.describe(booking.start_at, booking.end_at, booking.time_zone),
         "details": practice.availability.details,
         "link": link,
+        "host": _host_name(booking, practice),
     }
 
 
@@ -143,7 +158,13 @@ def _tell_team(booking, submission, practice, what: str) -> None:
             to=consultant.email,
             template="booking_team",
             subject=f"Call {what}: {_who(submission)}, {when}",
-            context={"s": submission, "what": what, "when": when, "link": link},
+            context={
+                "s": submission,
+                "what": what,
+                "when": when,
+                "link": link,
+                "host": _host_name(booking, practice),
+            },
             submission_id=submission.id,
             reply_to=practice.email or "",
         )
@@ -163,3 +184,44 @@ def queue_invite(submission: Submission, practice: Practice, token: str) -> None
         reply_to=practice.email or "",
         private=True,
     )
+
+
+MAIL_SLOTS = 3  # the "we have your answers" e-mail offers this many times, one a day
+
+
+def offer_for_mail(submission: Submission, practice: Practice, now: dt.datetime):
+    """What the "we have your answers" e-mail offers for the call: a few free times
+    (each a link to a page that books it with one button), a link to every time, and
+    the zone they are in; or the practice's own booking page; or None. By the
+    practice's choice of verdicts (the e-mail never names the verdict)."""
+    if not submission.email:
+        return None
+    av = practice.availability
+    if not (av.enabled and service.may_book(submission, practice)):
+        if practice.booking_url and submission.verdict in av.offer_to:
+            return {"external": practice.booking_url}
+        return None
+    zone_name = time_zone_of(practice)
+    token = service.invite_token(submission)
+    picked, days = [], set()
+    for slot in service.free(practice, now, limit=40):
+        day = slot.start.astimezone(slots.zone(zone_name)).date()
+        if day not in days:
+            days.add(day)
+            picked.append(slot)
+        if len(picked) == MAIL_SLOTS:
+            break
+    return {
+        "zone": zone_name.replace("_", " "),
+        "slots": [
+            {
+                "when": slots.describe(s.start, s.end, zone_name),
+                "link": public_url(
+                    "consultation.invitation", token=token, slot=s.value, tz=zone_name
+                ),
+            }
+            for s in picked
+        ],
+        # no zone in this link: the page takes the browser's (booking.js)
+        "all": public_url("consultation.invitation", token=token),
+    }

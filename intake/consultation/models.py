@@ -19,13 +19,15 @@ class Booking(db.Model):
     """One call: its time in UTC, its private link (only the token's SHA-256 is
     stored), and the SEQUENCE of its calendar invitation (one more at each change).
 
-    Two prospects never hold the same start: a unique index over the start of the
-    active bookings, so the database refuses the second of two simultaneous requests.
+    Two prospects never hold the same start with the same member: a unique index over
+    the member and start of the active bookings, so the database refuses the second of
+    two simultaneous requests.
     """
 
     __table_args__ = (
         sa.Index(
-            "uq_booking_active_start",
+            "uq_booking_active_member_start",
+            "member_id",
             "start_at",
             unique=True,
             sqlite_where=sa.text(ACTIVE_SQL),
@@ -37,6 +39,8 @@ class Booking(db.Model):
     submission_id: Mapped[int] = mapped_column(
         sa.ForeignKey("submission.id", ondelete="CASCADE"), index=True
     )
+    # the team member who takes the call (0: the practice, before any account)
+    member_id: Mapped[int] = mapped_column(default=0, server_default="0")
     start_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     end_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(sa.String(12), default=BOOKED)

@@ -20,9 +20,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from .. import pipeline
 from ..extensions import db
 from ..models import MAIL_CANCELLED, MAIL_QUEUED, OutboxMessage, Submission, utcnow
-from ..practice import Availability, Practice, time_zone_of
+from ..practice import Practice, time_zone_of
 from ..security import hash_token, new_private_token
-from . import slots
+from . import members, slots
 from .models import BOOKED, CANCELLED, Booking
 
 MAX_TOKEN_CHARS = 100
@@ -88,16 +88,41 @@ def upcoming(now: dt.datetime, until: dt.datetime | None = None) -> list[Booking
     return list(db.session.scalars(query.order_by(Booking.start_at)))
 
 
-def feed_calls(since: dt.datetime, limit: int) -> list[tuple[Booking, str]]:
-    """Active calls from `since`, each with the prospect's name (one query)."""
-    rows = db.session.execute(
+def feed_calls(
+    since: dt.datetime, limit: int, member_id: int | None = None
+) -> list[tuple[Booking, str]]:
+    """Active calls from `since` (one member's, or all), each with the prospect's
+    name (one query)."""
+    query = (
         sa.select(Booking, Submission.name, Submission.business, Submission.id)
         .join(Submission, Submission.id == Booking.submission_id)
         .where(Booking.status == BOOKED, Booking.start_at >= since)
-        .order_by(Booking.start_at)
-        .limit(limit)
-    ).all()
+    )
+    if member_id is not None:
+        query = query.where(Booking.member_id == member_id)
+    rows = db.session.execute(query.order_by(Booking.start_at).limit(limit)).all()
     return [(b, Submission.name_to_show(n, biz, sid)) for b, n, biz, sid in rows]
+
+
+def _free_of(
+    host: members.Host, practice: Practice, now: dt.datetime, calls, limit
+) -> list[slots.Slot]:
+    busy = [(b.start_at, b.end_at) for b in calls if b.member_id == host.id]
+    return slots.free_slots(
+        host.availability,
+        time_zone=time_zone_of(practice),
+        now=now,
+        booked=busy,
+        limit=limit,
+    )
+
+
+def _hosts(practice: Practice, moving: Booking | None) -> list[members.Host]:
+    """A call being moved stays with its member; a new one goes to the takers."""
+    if moving is not None:
+        host = members.host_of(practice, moving.member_id)
+        return [host] if host else []
+    return members.takers(practice)
 
 
 def free(
@@ -107,19 +132,15 @@ def free(
     moving: Booking | None = None,
     limit: int | None = None,
 ) -> list[slots.Slot]:
-    """The slots open now; a call being moved does not block its own neighbours."""
-    busy = [
-        (b.start_at, b.end_at)
-        for b in upcoming(now)
-        if moving is None or b is not moving
-    ]
-    return slots.free_slots(
-        practice.availability,
-        time_zone=time_zone_of(practice),
-        now=now,
-        booked=busy,
-        limit=limit,
-    )
+    """The slots open now, of whoever takes the call (each start once); a call being
+    moved does not block its own neighbours."""
+    calls = [b for b in upcoming(now) if moving is None or b is not moving]
+    found: dict[dt.datetime, slots.Slot] = {}
+    for host in _hosts(practice, moving):
+        for slot in _free_of(host, practice, now, calls, limit):
+            found.setdefault(slot.start, slot)
+    out = sorted(found.values(), key=lambda s: s.start)
+    return out if limit is None else out[:limit]
 
 
 def may_book(submission: Submission, practice: Practice) -> bool:
@@ -129,12 +150,23 @@ def may_book(submission: Submission, practice: Practice) -> bool:
     return av.enabled and submission.verdict in av.offer_to
 
 
-def _offered(practice: Practice, value: str, moving: Booking | None) -> slots.Slot:
+def _offered(
+    practice: Practice, value: str, moving: Booking | None
+) -> tuple[slots.Slot, int]:
+    """The slot chosen and the member who takes it: the first free at that time, in
+    turn when the owner chose so."""
     start = slots.parse_value(value)
+    if start is None:
+        raise NotOffered(value)
     now = utcnow()
-    for slot in free(practice, now, moving=moving) if start else ():
-        if slot.start == start:
-            return slot
+    calls = [b for b in upcoming(now) if moving is None or b is not moving]
+    hosts = _hosts(practice, moving)
+    if moving is None and practice.new_prospects_to == members.ROUND_ROBIN:
+        hosts = members.in_turn(hosts)
+    for host in hosts:
+        for slot in _free_of(host, practice, now, calls, None):
+            if slot.start == start:
+                return slot, host.id
     raise NotOffered(value)
 
 
@@ -143,11 +175,12 @@ def book(
 ) -> tuple[Booking, str]:
     """A new call at the slot `value` (a slot's form value); the booking and its
     link's token. Raises NotOffered; a slot taken meanwhile fails at the flush."""
-    slot = _offered(practice, value, None)
+    slot, member_id = _offered(practice, value, None)
     token, token_hash = new_private_token()
     now = utcnow()
     booking = Booking(
         submission_id=submission.id,
+        member_id=member_id,
         start_at=slot.start,
         end_at=slot.end,
         status=BOOKED,
@@ -166,7 +199,7 @@ def book(
 
 def move(booking: Booking, value: str, time_zone: str, practice: Practice) -> None:
     """The call at another free slot; its invitation's SEQUENCE goes up by one."""
-    slot = _offered(practice, value, booking)
+    slot, _member = _offered(practice, value, booking)
     booking.start_at, booking.end_at = slot.start, slot.end
     booking.sequence += 1
     booking.time_zone = time_zone
@@ -219,14 +252,26 @@ def invited(token: str) -> Submission | None:
     return None if submission is None or submission.is_draft else submission
 
 
-def new_feed_token(practice: Practice) -> tuple[Availability, str]:
-    """A new feed token: the old link stops working once the practice is saved."""
+def new_feed_token(practice: Practice, member_id: int) -> tuple[Practice, str]:
+    """A new feed token for one member's calendar: their old link stops working once
+    the practice is saved."""
     token, token_hash = new_private_token()
-    return dataclasses.replace(practice.availability, feed_token_hash=token_hash), token
+    feeds = {**practice.member_feeds, str(member_id): token_hash}
+    return dataclasses.replace(practice, member_feeds=feeds), token
 
 
-def is_feed_token(practice: Practice, token: str) -> bool:
+ALL_CALLS = -1  # the practice-wide feed made before per-member calendars: every call
+
+
+def feed_scope(practice: Practice, token: str) -> int | None:
+    """Whose calls a feed token shows: a member's id, ALL_CALLS, or None (no feed)."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        return None
+    digest = hash_token(token)
+    for member_id, stored in practice.member_feeds.items():
+        if stored and secrets.compare_digest(stored, digest) and member_id.isdigit():
+            return int(member_id)
     stored = practice.availability.feed_token_hash
-    if not stored or not token or len(token) > MAX_TOKEN_CHARS:
-        return False
-    return secrets.compare_digest(stored, hash_token(token))
+    if stored and secrets.compare_digest(stored, digest):
+        return ALL_CALLS
+    return None

@@ -63,7 +63,7 @@ def thanks_panel(submission: Submission) -> dict | None:
         tz = service.valid_zone(booked.time_zone, time_zone_of(practice))
         return {"booked": slots.describe(booked.start_at, booked.end_at, tz)}
     if not service.may_book(submission, practice):
-        return None
+        return _external(submission, practice)
     return {
         "form": SlotForm(formdata=None),
         **chooser(
@@ -72,6 +72,15 @@ def thanks_panel(submission: Submission) -> dict | None:
             tz_arg=request.args.get("tz"),
         ),
     }
+
+
+def _external(submission: Submission, practice) -> dict | None:
+    """The practice's own booking page, by verdict, when it offers no times here."""
+    if practice.availability.enabled or not practice.booking_url:
+        return None
+    if submission.verdict not in practice.availability.offer_to:
+        return None
+    return {"external": practice.booking_url}
 
 
 def _submission() -> Submission | None:
@@ -141,6 +150,8 @@ def invitation(token: str):
     booked = service.active_for(submission.id)
     if request.method == "POST" and booked is None:
         return _book(submission, invite=token)
+    if booked is None and request.args.get("slot"):
+        return _confirm(submission, token, request.args.get("slot"))
     return render_template(
         "consultation/invitation.html",
         submission=submission,
@@ -152,6 +163,31 @@ def invitation(token: str):
             show_url=url_for(".invitation", token=token),
             tz_arg=request.args.get("tz"),
         ),
+    )
+
+
+def _confirm(submission: Submission, token: str, value):
+    """A time chosen in the e-mail: shown with one button that books it (a GET never
+    books); a time no longer free shows the others."""
+    practice = current_practice()
+    tz = service.valid_zone(request.args.get("tz"), time_zone_of(practice))
+    start = slots.parse_value(value)
+    chosen = next(
+        (s for s in service.free(practice, utcnow()) if start and s.start == start),
+        None,
+    )
+    if chosen is None:
+        form = SlotForm(formdata=None, data={"tz": tz})
+        return _choose_again(form, GONE, 200, invite=token)
+    return render_template(
+        "consultation/confirm.html",
+        submission=submission,
+        slot=chosen,
+        when=slots.describe(chosen.start, chosen.end, tz),
+        tz=tz,
+        form=SlotForm(formdata=None),
+        action=url_for(".invitation", token=token),
+        all_url=url_for(".invitation", token=token, tz=tz),
     )
 
 
@@ -244,12 +280,14 @@ def cancel(token: str):
 def feed(token: str):
     """The consultant's subscription: every booked call, with a link to the answers."""
     practice = current_practice()
-    if not service.is_feed_token(practice, token):
+    scope = service.feed_scope(practice, token)
+    if scope is None:
         return Response("Unknown calendar link.\n", 404, mimetype="text/plain")
     now = utcnow()
+    member = None if scope == service.ALL_CALLS else scope
     calls = [
         mails.call_of(b, practice, who=who, for_team=True)
-        for b, who in service.feed_calls(now - FEED_PAST, FEED_BOOKINGS)
+        for b, who in service.feed_calls(now - FEED_PAST, FEED_BOOKINGS, member)
     ]
     body = invite.feed(calls, practice_name=practice.name, now=now)
     return Response(body, mimetype="text/calendar")

@@ -7,30 +7,59 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
 from ..forms import ActionForm
 from ..mail.links import public_url
 from ..models import Submission
-from ..practice import time_zone_of
+from ..practice import Availability, time_zone_of
 from ..practice_store import current_practice, save_practice
 from ..workspace import audit
 from ..workspace.views import bp
-from . import mails, service, slots
-from .forms import DAY_FIELDS, AvailabilityForm
+from . import mails, members, service, slots
+from .forms import DAY_FIELDS, AvailabilityForm, FollowUpForm
 
 log = logging.getLogger(__name__)
 
 
+def _whose() -> tuple[list, int, int]:
+    """The active members, the owner's id, and the member whose hours are shown
+    (?member=, else the owner)."""
+    people = members.members()
+    owner = members.owner_id(people)
+    asked = request.args.get("member", "")
+    chosen = next((p.id for p in people if str(p.id) == asked), owner)
+    return people, owner, chosen
+
+
+def _shown(practice, member_id: int, owner: int) -> Availability:
+    """The member's hours with the practice's settings (none yet: an empty week)."""
+    own = members.own_hours(practice, member_id, owner) or Availability(hours=())
+    base = practice.availability
+    return dataclasses.replace(
+        own, enabled=base.enabled, offer_to=base.offer_to, details=base.details
+    )
+
+
 def availability_section(form: AvailabilityForm | None = None) -> dict:
-    """What Settings' availability section shows: the posted form, or the practice's."""
+    """What Settings' availability section shows: the posted form, or the member's
+    hours with the practice's settings; whose hours, and who takes new prospects."""
     practice = current_practice()
+    people, owner, chosen = _whose()
+    if form is None:
+        form = AvailabilityForm.of(
+            _shown(practice, chosen, owner), practice.new_prospects_to
+        )
     return {
-        "form": form or AvailabilityForm.of(practice.availability),
+        "form": form.with_members(people, owner),
         "days": [day for day, _name in DAY_FIELDS],
         "zone": time_zone_of(practice),
+        "members": people,
+        "member": chosen,
+        # the form's address names the member unless it is the owner (the default)
+        "member_arg": chosen if chosen != owner else None,
     }
 
 
@@ -40,23 +69,70 @@ def _page(form: AvailabilityForm | None = None, status: int = 200):
 
 @bp.route("/settings/availability", methods=["GET", "POST"])
 def availability():
-    """When prospects may book a call: hours, days off, length, notice, horizon."""
+    """When prospects may book a call: hours, days off, length, notice, horizon of
+    each member; who takes new prospects."""
     form = AvailabilityForm()
     if not form.is_submitted():
         return _page()
-    if not form.validate():
+    people, owner, chosen = _whose()
+    if not form.with_members(people, owner).validate():
         return _page(form, 422)
-    practice = current_practice()
-    save_practice(
-        dataclasses.replace(
-            practice, availability=form.availability(practice.availability)
-        )
-    )
+    save_practice(_saved(current_practice(), form, chosen, owner))
     audit.record("settings", detail="availability")
     db.session.commit()
     log.info("action=change_availability consultant=%s", current_user.id)
     flash("Availability for calls saved.", "success")
-    return redirect(url_for(".availability"))
+    return redirect(
+        url_for(".availability", member=chosen if chosen != owner else None)
+    )
+
+
+def _saved(practice, form: AvailabilityForm, member_id: int, owner: int):
+    """The practice with the member's hours and the practice-wide choices."""
+    posted = form.availability(practice.availability)
+    base = dataclasses.replace(
+        practice.availability,
+        enabled=posted.enabled,
+        offer_to=posted.offer_to,
+        details=posted.details,
+    )
+    if member_id in (0, owner):  # the owner's hours are the practice's too
+        base = posted
+    own = dataclasses.replace(posted, feed_token_hash="")
+    choice = form.new_prospects_to.data or ""
+    return dataclasses.replace(
+        practice,
+        availability=base,
+        member_availability={**practice.member_availability, str(member_id): own},
+        new_prospects_to="" if choice == str(owner) else choice,
+    )
+
+
+def followup_section(form: FollowUpForm | None = None) -> dict:
+    """What Settings' follow-up section shows: the posted form, or the practice's."""
+    return {"form": form or FollowUpForm.of(current_practice())}
+
+
+@bp.route("/settings/follow-up", methods=["GET", "POST"])
+def followup():
+    """The reminder of an unopened proposal, and the welcome e-mail's first steps."""
+    form = FollowUpForm()
+    if not form.is_submitted():
+        return render_template("consultation/followup.html", followup=None)
+    if not form.validate():
+        return render_template("consultation/followup.html", followup=form), 422
+    save_practice(
+        dataclasses.replace(
+            current_practice(),
+            proposal_reminder_days=form.proposal_reminder_days.data,
+            first_steps=form.steps(),
+        )
+    )
+    audit.record("settings", detail="follow-up")
+    db.session.commit()
+    log.info("action=change_followup consultant=%s", current_user.id)
+    flash("Follow-up saved.", "success")
+    return redirect(url_for(".followup"))
 
 
 def call_panel(submission: Submission) -> dict | None:
@@ -101,7 +177,7 @@ def calendar():
     return render_template(
         "consultation/calendar.html",
         form=ActionForm(),
-        has_link=bool(current_practice().availability.feed_token_hash),
+        has_link=bool(current_practice().member_feeds.get(str(current_user.id))),
         link="",
     )
 
@@ -113,8 +189,8 @@ def new_calendar_link():
     if not form.validate_on_submit():
         return redirect(url_for(".calendar"))
     practice = current_practice()
-    availability, token = service.new_feed_token(practice)
-    save_practice(dataclasses.replace(practice, availability=availability))
+    changed, token = service.new_feed_token(practice, current_user.id)
+    save_practice(changed)
     audit.record("settings", detail="calendar link")
     db.session.commit()
     log.info("action=new_calendar_link consultant=%s", current_user.id)

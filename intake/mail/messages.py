@@ -25,10 +25,11 @@ from ..models import (
     utcnow,
 )
 from ..practice_store import current_practice
-from ..security import hash_token, new_private_token
+from ..security import hash_token
 from ..text import greeting_name
 from .links import public_url
 from .outbox import queue_mail
+from .private_mail_links import unsubscribe_url
 from .recipients import team_recipients
 
 UNSUBSCRIBE_SALT = "intake-mail-unsubscribe"  # the links sent before revision 0011
@@ -123,15 +124,6 @@ def queue_reminder(submission: Submission, token: str) -> OutboxMessage | None:
     )
 
 
-def unsubscribe_url(email: str) -> str:
-    """A link that stops reminders to this address, without signing in. Its token is
-    random (only the SHA-256 is kept, with the address): the link says nothing about
-    whom it is for. Added to the caller's transaction."""
-    token, token_hash = new_private_token()
-    db.session.add(MailUnsubscribe(token_hash=token_hash, email_key=email.lower()))
-    return public_url("mail.unsubscribe", token=token)
-
-
 def address_of_unsubscribe(token: str) -> str | None:
     """The address an unsubscribe token was made for; None when it was not ours.
 
@@ -152,9 +144,11 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
 
 
-def queue_submitted(submission: Submission) -> None:
+def queue_submitted(submission: Submission, call: dict | None = None) -> None:
     """On a submission: 'we received your answers' to the prospect, and the consultant
-    told at once (unless the practice chose the daily digest or no e-mail)."""
+    told at once (unless the practice chose the daily digest or no e-mail). `call`: the
+    consultation call the e-mail offers (intake.consultation.mails.offer_for_mail,
+    passed in by the caller: the consultation package sits above the mail package)."""
     db.session.refresh(submission)  # the submit was an UPDATE statement
     cancel_reminders(submission)
     practice = current_practice()
@@ -163,9 +157,11 @@ def queue_submitted(submission: Submission) -> None:
             to=submission.email,
             template="received",
             subject=f"We have your answers: {practice.name}",
-            context={"name": _first_name(submission)},
+            context={"name": _first_name(submission), "call": call},
             submission_id=submission.id,
             reply_to=_reply_to(),
+            # the links to book a time act for the prospect: not kept once sent
+            private=bool(call and call.get("slots")),
         )
     if practice.new_submission_mail == "each":
         for consultant in team_recipients():

@@ -22,6 +22,7 @@ TEAM_KINDS = frozenset(
         "proposal_declined",
         "proposal_question",
         "booking_team",
+        "proposal_reminder_team",
     }
 )
 

@@ -1,8 +1,10 @@
-"""Messages whose time comes later: reminders to idle drafts, the daily digest."""
+"""Messages whose time comes later: reminders to idle drafts and unopened proposals,
+the daily digest."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -25,11 +27,32 @@ class Decision:
     later: dt.datetime | None = None
 
 
+# (why not now, or try again later) | None, for a kind queued by a package above this
+# one: each registers its own at start-up (intake.offers.views.init_app registers the
+# unopened proposal's), so the mail package imports none of them
+Check = Callable[[OutboxMessage, object], tuple[str, dt.datetime | None] | None]
+CHECKS: dict[str, Check] = {}
+
+
+def register_check(kinds: tuple[str, ...], check: Check) -> None:
+    for kind in kinds:
+        CHECKS[kind] = check
+
+
 def recheck(row: OutboxMessage) -> Decision | None:
     """Whether a claimed message should still go; None means send it now."""
     if row.kind == "reminder":
         return _reminder_decision(row)
-    return None
+    check = CHECKS.get(row.kind)
+    return _registered_decision(check, row) if check else None
+
+
+def _registered_decision(check: Check, row: OutboxMessage) -> Decision | None:
+    why = check(row, current_practice())
+    if why is None:
+        return None
+    reason, later = why
+    return Decision(reason, cancel=later is None, later=later)
 
 
 def _reminder_decision(row: OutboxMessage) -> Decision | None:

@@ -29,7 +29,7 @@ def unsubscribe(token: str):
     db.session.execute(
         sa.update(OutboxMessage)
         .where(
-            OutboxMessage.kind == "reminder",
+            OutboxMessage.kind.in_(("reminder", "proposal_reminder")),
             sa.func.lower(OutboxMessage.to_addr) == email,
             OutboxMessage.status == MAIL_QUEUED,
         )

@@ -13,7 +13,7 @@ from ..mail.recipients import team_recipients
 from ..models import Submission
 from ..practice_store import current_practice
 from ..text import greeting_name
-from . import calendar
+from . import calendar, followup
 from .models import Offer
 
 
@@ -66,6 +66,7 @@ def queue_sent(submission: Submission, offer: Offer, token: str) -> None:
         reply_to=practice.email or "",
         private=True,
     )
+    followup.queue_unopened_reminder(submission, offer, token)
 
 
 def queue_accepted(submission: Submission, offer: Offer, ics: bytes) -> None:
@@ -87,6 +88,7 @@ def queue_accepted(submission: Submission, offer: Offer, ics: bytes) -> None:
         ),
         team=("proposal_won", f"Proposal accepted: {_who(submission)}"),
     )
+    followup.queue_welcome(submission, offer)
 
 
 def queue_countersigned(submission: Submission, offer: Offer) -> None:

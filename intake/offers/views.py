@@ -21,11 +21,12 @@ from flask import (
 from .. import throttle
 from ..cache import Cache
 from ..extensions import db
+from ..mail import schedule
 from ..mail.links import public_host
 from ..models import Note, Submission, utcnow
 from ..practice_store import current_practice
 from ..proposal.recommendation import Recommendation
-from . import attention, calendar, mails, openings, service, signed
+from . import attention, calendar, followup, mails, openings, service, signed
 from .forms import AcceptForm, CountersignForm, DeclineForm, QuestionForm, SendForm
 from .models import ACCEPTED, SUPERSEDED, WITHDRAWN, Offer
 
@@ -303,3 +304,6 @@ def init_app(app: Flask) -> None:
     """The prospect's proposal pages (the workspace's views call `panel` and
     `attention_count` and pass what they return to their templates)."""
     app.register_blueprint(bp)
+    schedule.register_check(
+        ("proposal_reminder", "proposal_reminder_team"), followup.decision
+    )

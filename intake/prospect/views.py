@@ -18,11 +18,13 @@ from flask import (
 
 from .. import registry, submissions
 from ..consultation import views as consultation
+from ..consultation.mails import offer_for_mail
 from ..documents import service as proposal_service
 from ..extensions import db
 from ..forms import ActionForm
 from ..mail import messages as mail_messages
 from ..mail.links import public_url
+from ..models import utcnow
 from ..practice_store import current_practice
 from ..questionnaire import wizard
 from . import drafts, starts
@@ -280,7 +282,8 @@ def submit():
         flash("A few questions still need an answer before you send.", "error")
         return redirect(url_for(".step", number=missing, then="review"))
     if submissions.submit(submission, questionnaire, current_practice()):
-        mail_messages.queue_submitted(submission)
+        call = offer_for_mail(submission, current_practice(), utcnow())
+        mail_messages.queue_submitted(submission, call)
         log.info("action=submit submission=%s", submission.id)
     db.session.commit()
     return redirect(url_for(".thanks"))

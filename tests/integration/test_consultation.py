@@ -449,7 +449,9 @@ def test_calendar_feed_link_is_private_and_revocable(app, questionnaire):
         booking = _db.session.scalar(sa.select(Booking))
     assert event.decoded("DTSTART") == booking.start_at
     assert f"/workspace/submissions/{booking.submission_id}" in str(event["URL"])
-    assert str(event["SUMMARY"]) == f"Consultation call: {COLLAB['full_name']}"
+    assert str(event["SUMMARY"]) == (  # the member who takes it is named
+        f"Consultation call: {COLLAB['full_name']} (with Casey Consultant)"
+    )
     # the same feed read by a second iCalendar library, as calendars other than ours do
     parsed = vobject.readOne(feed.data.decode())
     (other,) = parsed.vevent_list
