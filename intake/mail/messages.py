@@ -6,6 +6,8 @@ Prospects' messages never carry a score, verdict or flag; the consultant's do.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -31,6 +33,9 @@ from .links import public_url
 from .outbox import queue_mail
 from .private_mail_links import unsubscribe_url
 from .recipients import team_recipients
+
+# (submission, practice, now) -> the call offered in the e-mail, or None
+CallFor = Callable[[Submission, Any, dt.datetime], dict | None]
 
 UNSUBSCRIBE_SALT = "intake-mail-unsubscribe"  # the links sent before revision 0011
 
@@ -144,15 +149,17 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
 
 
-def queue_submitted(submission: Submission, call: dict | None = None) -> None:
+def queue_submitted(submission: Submission, call_for: CallFor | None = None) -> None:
     """On a submission: 'we received your answers' to the prospect, and the consultant
     told at once (unless the practice chose the daily digest or no e-mail). `call`: the
-    consultation call the e-mail offers (intake.consultation.mails.offer_for_mail,
-    passed in by the caller: the consultation package sits above the mail package)."""
+    `call_for` gives the consultation call the e-mail offers
+    (intake.consultation.mails.offer_for_mail, passed in by the caller: the consultation
+    package sits above the mail package), asked once the submission is read again."""
     db.session.refresh(submission)  # the submit was an UPDATE statement
     cancel_reminders(submission)
     practice = current_practice()
     if submission.email:
+        call = call_for(submission, practice, utcnow()) if call_for else None
         queue_mail(
             to=submission.email,
             template="received",

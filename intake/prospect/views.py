@@ -24,7 +24,6 @@ from ..extensions import db
 from ..forms import ActionForm
 from ..mail import messages as mail_messages
 from ..mail.links import public_url
-from ..models import utcnow
 from ..practice_store import current_practice
 from ..questionnaire import wizard
 from . import drafts, starts
@@ -282,8 +281,7 @@ def submit():
         flash("A few questions still need an answer before you send.", "error")
         return redirect(url_for(".step", number=missing, then="review"))
     if submissions.submit(submission, questionnaire, current_practice()):
-        call = offer_for_mail(submission, current_practice(), utcnow())
-        mail_messages.queue_submitted(submission, call)
+        mail_messages.queue_submitted(submission, offer_for_mail)
         log.info("action=submit submission=%s", submission.id)
     db.session.commit()
     return redirect(url_for(".thanks"))
