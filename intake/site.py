@@ -3,8 +3,6 @@ and what every template sees (the practice, the money filter)."""
 
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
@@ -13,7 +11,6 @@ from .practice import format_money
 from .practice_store import current_practice
 
 bp = Blueprint("site", __name__)
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 @bp.get("/")
@@ -76,8 +73,7 @@ def privacy():
 @bp.get("/brand.css")
 def brand_css():
     """The brand colour as a stylesheet (the CSP allows no inline style)."""
-    colour = current_practice().brand_colour
-    colour = colour if _HEX.match(colour) else "#1f5f8b"
+    colour = current_practice().brand
     response = Response(f":root {{ --brand: {colour}; }}\n", mimetype="text/css")
     if request.args.get("v"):  # the link carries the colour: a change is a new URL
         response.cache_control.public = True

@@ -440,23 +440,28 @@ def test_delete_needs_confirmation_and_keeps_no_personal_data(signed_in, db):
 # ---- settings and gaps ------------------------------------------------------
 
 
-def settings_data(page, **changes):
-    """The settings form as the browser would send it, with changes."""
+def settings_data(page, section=None, **changes):
+    """The settings form as the browser would send it, with changes: one section's
+    form (its key: "practice", "packages", ...), or every field on the page."""
     html = page.get_data(as_text=True)
     data = {"csrf_token": csrf_of(page)}
-    for name, value in re.findall(
-        r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html
-    ):
-        if 'type="checkbox"' not in value:
-            data.setdefault(name, value)
+    if section:
+        action = f'action="/workspace/settings/{section}#{section}"'
+        html = re.search(rf"<form[^>]*{action}.*?</form>", html, re.S).group(0)
     for m in re.finditer(r"<input([^>]*)>", html):
         attrs = m.group(1)
-        if 'type="checkbox"' in attrs and "checked" in attrs:
-            name = re.search(r'name="([^"]+)"', attrs).group(1)
-            val = re.search(r'value="([^"]*)"', attrs).group(1)
-            data.setdefault(name, [])
-            if isinstance(data[name], list):
-                data[name].append(val)
+        name = re.search(r'name="([^"]+)"', attrs)
+        val = re.search(r'value="([^"]*)"', attrs)
+        if not (name and val):
+            continue
+        name, val = (
+            name.group(1),
+            val.group(1).replace("&#39;", "'").replace("&amp;", "&"),
+        )
+        if 'type="checkbox"' not in attrs:
+            data.setdefault(name, val)
+        elif re.search(r"\bchecked\b", attrs):
+            data.setdefault(name, []).append(val)
     for name, body in re.findall(
         r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S
     ):
@@ -469,7 +474,9 @@ def settings_data(page, **changes):
             options,
         )
         if sel:
-            data[name] = sel.group(1) or sel.group(2)
+            data[name] = sel.group(1) if sel.group(1) is not None else sel.group(2)
+        elif first := re.search(r'<option[^>]*value="([^"]*)"', options):
+            data[name] = first.group(1)  # none selected: a browser sends the first
     data.update(changes)
     return data
 
