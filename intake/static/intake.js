@@ -50,6 +50,13 @@
     button.textContent = "Copied";
   });
 
+  // Settings: the brand colour's hex beside its colour picker, as it changes.
+  document.addEventListener("input", function (event) {
+    if (event.target.type !== "color") { return; }
+    var shown = document.querySelector('output[for="' + event.target.id + '"]');
+    if (shown) { shown.textContent = event.target.value; }
+  });
+
   // Confirmation for destructive buttons.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");

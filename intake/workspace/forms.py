@@ -473,4 +473,5 @@ class ThanksSection(Form):
 
 def _http_only(field):
     if field.data and not re.match(r"^https?://", field.data, re.I):
+        field.errors[:] = []  # this says it more plainly than URL()'s "Invalid URL."
         raise ValidationError("Use a web address starting with https://")
