@@ -39,6 +39,12 @@
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
   });
+  // a page reached at a #fragment scrolls there after the content loaded, and the
+  // focus goes back to the page: give it to the errors again
+  window.addEventListener("load", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary && location.hash && document.activeElement !== summary) { summary.focus(); }
+  });
 
   // Copy buttons (resume link).
   document.addEventListener("click", function (event) {

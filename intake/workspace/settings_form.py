@@ -379,6 +379,11 @@ def error_links(form: Form) -> list[tuple[str, str, str]]:
     return list(_errors(form, ""))
 
 
+def has_errors(form) -> bool:
+    """True when a field of the form (rows included) has an error."""
+    return any(True for _ in _errors(form, ""))
+
+
 def _errors(form, prefix: str) -> Iterator[tuple[str, str, str]]:
     for field in form:
         if isinstance(field, FieldList):

@@ -364,6 +364,7 @@ def _settings_page(posted=None, saved: str = ""):
         forms=settings_form.section_forms(current_practice(), posted),
         posted=posted[0] if posted else "",
         error_links=settings_form.error_links(posted[1]) if posted else [],
+        has_errors=settings_form.has_errors,
         saved=saved,
     )
 

@@ -204,6 +204,8 @@ def test_every_page_of_both_journeys_has_no_serious_or_critical_axe_violations(
     )
     audit.check("settings-errors")
     go(page, "/workspace/settings")
+    page.click("#packages summary >> nth=0")  # each package opens from its summary
+    page.click("#packages summary >> nth=1")
     page.fill("#packages-0-name", "")
     page.fill("#packages-0-monthly_hours", "")
     page.fill("#packages-0-monthly_price", "")

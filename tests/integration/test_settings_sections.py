@@ -215,6 +215,9 @@ def test_add_on_rows_are_added_removed_and_checked(signed_in, db):
         r'id="packages-1-add_ons-0-monthly_price-error".*Use a price such as 150', html
     )
     assert 'value="about 90"' in html and 'value="Travel booking"' in html
+    # each package folds under its summary; the one with the error is open
+    packages = re.findall(r"<details class=\"package\"( open)?>", html)
+    assert packages == ["", " open", "", ""]
     assert re.search(
         r'id="packages-0-add_ons-0-remove"[^>]*checked|checked[^>]*id="packages-0-add_ons-0-remove"',
         html,
