@@ -39,6 +39,7 @@ from ..practice import (
     CADENCES,
     CHANNELS,
     CURRENCIES,
+    DEFAULT_BRAND,
     MAX_TESTIMONIALS,
     NEW_SUBMISSION_MAIL,
     PAPER_SIZES,
@@ -183,7 +184,7 @@ _TIME = Regexp(
     r"^([01]\d|2[0-3]):[0-5]\d$", message="Use a 24-hour time such as 09:00."
 )
 _PRICE = Regexp(r"^\d{1,7}(\.\d{1,2})?$", message="Use a price such as 150 or 99.50.")
-BRAND_HEX_MESSAGE = "Use a colour like #1f5f8b."
+BRAND_HEX_MESSAGE = f"Use a colour like {DEFAULT_BRAND}."
 MAX_ADD_ONS = 8
 MAX_REFERRALS = 20
 REFERRAL_KINDS = {

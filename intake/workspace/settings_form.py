@@ -397,7 +397,9 @@ def _errors(form, prefix: str) -> Iterator[tuple[str, str, str]]:
             yield from _errors(field.form, prefix)
         else:
             label = _LABELS.get(field.short_name, field.label.text)
-            what = f"{prefix}{label.lower()}" if prefix else label
+            # in a row: "Referral 2 link", not "Referral 2 link (optional)"
+            short = re.sub(r"\s*\(.*?\)", "", label).lower()
+            what = f"{prefix}{short}" if prefix else label
             for message in field.errors:
                 yield field.id, _first_upper(what), message
 
