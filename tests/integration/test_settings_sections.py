@@ -99,6 +99,7 @@ def test_an_error_stays_in_its_section_keeps_what_was_typed_and_saves_nothing(
     assert '<a href="#email">Contact e-mail: Invalid email address.</a>' in practice
     # the other sections show what is stored, with no error
     assert 'value="09:00"' in _section_html(html, "standards")
+    assert 'value="10:00-12:00, 14:00-16:00"' in _section_html(html, "availability")
     assert "field-error" not in html.replace(practice, "")
     assert _stored() == before
 
