@@ -312,12 +312,13 @@ class PracticeSection(Form):
 class BrandSection(Form):
     # a colour picker: a browser always sends #rrggbb; anything else is refused and
     # the page shows the saved colour again, with what was sent in the message
-    brand_colour = ColorField("Brand colour")
+    brand_colour = ColorField("Brand colour", validators=[Length(max=7)])
     logo = FileField(f"Logo (PNG or JPEG, at most {LOGO_LIMIT_WORDS})")
     remove_logo = BooleanField("Remove the logo")
 
     def validate_brand_colour(self, field):
         if not is_brand_hex(field.data):
+            field.errors[:] = []  # this message alone, quoting what was sent
             refused = (field.data or "")[:40]
             raise ValidationError(
                 f"{BRAND_HEX_MESSAGE} (not “{refused}”)"
