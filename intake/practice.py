@@ -6,6 +6,7 @@ recommendation) receives these objects as arguments.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -45,6 +46,17 @@ CADENCES = {
 PAPER_SIZES = ("A4", "Letter")
 # countries that use US Letter paper; every other country uses A4
 LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "PR"})
+# the brand colour: one rule for what a colour is and one fallback, for the pages
+# (/brand.css), the e-mails and the PDFs (all read Practice.brand)
+DEFAULT_BRAND = "#1f5f8b"
+_BRAND_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def is_brand_hex(value: object) -> bool:
+    """True for a colour written #rrggbb."""
+    return isinstance(value, str) and _BRAND_HEX.fullmatch(value) is not None
+
+
 NEW_SUBMISSION_MAIL = {
     "each": "An e-mail for each new questionnaire",
     "daily": "One digest a day",
@@ -174,7 +186,7 @@ class Practice:
     phone: str = ""
     website: str = ""
     booking_url: str = ""
-    brand_colour: str = "#1f5f8b"
+    brand_colour: str = DEFAULT_BRAND  # as set; read it through .brand
     currency: str = "USD"
     country: str = "US"  # ISO 3166 code; picks the paper size when that is "auto"
     paper_size: str = "auto"  # "auto" | "A4" | "Letter"
@@ -218,6 +230,16 @@ class Practice:
         if self.paper_size in PAPER_SIZES:
             return self.paper_size
         return "Letter" if (self.country or "").upper() in LETTER_COUNTRIES else "A4"
+
+    @property
+    def brand(self) -> str:
+        """The brand colour, #rrggbb in lower case: the setting, or the default when
+        what is stored is not a colour."""
+        return (
+            self.brand_colour.lower()
+            if is_brand_hex(self.brand_colour)
+            else DEFAULT_BRAND
+        )
 
     @property
     def extra_hours_price(self) -> float:

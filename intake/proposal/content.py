@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,22 +17,22 @@ from ..dates import MONTHS, long_date, weekday_date
 from ..practice import (
     CADENCES,
     CHANNEL_WORDS,
+    DEFAULT_BRAND,
     Package,
     Practice,
     Standards,
     describe_days,
     format_money,
+    is_brand_hex,
     join_words,
 )
 from ..questionnaire.scoring import Assessment
 from .recommendation import OFFERS, Option, Recommendation, ReviewPlan
 from .schedule import AGENDAS, DAY_WORDS, Review, review_schedule, schedule_start
 
-DEFAULT_BRAND = "#1f5f8b"
 PAPER = {"A4": "A4", "Letter": "letter"}  # practice setting -> CSS @page size keyword
 MAX_CONTEXT_CHARS = 200_000  # all the text that goes into one document
 
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 # review months in a 12-month grid: which of months 1..12 hold each cadence's meeting
 _GRID_MONTHS = {
     "weekly": range(1, 13),
@@ -113,8 +112,7 @@ def _tint(rgb: tuple[int, ...], weight: float) -> str:
 
 def brand_colours(colour: str) -> dict[str, str]:
     """The brand colour (validated), pale tints of it and a readable ink for it."""
-    colour = colour if isinstance(colour, str) and _HEX.match(colour) else DEFAULT_BRAND
-    colour = colour.lower()
+    colour = colour.lower() if is_brand_hex(colour) else DEFAULT_BRAND
     rgb = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
     # white text needs a contrast of at least 4.5:1 against the colour
     white_reads = 1.05 / (_luminance(rgb) + 0.05) >= 4.5
@@ -394,7 +392,7 @@ def _letterhead(practice: Practice, today: dt.date) -> dict[str, Any]:
         "lang": "en",
         "paper_size": PAPER[paper],
         **_signer(practice),
-        **brand_colours(practice.brand_colour),
+        **brand_colours(practice.brand),
         "practice_name": practice.name,
         "practice_email": practice.email,
         "practice_phone": practice.phone,

@@ -39,6 +39,12 @@
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
   });
+  // a page reached at a #fragment scrolls there after the content loaded, and the
+  // focus goes back to the page: give it to the errors again
+  window.addEventListener("load", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary && location.hash && document.activeElement !== summary) { summary.focus(); }
+  });
 
   // Copy buttons (resume link).
   document.addEventListener("click", function (event) {
@@ -48,6 +54,13 @@
     field.select();
     if (navigator.clipboard) { navigator.clipboard.writeText(field.value); }
     button.textContent = "Copied";
+  });
+
+  // Settings: the brand colour's hex beside its colour picker, as it changes.
+  document.addEventListener("input", function (event) {
+    if (event.target.type !== "color") { return; }
+    var shown = document.querySelector('output[for="' + event.target.id + '"]');
+    if (shown) { shown.textContent = event.target.value; }
   });
 
   // Confirmation for destructive buttons.

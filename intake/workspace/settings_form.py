@@ -1,10 +1,37 @@
-"""The settings page: the practice as the form's data, and the form back as a practice."""
+"""Settings in sections: the practice as each section's form, and a section's form back
+into the practice.
+
+Each section is a form of its own, posted to /workspace/settings/<key>, validated and
+saved alone: an error in one shows beside its field, keeps what was typed there, and
+leaves every other section as stored. A `Section` is
+
+- `key`, `title`: its anchor (#key) and heading, in the page's index, in this order;
+- `form`: its form class in intake/workspace/forms.py (`...Section`);
+- `data(practice)`: the stored practice as the form's data (lists get empty rows to
+  fill in, see `_rows`);
+- `save(form, practice)`: the practice with this section's fields replaced, or None
+  when a field is refused after validation (the logo: its reason is put on the field);
+- its fields are rendered by templates/workspace/_settings_<key>.html, inside the form,
+  the Save button and the messages that settings.html gives every section.
+
+To add a setting: a field on its section's form, its value in `data`, its saving in
+`save`, a line in the section's template (and a test posting that section only).
+
+"consultation" has no form here: the calls' availability keeps its own form and route
+(intake/consultation/workspace_pages.py, templates/workspace/_settings_availability.html),
+shown in its place on the page.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Iterator
+from typing import Any
 
+from wtforms import FieldList, FormField
+
+from ..forms import Form
 from ..practice import (
     CADENCES,
     MAX_TESTIMONIALS,
@@ -15,72 +42,21 @@ from ..practice import (
     Testimonial,
     area_values,
 )
-from .forms import (
-    SettingsForm,
-    _area_choices,
-    split_add_on,
-)
+from ..proposal.logo import MAX_UPLOAD_BYTES, LogoRefused, logo_from_upload
+from . import forms
+from .forms import _area_choices
+
+EMPTY_ROWS = 2  # blank rows under a list, to add to it without JavaScript
 
 
-def settings_form(practice: Practice) -> SettingsForm:
-    std = practice.standards
-    listed = {choice.value for choice in _area_choices()}
-    data = {
-        "name": practice.name,
-        "email": practice.email,
-        "phone": practice.phone,
-        "website": practice.website,
-        "booking_url": practice.booking_url,
-        "brand_colour": practice.brand_colour,
-        "currency": practice.currency,
-        "country": practice.country,
-        "paper_size": practice.paper_size,
-        "proposal_valid_days": practice.proposal_valid_days,
-        "new_submission_mail": practice.new_submission_mail,
-        "tailored_thanks": practice.tailored_thanks,
-        "office_days": list(std.office_days),
-        "office_start": std.office_start,
-        "office_end": std.office_end,
-        "reply_hours": std.reply_hours,
-        "channels": list(std.channels),
-        "weekends": std.weekends,
-        "time_zone": std.time_zone,
-        "cadences": list(std.cadences),
-        "out_of_scope": "\n".join(std.out_of_scope),
-        "packages": [
-            {
-                "name": p.name,
-                "monthly_hours": p.monthly_hours,
-                "monthly_price": p.monthly_price,
-                "max_areas": p.max_areas,
-                "service_areas": [a for a in p.service_areas if a in listed],
-                "other_areas": "\n".join(a for a in p.service_areas if a not in listed),
-                "reviews": list(p.reviews),
-                "description": p.description,
-                "add_ons": "\n".join(
-                    f"{a.name} | {a.monthly_price:g}"
-                    + (f" | {a.area}" if a.area else "")
-                    for a in p.add_ons
-                ),
-            }
-            for p in practice.packages
-        ],
-        "consultant_name": practice.consultant_name,
-        "consultant_role": practice.consultant_role,
-        "notice_days": practice.notice_days,
-        "extra_hour_rate": int(practice.extra_hour_rate or 0),
-        "payment_terms": practice.payment_terms,
-        "referrals": "\n".join(
-            " | ".join(x for x in (r.name, r.url, r.kind) if x)
-            for r in practice.referrals
-        ),
-        "about": practice.about,
-        "years": practice.years,
-        "testimonials": "\n".join(
-            " | ".join(x for x in (t.quote, t.who) if x) for t in practice.testimonials
-        ),
-    }
-    return SettingsForm(data=data)
+@dataclasses.dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    form: type[Form] | None = None
+    data: Callable[[Practice], dict[str, Any]] | None = None
+    save: Callable[[Any, Practice], Practice | None] | None = None
+    multipart: bool = False  # a file upload in it
 
 
 def _lines(text: str | None, limit: int = 20) -> tuple[str, ...]:
@@ -89,87 +65,203 @@ def _lines(text: str | None, limit: int = 20) -> tuple[str, ...]:
     )[:limit]
 
 
-def _add_ons(text: str | None) -> tuple[AddOn, ...]:
-    """'Name | 150' lines (checked by the form) as add-ons."""
-    out = []
-    for line in _lines(text):
-        head, area = split_add_on(line)
-        name, _, price = head.rpartition("|")
-        out.append(AddOn(name.strip()[:120], float(price), area))
-    return tuple(out)
+def _rows(items: list[dict], most: int, empty: int = EMPTY_ROWS) -> list[dict]:
+    """A list's rows as shown: its items, then a few empty rows (within `most`)."""
+    return items + [{}] * max(0, min(empty, most - len(items)))
 
 
-REFERRAL_KINDS = ("occasional", "project")
+# ---- Practice ------------------------------------------------------------------------
+
+_PRACTICE_FIELDS = ("name", "email", "phone", "website", "currency")
 
 
-def _referrals(text: str | None) -> tuple[Referral, ...]:
-    """'Name | link | kind' lines as referrals; a link must be http(s)."""
-    out = []
-    for line in _lines(text):
-        name, url, kind = ([p.strip() for p in line.split("|")] + ["", ""])[:3]
-        url = url if re.match(r"^https?://\S+$", url) else ""
-        out.append(
-            Referral(name, url, kind.lower() if kind.lower() in REFERRAL_KINDS else "")
-        )
-    return tuple(out)
+def _practice_data(practice: Practice) -> dict[str, Any]:
+    return {
+        **{name: getattr(practice, name) for name in _PRACTICE_FIELDS},
+        "country": practice.country,
+        "time_zone": practice.standards.time_zone,
+    }
 
 
-def practice_from(form: SettingsForm, old: Practice) -> Practice:
-    packages = tuple(
-        Package(
-            name=entry.form.name.data,
-            monthly_hours=entry.form.monthly_hours.data,
-            monthly_price=entry.form.monthly_price.data,
-            service_areas=area_values(
-                (
-                    *(entry.form.service_areas.data or ()),
-                    *_lines(entry.form.other_areas.data),
-                )
-            ),
-            reviews=tuple(c for c in CADENCES if c in (entry.form.reviews.data or [])),
-            description=entry.form.description.data or "",
-            max_areas=entry.form.max_areas.data or 0,
-            add_ons=_add_ons(entry.form.add_ons.data),
-        )
-        for entry in form.packages
-        if not entry.form.is_blank()
+def _practice_save(form: forms.PracticeSection, practice: Practice) -> Practice:
+    texts: dict[str, Any] = {n: getattr(form, n).data or "" for n in _PRACTICE_FIELDS}
+    return dataclasses.replace(
+        practice,
+        **texts,
+        country=(form.country.data or "").upper(),
+        standards=dataclasses.replace(
+            practice.standards, time_zone=form.time_zone.data or ""
+        ),
     )
+
+
+# ---- Brand ---------------------------------------------------------------------------
+
+
+def _brand_data(practice: Practice) -> dict[str, Any]:
+    return {"brand_colour": practice.brand}
+
+
+def _brand_save(form: forms.BrandSection, practice: Practice) -> Practice | None:
+    logo = _logo_of(form, practice)
+    if logo is None:
+        return None
+    return dataclasses.replace(
+        practice, brand_colour=form.brand_colour.data.lower(), logo=logo
+    )
+
+
+def _logo_of(form: forms.BrandSection, practice: Practice) -> str | None:
+    """The logo to keep: the re-encoded upload, none, or the old one; None (with the
+    reason on the field) when the upload is refused."""
+    if form.remove_logo.data:
+        return ""
+    upload = form.logo.data
+    if not getattr(upload, "filename", ""):
+        return practice.logo
+    try:
+        return logo_from_upload(upload.stream.read(MAX_UPLOAD_BYTES + 1))
+    except LogoRefused as exc:
+        form.logo.errors = [*form.logo.errors, str(exc)]
+        return None
+
+
+# ---- Standards -----------------------------------------------------------------------
+
+
+def _standards_data(practice: Practice) -> dict[str, Any]:
+    std = practice.standards
+    return {
+        "office_days": list(std.office_days),
+        "office_start": std.office_start,
+        "office_end": std.office_end,
+        "reply_hours": std.reply_hours,
+        "channels": list(std.channels),
+        "weekends": std.weekends,
+        "cadences": list(std.cadences),
+        "out_of_scope": "\n".join(std.out_of_scope),
+    }
+
+
+def _standards_save(form: forms.StandardsSection, practice: Practice) -> Practice:
     standards = dataclasses.replace(
-        old.standards,
+        practice.standards,
         office_days=tuple(form.office_days.data),
         office_start=form.office_start.data,
         office_end=form.office_end.data,
         reply_hours=form.reply_hours.data,
         channels=tuple(form.channels.data),
         weekends=bool(form.weekends.data),
-        time_zone=form.time_zone.data or "",
         cadences=tuple(c for c in CADENCES if c in (form.cadences.data or [])),
         out_of_scope=_lines(form.out_of_scope.data),
     )
+    return dataclasses.replace(practice, standards=standards)
+
+
+# ---- Packages & add-ons --------------------------------------------------------------
+
+MAX_PACKAGES = 6
+
+
+def _package_data(package: Package, listed: set[str]) -> dict[str, Any]:
+    add_ons = [
+        {"name": a.name, "monthly_price": f"{a.monthly_price:g}", "area": a.area}
+        for a in package.add_ons
+    ]
+    return {
+        "name": package.name,
+        "monthly_hours": package.monthly_hours,
+        "monthly_price": package.monthly_price,
+        "max_areas": package.max_areas,
+        "service_areas": [a for a in package.service_areas if a in listed],
+        "other_areas": "\n".join(a for a in package.service_areas if a not in listed),
+        "reviews": list(package.reviews),
+        "description": package.description,
+        "add_ons": _rows(add_ons, forms.MAX_ADD_ONS, empty=1),
+    }
+
+
+def _packages_data(practice: Practice) -> dict[str, Any]:
+    listed = {choice.value for choice in _area_choices()}
+    packages = [_package_data(p, listed) for p in practice.packages]
+    return {"packages": _rows(packages, MAX_PACKAGES, empty=1)}
+
+
+def _add_ons(rows: FieldList) -> tuple[AddOn, ...]:
+    return tuple(
+        AddOn(
+            row.form.name.data[:120],
+            float(row.form.monthly_price.data),
+            area
+            if re.fullmatch(r"[a-z_]{1,40}", area := row.form.area.data or "")
+            else "",
+        )
+        for row in rows
+        if row.form.is_kept()
+    )
+
+
+def _packages_save(form: forms.PackagesSection, practice: Practice) -> Practice:
+    packages = tuple(
+        Package(
+            name=sub.name.data,
+            monthly_hours=sub.monthly_hours.data,
+            monthly_price=sub.monthly_price.data,
+            service_areas=area_values(
+                (*(sub.service_areas.data or ()), *_lines(sub.other_areas.data))
+            ),
+            reviews=tuple(c for c in CADENCES if c in (sub.reviews.data or [])),
+            description=sub.description.data or "",
+            max_areas=sub.max_areas.data or 0,
+            add_ons=_add_ons(sub.add_ons),
+        )
+        for sub in (entry.form for entry in form.packages)
+        if sub.is_kept()
+    )
+    return dataclasses.replace(practice, packages=packages)
+
+
+# ---- Referrals -----------------------------------------------------------------------
+
+
+def _referrals_data(practice: Practice) -> dict[str, Any]:
+    rows = [{"name": r.name, "url": r.url, "kind": r.kind} for r in practice.referrals]
+    return {"referrals": _rows(rows, forms.MAX_REFERRALS)}
+
+
+def _referrals_save(form: forms.ReferralsSection, practice: Practice) -> Practice:
+    referrals = tuple(
+        Referral(row.form.name.data, row.form.url.data or "", row.form.kind.data or "")
+        for row in form.referrals
+        if row.form.is_kept()
+    )
+    return dataclasses.replace(practice, referrals=referrals)
+
+
+# ---- Proposal wording ----------------------------------------------------------------
+
+_PROPOSAL_TEXT = ("consultant_name", "consultant_role", "payment_terms", "about")
+_PROPOSAL_NUMBERS = ("proposal_valid_days", "notice_days", "extra_hour_rate", "years")
+
+
+def _proposal_data(practice: Practice) -> dict[str, Any]:
+    return {
+        **{n: getattr(practice, n) for n in (*_PROPOSAL_TEXT, *_PROPOSAL_NUMBERS)},
+        "extra_hour_rate": int(practice.extra_hour_rate or 0),
+        "paper_size": practice.paper_size,
+        "testimonials": "\n".join(
+            " | ".join(x for x in (t.quote, t.who) if x) for t in practice.testimonials
+        ),
+    }
+
+
+def _proposal_save(form: forms.ProposalSection, practice: Practice) -> Practice:
+    values: dict[str, Any] = {n: getattr(form, n).data or "" for n in _PROPOSAL_TEXT}
+    values.update({n: getattr(form, n).data or 0 for n in _PROPOSAL_NUMBERS})
     return dataclasses.replace(
-        old,
-        name=form.name.data,
-        email=form.email.data,
-        phone=form.phone.data or "",
-        website=form.website.data or "",
-        booking_url=form.booking_url.data or "",
-        brand_colour=form.brand_colour.data.lower(),
-        currency=form.currency.data,
-        country=(form.country.data or "").upper(),
+        practice,
+        **values,
         paper_size=form.paper_size.data,
-        proposal_valid_days=form.proposal_valid_days.data,
-        new_submission_mail=form.new_submission_mail.data,
-        tailored_thanks=bool(form.tailored_thanks.data),
-        standards=standards,
-        packages=packages,
-        consultant_name=form.consultant_name.data or "",
-        consultant_role=form.consultant_role.data or "",
-        notice_days=form.notice_days.data,
-        extra_hour_rate=form.extra_hour_rate.data or 0,
-        payment_terms=form.payment_terms.data or "",
-        referrals=_referrals(form.referrals.data),
-        about=form.about.data or "",
-        years=form.years.data or 0,
         testimonials=_testimonials(form.testimonials.data),
     )
 
@@ -180,3 +272,144 @@ def _testimonials(text: str | None) -> tuple[Testimonial, ...]:
         Testimonial(*(p.strip()[:300] for p in (line.rsplit("|", 1) + [""])[:2]))
         for line in _lines(text)[:MAX_TESTIMONIALS]
     )
+
+
+# ---- Mail & reminders, Thank-you page ------------------------------------------------
+
+
+def _mail_data(practice: Practice) -> dict[str, Any]:
+    return {"new_submission_mail": practice.new_submission_mail}
+
+
+def _mail_save(form: forms.MailSection, practice: Practice) -> Practice:
+    return dataclasses.replace(
+        practice, new_submission_mail=form.new_submission_mail.data
+    )
+
+
+def _thanks_data(practice: Practice) -> dict[str, Any]:
+    return {
+        "tailored_thanks": practice.tailored_thanks,
+        "booking_url": practice.booking_url,
+    }
+
+
+def _thanks_save(form: forms.ThanksSection, practice: Practice) -> Practice:
+    return dataclasses.replace(
+        practice,
+        tailored_thanks=bool(form.tailored_thanks.data),
+        booking_url=form.booking_url.data or "",
+    )
+
+
+SECTIONS: dict[str, Section] = {
+    s.key: s
+    for s in (
+        Section(
+            "practice",
+            "Practice",
+            forms.PracticeSection,
+            _practice_data,
+            _practice_save,
+        ),
+        Section(
+            "brand",
+            "Brand",
+            forms.BrandSection,
+            _brand_data,
+            _brand_save,
+            multipart=True,
+        ),
+        Section(
+            "standards",
+            "Your standards",
+            forms.StandardsSection,
+            _standards_data,
+            _standards_save,
+        ),
+        Section(
+            "packages",
+            "Packages and add-ons",
+            forms.PackagesSection,
+            _packages_data,
+            _packages_save,
+        ),
+        Section(
+            "referrals",
+            "Referrals",
+            forms.ReferralsSection,
+            _referrals_data,
+            _referrals_save,
+        ),
+        Section(
+            "proposal",
+            "Proposal wording",
+            forms.ProposalSection,
+            _proposal_data,
+            _proposal_save,
+        ),
+        Section(
+            "mail", "Mail and reminders", forms.MailSection, _mail_data, _mail_save
+        ),
+        Section("consultation", "Consultation calls"),
+        Section(
+            "thanks", "Thank-you page", forms.ThanksSection, _thanks_data, _thanks_save
+        ),
+    )
+}
+
+
+def section_forms(
+    practice: Practice, posted: tuple[str, Form] | None = None
+) -> dict[str, Form]:
+    """Every section's form: the stored values, or, for the section just posted with
+    an error, what was posted."""
+    out = {}
+    for key, section in SECTIONS.items():
+        form_class, data = section.form, section.data
+        if form_class is None or data is None:
+            continue
+        if posted and posted[0] == key:
+            out[key] = posted[1]
+        else:  # formdata=None: not the POST of another section
+            out[key] = form_class(formdata=None, data=data(practice))
+    return out
+
+
+def error_links(form: Form) -> list[tuple[str, str, str]]:
+    """(field id, what it is, message) of each error in a section, rows included:
+    "Package 2 name", "Referral 1 link", "Package 1 add-on 2 price a month"."""
+    return list(_errors(form, ""))
+
+
+def has_errors(form) -> bool:
+    """True when a field of the form (rows included) has an error."""
+    return any(True for _ in _errors(form, ""))
+
+
+def _errors(form, prefix: str) -> Iterator[tuple[str, str, str]]:
+    for field in form:
+        if isinstance(field, FieldList):
+            row = _ROW_WORDS.get(field.short_name, field.short_name)
+            for number, entry in enumerate(field, start=1):
+                yield from _errors(entry.form, f"{prefix}{row} {number} ")
+            for message in field.errors:
+                if isinstance(message, str):
+                    yield field.id, _first_upper(f"{prefix}{row}s"), message
+        elif isinstance(field, FormField):
+            yield from _errors(field.form, prefix)
+        else:
+            label = _LABELS.get(field.short_name, field.label.text)
+            # in a row: "Referral 2 link", not "Referral 2 link (optional)"
+            short = re.sub(r"\s*\(.*?\)", "", label).lower()
+            what = f"{prefix}{short}" if prefix else label
+            for message in field.errors:
+                yield field.id, _first_upper(what), message
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_ROW_WORDS = {"packages": "package", "add_ons": "add-on", "referrals": "referral"}
+_LABELS = {"office_end": "Office hours to"}

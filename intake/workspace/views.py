@@ -4,7 +4,6 @@ its one guard: guard.py; sign-in: auth.py)."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import logging
 
@@ -25,7 +24,6 @@ from flask_login import current_user
 from .. import pipeline, submissions
 from ..documents import render as proposal_render
 from ..documents import service as proposal_service
-from ..documents.logo import MAX_UPLOAD_BYTES, LogoRefused, logo_from_upload
 from ..documents.render import ProposalTooLarge
 from ..extensions import db
 from ..forms import ActionForm
@@ -45,7 +43,6 @@ from .forms import (
     NoteForm,
     OverrideForm,
     ProposalEditsForm,
-    SettingsForm,
     StatusForm,
 )
 
@@ -367,39 +364,41 @@ def edit_proposal(submission_id: int):
     )
 
 
-def _logo_of(form: SettingsForm, practice) -> str | None:
-    """The logo to keep: the re-encoded upload, none, or the old one; None (with the
-    reason on the field) when the upload is refused."""
-    if form.remove_logo.data:
-        return ""
-    upload = form.logo.data
-    if not getattr(upload, "filename", ""):
-        return practice.logo
-    try:
-        return logo_from_upload(upload.stream.read(MAX_UPLOAD_BYTES + 1))
-    except LogoRefused as exc:
-        form.logo.errors = [*form.logo.errors, str(exc)]
-        return None
-
-
-@bp.route("/settings", methods=["GET", "POST"])
+@bp.get("/settings")
 def settings():
-    """The practice's details, standards and packages."""
-    practice = current_practice()
-    form = (
-        SettingsForm()
-        if request.method == "POST"
-        else settings_form.settings_form(practice)
+    """The practice's settings, in sections, each with its own Save."""
+    saved = request.args.get("saved", "")
+    return _settings_page(saved=saved if saved in settings_form.SECTIONS else "")
+
+
+def _settings_page(posted=None, saved: str = ""):
+    return render_template(
+        "workspace/settings.html",
+        sections=settings_form.SECTIONS,
+        forms=settings_form.section_forms(current_practice(), posted),
+        posted=posted[0] if posted else "",
+        error_links=settings_form.error_links(posted[1]) if posted else [],
+        has_errors=settings_form.has_errors,
+        saved=saved,
     )
-    logo = practice.logo
-    if form.validate_on_submit() and (logo := _logo_of(form, practice)) is not None:
-        save_practice(
-            dataclasses.replace(settings_form.practice_from(form, practice), logo=logo)
-        )
-        audit.record("settings")
+
+
+@bp.post("/settings/<section>")
+def save_settings(section: str):
+    """Save one section of the settings; the others stay as stored."""
+    part = settings_form.SECTIONS.get(section)
+    form_class = part.form if part is not None else None
+    save = part.save if part is not None else None
+    if form_class is None or save is None:
+        abort(404)
+    practice = current_practice()
+    form = form_class()
+    if form.validate_on_submit() and (updated := save(form, practice)) is not None:
+        save_practice(updated)
+        audit.record("settings", detail=section)
         db.session.commit()
-        log.info("action=change_settings consultant=%s", current_user.id)
-        flash("Settings saved.", "success")
-        return redirect(url_for(".settings"))
-    status = 422 if form.errors else 200
-    return render_template("workspace/settings.html", form=form), status
+        log.info(
+            "action=change_settings consultant=%s section=%s", current_user.id, section
+        )
+        return redirect(url_for(".settings", saved=section, _anchor=section))
+    return _settings_page(posted=(section, form)), 422

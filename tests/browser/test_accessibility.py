@@ -198,20 +198,30 @@ def test_every_page_of_both_journeys_has_no_serious_or_critical_axe_violations(
     audit.check("submission-not-a-fit")
     go(page, "/workspace/settings")
     audit.check("settings")
-    page.fill("#brand_colour", "blue")
     page.fill("#office_end", "07:00")
-    page.fill("#packages-0-name", "")
-    page.fill("#packages-0-monthly_hours", "")
-    page.fill("#packages-0-monthly_price", "")
-    page.fill("#packages-1-monthly_price", "")
-    submit(page, "form.settings-form button[type=submit]")
+    submit(page, "#standards button[type=submit]")
     assert page.title().startswith("Error: Practice settings")
-    summary = page.inner_text("#error-summary")
-    assert "Package 2 price a month: Required for a package." in summary
+    summary = page.inner_text("#standards #error-summary")
     assert (
         "Office hours to: The end of office hours must be after the start." in summary
     )
     audit.check("settings-errors")
+    go(page, "/workspace/settings")
+    page.click("#packages summary >> nth=0")  # each package opens from its summary
+    page.click("#packages summary >> nth=1")
+    page.fill("#packages-0-name", "")
+    page.fill("#packages-0-monthly_hours", "")
+    page.fill("#packages-0-monthly_price", "")
+    page.fill("#packages-1-monthly_price", "")
+    submit(page, "#packages button[type=submit]")
+    summary = page.inner_text("#packages #error-summary")
+    assert "Package 2 price a month: Required for a package." in summary
+    audit.check("settings-package-errors")
+    page.fill("#referrals-0-url", "ftp://files.example")
+    submit(page, "#referrals button[type=submit]")
+    summary = page.inner_text("#referrals #error-summary")
+    assert "Referral 1 name: Required for a referral." in summary
+    audit.check("settings-referral-errors")
     go(page, detail + "/proposal")
     audit.check("proposal-preview")
     go(page, f"/workspace/submissions/{not_fit}/letter")

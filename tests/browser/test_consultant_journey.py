@@ -143,8 +143,8 @@ def test_consultant_sorts_filters_and_works_on_a_prospect(page, prospects, tmp_p
     click_and_wait(page, "nav.site-nav >> text=Settings")
     assert page.inner_text("h1") == "Practice settings"
     page.select_option("#reply_hours", "16")
-    click_and_wait(page, "form.settings-form button[type=submit]")
-    assert page.inner_text(".flash-success") == "Settings saved."
+    click_and_wait(page, "#standards button[type=submit]")
+    assert page.inner_text("#standards .flash-success") == "Your standards: saved."
     assert page.input_value("#reply_hours") == "16"
     page.goto(detail_url)
     gaps = page.inner_text("section[aria-labelledby=gaps-title]")

@@ -401,12 +401,9 @@ def test_oversized_ids_in_form_urls_are_404(signed_in, action):
 
 
 def test_a_price_with_hundreds_of_digits_is_a_form_error(signed_in):
-    from tests.integration.test_workspace import settings_data
+    from tests.integration.test_workspace import post_settings
 
-    data = settings_data(
-        signed_in.get("/workspace/settings"), **{"packages-0-monthly_price": BIG}
-    )
-    response = signed_in.post("/workspace/settings", data=data)
+    response = post_settings(signed_in, "packages", **{"packages-0-monthly_price": BIG})
     assert response.status_code == 422
     assert "Number must be between 0 and 1000000." in response.get_data(as_text=True)
 
@@ -421,7 +418,7 @@ def trail(db) -> list[tuple]:
 
 
 def test_every_consultant_action_is_recorded_without_personal_data(signed_in, db):
-    from tests.integration.test_workspace import settings_data
+    from tests.integration.test_workspace import post_settings
 
     s = make_submission()
     db.session.commit()
@@ -432,8 +429,7 @@ def test_every_consultant_action_is_recorded_without_personal_data(signed_in, db
     signed_in.post(f"{url}/package", data={"csrf_token": token, "package": ""})
     assert signed_in.get(f"{url}/proposal.pdf").status_code == 200
     assert signed_in.get("/workspace/export.csv?q=hannah").status_code == 200
-    data = settings_data(signed_in.get("/workspace/settings"))
-    assert signed_in.post("/workspace/settings", data=data).status_code == 302
+    assert post_settings(signed_in, "mail").status_code == 302
     signed_in.post(f"{url}/delete", data={"csrf_token": token, "confirm": "y"})
     sign_out(signed_in, "127.0.0.1")
     who = EMAIL
@@ -444,7 +440,7 @@ def test_every_consultant_action_is_recorded_without_personal_data(signed_in, db
         (who, "package", sid, "back to the recommendation"),
         (who, "download", sid, "proposal"),
         (who, "export", None, ""),
-        (who, "settings", None, ""),
+        (who, "settings", None, "mail"),
         (who, "delete", sid, ""),
         (who, "sign_out", None, ""),
     ]

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from intake.workspace.settings_form import SECTIONS
 from tests.conftest import csrf_of, sign_in
 from tests.factories import make_consultant, make_submission
 from tests.personas import PERSONAS
@@ -100,11 +101,20 @@ def test_list_query_strings_never_fail(app, db, client, query):
             "packages-0-monthly_price",
             "packages-0-reviews",
             "packages-9-name",
+            "packages-0-add_ons-0-name",
+            "packages-0-add_ons-0-monthly_price",
+            "packages-0-add_ons-0-area",
+            "packages-0-remove",
+            "referrals-0-name",
+            "referrals-0-url",
+            "referrals-0-kind",
+            "referrals-30-remove",
             "weekends",
         ]
-    )
+    ),
+    section=st.sampled_from(sorted(k for k, s in SECTIONS.items() if s.form)),
 )
-def test_settings_form_never_fails(app, db, client, payload):
+def test_settings_form_never_fails(app, db, client, payload, section):
     if not getattr(client, "_signed_in", False):
         make_consultant()
         db.session.commit()
@@ -112,7 +122,8 @@ def test_settings_form_never_fails(app, db, client, payload):
         client._signed_in = True
         client._token = csrf_of(client.get("/workspace/settings"))
     response = client.post(
-        "/workspace/settings", data={**payload, "csrf_token": client._token}
+        f"/workspace/settings/{section}",
+        data={**payload, "csrf_token": client._token},
     )
     assert response.status_code in (302, 422), response.status_code
 

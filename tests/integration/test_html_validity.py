@@ -129,12 +129,49 @@ def workspace_pages(client, db) -> dict[str, str]:
             client, f"{detail}?back=%2Fworkspace%2F%3Fsort%3Dname%26direction%3Dasc"
         ),
     }
-    form = {"csrf_token": csrf_of(client.get("/workspace/settings"))}
-    form |= {"name": "", "email": "nope", "brand_colour": "blue", "office_start": "9"}
-    bad = client.post("/workspace/settings", data=form)
-    assert bad.status_code == 422
-    pages["settings-errors"] = bad.get_data(as_text=True)
+    pages |= settings_pages(client)
     pages |= team_pages(client, db)
+    return pages
+
+
+def settings_pages(client) -> dict[str, str]:
+    """Settings just saved, and each section refusing what was posted (a bad colour,
+    a row of a list, a package's add-on)."""
+    from tests.integration.test_workspace import settings_data
+
+    def post(section, **changes):
+        data = settings_data(client.get("/workspace/settings"), section, **changes)
+        return client.post(f"/workspace/settings/{section}", data=data)
+
+    import io
+
+    from PIL import Image
+
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 100), (20, 90, 140)).save(logo, format="PNG")
+    data = settings_data(client.get("/workspace/settings"), "brand")
+    data["logo"] = (io.BytesIO(logo.getvalue()), "logo.png")
+    with_logo = client.post(
+        "/workspace/settings/brand", data=data, content_type="multipart/form-data"
+    )
+    assert with_logo.status_code == 302  # every state below shows the logo's preview
+    saved = post("referrals", **{"referrals-0-name": "Pat's Typing"})
+    assert saved.status_code == 302
+    pages = {"settings-saved": get(client, saved.headers["Location"])}
+    for name, section, changes in (
+        ("settings-errors", "practice", {"name": "", "email": "nope"}),
+        ("settings-brand-errors", "brand", {"brand_colour": "blue"}),
+        ("settings-standards-errors", "standards", {"office_start": "9"}),
+        ("settings-referral-errors", "referrals", {"referrals-1-url": "ftp://x"}),
+        (
+            "settings-add-on-errors",
+            "packages",
+            {"packages-0-add_ons-2-monthly_price": "free", "packages-1-name": ""},
+        ),
+    ):
+        bad = post(section, **changes)
+        assert bad.status_code == 422
+        pages[name] = bad.get_data(as_text=True)
     return pages
 
 

@@ -14,7 +14,7 @@ from intake.documents import render
 from intake.models import ProposalDocument
 from tests.conftest import csrf_of
 from tests.factories import make_submission
-from tests.integration.test_workspace import settings_data
+from tests.integration.test_workspace import post_settings
 
 
 def pdf_text(data: bytes) -> str:
@@ -96,10 +96,8 @@ def test_a_change_of_settings_renders_a_fresh_document(signed_in, db, render_cal
     db.session.commit()
     url = f"/workspace/submissions/{s.id}/proposal.pdf"
     first = signed_in.get(url).get_data()
-    data = settings_data(
-        signed_in.get("/workspace/settings"), name="Brightline Admin Co"
-    )
-    assert signed_in.post("/workspace/settings", data=data).status_code == 302
+    response = post_settings(signed_in, "practice", name="Brightline Admin Co")
+    assert response.status_code == 302
     second = signed_in.get(url).get_data()
     assert first != second and len(render_calls) == 2
     assert "Brightline Admin Co" in pdf_text(second)

@@ -28,7 +28,8 @@ NEW_PASSWORD = "a long new password"
 # every route only an owner may use: (method, path template)
 OWNER_ONLY = [
     ("GET", "/workspace/settings"),
-    ("POST", "/workspace/settings"),
+    ("POST", "/workspace/settings/practice"),
+    ("POST", "/workspace/settings/referrals"),
     ("GET", "/workspace/team"),
     ("POST", "/workspace/team/invite"),
     ("POST", "/workspace/team/{owner}/role"),

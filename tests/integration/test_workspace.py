@@ -47,7 +47,8 @@ PROTECTED_POST = [
     "/workspace/submissions/1/notes",
     "/workspace/submissions/1/status",
     "/workspace/submissions/1/delete",
-    "/workspace/settings",
+    "/workspace/settings/practice",
+    "/workspace/settings/packages",
     "/workspace/logout",
 ]
 
@@ -443,23 +444,28 @@ def test_delete_needs_confirmation_and_keeps_no_personal_data(signed_in, db):
 # ---- settings and gaps ------------------------------------------------------
 
 
-def settings_data(page, **changes):
-    """The settings form as the browser would send it, with changes."""
+def settings_data(page, section=None, **changes):
+    """The settings form as the browser would send it, with changes: one section's
+    form (its key: "practice", "packages", ...), or every field on the page."""
     html = page.get_data(as_text=True)
     data = {"csrf_token": csrf_of(page)}
-    for name, value in re.findall(
-        r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html
-    ):
-        if 'type="checkbox"' not in value:
-            data.setdefault(name, value)
+    if section:
+        action = f'action="/workspace/settings/{section}#{section}"'
+        html = re.search(rf"<form[^>]*{action}.*?</form>", html, re.S).group(0)
     for m in re.finditer(r"<input([^>]*)>", html):
         attrs = m.group(1)
-        if 'type="checkbox"' in attrs and "checked" in attrs:
-            name = re.search(r'name="([^"]+)"', attrs).group(1)
-            val = re.search(r'value="([^"]*)"', attrs).group(1)
-            data.setdefault(name, [])
-            if isinstance(data[name], list):
-                data[name].append(val)
+        name = re.search(r'name="([^"]+)"', attrs)
+        val = re.search(r'value="([^"]*)"', attrs)
+        if not (name and val):
+            continue
+        name, val = (
+            name.group(1),
+            val.group(1).replace("&#39;", "'").replace("&amp;", "&"),
+        )
+        if 'type="checkbox"' not in attrs:
+            data.setdefault(name, val)
+        elif re.search(r"\bchecked\b", attrs):
+            data.setdefault(name, []).append(val)
     for name, body in re.findall(
         r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S
     ):
@@ -472,9 +478,18 @@ def settings_data(page, **changes):
             options,
         )
         if sel:
-            data[name] = sel.group(1) or sel.group(2)
+            data[name] = sel.group(1) if sel.group(1) is not None else sel.group(2)
+        elif first := re.search(r'<option[^>]*value="([^"]*)"', options):
+            data[name] = first.group(1)  # none selected: a browser sends the first
     data.update(changes)
     return data
+
+
+def post_settings(client, section, *, multipart=False, **changes):
+    """Post one section of the settings as the browser would, with changes."""
+    data = settings_data(client.get("/workspace/settings"), section, **changes)
+    kw = {"content_type": "multipart/form-data"} if multipart else {}
+    return client.post(f"/workspace/settings/{section}", data=data, **kw)
 
 
 def test_changing_a_standard_changes_the_gaps(signed_in, db):
@@ -484,8 +499,7 @@ def test_changing_a_standard_changes_the_gaps(signed_in, db):
     assert "Expects replies within 4 working hours" in signed_in.get(url).get_data(
         as_text=True
     )
-    data = settings_data(signed_in.get("/workspace/settings"), reply_hours="4")
-    response = signed_in.post("/workspace/settings", data=data)
+    response = post_settings(signed_in, "standards", reply_hours="4")
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     assert "Expects replies within 4 working hours" not in signed_in.get(url).get_data(
         as_text=True
@@ -493,30 +507,39 @@ def test_changing_a_standard_changes_the_gaps(signed_in, db):
 
 
 def test_settings_validation_errors_are_clear(signed_in):
-    data = settings_data(
-        signed_in.get("/workspace/settings"),
-        brand_colour="red; background:url(http://x)",
-        office_start="25:00",
-        booking_url="javascript:alert(1)",
-        **{
-            "packages-0-name": "",
-            "packages-0-monthly_hours": "",
-            "packages-0-monthly_price": "",
-            "packages-1-name": "",
-            "packages-1-monthly_hours": "",
-            "packages-1-monthly_price": "",
-            "packages-2-name": "",
-            "packages-2-monthly_hours": "",
-            "packages-2-monthly_price": "",
-        },
-    )
-    response = signed_in.post("/workspace/settings", data=data)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert "Use a colour like #1f5f8b." in html
-    assert "Use a 24-hour time such as 09:00." in html
-    assert "Offer at least one package." in html
-    assert 'value="red; background:url(http://x)"' in html  # what was typed is kept
+    """Each section refuses its own bad values with a clear message, and keeps what
+    was typed (a colour input holds only colours: the message quotes it)."""
+    no_packages = {
+        f"packages-{i}-{f}": ""
+        for i in range(3)
+        for f in ("name", "monthly_hours", "monthly_price")
+    }
+    for section, changes, message, kept in (
+        (
+            "brand",
+            {"brand_colour": "red; background:url(http://x)"},
+            "Use a colour like #1f5f8b. (not “red; background:url(http://x)”)",
+            "",
+        ),
+        (
+            "standards",
+            {"office_start": "25:00"},
+            "Use a 24-hour time such as 09:00.",
+            'value="25:00"',
+        ),
+        (
+            "thanks",
+            {"booking_url": "javascript:alert(1)"},
+            "Use a web address starting with https://",
+            'value="javascript:alert(1)"',
+        ),
+        ("packages", no_packages, "Offer at least one package.", ""),
+    ):
+        response = post_settings(signed_in, section, **changes)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert message in html
+        assert kept in html
 
 
 def test_brand_css_only_carries_a_valid_colour(client):

@@ -209,6 +209,7 @@ def test_the_owner_table_holds_the_outbox_the_trail_settings_team_and_deletion(a
         "workspace.outbox_retry",
         "workspace.activity",
         "workspace.settings",
+        "workspace.save_settings",
         "workspace.availability",
         "workspace.team",
         "workspace.invite",

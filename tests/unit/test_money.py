@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from intake.practice import CURRENCIES, format_money
-from intake.workspace.forms import SettingsForm
+from intake.workspace.forms import PracticeSection
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,6 @@ def test_format_money(amount, currency, expected):
 
 
 def test_the_settings_form_offers_the_currencies_of_the_table():
-    choices = SettingsForm.currency.kwargs["choices"]
+    choices = PracticeSection.currency.kwargs["choices"]
     assert [c.value for c in choices] == list(CURRENCIES)
     assert list(CURRENCIES) == ["USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF"]

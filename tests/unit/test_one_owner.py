@@ -110,3 +110,34 @@ def test_one_module_of_date_words():
     """intake.dates owns the month names and the prospect's date ('4 December 2026')."""
     assert _where(r"def format_date|def _date_words\(when") == []
     assert _where(r"(?m)^MONTHS = \(") == ["intake/dates.py"]
+
+
+def test_one_brand_colour_rule_and_one_way_to_read_it():
+    """intake.practice owns the brand colour: its default, what a colour is (#rrggbb)
+    and Practice.brand, which the pages (/brand.css), e-mails and PDFs read; only the
+    settings read or write the raw `brand_colour`."""
+    from intake.practice import DEFAULT_BRAND, Practice
+
+    # (in the raw source: _code() takes a "#rrggbb" for a comment)
+    for text in ("1f5f8b", "0-9a-fA-F]{6}"):
+        assert [p for p, src in _sources().items() if text in src] == [
+            "intake/practice.py"
+        ]
+    assert _where(r"\bbrand_colour\b") == [
+        "intake/practice.py",
+        "intake/workspace/forms.py",
+        "intake/workspace/settings_form.py",
+    ]
+    templates = {
+        str(p.relative_to(ROOT)): p.read_text(encoding="utf-8")
+        for p in (ROOT / "templates").rglob("*.html")
+    }
+    assert sorted(p for p, text in templates.items() if "brand_colour" in text) == [
+        "templates/workspace/_settings_brand.html"
+    ]
+    for stored, read in (
+        ("#AA3366", "#aa3366"),
+        ("red; background:url(x)", DEFAULT_BRAND),
+        ("", DEFAULT_BRAND),
+    ):
+        assert Practice(brand_colour=stored).brand == read
