@@ -31,6 +31,7 @@ from typing import Any
 
 from wtforms import FieldList, FormField
 
+from ..documents.logo import MAX_UPLOAD_BYTES, LogoRefused, logo_from_upload
 from ..forms import Form
 from ..practice import (
     CADENCES,
@@ -42,7 +43,6 @@ from ..practice import (
     Testimonial,
     area_values,
 )
-from ..proposal.logo import MAX_UPLOAD_BYTES, LogoRefused, logo_from_upload
 from . import forms
 from .forms import _area_choices
 

@@ -62,8 +62,8 @@ def test_one_maker_of_private_link_tokens():
     ]
     assert sorted(_where(r"new_private_token\(\)")) == [
         "intake/consultation/service.py",
-        "intake/mail/messages.py",
         "intake/mail/password_reset.py",
+        "intake/mail/private_mail_links.py",
         "intake/offers/service.py",
         "intake/prospect/drafts.py",
         "intake/security.py",
