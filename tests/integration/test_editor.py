@@ -235,7 +235,8 @@ def test_the_preview_shows_the_draft_and_saves_nothing(drafted, db):
     assert "nothing you enter is kept" in page
     token = csrf_of(drafted.get(f"{HOME}/preview/1"))
     response = drafted.post(
-        f"{HOME}/preview/1", data={"csrf_token": token, "nav": "next", "q_full_name": "X"}
+        f"{HOME}/preview/1",
+        data={"csrf_token": token, "nav": "next", "q_full_name": "X"},
     )
     assert response.headers["Location"].endswith(f"{HOME}/preview/2")
     assert db.session.scalar(sa.select(sa.func.count(Submission.id))) == 0
