@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .answers import clean_answer
+from .errors import InvalidAnswer
 from .schema import Questionnaire
 from .scoring import assess
 
@@ -40,6 +42,23 @@ def moves(
     """Each sample under `before` and `after`: verdict changes first, then by name."""
     out = []
     for name, answers in samples.items():
-        old, new = assess(before, answers), assess(after, answers)
+        old = assess(before, readable(before, answers))
+        new = assess(after, readable(after, answers))
         out.append(SampleMove(name, old.overall, old.verdict, new.overall, new.verdict))
     return sorted(out, key=lambda m: (not m.verdict_moved, -abs(m.delta), m.name))
+
+
+def readable(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict:
+    """The answers as this version reads them: answers to questions it does not have,
+    or that its question would refuse (a choice removed, a text now a number), are
+    left out, as if unanswered."""
+    out = {}
+    for question_id, raw in answers.items():
+        question = questionnaire.question(question_id)
+        if question is None:
+            continue
+        try:
+            out[question_id] = clean_answer(question, raw)
+        except InvalidAnswer:
+            continue
+    return out

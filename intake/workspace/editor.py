@@ -67,8 +67,11 @@ def editor_home():
 
 @bp.post(EDITOR + "/start")
 def editor_start():
-    """A new draft, copied from the version new prospects answer now."""
-    if ActionForm().validate_on_submit() and store.current_draft() is None:
+    """A new draft, copied from the version new prospects answer now (replacing the
+    draft there was: "Start over")."""
+    if ActionForm().validate_on_submit():
+        store.discard_draft()
+        db.session.flush()
         store.start_draft(current_user, utcnow().date())
         db.session.commit()
         flash("A draft of the next version is ready to edit.", "success")

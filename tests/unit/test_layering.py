@@ -60,7 +60,12 @@ PURE: dict[str, frozenset[str]] = {
         {"tomli_w", "intake.questionnaire.errors", "intake.questionnaire.schema"}
     ),
     "intake.questionnaire.comparison": frozenset(
-        {"intake.questionnaire.schema", "intake.questionnaire.scoring"}
+        {
+            "intake.questionnaire.answers",
+            "intake.questionnaire.errors",
+            "intake.questionnaire.schema",
+            "intake.questionnaire.scoring",
+        }
     ),
     "intake.proposal.content": frozenset(
         {
