@@ -95,7 +95,11 @@ def editor_header():
                 form.intro.data or "",
             )
         except DefinitionError as exc:
-            form.version.errors = [*form.version.errors, plain(exc)]
+            field = next(
+                (getattr(form, k) for k in ("title", "intro") if f"'{k}'" in str(exc)),
+                form.version,
+            )
+            field.errors = [*field.errors, plain(exc)]
         else:
             save(text, "The draft's name and introduction are saved.")
             return redirect(url_for("workspace.editor_home"))
