@@ -170,5 +170,6 @@ def dry_run_report(draft: Questionnaire, practice: Practice) -> str:
                 r.after["verdict"],
             )
             for r in batch
+            if r.after is not None  # never: every submission is scored by the draft
         ]
     return rescoring.report(moves, what=f" under the draft {draft.version}")

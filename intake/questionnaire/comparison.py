@@ -48,11 +48,13 @@ def moves(
     return sorted(out, key=lambda m: (not m.verdict_moved, -abs(m.delta), m.name))
 
 
-def readable(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> dict:
+def readable(
+    questionnaire: Questionnaire, answers: Mapping[str, Any]
+) -> dict[str, Any]:
     """The answers as this version reads them: answers to questions it does not have,
     or that its question would refuse (a choice removed, a text now a number), are
     left out, as if unanswered."""
-    out = {}
+    out: dict[str, Any] = {}
     for question_id, raw in answers.items():
         question = questionnaire.question(question_id)
         if question is None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import tomli_w
@@ -31,6 +31,8 @@ import tomli_w
 from .errors import DefinitionError, IntakeError
 from .schema import DIMENSIONS, MAX_POINTS, Questionnaire, parse_questionnaire
 
+# a table of the parsed TOML (the top level, a step, a question, a choice, a rule)
+Table = dict[str, Any]
 DRAFT_SOURCE = "the draft"
 MAX_STEPS = 12
 
@@ -65,7 +67,7 @@ def check(text: str) -> Questionnaire:
     return parse_questionnaire(text, source=DRAFT_SOURCE)
 
 
-def edited(text: str, change, *args) -> str:
+def edited(text: str, change: Callable[..., object], *args: Any) -> str:
     """Apply `change(data, *args)` to the draft's text; the new text, checked."""
     data = load(text)
     change(data, *args)
@@ -77,18 +79,19 @@ def edited(text: str, change, *args) -> str:
 # ---- finding ---------------------------------------------------------------------
 
 
-def steps_of(data: dict) -> list[dict]:
-    return data.setdefault("steps", [])
+def steps_of(data: Table) -> list[Table]:
+    steps: list[Table] = data.setdefault("steps", [])
+    return steps
 
 
-def step_index(data: dict, step_id: str) -> int:
+def step_index(data: Table, step_id: str) -> int:
     for i, step in enumerate(steps_of(data)):
         if step.get("id") == step_id:
             return i
     raise EditError(f"The draft has no step '{step_id}'.")
 
 
-def find_question(data: dict, question_id: str) -> tuple[dict, int]:
+def find_question(data: Table, question_id: str) -> tuple[Table, int]:
     """(the step holding the question, its index in the step)."""
     for step in steps_of(data):
         for i, question in enumerate(step.get("questions", [])):
@@ -97,11 +100,11 @@ def find_question(data: dict, question_id: str) -> tuple[dict, int]:
     raise EditError(f"The draft has no question '{question_id}'.")
 
 
-def question_ids(data: dict) -> list[str]:
+def question_ids(data: Table) -> list[str]:
     return [q.get("id", "") for s in steps_of(data) for q in s.get("questions", [])]
 
 
-def rule_index(data: dict, rule_id: str) -> int:
+def rule_index(data: Table, rule_id: str) -> int:
     for i, rule in enumerate(data.get("rules", [])):
         if rule.get("id") == rule_id:
             return i
@@ -120,7 +123,7 @@ def new_id(prefix: str, taken: Iterable[str]) -> str:
 # ---- moving in a list ------------------------------------------------------------
 
 
-def _move(items: list, index: int, delta: int) -> None:
+def _move(items: list[Any], index: int, delta: int) -> None:
     target = index + delta
     if 0 <= target < len(items):
         items[index], items[target] = items[target], items[index]
@@ -129,12 +132,12 @@ def _move(items: list, index: int, delta: int) -> None:
 # ---- the top level and steps -----------------------------------------------------
 
 
-def set_header(data: dict, version: str, title: str, intro: str) -> None:
+def set_header(data: Table, version: str, title: str, intro: str) -> None:
     data["version"], data["title"] = version.strip(), title.strip()
     _set_optional(data, "intro", intro)
 
 
-def add_step(data: dict, title: str) -> str:
+def add_step(data: Table, title: str) -> str:
     steps = steps_of(data)
     if len(steps) >= MAX_STEPS:
         raise EditError(f"A questionnaire has at most {MAX_STEPS} steps.")
@@ -150,24 +153,26 @@ def add_step(data: dict, title: str) -> str:
     return step_id
 
 
-def set_step(data: dict, step_id: str, new_step_id: str, title: str, intro: str):
+def set_step(
+    data: Table, step_id: str, new_step_id: str, title: str, intro: str
+) -> None:
     step = steps_of(data)[step_index(data, step_id)]
     step["id"], step["title"] = new_step_id.strip(), title.strip()
     _set_optional(step, "intro", intro)
 
 
-def move_step(data: dict, step_id: str, delta: int) -> None:
+def move_step(data: Table, step_id: str, delta: int) -> None:
     _move(steps_of(data), step_index(data, step_id), delta)
 
 
-def remove_step(data: dict, step_id: str) -> None:
+def remove_step(data: Table, step_id: str) -> None:
     del steps_of(data)[step_index(data, step_id)]
 
 
 # ---- questions -------------------------------------------------------------------
 
 
-def add_question(data: dict, step_id: str, label: str = "") -> str:
+def add_question(data: Table, step_id: str, label: str = "") -> str:
     step = steps_of(data)[step_index(data, step_id)]
     question_id = new_id("question", question_ids(data))
     step.setdefault("questions", []).append(
@@ -176,12 +181,12 @@ def add_question(data: dict, step_id: str, label: str = "") -> str:
     return question_id
 
 
-def move_question(data: dict, question_id: str, delta: int) -> None:
+def move_question(data: Table, question_id: str, delta: int) -> None:
     step, index = find_question(data, question_id)
     _move(step["questions"], index, delta)
 
 
-def remove_question(data: dict, question_id: str) -> None:
+def remove_question(data: Table, question_id: str) -> None:
     step, index = find_question(data, question_id)
     del step["questions"][index]
 
@@ -206,7 +211,7 @@ QUESTION_FIELDS = (
 CHOICE_FIELDS = ("value", "label", *DIMENSIONS, "flag", "cost", "knockout")
 
 
-def set_question(data: dict, question_id: str, fields: dict[str, Any]) -> None:
+def set_question(data: Table, question_id: str, fields: dict[str, Any]) -> None:
     """Replace the edited keys of a question with `fields` (None or '' removes one).
 
     `fields["choices"]` is a list of choice dicts; a choice keeps the keys the page
@@ -228,13 +233,13 @@ def set_question(data: dict, question_id: str, fields: dict[str, Any]) -> None:
     _rename_references(data, question_id, new.get("id", question_id))
 
 
-def _ordered(question: dict) -> list[str]:
+def _ordered(question: Table) -> list[str]:
     first = [k for k in QUESTION_FIELDS if k in question and k != "choices"]
     rest = [k for k in question if k not in QUESTION_FIELDS]
     return [*first, *rest, *(["choices"] if "choices" in question else [])]
 
 
-def _merged_choices(old: dict, rows: list[dict]) -> list[dict]:
+def _merged_choices(old: Table, rows: list[Table]) -> list[Table]:
     before = {c.get("value"): c for c in old.get("choices", [])}
     out = []
     for row in rows:
@@ -256,7 +261,7 @@ def _merged_choices(old: dict, rows: list[dict]) -> list[dict]:
     return out
 
 
-def _rename_references(data: dict, old_id: str, new_id_: str) -> None:
+def _rename_references(data: Table, old_id: str, new_id_: str) -> None:
     """A renamed question keeps its show_if and rule conditions."""
     if old_id == new_id_:
         return
@@ -273,7 +278,7 @@ def _rename_references(data: dict, old_id: str, new_id_: str) -> None:
             condition["question"] = new_id_
 
 
-def _set_optional(table: dict, key: str, value: str | None) -> None:
+def _set_optional(table: Table, key: str, value: str | None) -> None:
     if value and value.strip():
         table[key] = value.strip()
     else:
@@ -285,7 +290,7 @@ def _set_optional(table: dict, key: str, value: str | None) -> None:
 RULE_FIELDS = ("id", "label", "all", "any", "at_least", *DIMENSIONS, "flag", "cost")
 
 
-def add_rule(data: dict, question_id: str, value: str) -> str:
+def add_rule(data: Table, question_id: str, value: str) -> str:
     rules = data.setdefault("rules", [])
     rule_id = new_id("rule", [r.get("id", "") for r in rules])
     rules.append(
@@ -299,7 +304,7 @@ def add_rule(data: dict, question_id: str, value: str) -> str:
     return rule_id
 
 
-def set_rule(data: dict, rule_id: str, fields: dict[str, Any]) -> None:
+def set_rule(data: Table, rule_id: str, fields: dict[str, Any]) -> None:
     rules = data["rules"]
     index = rule_index(data, rule_id)
     kept = {k: v for k, v in rules[index].items() if k not in RULE_FIELDS}
@@ -307,7 +312,7 @@ def set_rule(data: dict, rule_id: str, fields: dict[str, Any]) -> None:
     rules[index] = {**rule, **kept}
 
 
-def remove_rule(data: dict, rule_id: str) -> None:
+def remove_rule(data: Table, rule_id: str) -> None:
     del data["rules"][rule_index(data, rule_id)]
     if not data["rules"]:
         del data["rules"]
