@@ -1,13 +1,22 @@
-"""The active questionnaire, loaded once at start-up, and the stored older versions."""
+"""The active questionnaire and the stored older versions.
+
+The shipped (or instance) file is loaded and checked once at start-up; it is what new
+prospects answer until a version is published from the workspace's editor. From then
+on the latest published version (intake.editor.models.PublishedQuestionnaire, its text
+in questionnaire_snapshot) is the active one, in every process: each request reads
+which one it is (one small query, kept on `g`) and parses a version once per process.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app
+import sqlalchemy as sa
+from flask import Flask, current_app, g
 from sqlalchemy.exc import IntegrityError
 
 from .cache import Cache
+from .editor.models import PublishedQuestionnaire
 from .extensions import db
 from .models import QuestionnaireSnapshot
 from .questionnaire.answers import allow_test_domains
@@ -27,12 +36,54 @@ def init_app(app: Flask) -> None:
 
 
 def active() -> Questionnaire:
+    """The version new prospects answer: the latest published one, else the file."""
+    digest = published_digest()
+    if digest is not None:
+        published = for_digest(digest)
+        if published is not None:
+            return published
+    return shipped()
+
+
+def shipped() -> Questionnaire:
+    """The questionnaire of the file, as loaded at start-up."""
     return current_app.extensions[_KEY]["active"]
+
+
+def published_digest() -> str | None:
+    """The digest of the latest version published from the editor (None: the file's)."""
+    if "intake_published" not in g:
+        g.intake_published = (
+            db.session.scalar(
+                sa.select(PublishedQuestionnaire.digest)
+                .order_by(PublishedQuestionnaire.id.desc())
+                .limit(1)
+            )
+            if _has_publications_table()
+            else None
+        )
+    return g.intake_published
+
+
+def _has_publications_table() -> bool:
+    """False on a database not yet migrated to 0018 (the file is then the active one);
+    once the table is seen, it is not looked for again."""
+    state = current_app.extensions[_KEY]
+    if not state.get("publications_table"):
+        state["publications_table"] = sa.inspect(db.engine).has_table(
+            PublishedQuestionnaire.__tablename__
+        )
+    return state["publications_table"]
+
+
+def forget_published() -> None:
+    """After a publication: the next call to active() reads it again."""
+    g.pop("intake_published", None)
 
 
 def for_digest(digest: str) -> Questionnaire | None:
     """The questionnaire a submission was answered under (parsed once per process)."""
-    questionnaire = active()
+    questionnaire = shipped()
     if digest == questionnaire.digest:
         return questionnaire
     return _older.get(digest, lambda: _parse_stored(digest))

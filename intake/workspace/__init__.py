@@ -5,6 +5,7 @@ applies once to every route of it."""
 from . import (
     auth,  # noqa: F401  (sign-in, sign-out, the session's age, the audit trail page)
     board,  # noqa: F401  (the pipeline by status, bulk moves)
+    editor,  # noqa: F401  (the questionnaire editor, owners only)
     guard,  # noqa: F401  (the area's one guard)
     outbox,  # noqa: F401  (every e-mail written, owners only)
     proposal_link,  # noqa: F401  (send/withdraw the proposal by link, the signed copy)

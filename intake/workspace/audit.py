@@ -36,6 +36,7 @@ ACTIONS = {
     "reminder": "Sent a reminder now",
     "invite_to_book": "Invited to book a call",
     "consultation_notes": "Recorded the consultation notes",
+    "questionnaire_published": "Published a questionnaire version",
 }
 
 

@@ -33,13 +33,15 @@ PUBLIC = frozenset(
 # CSV export (any member; the export is in the audit trail): owners only, for
 # - the practice's settings, the team (invitations, roles, removal) and deletions;
 # - the Outbox: every e-mail, to prospects and to the team (reset links included);
-# - the audit trail (Activity): what every member did, with invitees' addresses.
+# - the audit trail (Activity): what every member did, with invitees' addresses;
+# - the questionnaire editor: drafts, preview, samples, publishing a version.
 # A path prefix covers its whole subtree: a team route added later is the owners' too.
 OWNER_ONLY = (
     "/workspace/settings",
     "/workspace/team",
     "/workspace/outbox",
     "/workspace/activity",
+    "/workspace/questionnaire",
     "/workspace/submissions/<id:submission_id>/delete",
 )
 # the same for everyone, personal to no one: caches may keep it

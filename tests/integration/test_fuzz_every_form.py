@@ -203,6 +203,7 @@ def _world(app) -> dict:
         db.session.execute(sa.update(OutboxMessage).values(status=MAIL_FAILED))
         messages.queue_reminder(draft, "draft-token")  # its "send now" button
         unsubscribe = messages.unsubscribe_url(prospect.email).rsplit("/", 1)[1]
+        editor_ids = _editor_world(owner)
         db.session.commit()
         return {
             # pages the url_map walk does not reach with the ids below
@@ -215,6 +216,7 @@ def _world(app) -> dict:
                 "outbox_id": db.session.scalar(
                     sa.select(sa.func.min(OutboxMessage.id))
                 ),
+                **editor_ids,
             },
             "tokens": {
                 "/proposal/": offer_token,
@@ -226,6 +228,25 @@ def _world(app) -> dict:
                 "/call/invite/": invite_token,
             },
         }
+
+
+def _editor_world(owner) -> dict[str, str]:
+    """A draft of the next questionnaire version: the ids of its first step, a question
+    with choices and a rule (the editor's pages offer their forms only with a draft)."""
+    from intake import registry
+    from intake.editor import store
+    from intake.questionnaire import editing
+
+    active = registry.active()
+    data = editing.load(active.source)
+    data["version"] = "2099.01"
+    store.save_draft_text(editing.dump(data), owner)
+    question = next(q for q in active.questions if q.type == "single")
+    return {
+        "step_id": active.steps[0].id,
+        "question_id": question.id,
+        "rule_id": active.rules[0].id,
+    }
 
 
 def _booking_world(prospect) -> tuple[str, str]:
@@ -266,7 +287,9 @@ def _urls(rule: Rule, world: dict, steps: int) -> list[str]:
                 return []
             values[name] = world["tokens"][prefix]
         elif name == "number":
-            return [rule.rule.replace("<int:number>", str(n)) for n in range(1, steps)]
+            return [
+                re.sub(r"<[^>]*\bnumber>", str(n), rule.rule) for n in range(1, steps)
+            ]
         elif hasattr(converter, "items"):  # any(...)
             values[name] = sorted(converter.items)[0]
         else:

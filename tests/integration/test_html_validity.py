@@ -298,6 +298,45 @@ def consultation_notes_pages(client, submission_id: int) -> dict[str, str]:
     }
 
 
+def editor_pages(client) -> dict[str, str]:
+    """The questionnaire editor (the client is signed in as an owner): each page, and
+    the question, rule and TOML pages with a refused change."""
+    editor = "/workspace/questionnaire"
+    pages = {"editor-empty": get(client, editor)}
+    token = csrf_of(client.get(editor))
+    client.post(f"{editor}/start", data={"csrf_token": token})
+    pages["editor"] = get(client, editor)
+    pages["editor-step"] = get(client, f"{editor}/steps/contact")
+    question = get(client, f"{editor}/questions/engagement")
+    pages["editor-question"] = question
+    bad = client.post(
+        f"{editor}/questions/engagement",
+        data={
+            "csrf_token": token,
+            "question_id": "Bad Id",
+            "label": "",
+            "type": "single",
+        },
+    )
+    assert bad.status_code == 400
+    pages["editor-question-errors"] = bad.get_data(as_text=True)
+    pages["editor-rule"] = get(client, f"{editor}/rules/trust")
+    refused = client.post(
+        f"{editor}/rules/trust",
+        data={"csrf_token": token, "rule_id": "trust", "label": "x", "action": "save"},
+    )
+    assert refused.status_code == 400
+    pages["editor-rule-errors"] = refused.get_data(as_text=True)
+    pages["editor-source"] = get(client, f"{editor}/source")
+    broken = client.post(
+        f"{editor}/source", data={"csrf_token": token, "source": "x ="}
+    )
+    pages["editor-source-errors"] = broken.get_data(as_text=True)
+    pages["editor-preview"] = get(client, f"{editor}/preview/2")
+    pages["editor-check"] = get(client, f"{editor}/check?numbers=1")
+    return pages
+
+
 def _db_session():
     from intake.extensions import db
 
@@ -312,6 +351,7 @@ def test_every_page_passes_the_nu_html_checker(
     open_call_hours(db)
     pages = prospect_pages(client, questionnaire) | call_pages(client)
     pages |= workspace_pages(client, db) | call_workspace_pages(client)
+    pages |= editor_pages(client)
     assert len(pages) >= 25, sorted(pages)
     files = []
     for name, html in pages.items():

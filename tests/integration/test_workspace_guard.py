@@ -219,6 +219,26 @@ def test_the_owner_table_holds_the_outbox_the_trail_settings_team_and_deletion(a
         "workspace.resend_invitation",
         "workspace.cancel_invitation",
         "workspace.delete_submission",
+        # the questionnaire editor
+        "workspace.editor_add_question",
+        "workspace.editor_add_rule",
+        "workspace.editor_add_step",
+        "workspace.editor_check",
+        "workspace.editor_discard",
+        "workspace.editor_export",
+        "workspace.editor_header",
+        "workspace.editor_home",
+        "workspace.editor_import",
+        "workspace.editor_preview",
+        "workspace.editor_publish",
+        "workspace.editor_question",
+        "workspace.editor_question_order",
+        "workspace.editor_remove_rule",
+        "workspace.editor_rule",
+        "workspace.editor_source",
+        "workspace.editor_start",
+        "workspace.editor_step",
+        "workspace.editor_step_order",
     } == owners
     # every entry of the table names at least one route (no stale entry)
     rules = [r.rule for r in workspace_rules(app)]

@@ -63,6 +63,18 @@ PURE: dict[str, frozenset[str]] = {
     "intake.questionnaire.wizard": frozenset(
         {"intake.questionnaire.answers", "intake.questionnaire.schema"}
     ),
+    "intake.questionnaire.samples": frozenset(),
+    "intake.questionnaire.editing": frozenset(
+        {"tomli_w", "intake.questionnaire.errors", "intake.questionnaire.schema"}
+    ),
+    "intake.questionnaire.comparison": frozenset(
+        {
+            "intake.questionnaire.answers",
+            "intake.questionnaire.errors",
+            "intake.questionnaire.schema",
+            "intake.questionnaire.scoring",
+        }
+    ),
     "intake.proposal": frozenset(),
     "intake.proposal.content": frozenset(
         {
