@@ -211,6 +211,7 @@ def test_the_owner_table_holds_the_outbox_the_trail_settings_team_and_deletion(a
         "workspace.settings",
         "workspace.save_settings",
         "workspace.availability",
+        "workspace.followup",
         "workspace.team",
         "workspace.invite",
         "workspace.change_role",
