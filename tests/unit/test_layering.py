@@ -65,6 +65,14 @@ PURE: dict[str, frozenset[str]] = {
         }
     ),
     "intake.proposal.schedule": frozenset({"intake.practice"}),
+    "intake.outcomes": frozenset(),
+    "intake.outcomes.stats": frozenset(),
+    "intake.outcomes.report": frozenset(
+        {"intake.outcomes.stats", "intake.questionnaire.schema"}
+    ),
+    "intake.outcomes.suggest": frozenset(
+        {"intake.outcomes.report", "intake.questionnaire.schema"}
+    ),
     "intake.consultation.slots": frozenset({"intake.practice"}),
     "intake.consultation.invite": frozenset({"icalendar"}),
     "intake.offers.calendar": frozenset(
