@@ -15,6 +15,7 @@ from .backup import backup_command, restore_command
 from .config import run_mode
 from .extensions import db
 from .models import DRAFT, Consultant, Submission
+from .outcomes.demo import demo_outcomes_command
 from .practice_store import current_practice
 from .proposal import render, service
 from .proposal.render import ProposalTooLarge
@@ -33,6 +34,7 @@ def register_commands(app: Flask) -> None:
         rescore,
         create_user,
         demo_account,
+        demo_outcomes_command,
         proposal,
         purge_drafts,
         backup_command,

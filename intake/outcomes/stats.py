@@ -47,3 +47,14 @@ class Share:
     def width(self) -> float:
         low, high = self.interval
         return high - low
+
+    @property
+    def percent(self) -> int | None:
+        """The share in whole percent (None of nobody)."""
+        return None if self.share is None else round(self.share * 100)
+
+    @property
+    def interval_percent(self) -> tuple[int, int]:
+        """The interval in whole percent: what the report prints and draws."""
+        low, high = self.interval
+        return round(low * 100), round(high * 100)

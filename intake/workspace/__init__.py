@@ -7,6 +7,7 @@ from . import (
     board,  # noqa: F401  (the pipeline by status, bulk moves)
     guard,  # noqa: F401  (the area's one guard)
     outbox,  # noqa: F401  (every e-mail written, owners only)
+    outcomes,  # noqa: F401  (clients' outcomes, the report of what went with them)
     proposal_link,  # noqa: F401  (send/withdraw the proposal by link, the signed copy)
     reset,  # noqa: F401  (forgotten password, reset link)
     saved_views,  # noqa: F401  (named filters of the list)

@@ -36,6 +36,7 @@ ACTIONS = {
     "countersign_proposal": "Countersigned the proposal",
     "reminder": "Sent a reminder now",
     "invite_to_book": "Invited to book a call",
+    "outcome": "Recorded a client's outcome",
 }
 
 

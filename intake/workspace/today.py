@@ -18,6 +18,7 @@ from flask import render_template, request, url_for
 from .. import registry
 from ..consultation.models import BOOKED, Booking
 from ..consultation.slots import zone
+from ..dates import long_date
 from ..extensions import db
 from ..forms import ActionForm
 from ..mail.messages import reminder_key_sql
@@ -29,6 +30,7 @@ from ..offers.attention import (
     reply_days,
 )
 from ..offers.models import SENT, Offer
+from ..outcomes.store import check_ins_due
 from ..practice import Practice, time_zone_of
 from ..practice_store import current_practice
 from .views import bp
@@ -46,9 +48,19 @@ CHIPS = {
     "proposals": ("Proposals", {"unopened", "expiring", "expired"}),
     "unfinished": ("Unfinished", {"unfinished"}),
     "calls": ("Calls", {"call"}),
+    "check_ins": ("Check-ins", {"check_in"}),
 }
 # one row per prospect: the most pressing reason wins
-PRIORITY = ("call", "overdue", "expired", "expiring", "unopened", "new", "unfinished")
+PRIORITY = (
+    "call",
+    "overdue",
+    "expired",
+    "expiring",
+    "unopened",
+    "new",
+    "unfinished",
+    "check_in",
+)
 NEW_WORDS = {
     "strong fit": "New strong fit",
     "possible fit": "New possible fit",
@@ -67,7 +79,7 @@ class Item:
     email: str
     since: dt.datetime  # when the wait began: the order of the list
     reason: str
-    action: str  # reply, send, remind or open
+    action: str  # reply, send, remind, open or record (a client's outcome)
     draft: bool = False
 
 
@@ -217,6 +229,25 @@ def _call_items(practice: Practice, now: dt.datetime) -> list[Item]:
     return items
 
 
+# ---- clients' check-ins (issue 26: intake/outcomes) -------------------------------
+
+
+def _check_in_items(now: dt.datetime) -> list[Item]:
+    """Won clients whose 3-, 6- or 12-month check-in is due: record how it is going."""
+    items = []
+    for due in check_ins_due(now):
+        name = Submission.name_to_show(due.name, due.business, due.id)
+        reason = (
+            f"{due.months}-month check-in with {name} due "
+            f"(since {long_date(due.due_at)})"
+        )
+        items.append(_item(due, "check_in", due.due_at, reason, "record"))
+    return items
+
+
+# ---------------------------------------------------------------------------------
+
+
 def _item(r, kind: str, since, reason: str, action: str, draft: bool = False) -> Item:
     if r.name or r.business:
         name = Submission.name_to_show(r.name, r.business, r.id)
@@ -239,13 +270,14 @@ def needs_attention_for_today(
     practice: Practice, now: dt.datetime | None = None
 ) -> list[Item]:
     """Everyone who needs the consultant now, one row each (the most pressing
-    reason), the longest waiting first. Four queries."""
+    reason), the longest waiting first. Six queries (check-ins: two)."""
     now = now or utcnow()
     found = [
         *_call_items(practice, now),
         *_new_items(practice, now),
         *_offer_items(now),
         *_draft_items(now),
+        *_check_in_items(now),
     ]
     rank = {kind: n for n, kind in enumerate(PRIORITY)}
     best: dict[int, Item] = {}

@@ -67,6 +67,7 @@ PURE: dict[str, frozenset[str]] = {
     "intake.proposal.schedule": frozenset({"intake.practice"}),
     "intake.outcomes": frozenset(),
     "intake.outcomes.stats": frozenset(),
+    "intake.outcomes.due": frozenset({"intake.outcomes.report"}),
     "intake.outcomes.report": frozenset(
         {"intake.outcomes.stats", "intake.questionnaire.schema"}
     ),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from intake.outcomes import report as r
+from intake.outcomes.due import add_months, due_check_in
 from intake.outcomes.stats import Share, wilson_interval
 from intake.outcomes.suggest import (
     PointChange,
@@ -238,3 +239,38 @@ def test_no_causal_words_in_what_the_report_says(questionnaire):
     said += [c.reason for c in suggest_point_changes(questionnaire, report)]
     said.append(r.build_report(questionnaire, []).not_enough_words)
     assert [s for s in said for w in CAUSAL if w in s.lower()] == []
+
+
+# ---- when a check-in is due --------------------------------------------------------
+
+WON = dt.datetime(2026, 1, 31, 10, 0, tzinfo=dt.UTC)
+
+
+def test_months_are_added_to_the_calendar_day_or_the_months_last():
+    assert add_months(WON, 1) == dt.datetime(2026, 2, 28, 10, 0, tzinfo=dt.UTC)
+    assert add_months(WON, 12) == dt.datetime(2027, 1, 31, 10, 0, tzinfo=dt.UTC)
+    assert add_months(dt.datetime(2027, 11, 30, tzinfo=dt.UTC), 3).date() == dt.date(
+        2028, 2, 29
+    )
+
+
+@pytest.mark.parametrize(
+    "now,recorded,ended,expected",
+    [
+        (dt.datetime(2026, 4, 30, tzinfo=dt.UTC), [], False, None),  # not yet 3 months
+        (dt.datetime(2026, 5, 1, tzinfo=dt.UTC), [], False, (3, "2026-04-30")),
+        (dt.datetime(2026, 5, 1, tzinfo=dt.UTC), [3], False, None),
+        # the 3-month one missed: only the 6-month one is asked for
+        (dt.datetime(2026, 8, 1, tzinfo=dt.UTC), [], False, (6, "2026-07-31")),
+        (dt.datetime(2026, 8, 1, tzinfo=dt.UTC), [3], False, (6, "2026-07-31")),
+        (dt.datetime(2027, 3, 1, tzinfo=dt.UTC), [3, 6], False, (12, "2027-01-31")),
+        (dt.datetime(2027, 3, 1, tzinfo=dt.UTC), [12], False, None),
+        (dt.datetime(2027, 3, 1, tzinfo=dt.UTC), [3], True, None),  # ended early
+    ],
+)
+def test_the_check_in_due_is_the_latest_passed_and_not_recorded(
+    now, recorded, ended, expected
+):
+    due = due_check_in(WON, recorded, now, ended=ended)
+    got = None if due is None else (due[0], due[1].date().isoformat())
+    assert got == expected
