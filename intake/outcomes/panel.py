@@ -40,23 +40,26 @@ class OutcomeForm(Form):
     )
 
 
+def _checkpoint_to_offer(won_at: dt.datetime, due, now: dt.datetime) -> int:
+    """The check-in the form starts at: the one due, else the latest reached (the
+    one most likely to be corrected), else the first."""
+    if due:
+        return due[0]
+    reached = [m for m in CHECKPOINTS if add_months(won_at, m) <= now]
+    return reached[-1] if reached else CHECKPOINTS[0]
+
+
 def outcome_panel(submission: Submission, now: dt.datetime | None = None) -> dict:
     """What the outcomes section of a prospect's page shows: the check-ins recorded,
     the one due (if any) and the form (only for a client: status "won")."""
     recorded = store.outcomes_for_client(submission.id)
     won_at = store.won_at_of(submission)
-    due = None
+    due = form = None
     if won_at:
+        now = now or utcnow()
         ended = any(o.rating == ENDED for o in recorded)
-        due = due_check_in(
-            won_at,
-            [o.checkpoint for o in recorded],
-            now or utcnow(),
-            ended=ended,
-        )
-    form = None
-    if won_at:
-        form = OutcomeForm(checkpoint=due[0] if due else CHECKPOINTS[0])
+        due = due_check_in(won_at, [o.checkpoint for o in recorded], now, ended=ended)
+        form = OutcomeForm(checkpoint=_checkpoint_to_offer(won_at, due, now))
     return {
         "recorded": recorded,
         "ratings": RATINGS,

@@ -144,7 +144,8 @@ class Report:
             for count, kind in ((total.good, "good"), (total.poor, "poor"))
             if count < MIN_EACH
         ]
-        need = f"Outcomes for {_clients(self.more_needed)} more are needed"
+        more = self.more_needed
+        need = f"Outcomes for {more} more client{'' if more == 1 else 's'} are needed"
         need += f", including at least {' and '.join(short)}." if short else "."
         return (
             f"The report needs outcomes for at least {MIN_CLIENTS} clients, with at "

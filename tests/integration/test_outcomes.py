@@ -169,8 +169,8 @@ def test_report_on_too_few_outcomes_says_it_cannot_say_anything_yet(db, signed_i
     page = _text(signed_in.get("/workspace/outcomes"))
     assert "Not enough outcomes to say anything yet" in page
     assert (
-        "So far 3 clients with an outcome (2 good, 1 poor). Outcomes for 17 clients "
-        "more are needed, including at least 3 more good and 4 more poor."
+        "So far 3 clients with an outcome (2 good, 1 poor). Outcomes for 17 more "
+        "clients are needed, including at least 3 more good and 4 more poor."
     ) in page
     assert "Suggested changes to points" not in page
     assert "demo data" not in page

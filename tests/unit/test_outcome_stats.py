@@ -83,8 +83,8 @@ def test_too_few_outcomes_say_so_with_how_many_more(questionnaire):
     assert report.not_enough_words == (
         "The report needs outcomes for at least 20 clients, with at least 5 good "
         "(thriving or fine) and 5 poor (struggled or ended early) among them. "
-        "So far 7 clients with an outcome (5 good, 2 poor). Outcomes for 13 clients "
-        "more are needed, including at least 3 more poor."
+        "So far 7 clients with an outcome (5 good, 2 poor). Outcomes for 13 more "
+        "clients are needed, including at least 3 more poor."
     )
     assert suggest_point_changes(questionnaire, report) == ()
 
@@ -93,7 +93,7 @@ def test_enough_clients_but_all_good_still_is_not_enough(questionnaire):
     report = r.build_report(questionnaire, [_client("thriving")] * 30)
     assert (report.is_enough, report.more_needed) == (False, 5)
     assert report.not_enough_words.endswith(
-        "Outcomes for 5 clients more are needed, including at least 5 more poor."
+        "Outcomes for 5 more clients are needed, including at least 5 more poor."
     )
 
 
