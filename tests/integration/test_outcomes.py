@@ -9,7 +9,7 @@ import re
 
 import sqlalchemy as sa
 
-from intake import pipeline
+from intake import pipeline, submissions
 from intake.models import AuditEvent, StatusChange, Submission
 from intake.outcomes import store
 from intake.outcomes.demo import create_demo_outcomes
@@ -83,6 +83,29 @@ def test_a_client_records_and_corrects_a_check_in(db, signed_in):
         )
         == 2
     )
+
+
+def test_recording_from_today_leads_back_to_today(db, signed_in):
+    s = _client(db, won_at=NOW - dt.timedelta(days=200))
+    page = signed_in.get(f"/workspace/submissions/{s.id}?back=/workspace/today")
+    form = {"csrf_token": csrf_of(page), "back": "/workspace/today"}
+    response = signed_in.post(
+        f"/workspace/submissions/{s.id}/outcomes",
+        data=form | {"checkpoint": "6", "rating": "thriving"},
+    )
+    assert response.status_code == 302
+    assert response.location == (
+        f"/workspace/submissions/{s.id}?back=%2Fworkspace%2Ftoday#outcomes"
+    )
+    assert 'name="back" value="/workspace/today"' in page.get_data(as_text=True)
+
+
+def test_a_deleted_client_takes_their_outcomes_along(db, consultant):
+    s = _client(db, won_at=NOW - dt.timedelta(days=200))
+    _outcome(db, s, 6, "fine")
+    submissions.delete(s, deleted_by="Casey")
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count(ClientOutcome.id))) == 0
 
 
 def test_bad_input_gets_a_clear_message_and_saves_nothing(db, signed_in):
