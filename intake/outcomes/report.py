@@ -210,17 +210,21 @@ def band_of(score: int) -> str:
 def _dimension_group(
     dimension: str, clients: Sequence[ClientRecord], overall: float | None
 ) -> Group:
-    scored = [c for c in clients if c.scores.get(dimension) is not None]
+    banded = [
+        (band_of(score), c)
+        for c in clients
+        if (score := c.scores.get(dimension)) is not None
+    ]
     bands = [words for _low, _above, words in SCORE_BANDS] + [TOP_BAND[1]]
     rows = []
     for words in bands:
-        inside = [c for c in scored if band_of(c.scores[dimension]) == words]
+        inside = [c for band, c in banded if band == words]
         tally = Share(sum(c.is_good for c in inside), len(inside))
         rows.append(Row(words, words, tally, finding(tally, overall)))
     label = (
         "Overall score" if dimension == "overall" else f"{dimension.capitalize()} score"
     )
-    return Group(dimension, label, tuple(rows), len(scored))
+    return Group(dimension, label, tuple(rows), len(banded))
 
 
 def build_report(
