@@ -37,11 +37,13 @@ lock: setup
 wheel-check: setup
 	.ci/wheel-check
 
-# Set up, bring the SQLite database up to date, create the demo account, serve on :5000
+# Set up, bring the SQLite database up to date, create the demo account (and, on an empty
+# database, demo clients with outcomes: docs/outcomes.md), serve on :5000
 # in debug mode (the only mode that accepts the public development key and the demo account)
 run: setup $(INSTANCE)/config.py
 	$(FLASK) --debug db upgrade
 	$(FLASK) --debug demo-account
+	$(FLASK) --debug demo-outcomes --if-empty
 	$(FLASK) --debug run --host $(HOST) --port $(PORT)
 
 # A random secret key for this clone, written once: outside debug mode the app refuses the

@@ -17,6 +17,7 @@ from .documents import render, service
 from .documents.render import ProposalTooLarge
 from .extensions import db
 from .models import DRAFT, Consultant, Submission
+from .outcomes.demo import demo_outcomes_command
 from .practice_store import current_practice
 from .questionnaire.answers import check_complete_answers
 from .questionnaire.errors import DefinitionError, InvalidAnswers
@@ -33,6 +34,7 @@ def register_commands(app: Flask) -> None:
         rescore,
         create_user,
         demo_account,
+        demo_outcomes_command,
         proposal,
         purge_drafts,
         backup_command,

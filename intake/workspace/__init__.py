@@ -8,6 +8,7 @@ from . import (
     editor,  # noqa: F401  (the questionnaire editor, owners only)
     guard,  # noqa: F401  (the area's one guard)
     outbox,  # noqa: F401  (every e-mail written, owners only)
+    outcomes,  # noqa: F401  (clients' outcomes, the report of what went with them)
     proposal_link,  # noqa: F401  (send/withdraw the proposal by link, the signed copy)
     reset,  # noqa: F401  (forgotten password, reset link)
     saved_views,  # noqa: F401  (named filters of the list)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from .. import submissions
 from ..documents import service as proposal_service
 from ..models import Submission
+from ..outcomes.panel import outcome_panel
 from ..practice import (
     Practice,
 )
@@ -62,6 +63,7 @@ def detail_view(s: Submission, practice: Practice) -> dict:
         "history": queries.history_for_submission(s.id),
         "others": queries.others_with_email(s),
         "verdict_class": VERDICT_CLASS.get(s.verdict or "", ""),
+        "outcomes": outcome_panel(s),  # a client's check-ins (intake/outcomes)
     }
 
 

@@ -31,6 +31,7 @@ from ..offers.attention import (
     reply_days,
 )
 from ..offers.models import SENT, Offer
+from ..outcomes.store import check_ins_due
 from ..practice import Practice, time_zone_of
 from ..practice_store import current_practice
 from .views import bp
@@ -48,6 +49,7 @@ CHIPS = {
     "proposals": ("Proposals", {"unopened", "expiring", "expired"}),
     "unfinished": ("Unfinished", {"unfinished"}),
     "calls": ("Calls", {"call", "held", "agreed"}),
+    "check_ins": ("Check-ins", {"check_in"}),
 }
 # one row per prospect: the most pressing reason wins
 PRIORITY = (
@@ -60,6 +62,7 @@ PRIORITY = (
     "agreed",
     "new",
     "unfinished",
+    "check_in",
 )
 OPEN_STATUSES = ("new", "reviewing", "booked", "proposal_sent")
 HELD_SINCE = dt.timedelta(days=30)  # older calls without notes are let go
@@ -81,7 +84,7 @@ class Item:
     email: str
     since: dt.datetime  # when the wait began: the order of the list
     reason: str
-    action: str  # reply, send, remind, notes or open
+    action: str  # reply, send, remind, notes, open or record (a client's outcome)
     draft: bool = False
 
 
@@ -283,6 +286,22 @@ def _agreed_items(now: dt.datetime) -> list[Item]:
     ]
 
 
+# ---- clients' check-ins (issue 26: intake/outcomes) -------------------------------
+
+
+def _check_in_items(now: dt.datetime) -> list[Item]:
+    """Won clients whose 3-, 6- or 12-month check-in is due: record how it is going."""
+    items = []
+    for due in check_ins_due(now):
+        name = Submission.name_to_show(due.name, due.business, due.id)
+        reason = (
+            f"{due.months}-month check-in with {name} due "
+            f"(since {long_date(due.due_at)})"
+        )
+        items.append(_item(due, "check_in", due.due_at, reason, "record"))
+    return items
+
+
 def _item(r, kind: str, since, reason: str, action: str, draft: bool = False) -> Item:
     if r.name or r.business:
         name = Submission.name_to_show(r.name, r.business, r.id)
@@ -305,7 +324,7 @@ def needs_attention_for_today(
     practice: Practice, now: dt.datetime | None = None
 ) -> list[Item]:
     """Everyone who needs the consultant now, one row each (the most pressing
-    reason), the longest waiting first. Six queries."""
+    reason), the longest waiting first. Six queries (check-ins: two more)."""
     now = now or utcnow()
     found = [
         *_call_items(practice, now),
@@ -314,6 +333,7 @@ def needs_attention_for_today(
         *_new_items(practice, now),
         *_offer_items(now),
         *_draft_items(now),
+        *_check_in_items(now),
     ]
     rank = {kind: n for n, kind in enumerate(PRIORITY)}
     best: dict[int, Item] = {}

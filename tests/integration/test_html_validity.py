@@ -337,6 +337,34 @@ def editor_pages(client) -> dict[str, str]:
     return pages
 
 
+def outcome_pages(client, db) -> dict[str, str]:
+    """Outcomes (issue 26): the report with too few outcomes, a client's page with a
+    check-in recorded and one due, Today's check-ins, the report on the demo data."""
+    from intake import pipeline
+    from intake.outcomes.demo import create_demo_outcomes
+
+    now = dt.datetime.now(dt.UTC)
+    won = make_submission(status="new")
+    db.session.flush()
+    pipeline.move_status(won, "won", author="Casey", now=now - dt.timedelta(days=200))
+    db.session.commit()
+    pages = {"outcomes-too-few": get(client, "/workspace/outcomes")}
+    detail = f"/workspace/submissions/{won.id}"
+    form = {"csrf_token": csrf_of(client.get(detail)), "checkpoint": "3"}
+    client.post(
+        detail + "/outcomes", data=form | {"rating": "fine", "note": "On <track>"}
+    )
+    pages["submission-outcomes"] = get(client, detail)
+    pages["today-check-ins"] = get(client, "/workspace/today?show=check_ins")
+    create_demo_outcomes(now=now)
+    db.session.commit()
+    pages["outcomes-demo"] = get(client, "/workspace/outcomes")
+    assert "Not enough outcomes" in pages["outcomes-too-few"]
+    assert "6-month check-in with" in pages["today-check-ins"]
+    assert "Suggested changes to points" in pages["outcomes-demo"]
+    return pages
+
+
 def _db_session():
     from intake.extensions import db
 
@@ -352,6 +380,7 @@ def test_every_page_passes_the_nu_html_checker(
     pages = prospect_pages(client, questionnaire) | call_pages(client)
     pages |= workspace_pages(client, db) | call_workspace_pages(client)
     pages |= editor_pages(client)
+    pages |= outcome_pages(client, db)
     assert len(pages) >= 25, sorted(pages)
     files = []
     for name, html in pages.items():

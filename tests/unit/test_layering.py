@@ -86,6 +86,15 @@ PURE: dict[str, frozenset[str]] = {
         }
     ),
     "intake.proposal.schedule": frozenset({"intake.practice"}),
+    "intake.outcomes": frozenset(),
+    "intake.outcomes.stats": frozenset(),
+    "intake.outcomes.due": frozenset({"intake.outcomes.report"}),
+    "intake.outcomes.report": frozenset(
+        {"intake.outcomes.stats", "intake.questionnaire.schema"}
+    ),
+    "intake.outcomes.suggest": frozenset(
+        {"intake.outcomes.report", "intake.questionnaire.schema"}
+    ),
     "intake.consultation.slots": frozenset({"intake.practice"}),
     "intake.consultation.invite": frozenset({"icalendar"}),
     "intake.consultation.agreement": frozenset(
