@@ -37,6 +37,7 @@ ACTIONS = {
     "invite_to_book": "Invited to book a call",
     "consultation_notes": "Recorded the consultation notes",
     "questionnaire_published": "Published a questionnaire version",
+    "questionnaire_draft": "Changed the questionnaire's draft",
     "outcome": "Recorded a client's outcome",
 }
 

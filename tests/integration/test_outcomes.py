@@ -283,3 +283,74 @@ def test_demo_data_never_outside_debug_mode(app, runner):
     app.config["TESTING"] = False
     result = runner.invoke(args=["demo-outcomes"])
     assert result.exit_code != 0 and "only in debug mode" in result.output
+
+
+# ---- the suggestions taken into a draft of the questionnaire (issue 26) ------------
+
+
+def _points(questionnaire, question_id, value, dimension):
+    choice = questionnaire.question(question_id).choice(value)
+    return dict(choice.points).get(dimension, 0) if choice.points else 0
+
+
+def test_the_owner_takes_the_suggestions_into_a_draft_in_one_action(db, signed_in):
+    from intake import registry
+    from intake.editor import store as drafts
+    from intake.outcomes.report import build_report
+    from intake.outcomes.suggest import suggest_point_changes
+    from intake.questionnaire.schema import parse_questionnaire
+
+    create_demo_outcomes(now=NOW)
+    db.session.commit()
+    page = signed_in.get("/workspace/outcomes")
+    assert "Take these into a draft" in _text(page)
+    active = registry.active()
+    changes = suggest_point_changes(
+        active, build_report(active, store.clients_for_report())
+    )
+    assert changes and drafts.current_draft() is None
+    response = signed_in.post(
+        "/workspace/questionnaire/from-outcomes",
+        data={"csrf_token": csrf_of(page)},
+    )
+    assert response.status_code == 302
+    assert response.location.endswith("/workspace/questionnaire/check")
+    draft = parse_questionnaire(drafts.current_draft().source, source="draft")
+    assert draft.version != active.version
+    for c in changes:
+        assert _points(draft, c.question_id, c.choice_value, c.dimension) == (
+            c.suggested_points
+        )
+        assert _points(active, c.question_id, c.choice_value, c.dimension) == (
+            c.current_points
+        )
+    assert registry.active().version == active.version  # nothing published
+    check = signed_in.get(response.location)
+    assert "suggested point change" in _text(check)
+    assert db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.action == "questionnaire_draft")
+    )
+
+
+def test_no_suggestions_leave_the_draft_alone(db, signed_in):
+    from intake.editor import store as drafts
+
+    page = signed_in.get("/workspace/outcomes")
+    response = signed_in.post(
+        "/workspace/questionnaire/from-outcomes", data={"csrf_token": csrf_of(page)}
+    )
+    assert response.status_code == 302 and response.location.endswith("/outcomes")
+    assert drafts.current_draft() is None
+
+
+def test_a_member_may_read_the_suggestions_but_not_take_them(db, client, consultant):
+    make_consultant(email="member@example.com", name="Mo Member").role = "consultant"
+    create_demo_outcomes(now=NOW)
+    db.session.commit()
+    assert sign_in(client, email="member@example.com").status_code == 302
+    page = client.get("/workspace/outcomes")
+    assert "Take these into a draft" not in _text(page)
+    response = client.post(
+        "/workspace/questionnaire/from-outcomes", data={"csrf_token": csrf_of(page)}
+    )
+    assert response.status_code == 403

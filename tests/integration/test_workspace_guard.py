@@ -239,6 +239,7 @@ def test_the_owner_table_holds_the_outbox_the_trail_settings_team_and_deletion(a
         "workspace.editor_source",
         "workspace.editor_start",
         "workspace.editor_step",
+        "workspace.take_suggestions",
         "workspace.editor_step_order",
     } == owners
     # every entry of the table names at least one route (no stale entry)
