@@ -6,7 +6,7 @@ import logging
 from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField
@@ -57,7 +57,16 @@ def views_of_current_user() -> list[SavedView]:
     return g.saved_views
 
 
-@bp.app_template_global()
+@bp.app_context_processor
+def saved_views_for_the_templates() -> dict[str, list[dict]]:
+    """The navigation's and the list's saved views, handed to the workspace's templates
+    as data (a template queries nothing): for the workspace's pages only, one query a
+    request (views_of_current_user keeps it on `g`)."""
+    if not has_request_context() or request.blueprint != bp.name:
+        return {}
+    return {"saved_views": saved_views()}
+
+
 def saved_views() -> list[dict]:
     """For the navigation and the list: each view's name and link."""
     return [
