@@ -30,10 +30,6 @@ def create_app(overrides: Mapping | None = None) -> Flask:
         load_config,
         log_start_up,
     )
-
-    # routes of the workspace's blueprint, added before it is registered (imported here,
-    # not by intake.consultation itself: the workspace's views read its notes)
-    from .consultation import notes_pages, workspace_pages  # noqa: F401, PLC0415
     from .offers import views as offer_views  # noqa: PLC0415 - see above
     from .paths import STATIC_DIR, TEMPLATES_DIR  # noqa: PLC0415 - see above
     from .prospect import bp as prospect_bp  # noqa: PLC0415 - see above

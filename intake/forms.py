@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import Form as PlainForm
-from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange
 
 from .security import MAX_PASSWORD, MIN_PASSWORD
 from .text import clean_text
@@ -79,3 +79,18 @@ class NewPasswordForm(Form):
         "The same password again",
         validators=[EqualTo("password", "The two passwords are not the same.")],
     )
+
+
+class BoundedIntegerField(IntegerField):
+    """WTForms' IntegerField, but a number too large for a float (NumberRange compares
+    through one: an OverflowError, a 500) is refused as out of range, or as not a
+    number where the field has no range."""
+
+    LARGEST = 10**15
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > self.LARGEST:
+            self.data = None  # NumberRange then refuses it with its own message
+            if not any(isinstance(v, NumberRange) for v in self.validators):
+                raise ValueError(self.gettext("Not a valid integer value."))

@@ -26,7 +26,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from ..forms import Form
+from ..forms import BoundedIntegerField, Form
 from ..practice import (
     BOOKING_VERDICTS,
     CADENCES,
@@ -34,7 +34,6 @@ from ..practice import (
     WEEKDAYS,
     Availability,
 )
-from ..workspace.forms import BoundedIntegerField
 from . import agreement
 
 # who takes new prospects besides one member (intake.consultation.members' words)

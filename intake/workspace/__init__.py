@@ -5,6 +5,8 @@ applies once to every route of it."""
 from . import (
     auth,  # noqa: F401  (sign-in, sign-out, the session's age, the audit trail page)
     board,  # noqa: F401  (the pipeline by status, bulk moves)
+    call_notes,  # noqa: F401  (the consultation notes of a prospect's call)
+    calls,  # noqa: F401  (availability, follow-up, invitation to book, calendar feed)
     editor,  # noqa: F401  (the questionnaire editor, owners only)
     guard,  # noqa: F401  (the area's one guard)
     outbox,  # noqa: F401  (every e-mail written, owners only)

@@ -11,7 +11,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -35,7 +34,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import registry
 from ..documents.logo import LIMIT_WORDS as LOGO_LIMIT_WORDS
-from ..forms import Form, SubForm
+from ..forms import BoundedIntegerField, Form, SubForm
 from ..models import PIPELINE
 from ..practice import (
     CADENCES,
@@ -61,21 +60,6 @@ REPLY_CHOICES = [
     (16, "2 business days"),
     (24, "3 business days"),
 ]
-
-
-class BoundedIntegerField(IntegerField):
-    """WTForms' IntegerField, but a number too large for a float (NumberRange compares
-    through one: an OverflowError, a 500) is refused as out of range, or as not a
-    number where the field has no range."""
-
-    LARGEST = 10**15
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data is not None and abs(self.data) > self.LARGEST:
-            self.data = None  # NumberRange then refuses it with its own message
-            if not any(isinstance(v, NumberRange) for v in self.validators):
-                raise ValueError(self.gettext("Not a valid integer value."))
 
 
 def _choices(pairs) -> list[SelectChoice]:

@@ -18,7 +18,7 @@ To add a setting: a field on its section's form, its value in `data`, its saving
 `save`, a line in the section's template (and a test posting that section only).
 
 "consultation" has no form here: the calls' availability keeps its own form and route
-(intake/consultation/workspace_pages.py, templates/workspace/_settings_availability.html),
+(intake/workspace/call_sections.py, templates/workspace/_settings_availability.html),
 shown in its place on the page.
 """
 

@@ -36,7 +36,17 @@ from ..models import (
 from ..offers import views as offer_views
 from ..practice_store import current_practice, save_practice
 from ..proposal.content import Edits
-from . import audit, detail, export, kept, listing, queries, settings_form, triage
+from . import (
+    audit,
+    call_sections,
+    detail,
+    export,
+    kept,
+    listing,
+    queries,
+    settings_form,
+    triage,
+)
 from .forms import (
     DeleteForm,
     ListFilterForm,
@@ -108,7 +118,12 @@ def _submission_or_404(submission_id: int) -> Submission:
 @bp.get("/submissions/<id:submission_id>")
 def submission_detail(submission_id: int):
     """One prospect: answers, scores with reasons, flags, gaps, notes, status, proposal."""
-    submission = _submission_or_404(submission_id)
+    return submission_page(_submission_or_404(submission_id))
+
+
+def submission_page(submission: Submission, notes_form=None) -> str:
+    """The prospect's page; `notes_form`: the posted consultation notes with their
+    errors (call_notes.py), else the stored or pre-filled ones."""
     # the recommendation and its gaps, computed once and passed to every panel
     shown = detail.detail_view(submission, current_practice())
     offer_panel = offer_views.panel(submission, shown["recommendation"])
@@ -125,6 +140,10 @@ def submission_detail(submission_id: int):
         "workspace/submission.html",
         **shown,
         offer_panel=offer_panel,
+        # the consultation call's sections (call_sections.py): data, fetched here
+        call_panel=call_sections.call_panel(submission),
+        call_suggestion=call_sections.call_suggestion(submission),
+        consultation_notes=call_sections.notes_section(submission, notes_form),
         next_action=detail.next_action(
             submission, shown["recommendation"], offer_panel
         ),
@@ -380,6 +399,8 @@ def _settings_page(posted=None, saved: str = ""):
         error_links=settings_form.error_links(posted[1]) if posted else [],
         has_errors=settings_form.has_errors,
         saved=saved,
+        availability_section=call_sections.availability_section(),
+        followup_section=call_sections.followup_section(),
     )
 
 

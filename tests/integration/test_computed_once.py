@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 
 import pytest
+from flask import Flask
 
 from intake.offers.models import Offer
 from intake.proposal import recommendation
@@ -77,3 +78,11 @@ def test_the_list_page_fetches_no_data_from_its_template(app):
 def test_the_prospects_pages_fetch_no_data_from_their_templates(app):
     """The e-mail-me button's address comes from the view, not a template global."""
     assert "draft_email" not in app.jinja_env.globals
+
+
+def test_the_templates_have_no_global_that_fetches(app):
+    """Beyond Flask's own, the templates' globals are the CSRF token and a formatting
+    helper: the call's sections (availability, follow-up, call panel, consultation
+    notes, call suggestion) are computed by the views and passed in."""
+    own = set(app.jinja_env.globals) - set(Flask(__name__).jinja_env.globals)
+    assert own == {"csrf_meta_tag", "csrf_token", "error_list"}

@@ -290,3 +290,26 @@ def test_relative_imports_in_a_package_init():
         (1, "intake.questionnaire.schema"),
         (2, "intake.questionnaire.errors"),
     ]
+
+
+# the web's areas import the consultation's domain downward, never the other way: the
+# workspace's call pages live in intake/workspace (calls.py, call_notes.py)
+BELOW_THE_WORKSPACE = ("intake/consultation",)
+
+
+@pytest.mark.parametrize("folder", BELOW_THE_WORKSPACE)
+def test_a_package_below_the_workspace_never_imports_it(folder):
+    bad = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        module = module_name(path)
+        found = imported_modules(
+            path.read_text(encoding="utf-8"),
+            module,
+            is_package=path.name == "__init__.py",
+        )
+        bad += [
+            f"{module} line {line}: {name}"
+            for line, name in found
+            if name == "intake.workspace" or name.startswith("intake.workspace.")
+        ]
+    assert bad == []

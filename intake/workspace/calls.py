@@ -7,64 +7,28 @@ from __future__ import annotations
 import dataclasses
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from ..consultation import mails, service
+from ..consultation.forms import AvailabilityForm, FollowUpForm
 from ..extensions import db
 from ..forms import ActionForm
 from ..mail.links import public_url
 from ..models import Submission
-from ..practice import Availability, time_zone_of
 from ..practice_store import current_practice, save_practice
-from ..workspace import audit
-from ..workspace.views import bp
-from . import mails, members, service, slots
-from .forms import DAY_FIELDS, AvailabilityForm, FollowUpForm
+from . import audit, call_sections
+from .views import bp
 
 log = logging.getLogger(__name__)
 
 
-def _whose() -> tuple[list, int, int]:
-    """The active members, the owner's id, and the member whose hours are shown
-    (?member=, else the owner)."""
-    people = members.members()
-    owner = members.owner_id(people)
-    asked = request.args.get("member", "")
-    chosen = next((p.id for p in people if str(p.id) == asked), owner)
-    return people, owner, chosen
-
-
-def _shown(practice, member_id: int, owner: int) -> Availability:
-    """The member's hours with the practice's settings (none yet: an empty week)."""
-    own = members.own_hours(practice, member_id, owner) or Availability(hours=())
-    base = practice.availability
-    return dataclasses.replace(
-        own, enabled=base.enabled, offer_to=base.offer_to, details=base.details
-    )
-
-
-def availability_section(form: AvailabilityForm | None = None) -> dict:
-    """What Settings' availability section shows: the posted form, or the member's
-    hours with the practice's settings; whose hours, and who takes new prospects."""
-    practice = current_practice()
-    people, owner, chosen = _whose()
-    if form is None:
-        form = AvailabilityForm.of(
-            _shown(practice, chosen, owner), practice.new_prospects_to
-        )
-    return {
-        "form": form.with_members(people, owner),
-        "days": [day for day, _name in DAY_FIELDS],
-        "zone": time_zone_of(practice),
-        "members": people,
-        "member": chosen,
-        # the form's address names the member unless it is the owner (the default)
-        "member_arg": chosen if chosen != owner else None,
-    }
-
-
 def _page(form: AvailabilityForm | None = None, status: int = 200):
-    return render_template("consultation/availability.html", availability=form), status
+    return render_template(
+        "consultation/availability.html",
+        availability=form,
+        availability_section=call_sections.availability_section(form),
+    ), status
 
 
 @bp.route("/settings/availability", methods=["GET", "POST"])
@@ -74,7 +38,7 @@ def availability():
     form = AvailabilityForm()
     if not form.is_submitted():
         return _page()
-    people, owner, chosen = _whose()
+    people, owner, chosen = call_sections.whose()
     if not form.with_members(people, owner).validate():
         return _page(form, 422)
     save_practice(_saved(current_practice(), form, chosen, owner))
@@ -108,9 +72,12 @@ def _saved(practice, form: AvailabilityForm, member_id: int, owner: int):
     )
 
 
-def followup_section(form: FollowUpForm | None = None) -> dict:
-    """What Settings' follow-up section shows: the posted form, or the practice's."""
-    return {"form": form or FollowUpForm.of(current_practice())}
+def _followup_page(form: FollowUpForm | None = None):
+    return render_template(
+        "consultation/followup.html",
+        followup=form,
+        followup_section=call_sections.followup_section(form),
+    )
 
 
 @bp.route("/settings/follow-up", methods=["GET", "POST"])
@@ -118,9 +85,9 @@ def followup():
     """The reminder of an unopened proposal, and the welcome e-mail's first steps."""
     form = FollowUpForm()
     if not form.is_submitted():
-        return render_template("consultation/followup.html", followup=None)
+        return _followup_page()
     if not form.validate():
-        return render_template("consultation/followup.html", followup=form), 422
+        return _followup_page(form), 422
     save_practice(
         dataclasses.replace(
             current_practice(),
@@ -133,21 +100,6 @@ def followup():
     log.info("action=change_followup consultant=%s", current_user.id)
     flash("Follow-up saved.", "success")
     return redirect(url_for(".followup"))
-
-
-def call_panel(submission: Submission) -> dict | None:
-    """The submission page's call panel: the latest call, in the practice's zone."""
-    practice = current_practice()
-    latest = service.latest_for(submission.id)
-    if latest is None and not practice.availability.enabled:
-        return None
-    zone = time_zone_of(practice)
-    out = {"when": "", "cancelled": "", "moved": 0}
-    if latest is not None:
-        when = slots.describe(latest.start_at, latest.end_at, zone)
-        key = "when" if latest.is_active else "cancelled"
-        out |= {key: when, "moved": latest.sequence if latest.is_active else 0}
-    return out
 
 
 @bp.post("/submissions/<id:submission_id>/invite-to-book")
