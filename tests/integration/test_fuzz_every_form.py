@@ -204,10 +204,14 @@ def _world(app) -> dict:
         messages.queue_reminder(draft, "draft-token")  # its "send now" button
         unsubscribe = messages.unsubscribe_url(prospect.email).rsplit("/", 1)[1]
         editor_ids = _editor_world(owner)
+        # clients with outcomes: the report offers "Take these into a draft"
+        from intake.outcomes.demo import create_demo_outcomes
+
+        create_demo_outcomes()
         db.session.commit()
         return {
             # pages the url_map walk does not reach with the ids below
-            "extra_pages": [f"/workspace/submissions/{won.id}"],
+            "extra_pages": [f"/workspace/submissions/{won.id}", "/workspace/outcomes"],
             "ids": {
                 "submission_id": prospect.id,
                 "draft_id": draft.id,

@@ -65,6 +65,7 @@ def test_one_maker_of_private_link_tokens():
         "intake/mail/password_reset.py",
         "intake/mail/private_mail_links.py",
         "intake/offers/service.py",
+        "intake/outcomes/demo.py",
         "intake/prospect/drafts.py",
         "intake/security.py",
         "intake/workspace/team.py",
@@ -103,7 +104,9 @@ def test_no_code_reads_the_default_questionnaires_choice_values():
     markers: no module outside the questionnaire file names one of its choices."""
     values = ("single_project", "one_piece", "pair_of_hands", "collaborator", "expert")
     pattern = "|".join(f'"{v}"' for v in values)
-    assert _where(pattern) == []
+    # samples.py is data: the sample prospects' answers the editor scores, as a
+    # prospect would send them (no logic reads them)
+    assert [p for p in _where(pattern) if p != "intake/questionnaire/samples.py"] == []
 
 
 def test_one_module_of_date_words():
