@@ -272,7 +272,3 @@ def editor_publish():
         "success",
     )
     return redirect(url_for("workspace.editor_home"))
-
-
-# the step, question, rule, preview and samples pages
-from . import editor_pages  # noqa: E402, F401
