@@ -347,12 +347,15 @@ def test_make_run_works_on_a_fresh_clone(fresh_clone):
     ).stdout.splitlines()
     *prepare, serve = planned
     assert serve.endswith(f"run --host 127.0.0.1 --port {port}")
+    said = ""
     for command in prepare:
         done = subprocess.run(
             command, shell=True, cwd=clone, env=env, capture_output=True, text=True
         )
         assert done.returncode == 0, f"{command}\n{done.stdout}{done.stderr}"
-    assert "Created the demo account." in done.stdout
+        said += done.stdout
+    assert "Created the demo account." in said
+    assert "Added 120 demo clients with outcomes" in said  # an empty database
     server = subprocess.Popen(
         serve,
         shell=True,
