@@ -189,7 +189,7 @@ def test_every_page_of_both_journeys_has_no_serious_or_critical_axe_violations(
     page.fill("#body", "First call went well.")
     submit(page, "#notes button[type=submit]")
     page.select_option("#status", "reviewing")
-    submit(page, "section[aria-labelledby=status-title] button[type=submit]")
+    submit(page, "form.status-form button[type=submit]")
     audit.check("submission")
     page.fill("#cn-monthly_hours", "lots")  # the consultation notes, refused
     submit(page, "#agreed button[type=submit]")

@@ -76,6 +76,7 @@ def test_each_section_has_its_save_and_nothing_scrolls_sideways(phone_or_desk, w
         "Save proposal wording",
         "Save mail and reminders",
         "Save availability",
+        "Save follow-up",
         "Save thank-you page",
     ]
     # the first Save within two screens (it was at 13,442 px on a phone)
