@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import registry
-from .extensions import db
+from .extensions import db, rows_changed
 from .models import (
     DRAFT,
     DeletionRecord,
@@ -139,7 +139,7 @@ def submit(draft: Submission, questionnaire: Questionnaire, practice: Practice) 
     even in parallel on several hosts, leave exactly one submission.
     """
     now = utcnow()
-    result = db.session.execute(
+    changed = rows_changed(
         sa.update(Submission)
         .where(Submission.id == draft.id, Submission.status == DRAFT)
         .values(
@@ -150,7 +150,7 @@ def submit(draft: Submission, questionnaire: Questionnaire, practice: Practice) 
         )
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 # ---- scoring many at once ----------------------------------------------------------
@@ -301,9 +301,8 @@ def delete(submission: Submission, *, deleted_by: str) -> None:
 
 def purge_expired_drafts() -> int:
     """Delete the drafts whose resume link has expired; how many there were."""
-    result = db.session.execute(
+    return rows_changed(
         sa.delete(Submission).where(
             Submission.status == DRAFT, Submission.token_expires_at < utcnow()
         )
     )
-    return result.rowcount

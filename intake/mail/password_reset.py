@@ -15,7 +15,7 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
 from .. import throttle
-from ..extensions import db
+from ..extensions import db, rows_changed
 from ..forms import Form, NewPasswordForm
 from ..models import Consultant, PasswordReset, utcnow
 from ..security import hash_token, new_private_token, normalise_identity
@@ -106,12 +106,12 @@ def use_reset(reset: PasswordReset, password: str) -> bool:
     Every other reset link of the account stops working too.
     """
     now = utcnow()
-    claimed = db.session.execute(
+    claimed = rows_changed(
         sa.update(PasswordReset)
         .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if claimed != 1:
         return False
     db.session.execute(

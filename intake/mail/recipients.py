@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..extensions import db
+from ..extensions import db, rows_changed
 from ..models import MAIL_CANCELLED, MAIL_QUEUED, Consultant, OutboxMessage
 
 # the kinds of message sent to members of the team (not to prospects or invitees)
@@ -36,7 +36,7 @@ def team_recipients() -> list[Consultant]:
 
 def cancel_team_mail_to(email: str) -> int:
     """Cancel the team's messages still queued for this address; how many."""
-    return db.session.execute(
+    return rows_changed(
         sa.update(OutboxMessage)
         .where(
             OutboxMessage.kind.in_(TEAM_KINDS),
@@ -45,4 +45,4 @@ def cancel_team_mail_to(email: str) -> int:
         )
         .values(status=MAIL_CANCELLED, last_error="The member was removed.")
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
