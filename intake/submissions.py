@@ -187,11 +187,11 @@ def _json_differs(stored: str | None, value: Any) -> bool:
 
 
 def count_submitted() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count())
         .select_from(Submission)
         .where(Submission.status != DRAFT)
-    )
+    ).scalar_one()
 
 
 def rescored(
@@ -246,7 +246,9 @@ def _rescored(row, questionnaire_for, practice: Practice) -> Rescored:
 def write_scores(batch: Sequence[Rescored]) -> int:
     """UPDATE the rows whose scored columns changed, in one executemany (no commit);
     how many there were."""
-    changed = [{"id": r.id, **r.after} for r in batch if r.changed]
+    changed = [
+        {"id": r.id, **r.after} for r in batch if r.changed and r.after is not None
+    ]
     if changed:
         db.session.execute(sa.update(Submission), changed)
     return len(changed)

@@ -8,6 +8,8 @@ queued for them and not yet sent (`cancel_team_mail_to`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from ..extensions import db, rows_changed
@@ -27,7 +29,7 @@ TEAM_KINDS = frozenset(
 )
 
 
-def team_recipients() -> list[Consultant]:
+def team_recipients() -> Sequence[Consultant]:
     """Every active member, in a stable order."""
     return db.session.scalars(
         sa.select(Consultant).where(Consultant.active.is_(True)).order_by(Consultant.id)
