@@ -74,7 +74,7 @@ def request_reset(email: str) -> None:
     db.session.flush()
     if send:
         savepoint.commit()
-        log.info("action=password_reset_requested consultant=%s", user.id)
+        log.info("action=password_reset_requested consultant=%s", recipient.id)
     else:
         savepoint.rollback()
 
@@ -125,7 +125,7 @@ def use_reset(reset: PasswordReset, password: str) -> bool:
     )
     # set_password is the account's one way to change it (and whatever else a new
     # password must end, such as the sessions signed in under the old one)
-    consultant = db.session.get(Consultant, reset.consultant_id)
+    consultant = db.session.get_one(Consultant, reset.consultant_id)
     consultant.set_password(password)
     # and every browser it trusted: a device cookie no longer has its own allowance
     # of sign-in guesses (as "sign out everywhere")
