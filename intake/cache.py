@@ -61,9 +61,10 @@ class Cache:
         with lock:
             store.clear()
 
-    def _store(self) -> tuple[cachetools.Cache, threading.Lock]:
+    def _store(self) -> tuple[cachetools.Cache[Hashable, object], threading.Lock]:
         stores = current_app.extensions.setdefault(_STORES, {})
         if self.name not in stores:
+            store: cachetools.Cache[Hashable, object]
             if self.ttl_setting is None:
                 store = cachetools.LRUCache(self.maxsize)
             else:

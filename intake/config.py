@@ -143,7 +143,7 @@ def instance_path(overrides: Mapping | None = None) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(_instance_howto(path, exc.strerror)) from None
+        raise ConfigError(_instance_howto(path, exc.strerror or str(exc))) from None
     if not os.access(path, os.W_OK | os.X_OK):
         raise ConfigError(_instance_howto(path, "not writable by this user"))
     return path

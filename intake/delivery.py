@@ -29,7 +29,9 @@ COMPRESS_MIMETYPES = [
 class StaticVersions:
     """A short content hash per static file, recomputed when the file changes."""
 
-    def __init__(self, folder: str):
+    def __init__(self, folder: str | None):
+        if folder is None:  # create_app always gives the app one
+            raise RuntimeError("the app has no static folder")
         self.folder = Path(folder)
         self._seen: dict[str, tuple[float, str]] = {}
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, g, render_template, request
 from flask_login import logout_user
 from flask_wtf.csrf import CSRFError
 from limits.errors import StorageError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from .extensions import db
+from .extensions import db, login_manager
 from .practice import default_practice
 from .prospect.views import render_unsaved_step
 
@@ -70,7 +70,7 @@ def _rate_limit_store_down(error: StorageError):
         type(error.storage_error).__name__,
     )
     db.session.rollback()
-    if request.endpoint == current_app.login_manager.login_view:
+    if request.endpoint == login_manager.login_view:
         logout_user()  # whatever the view got to, nobody is signed in unthrottled
     html, code = _render(ServiceUnavailable(), description=STORE_DOWN)
     return html, code, {"Retry-After": str(STORE_RETRY_SECONDS)}

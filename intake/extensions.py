@@ -2,7 +2,9 @@
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,7 +13,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -20,6 +22,26 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# the models' base class. mypy cannot take an object's attribute as a base class
+# (python/mypy#8603), so it checks the models against Base: db.Model is made from Base's
+# body and metadata, plus Flask-SQLAlchemy's mixins (table names, binds, `query`, which
+# nothing here reads)
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+
+def rows_changed(statement: sa.Update | sa.Delete) -> int:
+    """Run an UPDATE or a DELETE in the request's session; how many rows it changed."""
+    result = db.session.execute(statement)
+    # the session returns a CursorResult for a statement without RETURNING but types
+    # every result as Result (sqlalchemy/sqlalchemy#12913)
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

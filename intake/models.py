@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import db
+from .extensions import Model
 
 
 def utcnow() -> dt.datetime:
@@ -63,7 +63,7 @@ LIST_SORT_COLUMNS = (
 )
 
 
-class QuestionnaireSnapshot(db.Model):
+class QuestionnaireSnapshot(Model):
     """The exact text of every questionnaire a submission was answered under."""
 
     digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
@@ -72,7 +72,7 @@ class QuestionnaireSnapshot(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Submission(db.Model):
+class Submission(Model):
     """A prospect's questionnaire: a draft until submitted, then a pipeline entry."""
 
     __table_args__ = (
@@ -168,7 +168,7 @@ class Submission(db.Model):
         return PIPELINE.get(status, "Draft")
 
 
-class StoredPractice(db.Model):
+class StoredPractice(Model):
     """The practice's details, standards and packages (one row, JSON)."""
 
     __tablename__ = (
@@ -184,7 +184,7 @@ ROLE_OWNER, ROLE_CONSULTANT = "owner", "consultant"
 ROLES = {ROLE_OWNER: "Owner", ROLE_CONSULTANT: "Consultant"}
 
 
-class Consultant(UserMixin, db.Model):
+class Consultant(UserMixin, Model):
     """A person of the practice who signs in to the workspace."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -229,7 +229,7 @@ class Consultant(UserMixin, db.Model):
         return self.name or self.email
 
 
-class TeamInvitation(db.Model):
+class TeamInvitation(Model):
     """An invitation to join the workspace; only the SHA-256 of its link's token is kept."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -244,7 +244,7 @@ class TeamInvitation(db.Model):
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
-class SavedView(db.Model):
+class SavedView(Model):
     """A consultant's named filter and sort of the list (the list's query string)."""
 
     __table_args__ = (sa.UniqueConstraint("consultant_id", "name"),)
@@ -258,7 +258,7 @@ class SavedView(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Note(db.Model):
+class Note(Model):
     """A consultant's note on a submission."""
 
     __table_args__ = (sa.Index("ix_note_submission", "submission_id", "created_at"),)
@@ -275,7 +275,7 @@ class Note(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     """One move of a submission through the pipeline."""
 
     __table_args__ = (
@@ -292,7 +292,7 @@ class StatusChange(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class DeletionRecord(db.Model):
+class DeletionRecord(Model):
     """That a submission was deleted, when and by whom; no personal data of the prospect."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -302,7 +302,7 @@ class DeletionRecord(db.Model):
     deleted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One thing a consultant did: who, what, when, to which submission.
 
     Never the prospect's answers or contact details. `submission_id` is a plain number,
@@ -322,7 +322,7 @@ class AuditEvent(db.Model):
     detail: Mapped[str] = mapped_column(sa.String(200), default="")
 
 
-class ProposalDocument(db.Model):
+class ProposalDocument(Model):
     """A rendered PDF, keyed by the hash of everything that went into it."""
 
     digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
@@ -344,7 +344,7 @@ MAIL_QUEUED, MAIL_SENDING, MAIL_SENT, MAIL_FAILED, MAIL_CANCELLED = (
 )
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """An e-mail, written in the transaction of the event that causes it; see intake.mail."""
 
     __table_args__ = (
@@ -384,7 +384,7 @@ class OutboxMessage(db.Model):
     )
 
 
-class MailAttachment(db.Model):
+class MailAttachment(Model):
     """A file sent with an outbox message (a signed PDF, a calendar)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -396,7 +396,7 @@ class MailAttachment(db.Model):
     data: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
 
 
-class MailAttempt(db.Model):
+class MailAttempt(Model):
     """One try at delivering an outbox message, and how it ended."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -410,14 +410,14 @@ class MailAttempt(db.Model):
     detail: Mapped[str] = mapped_column(sa.String(500), default="")
 
 
-class MailSuppression(db.Model):
+class MailSuppression(Model):
     """An address that asked for no more reminders (by the link in one)."""
 
     email_key: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class MailUnsubscribe(db.Model):
+class MailUnsubscribe(Model):
     """An unsubscribe link's token (random; only its SHA-256 is stored) and the address
     it stops reminders to: the link itself says nothing about the address."""
 
@@ -426,7 +426,7 @@ class MailUnsubscribe(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     """A single-use, expiring password reset link; only its SHA-256 is stored."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from .extensions import db
+from .extensions import db, rows_changed
 from .models import (
     MAIL_CANCELLED,
     MAIL_QUEUED,
@@ -77,12 +77,12 @@ def withdraw(submission: Submission) -> int:
     """Close the prospect's open proposal: its link then shows that it is no longer
     open and accepts nothing; the proposal e-mail (or any reminder of it) still
     queued for the prospect is cancelled. Returns how many offers were withdrawn."""
-    withdrawn = db.session.execute(
+    withdrawn = rows_changed(
         sa.update(Offer)
         .where(Offer.submission_id == submission.id, Offer.state == SENT)
         .values(state=WITHDRAWN)
         .execution_options(synchronize_session="fetch")
-    ).rowcount
+    )
     if withdrawn and submission.email:
         db.session.execute(
             sa.update(OutboxMessage)

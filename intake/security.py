@@ -82,7 +82,9 @@ def init_app(app: Flask) -> None:
         return response
 
     if app.config["TRUSTED_PROXIES"]:
-        app.wsgi_app = TrustedProxyFix(
+        # Flask's documented way to add a WSGI middleware, which mypy reads as
+        # replacing a method
+        app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
             app.wsgi_app,
             app.config["TRUSTED_PROXIES"],
             proxy_networks(app.config["TRUSTED_PROXY_ADDRESSES"]),

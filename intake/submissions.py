@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import registry
-from .extensions import db
+from .extensions import db, rows_changed
 from .models import (
     DRAFT,
     DeletionRecord,
@@ -139,7 +139,7 @@ def submit(draft: Submission, questionnaire: Questionnaire, practice: Practice) 
     even in parallel on several hosts, leave exactly one submission.
     """
     now = utcnow()
-    result = db.session.execute(
+    changed = rows_changed(
         sa.update(Submission)
         .where(Submission.id == draft.id, Submission.status == DRAFT)
         .values(
@@ -150,7 +150,7 @@ def submit(draft: Submission, questionnaire: Questionnaire, practice: Practice) 
         )
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return changed == 1
 
 
 # ---- scoring many at once ----------------------------------------------------------
@@ -187,11 +187,11 @@ def _json_differs(stored: str | None, value: Any) -> bool:
 
 
 def count_submitted() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count())
         .select_from(Submission)
         .where(Submission.status != DRAFT)
-    )
+    ).scalar_one()
 
 
 def rescored(
@@ -246,7 +246,9 @@ def _rescored(row, questionnaire_for, practice: Practice) -> Rescored:
 def write_scores(batch: Sequence[Rescored]) -> int:
     """UPDATE the rows whose scored columns changed, in one executemany (no commit);
     how many there were."""
-    changed = [{"id": r.id, **r.after} for r in batch if r.changed]
+    changed = [
+        {"id": r.id, **r.after} for r in batch if r.changed and r.after is not None
+    ]
     if changed:
         db.session.execute(sa.update(Submission), changed)
     return len(changed)
@@ -301,9 +303,8 @@ def delete(submission: Submission, *, deleted_by: str) -> None:
 
 def purge_expired_drafts() -> int:
     """Delete the drafts whose resume link has expired; how many there were."""
-    result = db.session.execute(
+    return rows_changed(
         sa.delete(Submission).where(
             Submission.status == DRAFT, Submission.token_expires_at < utcnow()
         )
     )
-    return result.rowcount

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ..models import UTCDateTime, utcnow
 
 BOOKED, CANCELLED = "booked", "cancelled"
@@ -15,7 +15,7 @@ BOOKED, CANCELLED = "booked", "cancelled"
 ACTIVE_SQL = "status = 'booked'"
 
 
-class Booking(db.Model):
+class Booking(Model):
     """One call: its time in UTC, its private link (only the token's SHA-256 is
     stored), and the SEQUENCE of its calendar invitation (one more at each change).
 
@@ -60,7 +60,7 @@ class Booking(db.Model):
         return self.status == BOOKED
 
 
-class ConsultationNotes(db.Model):
+class ConsultationNotes(Model):
     """What the consultant and the prospect agreed in the call: one record per
     submission. `data` is the agreed values (intake.consultation.agreement.Agreed),
     which take precedence over the answers when the proposal is built."""

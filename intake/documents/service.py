@@ -17,13 +17,14 @@ import unicodedata
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy.exc import IntegrityError
 
 from .. import submissions
 from ..consultation import agreement, notes
 from ..extensions import db
 from ..models import ProposalDocument, Submission, utcnow
+from ..paths import TEMPLATES_DIR
 from ..practice import Practice
 from ..proposal import content
 from ..proposal.recommendation import Recommendation, recommend
@@ -65,7 +66,7 @@ def recommendation_for(submission: Submission, practice: Practice) -> Recommenda
         answers=agreement.effective_answers(
             questionnaire, submission.answers or {}, agreed
         ),
-        assessment=Assessment.from_dict(submission.assessment),
+        assessment=_assessment_of(submission),
         practice=practice,
         override=submission.package_override,
         offer=edits_of(submission).offer,
@@ -73,12 +74,19 @@ def recommendation_for(submission: Submission, practice: Practice) -> Recommenda
     return agreement.settle(rec, agreed)
 
 
+def _assessment_of(submission: Submission) -> Assessment:
+    """The assessment stored when the submission was sent (a draft has none)."""
+    if submission.assessment is None:
+        raise ValueError(f"submission {submission.id} is a draft: it has no assessment")
+    return Assessment.from_dict(submission.assessment)
+
+
 def verdict_reason_for(submission: Submission, practice: Practice):
     """What decided a not-a-fit verdict (see recommendation.VerdictReason), or None."""
     rec = recommend(
         questionnaire=submissions.questionnaire_of(submission),
         answers=submission.answers or {},
-        assessment=Assessment.from_dict(submission.assessment),
+        assessment=_assessment_of(submission),
         practice=practice,
     )
     return rec.verdict_reason
@@ -128,7 +136,7 @@ def context_for(
         business=submission.business,
         own_words=own_words(questionnaire, submission.answers or {}, practice),
         recommendation=recommendation,
-        assessment=Assessment.from_dict(submission.assessment),
+        assessment=_assessment_of(submission),
         today=today or utcnow().date(),
         edits=edits_of(submission),
     )
@@ -199,9 +207,7 @@ def html_for(
 
 def _templates_digest() -> str:
     """Hash of the proposal templates and stylesheet, computed once per process."""
-    return _digest_of_folder(
-        Path(current_app.root_path, current_app.template_folder, "proposal")
-    )
+    return _digest_of_folder(TEMPLATES_DIR / "proposal")
 
 
 @functools.cache

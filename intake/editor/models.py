@@ -7,11 +7,11 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ..models import UTCDateTime, utcnow
 
 
-class QuestionnaireDraft(db.Model):
+class QuestionnaireDraft(Model):
     """The one draft of the next version: its TOML text, always valid (every save is
     checked by the loader), the version it started from, when and by whom it changed."""
 
@@ -26,7 +26,7 @@ class QuestionnaireDraft(db.Model):
     updated_by_name: Mapped[str] = mapped_column(sa.String(254), default="")
 
 
-class PublishedQuestionnaire(db.Model):
+class PublishedQuestionnaire(Model):
     """A version published from the editor; the latest is the one new prospects answer.
     Its text is kept in questionnaire_snapshot (by digest), as for every version a
     submission was answered under."""

@@ -15,7 +15,7 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
 from .. import throttle
-from ..extensions import db
+from ..extensions import db, rows_changed
 from ..forms import Form, NewPasswordForm
 from ..models import Consultant, PasswordReset, utcnow
 from ..security import hash_token, new_private_token, normalise_identity
@@ -74,7 +74,7 @@ def request_reset(email: str) -> None:
     db.session.flush()
     if send:
         savepoint.commit()
-        log.info("action=password_reset_requested consultant=%s", user.id)
+        log.info("action=password_reset_requested consultant=%s", recipient.id)
     else:
         savepoint.rollback()
 
@@ -106,12 +106,12 @@ def use_reset(reset: PasswordReset, password: str) -> bool:
     Every other reset link of the account stops working too.
     """
     now = utcnow()
-    claimed = db.session.execute(
+    claimed = rows_changed(
         sa.update(PasswordReset)
         .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if claimed != 1:
         return False
     db.session.execute(
@@ -125,7 +125,7 @@ def use_reset(reset: PasswordReset, password: str) -> bool:
     )
     # set_password is the account's one way to change it (and whatever else a new
     # password must end, such as the sessions signed in under the old one)
-    consultant = db.session.get(Consultant, reset.consultant_id)
+    consultant = db.session.get_one(Consultant, reset.consultant_id)
     consultant.set_password(password)
     # and every browser it trusted: a device cookie no longer has its own allowance
     # of sign-in guesses (as "sign out everywhere")

@@ -8,9 +8,11 @@ queued for them and not yet sent (`cancel_team_mail_to`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
-from ..extensions import db
+from ..extensions import db, rows_changed
 from ..models import MAIL_CANCELLED, MAIL_QUEUED, Consultant, OutboxMessage
 
 # the kinds of message sent to members of the team (not to prospects or invitees)
@@ -27,7 +29,7 @@ TEAM_KINDS = frozenset(
 )
 
 
-def team_recipients() -> list[Consultant]:
+def team_recipients() -> Sequence[Consultant]:
     """Every active member, in a stable order."""
     return db.session.scalars(
         sa.select(Consultant).where(Consultant.active.is_(True)).order_by(Consultant.id)
@@ -36,7 +38,7 @@ def team_recipients() -> list[Consultant]:
 
 def cancel_team_mail_to(email: str) -> int:
     """Cancel the team's messages still queued for this address; how many."""
-    return db.session.execute(
+    return rows_changed(
         sa.update(OutboxMessage)
         .where(
             OutboxMessage.kind.in_(TEAM_KINDS),
@@ -45,4 +47,4 @@ def cancel_team_mail_to(email: str) -> int:
         )
         .values(status=MAIL_CANCELLED, last_error="The member was removed.")
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )

@@ -122,7 +122,8 @@ def deliver_in_parallel(*, worker: str, threads: int) -> Counter:
     hold the others. Claims stay exclusive (claim_next), so none is sent twice."""
     if threads <= 1:
         return deliver_due(worker=worker)
-    app = current_app._get_current_object()
+    # the app itself, for the threads: current_app is a proxy that mypy reads as Flask
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def one(n: int) -> Counter:
         with app.app_context():
@@ -226,6 +227,7 @@ def _record_failure(outbox_id, worker, started, exc: DeliveryError) -> str:
 def _settle(row: OutboxMessage, worker: str, started, decision) -> str:
     """A scheduled message that should not go now: later, or not at all."""
     outbox_id = row.id
+    values: dict[str, object]
     if decision.cancel:
         values = {"status": MAIL_CANCELLED, "lease_until": None}
         outcome = MAIL_CANCELLED

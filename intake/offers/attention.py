@@ -59,8 +59,8 @@ def needs_attention(practice: Practice, now: dt.datetime) -> sa.ColumnElement[bo
 
 
 def attention_count(practice: Practice, now: dt.datetime | None = None) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count(Submission.id))
         .where(sa.text(LISTED_SQL))
         .where(needs_attention(practice, now or utcnow()))
-    )
+    ).scalar_one()

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ..models import UTCDateTime, utcnow
 
 # offer states: sent (the link works until expires_at), accepted, declined,
@@ -23,7 +23,7 @@ SENT, ACCEPTED, DECLINED, SUPERSEDED, WITHDRAWN = (
 )
 
 
-class Offer(db.Model):
+class Offer(Model):
     """One sending of a proposal: its private link (only the SHA-256 of the token is
     stored), the frozen PDF the prospect sees, opens, and the acceptance or decline."""
 

@@ -10,6 +10,7 @@ proposal counted 22 "opens" this way; these are not counted.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Protocol
 
 # Substrings of User-Agent headers sent by link checkers, previewers and crawlers
 # (lower case). A person's browser never sends these.
@@ -50,9 +51,13 @@ PREFETCH_HEADERS = ("Purpose", "Sec-Purpose", "X-Purpose", "X-Moz")
 AFTER_ACTION = "after"
 
 
-def is_a_persons_view(
-    method: str, headers: Mapping[str, str], args: Mapping[str, str]
-) -> bool:
+class Headers(Protocol):
+    """What is read of the request's headers (werkzeug's Headers, or a dict)."""
+
+    def get(self, key: str) -> str | None: ...
+
+
+def is_a_persons_view(method: str, headers: Headers, args: Mapping[str, str]) -> bool:
     """True when the request looks like a person opening the proposal."""
     if method != "GET" or AFTER_ACTION in args:
         return False

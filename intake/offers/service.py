@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..documents import service as proposal_service
-from ..extensions import db
+from ..extensions import db, rows_changed
 from ..models import (
     PIPELINE,
     Submission,
@@ -213,13 +213,13 @@ class Acceptance:
 def claim(offer: Offer, values: dict, now: dt.datetime) -> bool:
     """Move a still-open offer to its final state; False when it was not open (any
     more): a double click or a second tab changes nothing."""
-    result = db.session.execute(
+    changed = rows_changed(
         sa.update(Offer)
         .where(Offer.id == offer.id, Offer.state == SENT, Offer.expires_at > now)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if changed != 1:
         return False
     db.session.refresh(offer)
     return True
@@ -285,7 +285,7 @@ def countersign(
     """Record the consultant's countersignature and the final copy, once: False when
     the offer is not accepted or was countersigned meanwhile (a double click, a
     colleague in another tab): nothing changes then. No commit."""
-    result = db.session.execute(
+    changed = rows_changed(
         sa.update(Offer)
         .where(
             Offer.id == offer.id,
@@ -302,7 +302,7 @@ def countersign(
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if changed != 1:
         return False
     db.session.refresh(offer)
     return True

@@ -69,12 +69,12 @@ def details(
     }
 
 
-def acceptance_of(offer: Offer) -> Acceptance:
-    """The prospect's signature as the offer recorded it."""
+def acceptance_of(offer: Offer, start_date: dt.date) -> Acceptance:
+    """The prospect's signature as the offer recorded it (with the start they chose)."""
     return Acceptance(
         name=offer.accepted_name,
         option=offer.accepted_option,
-        start_date=offer.start_date,
+        start_date=start_date,
         ip=offer.accepted_ip,
         user_agent=offer.accepted_user_agent,
         pdf_sha256=offer.accepted_pdf_sha256,
@@ -90,8 +90,10 @@ def final_copy(
     base_url: str,
 ) -> bytes:
     """The proposal with both signatures: what both sides keep."""
+    if offer.accepted_at is None or offer.start_date is None:
+        raise ValueError(f"offer {offer.id} was not accepted: nothing to countersign")
     record = details(
-        acceptance=acceptance_of(offer),
+        acceptance=acceptance_of(offer, offer.start_date),
         at=offer.accepted_at,
         content=offer.content,
         submission=submission,

@@ -119,6 +119,7 @@ def pdf(token: str, kind: str):
     offer, problem = _offer(token)
     if offer is None:
         return problem
+    data: bytes | None
     if kind == "proposal":
         data, name = offer.pdf, "Proposal.pdf"
     elif offer.final_pdf:  # countersigned: the copy both sides keep
@@ -144,7 +145,7 @@ def accept(token: str):
         return _page(offer, 422, accept_form=form)
     if form.pdf_sha256.data != offer.pdf_sha256:
         return _problem("changed", 409)
-    submission = db.session.get(Submission, offer.submission_id)
+    submission = db.session.get_one(Submission, offer.submission_id)
     acceptance = service.Acceptance(
         name=form.full_name.data,
         option=form.option.data,
@@ -210,7 +211,7 @@ def decline(token: str):
         return redirect(url_for(".page", token=token))
     if not form.validate_on_submit():
         return _page(offer, 422, decline_form=form)
-    submission = db.session.get(Submission, offer.submission_id)
+    submission = db.session.get_one(Submission, offer.submission_id)
     reason = (form.reason.data or "").strip()
     if service.decline(offer, submission, reason):
         _history(submission, "declined the proposal", reason)
@@ -235,7 +236,7 @@ def question(token: str):
     if not throttle.may_send(link=(QUESTIONS_PER_LINK, str(offer.id))):
         form.question.errors = [TOO_MANY_QUESTIONS]
         return _page(offer, 429, question_form=form)
-    submission = db.session.get(Submission, offer.submission_id)
+    submission = db.session.get_one(Submission, offer.submission_id)
     text = form.question.data.strip()
     _history(submission, "asked a question about the proposal", text)
     mails.queue_to_consultants(

@@ -7,11 +7,11 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ..models import UTCDateTime, utcnow
 
 
-class ClientOutcome(db.Model):
+class ClientOutcome(Model):
     """One check-in of a won client: thriving, fine, struggled or ended early, with a
     note. One row per client and check-in: recording the same check-in again corrects
     it. `demo` marks the generated demo data (flask demo-outcomes)."""
