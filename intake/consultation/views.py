@@ -247,7 +247,7 @@ def move(token: str):
         )
     practice = current_practice()
     tz = service.valid_zone(form.tz.data, booking.time_zone)
-    submission = db.session.get(Submission, booking.submission_id)
+    submission = db.session.get_one(Submission, booking.submission_id)
     try:
         service.move(booking, form.slot.data, tz, practice)
         mails.queue_booked(booking, submission, practice, token, moved=True)
@@ -269,7 +269,7 @@ def cancel(token: str):
         return _unknown()
     if booking.is_active and CancelForm().validate_on_submit():
         service.cancel(booking)
-        submission = db.session.get(Submission, booking.submission_id)
+        submission = db.session.get_one(Submission, booking.submission_id)
         mails.queue_cancelled(booking, submission, current_practice())
         db.session.commit()
         log.info("action=cancel_call booking=%s", booking.id)

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..dates import long_date
 from ..extensions import db
@@ -78,7 +79,9 @@ def reminder_key(submission_id: int) -> str:
     return f"{REMINDER_KEY_PREFIX}{submission_id}"
 
 
-def reminder_key_sql(submission_id: sa.ColumnElement[int]) -> sa.ColumnElement[str]:
+def reminder_key_sql(
+    submission_id: sa.ColumnElement[int] | InstrumentedAttribute[int],
+) -> sa.ColumnElement[str]:
     """`reminder_key` in SQL, to join a draft to its reminder in one query."""
     return sa.literal(REMINDER_KEY_PREFIX) + sa.cast(submission_id, sa.String)
 

@@ -69,7 +69,9 @@ def record(
 
 def events_for_page(page: int) -> Page:
     """One page of the trail, newest first."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(AuditEvent)
+    ).scalar_one()
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(page, 1), pages)
     rows = db.session.scalars(
@@ -104,7 +106,7 @@ def event_rows(events: list[AuditEvent]) -> list[dict]:
     return [
         {
             "at": e.at,  # the template writes it in the practice's time zone
-            "actor": names.get(e.consultant_id) or e.actor,
+            "actor": names.get(e.consultant_id or 0) or e.actor,
             "actor_email": e.actor,
             "what": ACTIONS.get(e.action, e.action),
             "detail": e.detail,

@@ -89,7 +89,7 @@ def _sign_in(form: LoginForm):
         form.password.errors = [TOO_MANY]
         page = render_template("workspace/login.html", form=form)
         return page, 429, {"Retry-After": str(guesses.retry_after)}
-    if not _password_matches(user, form.password.data):
+    if not _password_matches(user, form.password.data) or user is None:
         log.info("action=sign_in_failed known_device=%s", guesses.trusted)
         form.password.errors = [NO_MATCH]
         return render_template("workspace/login.html", form=form), 401

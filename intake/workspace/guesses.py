@@ -19,6 +19,7 @@ from flask_limiter.util import get_remote_address
 from itsdangerous import BadData, URLSafeTimedSerializer
 from limits import RateLimitItem, parse
 from limits.strategies import FixedWindowRateLimiter
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..extensions import limiter
 
@@ -28,7 +29,10 @@ _NAMESPACE = "intake-sign-in"
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="intake.device-cookie")
+    key = current_app.secret_key
+    if not key:  # the app refuses to start without one (intake.config)
+        raise RuntimeError("SECRET_KEY is not set")
+    return URLSafeTimedSerializer(key, salt="intake.device-cookie")
 
 
 def _device_max_age() -> int:
@@ -51,7 +55,7 @@ def device_of(user) -> str | None:
     return str(data.get("device"))
 
 
-def trust_device(response: Response, user) -> None:
+def trust_device(response: BaseResponse, user) -> None:
     """Give the browser a new device cookie for `user` (after a right password)."""
     value = _serializer().dumps(
         {

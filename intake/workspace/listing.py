@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from flask import get_template_attribute, request, url_for
@@ -112,7 +114,7 @@ class ListLinks:
         return self._url("workspace.export_csv", args)
 
 
-def score_bars(scores: dict[str, int | None]) -> list[dict]:
+def score_bars(scores: Mapping[str, int | None]) -> list[dict]:
     """One bar per dimension, with its number (never colour alone)."""
     return [
         {
@@ -177,7 +179,7 @@ def list_rows_html(
         key = (head, tail, *tuple(s)[:-1], knockout, age(s.submitted_at, now), zone)
         parts.append(
             row_markup.get(
-                key, lambda s=s, k=knockout: _row_html(s, k, head, tail, now, zone)
+                key, functools.partial(_row_html, s, knockout, head, tail, now, zone)
             )
         )
     return Markup("\n".join(parts))

@@ -20,7 +20,7 @@ from flask import (
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload, undefer
 
-from ..extensions import db
+from ..extensions import db, rows_changed
 from ..mail import transport, worker
 from ..mail.message import build_email
 from ..mail.outbox import queue_state
@@ -212,13 +212,13 @@ def outbox_eml(outbox_id: int):
 def outbox_retry(outbox_id: int):
     """Try a message that was not delivered again, from the first attempt."""
     if FlaskForm().validate_on_submit():
-        result = db.session.execute(
+        retried = rows_changed(
             sa.update(OutboxMessage)
             .where(OutboxMessage.id == outbox_id, OutboxMessage.status == MAIL_FAILED)
             .values(status=MAIL_QUEUED, attempts=0, send_after=utcnow(), last_error="")
         )
         db.session.commit()
-        if result.rowcount:
+        if retried:
             log.info("action=mail_retry_requested outbox=%s", outbox_id)
             flash("The message will be sent again within a minute.", "success")
     return redirect(url_for(".outbox_message", outbox_id=outbox_id))

@@ -173,7 +173,7 @@ def signed_pdf(submission_id: int):
     countersigned, before that the copy the prospect signed."""
     offer = service.latest_for(submission_id)
     data = offer and (offer.final_pdf or offer.signed_pdf)
-    if not data:
+    if not data or offer is None:
         abort(404)
     name = "Signed agreement" if offer.final_pdf else "Signed proposal"
     return send_file(

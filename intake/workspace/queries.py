@@ -250,11 +250,11 @@ def submissions_for_dashboard(
 def _count(filters: ListFilters) -> int:
     # a search counts no further than one match past its limit
     counted = _filtered(filters, search_limit=SEARCH_LIMIT + 1, newest=False)
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count()).select_from(
             counted.with_only_columns(Submission.id).subquery()
         )
-    )
+    ).scalar_one()
 
 
 # what the CSV export writes (intake.workspace.export.csv_cells), as plain rows
@@ -279,11 +279,11 @@ def submissions_for_export(filters: ListFilters) -> Iterator[sa.Row]:
 
 def drafts_for_dashboard(*, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Unfinished questionnaires, latest activity first."""
-    total = db.session.scalar(
+    total = db.session.execute(
         sa.select(sa.func.count())
         .select_from(Submission)
         .where(Submission.status == DRAFT)
-    )
+    ).scalar_one()
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
     rows = db.session.scalars(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
@@ -24,7 +25,7 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
-from ..extensions import db
+from ..extensions import db, rows_changed
 from ..forms import ActionForm, Form, NewPasswordForm
 from ..mail.links import public_url
 from ..mail.outbox import queue_mail
@@ -70,12 +71,14 @@ class JoinForm(NewPasswordForm):
 
 
 def _members() -> list[Consultant]:
-    return db.session.scalars(
-        sa.select(Consultant).order_by(Consultant.active.desc(), Consultant.id)
-    ).all()
+    return list(
+        db.session.scalars(
+            sa.select(Consultant).order_by(Consultant.active.desc(), Consultant.id)
+        ).all()
+    )
 
 
-def _pending() -> list[TeamInvitation]:
+def _pending() -> Sequence[TeamInvitation]:
     return db.session.scalars(
         sa.select(TeamInvitation)
         .where(TeamInvitation.used_at.is_(None), TeamInvitation.expires_at > utcnow())
@@ -118,12 +121,12 @@ def _refusal(email: str) -> str | None:
 
 def _void_pending(email: str) -> int:
     """Delete the address's invitations not yet used: their links stop working."""
-    return db.session.execute(
+    return rows_changed(
         # the session forgets them too: a new invitation may reuse an id (SQLite)
         sa.delete(TeamInvitation).where(
             TeamInvitation.email == email, TeamInvitation.used_at.is_(None)
         )
-    ).rowcount
+    )
 
 
 def _send_invitation(email: str, role: str) -> None:
@@ -227,7 +230,7 @@ def _member_or_404(member_id: int) -> Consultant:
 
 
 def _other_owners(member: Consultant) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count())
         .select_from(Consultant)
         .where(
@@ -235,7 +238,7 @@ def _other_owners(member: Consultant) -> int:
             Consultant.active.is_(True),
             Consultant.id != member.id,
         )
-    )
+    ).scalar_one()
 
 
 @bp.post("/team/<id:member_id>/role")
@@ -316,12 +319,12 @@ def usable_invitation(token: str) -> TeamInvitation | None:
 def _claim(invitation: TeamInvitation) -> bool:
     """Mark the invitation used, once: False when another request used it first."""
     return (
-        db.session.execute(
+        rows_changed(
             sa.update(TeamInvitation)
             .where(TeamInvitation.id == invitation.id, TeamInvitation.used_at.is_(None))
             .values(used_at=utcnow())
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         == 1
     )
 

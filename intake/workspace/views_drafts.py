@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import registry, submissions
-from ..extensions import db
+from ..extensions import db, rows_changed
 from ..forms import ActionForm
 from ..mail.messages import reminder_key
 from ..models import DRAFT, MAIL_QUEUED, OutboxMessage, Submission, utcnow
@@ -34,7 +34,7 @@ def reminders_of(ids: list[int]) -> dict[int, OutboxMessage]:
             OutboxMessage.once_key.in_([reminder_key(i) for i in ids])
         )
     ).all()
-    return {row.submission_id: row for row in rows}
+    return {row.submission_id: row for row in rows if row.submission_id is not None}
 
 
 def funnel() -> list[dict]:
@@ -186,7 +186,7 @@ def send_reminder(draft_id: int):
     if not ActionForm().validate_on_submit():
         return redirect(back)
     now = utcnow()
-    sent = db.session.execute(
+    sent = rows_changed(
         sa.update(OutboxMessage)
         .where(
             OutboxMessage.once_key == reminder_key(draft.id),
@@ -195,7 +195,7 @@ def send_reminder(draft_id: int):
         )
         .values(send_after=now, nudged_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if sent != 1:
         db.session.rollback()
         flash("There is no reminder to send for this questionnaire.", "error")
