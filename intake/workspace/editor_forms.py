@@ -91,7 +91,7 @@ class StepForm(Form):
 
 
 class ChoiceRow(SubForm):
-    was = HiddenField()
+    was = HiddenField(validators=[Length(max=100)])
     value = StringField(
         "Stored value", validators=[DataRequired("Please give a value."), VALUE]
     )
