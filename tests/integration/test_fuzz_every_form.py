@@ -333,9 +333,34 @@ def _post_rules(app) -> set[str]:
     return {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods}
 
 
-@pytest.fixture
-def site(app, questionnaire):
-    """Browsers (owner, prospect, stranger) and the forms the crawl found."""
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The world, its browsers and the crawl, built once for the module (proposal PDFs,
+    a signed copy and 120 demo clients take seconds): every row of every table and each
+    browser's cookies, restored into each test's fresh database by `site`."""
+    from intake import registry
+    from intake.extensions import db
+    from tests.conftest import TEST_DATABASE_URL
+
+    folder = tmp_path_factory.mktemp("fuzz-world")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",  # as tests/conftest.py's: the cookies stay valid
+            "DATABASE_URL": TEST_DATABASE_URL
+            or f"sqlite:///{folder / 'world.sqlite3'}",
+            "RATELIMIT_STORAGE_URL": "memory://",
+            "SERVER_NAME": "intake.test",
+            "COUNTS_CACHE_SECONDS": 0,
+            "PRACTICE_CACHE_SECONDS": 0,
+            "MAIL_OUTBOX_DIR": str(folder / "outbox"),
+            "INSTANCE_PATH": str(folder / "instance"),
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        questionnaire = registry.active()
     world = _world(app)
     owner, prospect, stranger = (app.test_client() for _ in range(3))
     assert sign_in(owner, email=OWNER).status_code == 302
@@ -353,6 +378,50 @@ def site(app, questionnaire):
         "booker": booker,
     }
     found = _crawl(app, clients, world, len(questionnaire.steps) + 1)
+    with app.app_context():
+        rows = {
+            table.name: [dict(r) for r in db.session.execute(table.select()).mappings()]
+            for table in db.metadata.sorted_tables
+        }
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+    cookies = {who: dict(client._cookies) for who, client in clients.items()}
+    return rows, cookies, found
+
+
+def _restore(rows: dict[str, list[dict]]) -> None:
+    """Insert the module's rows into this test's empty tables; PostgreSQL's id
+    sequences continue after them, as they did where the rows were made."""
+    from intake.extensions import db
+
+    for table in db.metadata.sorted_tables:
+        if rows[table.name]:
+            db.session.execute(table.insert(), rows[table.name])
+    if db.engine.dialect.name == "postgresql":
+        for table in db.metadata.sorted_tables:
+            if "id" in table.c and rows[table.name] and table.c.id.autoincrement:
+                db.session.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"
+                        f" (SELECT max(id) FROM {table.name}))"
+                    )
+                )
+    db.session.commit()
+
+
+@pytest.fixture
+def site(app, built):
+    """Browsers (owner, prospect, stranger, booker) in the module's world, restored into
+    this test's database, and the forms the crawl found (their CSRF tokens hold: the
+    sessions are the same cookies, signed with the same key)."""
+    rows, cookies, found = built
+    with app.app_context():
+        _restore(rows)
+    clients = {}
+    for who, jar in cookies.items():
+        clients[who] = app.test_client()
+        clients[who]._cookies.update(jar)
     return clients, found
 
 
