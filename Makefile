@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 INSTANCE ?= $(or $(INTAKE_INSTANCE_PATH),instance)
 
-.PHONY: run test lint fmt bench bench-work profile setup clean lock wheel-check
+.PHONY: run test test-tools lint fmt bench bench-work profile setup clean lock wheel-check
 
 # Create the virtualenv: exactly the locked packages, each checked against its hash
 # (requirements/dev-lock.txt: the app's and the tools'), then the project itself,
@@ -58,8 +58,11 @@ VNU_JAR := .tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 $(VNU_JAR):
 	npm install --prefix .tools/vnu --no-save --no-audit --no-fund --ignore-scripts vnu-jar@26.9.27
 
+# What the tests need besides the virtualenv (.ci/run makes it once before two passes)
+test-tools: setup $(VNU_JAR)
+
 # Set up and run the whole test suite (PostgreSQL tests too when INTAKE_TEST_DATABASE_URL is set)
-test: setup $(VNU_JAR)
+test: test-tools
 	$(BIN)/pytest
 
 # Check style and types (mypy: strict on the pure modules, see pyproject.toml)
