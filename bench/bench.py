@@ -57,6 +57,11 @@ LIST_PAGES = [
     ("list verdict filter", "/workspace/?verdict=possible+fit"),
     ("list search", "/workspace/?q=prospect+4242"),
 ]
+# the size sweep adds a search with one match at every size: "prospect 4242" has none
+# below 4,243 rows, 1 at 10,000, 11 at 100,000, 111 at 1,000,000 (a fuller page)
+SWEEP_PAGES = [("list search, 1 match", "/workspace/?q=p999%40")]
+# a search page lists a prospect from this many rows on
+FOUND_FROM = {"/workspace/?q=prospect+4242": 4243, "/workspace/?q=p999%40": 1000}
 
 
 # ---- small helpers -------------------------------------------------------------------
@@ -730,7 +735,7 @@ def bench_database(
                 results += step_scenarios(args, label, port, workdir)
             lists = list_scenarios(args, label, port, size, full=full)
             if full:
-                results += lists
+                results += [r for r in lists if r.scenario in dict(LIST_PAGES)]
             sweep += lists
             trouble = [
                 t
@@ -782,9 +787,10 @@ def step_scenarios(args, label: str, port: int, workdir: Path) -> list[Result]:
 def list_scenarios(
     args, label: str, port: int, rows: int, *, full: bool
 ) -> list[Result]:
-    """The consultant's list pages: the first request of each (its count not yet
-    cached by the worker that serves it; the very first also builds the summary strip),
-    then wrk for `args.duration` (full) or `args.sweep_duration` seconds."""
+    """The consultant's list pages (LIST_PAGES, then SWEEP_PAGES): the first request
+    of each (its count not yet cached by the worker that serves it; the very first also
+    builds the summary strip), then wrk for `args.duration` (LIST_PAGES when `full`)
+    or `args.sweep_duration` seconds."""
     base = f"http://127.0.0.1:{port}"
     consultant = Client(port)
     expect(
@@ -796,12 +802,15 @@ def list_scenarios(
         SIGNED_IN,
     )
     results = []
-    for scenario, path in LIST_PAGES:
+    pages = [(s, p, full) for s, p in LIST_PAGES] + [
+        (s, p, False) for s, p in SWEEP_PAGES
+    ]
+    for scenario, path, long in pages:
         started = time.perf_counter()
         page = consultant.get(path)
         first_ms = 1000 * (time.perf_counter() - started)
         expect(page, 200, scenario)
-        if ("Prospect " not in page.text) and (rows > 4242 or "?q=" not in path):
+        if "Prospect " not in page.text and rows >= FOUND_FROM.get(path, 0):
             raise SystemExit(f"{scenario}: no prospects on the page")
         warm(port, path, consultant.cookie_header, n=10)
         result = run_wrk(
@@ -811,7 +820,7 @@ def list_scenarios(
             base + path,
             "-H",
             f"Cookie: {consultant.cookie_header}",
-            duration=args.duration if full else args.sweep_duration,
+            duration=args.duration if long else args.sweep_duration,
             rows=rows,
         )
         result.first_ms = first_ms
@@ -892,7 +901,7 @@ def print_sweep(sweep: list[Result]) -> None:
         return
     base = BASE_SIZE if BASE_SIZE in sizes else sizes[0]
     by_key = {(r.scenario, r.database, r.rows): r for r in sweep}
-    order = [s for s, _ in LIST_PAGES]
+    order = [s for s, _ in LIST_PAGES + SWEEP_PAGES]
     lines = sorted(
         {(r.scenario, r.database) for r in sweep},
         key=lambda k: (k[1], order.index(k[0]) if k[0] in order else 0),

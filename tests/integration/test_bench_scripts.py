@@ -158,7 +158,7 @@ def test_the_size_sweep_runs_at_tiny_sizes(redis_url, tmp_path):
     assert "skipped" not in out.stderr
     assert out.stderr.count("seeded 30 rows") == 2  # 30, then 30 more
     lines = [line for line in out.stdout.splitlines() if f" {database} " in line]
-    # 4 pages x 3 figures, each at 30 and 60 rows, the first size the base (1.0x)
-    assert len(lines) == 12
+    # 5 pages x 3 figures, each at 30 and 60 rows, the first size the base (1.0x)
+    assert len(lines) == 15
     assert all(line.count("x)") == 2 and "(1.0x)" in line for line in lines)
     assert "failed responses" not in out.stdout
