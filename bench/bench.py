@@ -49,6 +49,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 USER_AGENT = "intake-bench/1"  # the same for sign-in and wrk: sessions are "strong"
 CONSULTANT = ("bench@example.com", "bench-password-" + secrets.token_hex(8))
 POST_SESSIONS = 16
+SIGNED_IN = "/workspace/today"  # where a sign-in lands
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 LIST_PAGES = [
     ("list (default)", "/workspace/"),
@@ -56,6 +57,11 @@ LIST_PAGES = [
     ("list verdict filter", "/workspace/?verdict=possible+fit"),
     ("list search", "/workspace/?q=prospect+4242"),
 ]
+# the size sweep adds a search with one match at every size: "prospect 4242" has none
+# below 4,243 rows, 1 at 10,000, 11 at 100,000, 111 at 1,000,000 (a fuller page)
+SWEEP_PAGES = [("list search, 1 match", "/workspace/?q=p999%40")]
+# a search page lists a prospect from this many rows on
+FOUND_FROM = {"/workspace/?q=prospect+4242": 4243, "/workspace/?q=p999%40": 1000}
 
 
 # ---- small helpers -------------------------------------------------------------------
@@ -307,6 +313,8 @@ class Result:
     bad: int  # non-2xx/3xx responses and socket errors
     note: str = ""
     cpu_ms: float = 0.0  # the workers' CPU per request: steady whatever else runs
+    rows: int = 0  # submissions in the database
+    first_ms: float = 0.0  # a list page's first request after the server started
 
 
 def run_wrk(
@@ -316,12 +324,15 @@ def run_wrk(
     url: str,
     *options: str,
     script_args: tuple[str, ...] = (),
+    duration: int | None = None,
+    rows: int = 0,
 ) -> Result:
+    duration = duration or args.duration
     cmd = [
         args.wrk,
         f"-t{args.threads}",
         f"-c{args.connections}",
-        f"-d{args.duration}s",
+        f"-d{duration}s",
         "--latency",
         "--timeout",
         "10s",
@@ -334,9 +345,7 @@ def run_wrk(
         cmd += ["--", *script_args]
     port = urllib.parse.urlsplit(url).port
     cpu_before = workers_cpu_seconds(port)
-    out = subprocess.run(
-        cmd, capture_output=True, text=True, timeout=args.duration + 60
-    )
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60)
     cpu = workers_cpu_seconds(port) - cpu_before
     if out.returncode != 0:
         raise SystemExit(f"wrk failed: {out.stderr or out.stdout}")
@@ -360,6 +369,7 @@ def run_wrk(
         _ms(latency["99"]),
         bad,
         cpu_ms=1000 * cpu / max(requests, 1),
+        rows=rows,
     )
     say(
         f"  {scenario:<22} {database:<10} {rps:>8.0f} req/s  p50 {result.p50:6.2f} ms  "
@@ -388,16 +398,74 @@ def warm(port: int, path: str, cookie: str = "", n: int = 40) -> None:
 # ---- data ------------------------------------------------------------------------------
 
 
-def seed(database_url: str, rows: int) -> float:
-    """`rows` submitted prospects with ~1.2 KB of answers each, in bulk (SQLAlchemy core)."""
-    import sqlalchemy as sa
+class Progress:
+    """A progress line on stderr: redrawn in place on a terminal, every tenth otherwise."""
 
-    from intake import create_app, registry
-    from intake.extensions import db
-    from intake.models import PIPELINE, Submission
+    def __init__(self, label: str, total: int):
+        self.label, self.total, self.done = label, total, 0
+        self.started = time.perf_counter()
+        self.tty = sys.stderr.isatty()
+        self.shown = -1  # the last tenth printed (not a terminal)
+
+    def rate(self) -> float:
+        return self.done / max(time.perf_counter() - self.started, 1e-9)
+
+    def add(self, n: int) -> None:
+        self.done += n
+        line = (
+            f"{self.label} {self.done:>9,} / {self.total:,} rows "
+            f"{self.done / max(self.total, 1):4.0%}  {self.rate():>9,.0f} rows/s"
+        )
+        if self.tty:
+            width = 30
+            filled = width * self.done // max(self.total, 1)
+            bar = "#" * filled + "." * (width - filled)
+            print(f"\r[{bar}] {line}", end="", file=sys.stderr, flush=True)
+        elif 10 * self.done // max(self.total, 1) > self.shown:
+            self.shown = 10 * self.done // max(self.total, 1)
+            say(line)
+
+    def close(self) -> None:
+        if self.tty:
+            print(file=sys.stderr, flush=True)
+
+
+SEED_CHUNK = 10_000
+
+
+def _seed_rows(start: int, stop: int, questionnaire, now: dt.datetime):
+    """The column values (dicts of tests.factories.listed_row) of rows start..stop-1:
+    answers cycle through the personas, 80 % new, the rest reviewing or booked."""
+    from intake.models import PIPELINE
     from tests.factories import listed_row
     from tests.personas import PERSONAS
 
+    answers = list(PERSONAS.values())
+    verdicts = ["strong fit", "possible fit", "not a fit"]
+    statuses = list(PIPELINE)
+    for i in range(start, stop):
+        yield listed_row(
+            i,
+            questionnaire,
+            now,
+            status="new" if i % 10 < 8 else statuses[1 + i % 2],
+            verdict=verdicts[i % 3],
+            answers=answers[i % len(answers)],
+        )
+
+
+def seed(database_url: str, rows: int, start: int = 0) -> float:
+    """Submitted prospects `start` .. `rows - 1` (`rows - start` of them) with ~1.2 KB of
+    answers each, in bulk, onto a schema made by `flask db upgrade`: the table's own
+    indexes (the migrations') are dropped for the load and built again after it, then
+    VACUUM ANALYZE on PostgreSQL (as autovacuum would); PostgreSQL loads with COPY, SQLite with executemany in one transaction
+    (synchronous off, rollback journal in memory). A progress line on stderr; the
+    seconds it took are returned (rows/s printed)."""
+    from intake import create_app, registry
+    from intake.extensions import db
+
+    if rows <= start:
+        return 0.0
     started = time.perf_counter()
     app = create_app(
         {
@@ -407,37 +475,165 @@ def seed(database_url: str, rows: int) -> float:
             "LOG_LEVEL": "WARNING",
         }
     )
-    answers = list(PERSONAS.values())
-    verdicts = ["strong fit", "possible fit", "not a fit"]
-    statuses = list(PIPELINE)
     with app.app_context():
         q = registry.active()
         registry.ensure_stored(q)
         db.session.commit()
         now = dt.datetime.now(dt.UTC)
-        chunk = 5000
-        for start in range(0, rows, chunk):
-            batch = [
-                listed_row(
-                    i,
-                    q,
-                    now,
-                    status="new" if i % 10 < 8 else statuses[1 + i % 2],
-                    verdict=verdicts[i % 3],
-                    answers=answers[i % len(answers)],
-                )
-                for i in range(start, min(start + chunk, rows))
-            ]
-            db.session.execute(sa.insert(Submission), batch)
-            db.session.commit()
+        progress = Progress(f"  seeding {database_url.split(':', 1)[0]}", rows - start)
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(
-                sa.text("ANALYZE")
-            )  # as autovacuum would after a bulk load
-            db.session.commit()
+            _seed_postgresql(db.engine, start, rows, q, now, progress)
+        else:
+            _seed_sqlite(db.engine, start, rows, q, now, progress)
+        progress.close()
         db.session.remove()
         db.engine.dispose()
-    return time.perf_counter() - started
+    took = time.perf_counter() - started
+    say(
+        f"  seeded {rows - start:,} rows in {took:.1f} s ({(rows - start) / took:,.0f} "
+        f"rows/s, the indexes' build included; load {os.getloadavg()[0]:.2f})"
+    )
+    return took
+
+
+def _columns(engine, q) -> tuple[list[str], list]:
+    """The seeded columns and, per column, the SQLAlchemy bind processor of the dialect
+    (None where the driver takes the Python value as it is)."""
+    from intake.models import Submission
+
+    names = list(next(_seed_rows(0, 1, q, dt.datetime.now(dt.UTC))))
+    table = Submission.__table__
+    dialect = engine.dialect
+    return names, [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        for name in names
+    ]
+
+
+def _tuples(start, stop, q, now, names, processors):
+    """Rows as tuples ready for the driver; the answers' JSON serialised once a persona."""
+    serialised: dict[int, object] = {}
+    for row in _seed_rows(start, stop, q, now):
+        values = []
+        for name, process in zip(names, processors, strict=True):
+            value = row[name]
+            if name == "answers":
+                key = id(value)
+                if key not in serialised:
+                    serialised[key] = process(value) if process else value
+                value = serialised[key]
+            elif process is not None and value is not None:
+                value = process(value)
+            values.append(value)
+        yield tuple(values)
+
+
+def _seed_postgresql(engine, start, stop, q, now, progress) -> None:
+    import json
+
+    names, _ = _columns(engine, q)
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection  # psycopg 3
+        with conn.cursor() as cur:
+            cur.execute("SET maintenance_work_mem = '256MB'")
+            indexes = cur.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.tablename = 'submission' AND i.schemaname = current_schema() "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                "WHERE c.conindid = (quote_ident(i.schemaname) || '.' || "
+                "quote_ident(i.indexname))::regclass)"
+            ).fetchall()
+            for name, _ in indexes:
+                cur.execute(f'DROP INDEX "{name}"')
+            json_of: dict[int, str] = {}
+            columns = ", ".join(names)
+            with cur.copy(f"COPY submission ({columns}) FROM STDIN") as copy:
+                for at in range(start, stop, SEED_CHUNK):
+                    upto = min(at + SEED_CHUNK, stop)
+                    for row in _seed_rows(at, upto, q, now):
+                        answers = row["answers"]
+                        if id(answers) not in json_of:
+                            json_of[id(answers)] = json.dumps(answers)
+                        row["answers"] = json_of[id(answers)]
+                        row["assessment"] = (
+                            None
+                            if row["assessment"] is None
+                            else json.dumps(row["assessment"])
+                        )
+                        copy.write_row([row[n] for n in names])
+                    progress.add(upto - at)
+            say(f"  building {len(indexes)} indexes again, VACUUM ANALYZE")
+            for _, definition in indexes:
+                cur.execute(definition)
+        conn.commit()
+        # as autovacuum would after a bulk load: statistics, and the visibility map
+        # that lets a count read an index alone
+        conn.autocommit = True
+        conn.execute("VACUUM (ANALYZE) submission")
+        conn.autocommit = False
+    finally:
+        raw.close()
+
+
+def _seed_sqlite(engine, start, stop, q, now, progress) -> None:
+    from intake.models import SEARCH_INDEX
+
+    names, processors = _columns(engine, q)
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection  # sqlite3
+        conn.isolation_level = None  # transactions as written here
+        # out of WAL for the load (no other connection is open)
+        if conn.execute("PRAGMA journal_mode = MEMORY").fetchone()[0] != "memory":
+            raise SystemExit(
+                "SQLite stayed in WAL for the seeding: is a server running?"
+            )
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA foreign_keys = OFF")  # the one questionnaire is stored
+        conn.execute("PRAGMA cache_size = -262144")  # 256 MB
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name = 'submission' AND sql IS NOT NULL"
+        ).fetchall()
+        # the search index's insert trigger writes a segment of the FTS5 index per
+        # row (each statement ends with a flush): it is dropped for the load, and the
+        # new rows are indexed by one INSERT ... SELECT after it, as it would have
+        trigger = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (f"{SEARCH_INDEX}_insert",),
+        ).fetchone()
+        conn.execute("BEGIN")
+        last_id = conn.execute("SELECT coalesce(max(id), 0) FROM submission").fetchone()
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        if trigger:
+            conn.execute(f'DROP TRIGGER "{SEARCH_INDEX}_insert"')
+        insert = (
+            f"INSERT INTO submission ({', '.join(names)}) "
+            f"VALUES ({', '.join('?' for _ in names)})"
+        )
+        for at in range(start, stop, SEED_CHUNK):
+            upto = min(at + SEED_CHUNK, stop)
+            conn.executemany(insert, _tuples(at, upto, q, now, names, processors))
+            progress.add(upto - at)
+        if trigger:
+            say("  indexing the new rows for the search (FTS5)")
+            conn.execute(
+                f"INSERT INTO {SEARCH_INDEX}(rowid, search_text) "
+                "SELECT id, search_text FROM submission WHERE id > ?",
+                last_id,
+            )
+            conn.execute(trigger[0])
+        say(f"  building {len(indexes)} indexes again")
+        for _, definition in indexes:
+            conn.execute(definition)
+        conn.execute("COMMIT")
+        # no ANALYZE: nothing runs it on a production SQLite file either
+        if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
+            raise SystemExit("the SQLite file did not go back to WAL after seeding")
+    finally:
+        raw.close()
 
 
 @contextmanager
@@ -506,88 +702,130 @@ def step_sessions(port: int, path: Path) -> tuple[str, str]:
     return lines[0].split("\t")
 
 
-def bench_database(args, label: str, database_url: str, workdir: Path) -> list[Result]:
+def bench_database(
+    args, label: str, database_url: str, workdir: Path
+) -> tuple[list[Result], list[Result]]:
+    """The full scenarios at `args.rows`, and the list pages at every size of
+    `args.sizes`: one database grown in place (seeded to the first size, measured,
+    seeded on to the next...), a fresh server for each size (empty caches)."""
     secret = secrets.token_hex(32)
     env = production_env(database_url, secret)
-    check_redis()  # each database starts its drafts from a clean limit (429 otherwise)
-    say(f"[{label}] schema (flask db upgrade), consultant, {args.rows:,} submissions")
+    say(f"[{label}] schema (flask db upgrade), consultant")
     flask_cli(env, "db", "upgrade")
     flask_cli(
         {**env, "INTAKE_NEW_PASSWORD": CONSULTANT[1]}, "create-user", CONSULTANT[0]
     )
-    say(f"[{label}] seeded in {seed(database_url, args.rows):.1f} s")
+    results: list[Result] = []
+    sweep: list[Result] = []
+    seeded = 0
+    for size in run_sizes(args):
+        say(f"[{label}] {size:,} submissions")
+        seed(database_url, size, seeded)
+        seeded = size
+        check_redis()  # each server starts its drafts from a clean limit (429 otherwise)
+        with gunicorn(
+            f"intake-{label}-{size}", "wsgi:app", env, workdir, "/healthz"
+        ) as (
+            port,
+            log,
+        ):
+            say(f"[{label}] intake on http://127.0.0.1:{port}")
+            full = size == args.rows and not args.sweep_only
+            if full:
+                results += step_scenarios(args, label, port, workdir)
+            lists = list_scenarios(args, label, port, size, full=full)
+            if full:
+                results += [r for r in lists if r.scenario in dict(LIST_PAGES)]
+            sweep += lists
+            trouble = [
+                t
+                for t in ("Traceback", "database is locked", "WORKER TIMEOUT")
+                if t in log.read_text(errors="replace")
+            ]
+            if trouble:
+                say(f"[{label}] server log has {trouble}: see {log}")
+                for r in [*results, *sweep]:
+                    if r.rows == size:
+                        r.note = "log: " + ", ".join(trouble)
+    return results, sweep
+
+
+def step_scenarios(args, label: str, port: int, workdir: Path) -> list[Result]:
+    base = f"http://127.0.0.1:{port}"
     results = []
-    with gunicorn(f"intake-{label}", "wsgi:app", env, workdir, "/healthz") as (
-        port,
-        log,
-    ):
-        base = f"http://127.0.0.1:{port}"
-        say(f"[{label}] intake on {base}")
+    expect(Client(port).get("/start/step/1"), 200, "step GET")
+    warm(port, "/start/step/1")
+    results.append(run_wrk(args, "step GET", label, base + "/start/step/1"))
 
-        expect(Client(port).get("/start/step/1"), 200, "step GET")
-        warm(port, "/start/step/1")
-        results.append(run_wrk(args, "step GET", label, base + "/start/step/1"))
+    sessions = workdir / f"sessions-{label}.tsv"
+    step_sessions(port, sessions)
+    results.append(
+        run_wrk(
+            args,
+            "step POST (save)",
+            label,
+            base,
+            "-s",
+            str(BENCH / "step_post.lua"),
+            script_args=(str(sessions), USER_AGENT),
+        )
+    )
+    cookie, body = sessions.read_text().splitlines()[0].split("\t")
+    check = Client(port)
+    check.cookies = dict(p.split("=", 1) for p in cookie.split("; "))
+    expect(
+        check.request("POST", "/start/step/1", urllib.parse.parse_qs(body)),
+        302,
+        "step POST after the run",
+        "/start/step/2",
+    )
+    for r in results:
+        r.rows = args.rows
+    return results
 
-        sessions = workdir / f"sessions-{label}.tsv"
-        step_sessions(port, sessions)
-        results.append(
-            run_wrk(
-                args,
-                "step POST (save)",
-                label,
-                base,
-                "-s",
-                str(BENCH / "step_post.lua"),
-                script_args=(str(sessions), USER_AGENT),
-            )
-        )
-        cookie, body = sessions.read_text().splitlines()[0].split("\t")
-        check = Client(port)
-        check.cookies = dict(p.split("=", 1) for p in cookie.split("; "))
-        expect(
-            check.request("POST", "/start/step/1", urllib.parse.parse_qs(body)),
-            302,
-            "step POST after the run",
-            "/start/step/2",
-        )
 
-        consultant = Client(port)
-        expect(
-            consultant.post_form(
-                "/workspace/login", {"email": CONSULTANT[0], "password": CONSULTANT[1]}
-            ),
-            302,
-            "sign-in",
-            "/workspace/",
+def list_scenarios(
+    args, label: str, port: int, rows: int, *, full: bool
+) -> list[Result]:
+    """The consultant's list pages (LIST_PAGES, then SWEEP_PAGES): the first request
+    of each (its count not yet cached by the worker that serves it; the very first also
+    builds the summary strip), then wrk for `args.duration` (LIST_PAGES when `full`)
+    or `args.sweep_duration` seconds."""
+    base = f"http://127.0.0.1:{port}"
+    consultant = Client(port)
+    expect(
+        consultant.post_form(
+            "/workspace/login", {"email": CONSULTANT[0], "password": CONSULTANT[1]}
+        ),
+        302,
+        "sign-in",
+        SIGNED_IN,
+    )
+    results = []
+    pages = [(s, p, full) for s, p in LIST_PAGES] + [
+        (s, p, False) for s, p in SWEEP_PAGES
+    ]
+    for scenario, path, long in pages:
+        started = time.perf_counter()
+        page = consultant.get(path)
+        first_ms = 1000 * (time.perf_counter() - started)
+        expect(page, 200, scenario)
+        if "Prospect " not in page.text and rows >= FOUND_FROM.get(path, 0):
+            raise SystemExit(f"{scenario}: no prospects on the page")
+        warm(port, path, consultant.cookie_header, n=10)
+        result = run_wrk(
+            args,
+            scenario,
+            label,
+            base + path,
+            "-H",
+            f"Cookie: {consultant.cookie_header}",
+            duration=args.duration if long else args.sweep_duration,
+            rows=rows,
         )
-        for scenario, path in LIST_PAGES:
-            page = consultant.get(path)
-            expect(page, 200, scenario)
-            if ("Prospect " not in page.text) and (
-                args.rows > 4242 or "?q=" not in path
-            ):
-                raise SystemExit(f"{scenario}: no prospects on the page")
-            warm(port, path, consultant.cookie_header, n=10)
-            results.append(
-                run_wrk(
-                    args,
-                    scenario,
-                    label,
-                    base + path,
-                    "-H",
-                    f"Cookie: {consultant.cookie_header}",
-                )
-            )
-            expect(consultant.get(path), 200, f"{scenario} after the run")
-        trouble = [
-            t
-            for t in ("Traceback", "database is locked", "WORKER TIMEOUT")
-            if t in log.read_text(errors="replace")
-        ]
-        if trouble:
-            say(f"[{label}] server log has {trouble}: see {log}")
-            for r in results:
-                r.note = "log: " + ", ".join(trouble)
+        result.first_ms = first_ms
+        results.append(result)
+        expect(consultant.get(path), 200, f"{scenario} after the run")
     return results
 
 
@@ -632,12 +870,110 @@ def missed_aims(r: Result, hello: Result) -> list[str]:
     return problems
 
 
+SIZES = (1_000, 10_000, 100_000, 1_000_000)
+BASE_SIZE = 10_000  # the sweep's figures are compared with this size's
+GROWTH_AIM = 1.5  # issue 27: each stays within 1.5x of its 10,000-row figure
+
+
+def run_sizes(args) -> list[int]:
+    """The sizes a database grows through: the sweep's and the full scenarios'."""
+    return sorted({*args.sizes} if args.sweep_only else {*args.sizes, args.rows})
+
+
+def sizes_option(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(n.replace("_", "")) for n in text.split(",") if n.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a list of row counts: {text!r}"
+        ) from None
+    if any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError("row counts are positive")
+    return sizes
+
+
+def print_sweep(sweep: list[Result]) -> None:
+    """The list pages at each size: p50, the workers' CPU per request and the first
+    request, each with its ratio to the 10,000-row figure (the smallest size's when
+    10,000 is not measured); a p50 above 1.5x that is flagged (issue 27's aim)."""
+    sizes = sorted({r.rows for r in sweep})
+    if len(sizes) < 2:
+        return
+    base = BASE_SIZE if BASE_SIZE in sizes else sizes[0]
+    by_key = {(r.scenario, r.database, r.rows): r for r in sweep}
+    order = [s for s, _ in LIST_PAGES + SWEEP_PAGES]
+    lines = sorted(
+        {(r.scenario, r.database) for r in sweep},
+        key=lambda k: (k[1], order.index(k[0]) if k[0] in order else 0),
+    )
+    figures = (
+        ("p50 ms", lambda r: r.p50),
+        ("workers' CPU ms per request", lambda r: r.cpu_ms),
+        (
+            "first request ms (the count and summary strip not cached yet)",
+            lambda r: r.first_ms,
+        ),
+    )
+    problems = []
+    for title, figure in figures:
+        print()
+        print(f"as data grows: {title}, and its ratio to the {base:,}-row figure")
+        header = f"{'scenario':<22} {'database':<10} " + " ".join(
+            f"{n:>17,}" for n in sizes
+        )
+        print(header)
+        print("-" * len(header))
+        for scenario, database in lines:
+            base_result = by_key.get((scenario, database, base))
+            base_value = figure(base_result) if base_result else 0.0
+            cells = []
+            for n in sizes:
+                r = by_key.get((scenario, database, n))
+                if r is None:
+                    cells.append(f"{'-':>17}")
+                    continue
+                ratio = figure(r) / base_value if base_value else 0.0
+                mark = "!" if ratio > GROWTH_AIM else " "
+                cells.append(f"{figure(r):>8.2f} {f'({ratio:.1f}x)':>7}{mark}")
+                if title == "p50 ms" and ratio > GROWTH_AIM:
+                    problems.append(
+                        f"! {scenario} on {database}: p50 at {n:,} rows {ratio:.1f}x "
+                        f"its {base:,}-row p50 (aim: {GROWTH_AIM}x)"
+                    )
+                if title == "p50 ms" and r.bad:
+                    problems.append(
+                        f"! {scenario} on {database} at {n:,} rows: {r.bad} failed "
+                        "responses"
+                    )
+            print(f"{scenario:<22} {database:<10} " + " ".join(cells))
+    print()
+    for problem in problems:
+        print(problem)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per scenario")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--rows", type=int, default=100_000, help="rows for the full scenarios"
+    )
+    parser.add_argument(
+        "--sizes",
+        type=sizes_option,
+        default=SIZES,
+        help="rows at which the list pages are measured again, comma-separated "
+        "(default 1000,10000,100000,1000000; empty: none)",
+    )
+    parser.add_argument(
+        "--sweep-duration", type=int, default=3, help="seconds per page and size"
+    )
+    parser.add_argument(
+        "--sweep-only",
+        action="store_true",
+        help="only the list pages at --sizes: no ceiling, no step scenarios",
+    )
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
@@ -649,21 +985,31 @@ def main() -> None:
     check_redis()
     started = time.monotonic()
     results: list[Result] = []
+    sweep: list[Result] = []
     with ExitStack() as stack:
         workdir = Path(tempfile.mkdtemp(prefix="intake-bench-"))
         if not args.keep:
             stack.callback(shutil.rmtree, workdir, ignore_errors=True)
         say(f"working in {workdir}")
-        hello_env = clean_env()
-        with gunicorn(
-            "hello", "hello:app", hello_env, workdir, "/", "--pythonpath", str(BENCH)
-        ) as (port, _):
-            warm(port, "/")
-            hello = run_wrk(args, "hello-world", "-", f"http://127.0.0.1:{port}/")
+        hello = None
+        if not args.sweep_only:
+            hello_env = clean_env()
+            with gunicorn(
+                "hello",
+                "hello:app",
+                hello_env,
+                workdir,
+                "/",
+                "--pythonpath",
+                str(BENCH),
+            ) as (port, _):
+                warm(port, "/")
+                hello = run_wrk(args, "hello-world", "-", f"http://127.0.0.1:{port}/")
         for label in args.databases.split(","):
             if label == "sqlite":
                 url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-                results += bench_database(args, "sqlite", url, workdir)
+                full, grown = bench_database(args, "sqlite", url, workdir)
+                results, sweep = results + full, sweep + grown
             elif label == "postgresql":
                 problem = postgres_problem()
                 if problem:
@@ -672,14 +1018,20 @@ def main() -> None:
                     )
                     continue
                 with postgres_database() as url:
-                    results += bench_database(args, "postgresql", url, workdir)
+                    full, grown = bench_database(args, "postgresql", url, workdir)
+                    results, sweep = results + full, sweep + grown
             else:
                 raise SystemExit(f"unknown database {label!r}: sqlite or postgresql")
-    print_table(results, hello)
+    if hello is not None:
+        print_table(results, hello)
+    print_sweep(sweep)
     print(
         f"(wrk -t{args.threads} -c{args.connections} -d{args.duration}s over loopback on "
-        f"{os.cpu_count()} cores; {args.rows:,} submissions; whole run "
-        f"{time.monotonic() - started:.0f} s)"
+        f"{os.cpu_count()} cores; {args.rows:,} submissions; sizes "
+        f"{', '.join(f'{n:,}' for n in run_sizes(args))} at "
+        f"-d{args.sweep_duration}s; load {os.getloadavg()[0]:.2f} at the end; whole run "
+        f"{time.monotonic() - started:.0f} s; "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC)"
     )
 
 

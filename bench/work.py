@@ -138,7 +138,7 @@ def signed_in(port: int) -> b.Client:
         ),
         302,
         "sign-in",
-        "/workspace/",
+        b.SIGNED_IN,
     )
     return consultant
 
