@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app, session
 from sqlalchemy.orm import undefer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import registry, submissions
 from ..extensions import db
 from ..models import DRAFT, Submission, utcnow
 from ..questionnaire.schema import Questionnaire, Step
 from ..security import MAX_TOKEN_CHARS, hash_token, new_private_token
+from ..sqljson import json_merged
 
 SESSION_KEY = "draft"
 
@@ -88,18 +90,67 @@ def save_step(
     questionnaire: Questionnaire,
     step: Step,
     answers: Mapping[str, Any],
-) -> None:
-    """Replace the step's answers in the draft and note the progress (no commit)."""
+) -> bool:
+    """Replace the step's answers in the draft and note the progress (no commit).
+
+    A draft already stored is saved by one `UPDATE ... RETURNING` that merges the step
+    into the stored answers in SQL (`intake.sqljson`): two tabs saving different steps
+    at once both keep their answers. Its WHERE repeats the checks of the read (this
+    token's row, still a draft, not expired), so False means the draft was sent or
+    expired since it was read, and nothing was saved. A new draft is inserted by the
+    commit."""
     step_ids = {q.id for q in step.questions}
     merged = {k: v for k, v in (draft.answers or {}).items() if k not in step_ids}
     merged.update(answers)
-    draft.answers = merged
-    submissions.update_contact(draft, questionnaire)
-    draft.steps_done = max(draft.steps_done or 0, questionnaire.step_number(step.id))
-    draft.updated_at = utcnow()
-    draft.token_expires_at = _expiry()
+    number = questionnaire.step_number(step.id)
+    now = utcnow()
     session.modified = True  # the cookie lives as long as the draft: renewed with it
     _commit_without_waiting_for_the_disk()
+    if draft.id is None:  # added by start(): the commit inserts it as it is
+        draft.answers = merged
+        submissions.update_contact(draft, questionnaire)
+        draft.steps_done = max(draft.steps_done or 0, number)
+        draft.updated_at, draft.token_expires_at = now, _expiry()
+        return True
+    return _update(draft, questionnaire, step_ids, answers, merged, number, now)
+
+
+def _update(draft, questionnaire, step_ids, answers, merged, number, now) -> bool:
+    """The UPDATE of a stored draft; its ORM object is told what was written."""
+    table = cast(sa.Table, Submission.__table__)
+    # the contact columns only when they change (SQLite's search index has triggers)
+    contact = {
+        column: value
+        for column, value in submissions.contact_columns(questionnaire, merged).items()
+        if getattr(draft, column) != value
+    }
+    steps_done = sa.func.coalesce(table.c.steps_done, 0)
+    values = {
+        "answers": json_merged(
+            db.engine.dialect.name, table.c.answers, answers, drop=step_ids
+        ),
+        "steps_done": sa.case((steps_done < number, number), else_=steps_done),
+        "updated_at": now,
+        "token_expires_at": _expiry(),
+        **contact,
+    }
+    row = db.session.execute(
+        sa.update(table)
+        .where(
+            table.c.id == draft.id,
+            table.c.token_hash == draft.token_hash,
+            table.c.status == DRAFT,
+            table.c.token_expires_at > now,
+        )
+        .values(values)
+        .returning(table.c.steps_done, table.c.answers)
+    ).one_or_none()
+    if row is None:
+        return False
+    written = {**values, **row._asdict()}
+    for column in ("steps_done", "answers", "updated_at", "token_expires_at", *contact):
+        set_committed_value(draft, column, written[column])
+    return True
 
 
 def _commit_without_waiting_for_the_disk() -> None:

@@ -127,7 +127,9 @@ def _post_step(questionnaire, step, number: int, draft, saved: dict):
                 status=429,
             )
         draft = draft or drafts.start(questionnaire)
-        drafts.save_step(draft, questionnaire, step, outcome.save)
+        if not drafts.save_step(draft, questionnaire, step, outcome.save):
+            db.session.rollback()  # sent or expired since it was read: as if not found
+            return redirect(url_for(".thanks" if _sent_already() else ".start"))
         db.session.commit()
         # the identity survives the commit; draft.id would reload the expired row
         log.info(
