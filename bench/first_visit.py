@@ -126,7 +126,8 @@ def main() -> None:
                 [sys.executable, __file__, "--child", label]
                 + ["--requests", str(args.requests), "--rounds", str(args.rounds)],
                 cwd=b.ROOT,
-                env={**env, "INTAKE_REQUEST_LOG": setting},
+                # this checkout's intake, whatever the virtualenv points at
+                env={**env, "INTAKE_REQUEST_LOG": setting, "PYTHONPATH": str(b.ROOT)},
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,  # the app's log lines: written, not kept
                 text=True,

@@ -558,6 +558,9 @@ def test_one_log_line_per_request_with_the_endpoint_and_no_token(tmp_path, serve
     flask_cli(url, "db", "upgrade")
     server = servers(url, workers=1, INTAKE_LOG_LEVEL="INFO")
     client = server.client()
+    deadline = time.monotonic() + 10  # the start-up probe's line comes first
+    while '"GET /healthz ' not in server.log() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
     def one_line(method: str, path: str, data: dict | None = None) -> str:
         before = len(server.log().splitlines())
