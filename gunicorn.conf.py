@@ -33,6 +33,10 @@ errorlog = "-"
 # path: this logger masks them in the access and error logs (intake/private_links.py),
 # and its %(r)s is the decoded path without the query string
 logger_class = "intake.log.RedactingGunicornLogger"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+# one line per request: the access line carries the app's endpoint and what the view
+# noted (intake/log.py note(): e.g. "endpoint=prospect.step action=save_step draft=7
+# step=2"), so the app writes no request line of its own under this configuration
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms %({intake.log}e)s'
+os.environ.setdefault("INTAKE_REQUEST_LOG", "access")
 # the control socket sits at one path per user: two servers on a host would clash
 control_socket_disable = True

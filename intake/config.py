@@ -63,6 +63,9 @@ class Config:
     QUESTIONNAIRE_PATH = None  # default: instance/questionnaire.toml, else the built-in
     DRAFT_TTL_DAYS = 30
     LOG_LEVEL = "INFO"
+    # "app": the app logs one line per request (flask run, the tests); "access": the
+    # server's access log is that line (gunicorn.conf.py sets it and prints the fields)
+    REQUEST_LOG = "app"
     # request bounds (CVE-2024-49767 was form-parsing exhaustion)
     MAX_FORM_MEMORY_SIZE = 64 * 1024
     # above the logo limit and the settings form together, with room: the settings page

@@ -6,6 +6,7 @@ error logs pass every line through intake.private_links.redact.
 """
 
 import logging
+import re
 import sys
 import time
 
@@ -51,22 +52,44 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def register_request_logging(app: Flask) -> None:
-    """One line per request: endpoint (never the path, which may hold a token), status, time."""
-    log = logging.getLogger("intake.request")
+# the WSGI environ key holding this request's fields ("endpoint=prospect.step draft=7
+# step=2"): gunicorn's access log prints it (%({intake.log}e)s in gunicorn.conf.py)
+LOG_FIELDS = "intake.log"
 
-    @app.before_request
-    def _start_timer():
-        g.request_started = time.perf_counter()
+
+def note(**fields: object) -> None:
+    """Add key=value fields (ids and outcomes, never personal data) to this request's
+    one log line: the access log's in production, the app's request line otherwise."""
+    environ = request.environ
+    extra = " ".join(f"{key}={value}" for key, value in fields.items())
+    environ[LOG_FIELDS] = f"{environ.get(LOG_FIELDS, '')} {extra}".lstrip()
+
+
+def register_request_logging(app: Flask) -> None:
+    """One line per request: endpoint (never the path, which may hold a token), status,
+    time, and what the view noted. Under gunicorn with gunicorn.conf.py
+    (INTAKE_REQUEST_LOG=access) the access log is that line; otherwise (`flask run`,
+    the tests, another server) the app writes it."""
+    log = logging.getLogger("intake.request")
+    by_access_log = app.config.get("REQUEST_LOG") == "access"
+
+    def _start():  # the first of the before-request functions: it always runs
+        request.environ[LOG_FIELDS] = f"endpoint={request.endpoint or '-'}"
+        if not by_access_log:
+            g.request_started = time.perf_counter()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
+    if by_access_log:
+        return
 
     @app.after_request
     def _log_request(response):
         started = g.get("request_started")
         ms = (time.perf_counter() - started) * 1000 if started else 0.0
         log.info(
-            "request method=%s endpoint=%s status=%s ms=%.1f",
+            "request method=%s %s status=%s ms=%.1f",
             request.method,
-            request.endpoint or "-",
+            request.environ.get(LOG_FIELDS, "endpoint=-"),
             response.status_code,
             ms,
         )
@@ -90,6 +113,11 @@ class RedactingGunicornLogger(_GunicornLogger):
             for handler in log.handlers:
                 if not any(isinstance(f, RedactingFilter) for f in handler.filters):
                     handler.addFilter(RedactingFilter())
+        # only what the line prints is redacted (not every header and environ value)
+        self._printed = {
+            m.lower() if m.startswith("{") else m
+            for m in _ATOM.findall(cfg.access_log_format or "")
+        }
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
@@ -98,7 +126,12 @@ class RedactingGunicornLogger(_GunicornLogger):
             for key in ("REQUEST_METHOD", "PATH_INFO", "SERVER_PROTOCOL")
         )
         atoms["q"] = ""
-        for key, value in atoms.items():
+        for key in getattr(self, "_printed", atoms.keys()):
+            value = atoms.get(key)
             if isinstance(value, str):
                 atoms[key] = redact(value)
         return atoms
+
+
+# an atom of gunicorn's access_log_format: %(s)s, %({x-header}i)s, %({intake.log}e)s
+_ATOM = re.compile(r"%\(([^)]+)\)")

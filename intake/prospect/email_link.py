@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import flash, redirect, request, url_for
 from flask_limiter.util import get_remote_address
 from wtforms import BooleanField, StringField
@@ -11,12 +9,11 @@ from wtforms import BooleanField, StringField
 from .. import throttle
 from ..extensions import db
 from ..forms import Form
+from ..log import note
 from ..mail import messages
 from ..security import is_safe_next, normalise_identity
 from . import drafts
 from .views import bp, save_typed_step
-
-log = logging.getLogger(__name__)
 
 # links a stranger can have sent: per recipient above all (one address could get
 # ~150 a day from drafts started for it), per draft and per network address too
@@ -59,7 +56,7 @@ def email_link():
         messages.queue_reminder(draft, token)
     messages.queue_resume_link(draft, token)
     db.session.commit()
-    log.info("action=email_link draft=%s remind=%s", draft.id, bool(form.remind.data))
+    note(action="email_link", draft=draft.id, remind=bool(form.remind.data))
     flash(f"We have sent your link to {draft.email}.", "success")
     return redirect(back)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 
 import sqlalchemy as sa
@@ -22,6 +21,7 @@ from ..consultation.mails import offer_for_mail
 from ..documents import service as proposal_service
 from ..extensions import db
 from ..forms import ActionForm
+from ..log import note
 from ..mail import messages as mail_messages
 from ..mail.links import public_url
 from ..practice_store import current_practice
@@ -31,7 +31,6 @@ from .forms import posted_step, step_form_class
 from .markup import question_items
 
 bp = Blueprint("prospect", __name__, url_prefix="/start")
-log = logging.getLogger(__name__)
 
 HONEYPOT_NOTICE = (
     "Please leave the field labelled \u201cLeave this field empty\u201d empty, then "
@@ -102,7 +101,7 @@ def _post_step(questionnaire, step, number: int, draft, saved: dict):
     if draft is None and _sent_already():  # a late post from another tab: no new draft
         return redirect(url_for(".thanks"))
     if form.website.data:  # the honeypot: only robots fill in a field nobody sees
-        log.info("action=honeypot step=%s", number)
+        note(action="honeypot", step=number)
         return _render_step(
             questionnaire,
             step,
@@ -127,12 +126,12 @@ def _post_step(questionnaire, step, number: int, draft, saved: dict):
                 status=429,
             )
         draft = draft or drafts.start(questionnaire)
-        drafts.save_step(draft, questionnaire, step, outcome.save)
+        if not drafts.save_step(draft, questionnaire, step, outcome.save):
+            db.session.rollback()  # sent or expired since it was read: as if not found
+            return redirect(url_for(".thanks" if _sent_already() else ".start"))
         db.session.commit()
         # the identity survives the commit; draft.id would reload the expired row
-        log.info(
-            "action=save_step draft=%s step=%s", sa.inspect(draft).identity[0], number
-        )
+        note(action="save_step", draft=sa.inspect(draft).identity[0], step=number)
     if outcome.go_to is None:
         return _render_step(
             questionnaire,
@@ -282,7 +281,7 @@ def submit():
         return redirect(url_for(".step", number=missing, then="review"))
     if submissions.submit(submission, questionnaire, current_practice()):
         mail_messages.queue_submitted(submission, offer_for_mail)
-        log.info("action=submit submission=%s", submission.id)
+        note(action="submit", submission=submission.id)
     db.session.commit()
     return redirect(url_for(".thanks"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -144,6 +145,59 @@ def test_request_log_lines_hold_no_token_or_personal_data(wizard, caplog):
     assert (
         token not in text and "Hannah" not in text and "lindqvist" not in text.lower()
     )
+
+
+def test_the_app_s_request_line_carries_what_the_view_noted(wizard, caplog):
+    """Without gunicorn.conf.py (flask run, the tests) the app writes the one line per
+    request, with the view's fields: no second line for the save."""
+    from tests.personas import PERSONAS
+
+    caplog.set_level("INFO", logger="intake")
+    wizard.post_step(1, PERSONAS["strategic_collaborator"])
+    posts = [r.getMessage() for r in caplog.records if "method=POST" in r.getMessage()]
+    assert len(posts) == 1, posts
+    assert re.fullmatch(
+        r"request method=POST endpoint=prospect\.step action=save_step draft=\d+ "
+        r"step=1 status=302 ms=\d+\.\d",
+        posts[0],
+    ), posts
+    assert not [r for r in caplog.records if "action=" in r.getMessage()[:7]]
+
+
+def test_with_the_access_log_as_the_request_line_the_app_writes_none(
+    app_config, caplog
+):
+    from intake import registry
+    from intake.extensions import db
+    from tests.conftest import Wizard
+    from tests.personas import PERSONAS
+
+    app = create_app({**app_config, "REQUEST_LOG": "access"})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        questionnaire = registry.active()
+    try:
+        caplog.set_level("INFO", logger="intake")
+        seen: list[str] = []
+        app.after_request(lambda r: seen.append(request_environ()) or r)
+        wizard = Wizard(app.test_client(), questionnaire)
+        assert wizard.post_step(1, PERSONAS["friendly_founder"]).status_code == 302
+        assert "request method=" not in caplog.text
+        assert seen[-1].startswith("endpoint=prospect.step action=save_step draft=")
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+def request_environ() -> str:
+    from flask import request
+
+    from intake.log import LOG_FIELDS
+
+    return request.environ[LOG_FIELDS]
 
 
 def test_gunicorn_logger_masks_tokens():

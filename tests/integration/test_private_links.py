@@ -149,10 +149,48 @@ def test_gunicorn_error_log_masks_tokens(tmp_path):
     except RuntimeError:
         logger.exception("Error handling request %s", "/proposal/SeCrEt3/accept")
     for handler in logger.error_log.handlers:
-        handler.flush()
+        handler.close()  # flushed, and no file left open for a later test's warning
     text = (tmp_path / "error.log").read_text()
     assert "Error handling request /proposal/[token]/accept" in text
     assert "SeCrEt3" not in text
+
+
+def test_gunicorn_access_line_masks_tokens_in_every_atom_it_prints(tmp_path):
+    """The atoms the access_log_format prints are redacted (the path, a header, the
+    app's fields in the environ); the ones it does not print are left alone."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from intake.log import RedactingGunicornLogger
+
+    cfg = Config()
+    cfg.set("accesslog", str(tmp_path / "access.log"))
+    cfg.set(
+        "access_log_format",
+        '"%(r)s" %(s)s %(M)sms %({Referer}i)s %({intake.log}e)s',
+    )
+    logger = RedactingGunicornLogger(cfg)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/start/resume/SeCrEt5",
+        "RAW_URI": "/start/resume/SeCrEt5?x=1",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "QUERY_STRING": "x=1",
+        "intake.log": "endpoint=prospect.resume note=/proposal/SeCrEt6",
+    }
+    headers = [("REFERER", "https://x.test/booking/SeCrEt7")]
+    req = SimpleNamespace(headers=headers)
+    resp = SimpleNamespace(status="302 FOUND", sent=0, headers=[])
+    logger.access(resp, req, environ, dt.timedelta(milliseconds=12))
+    for handler in logger.access_log.handlers + logger.error_log.handlers:
+        handler.close()
+    text = (tmp_path / "access.log").read_text()
+    assert text.strip() == (
+        '"GET /start/resume/[token] HTTP/1.1" 302 12ms https://x.test/booking/[token] '
+        "endpoint=prospect.resume note=/proposal/[token]"
+    )
 
 
 # ---- the whole journey through real nginx and gunicorn ---------------------------------

@@ -532,3 +532,66 @@ def test_parallel_duplicate_submits_leave_one_submission(database_url, servers):
     rows = submission_rows(database_url)
     assert [(r["status"], r["name"]) for r in rows] == [("new", "Server Prospect 001")]
     assert_clean_logs(server)
+
+
+# ---- e. one log line per request ----------------------------------------------------
+
+
+def _lines_after(server: Server, before: int, timeout: float = 10.0) -> list[str]:
+    """The log's lines after the first `before`, once one has come and the log has
+    been still for half a second (the access line is written after the response)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = server.log().splitlines()
+        if len(lines) > before:
+            time.sleep(0.5)
+            return server.log().splitlines()[before:]
+        time.sleep(0.05)
+    return []
+
+
+def test_one_log_line_per_request_with_the_endpoint_and_no_token(tmp_path, servers):
+    """Under gunicorn.conf.py the access line is the request's only line: it names the
+    endpoint and what the view noted; the app writes no request line of its own, and a
+    private link's token is masked."""
+    url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
+    flask_cli(url, "db", "upgrade")
+    server = servers(url, workers=1, INTAKE_LOG_LEVEL="INFO")
+    client = server.client()
+    deadline = time.monotonic() + 10  # the start-up probe's line comes first
+    while '"GET /healthz ' not in server.log() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    def one_line(method: str, path: str, data: dict | None = None) -> str:
+        before = len(server.log().splitlines())
+        reply = client.request(method, path, data)
+        lines = _lines_after(server, before)
+        assert len(lines) == 1, (reply.status, lines)
+        return lines[0]
+
+    line = one_line("GET", "/start/step/1")
+    assert '"GET /start/step/1 HTTP/1.1" 200 ' in line
+    assert line.endswith(" endpoint=prospect.step"), line
+    page = client.get("/start/step/1")
+    data = {"csrf_token": page.csrf(), **step_data(1, PERSONAS["friendly_founder"])}
+    line = one_line("POST", "/start/step/1", data)
+    assert re.search(
+        r'"POST /start/step/1 HTTP/1\.1" 302 \d+ \d+ms endpoint=prospect\.step '
+        r"action=save_step draft=1 step=1$",
+        line,
+    ), line
+    tag = RESUME_INPUT.search(client.get("/start/step/2").text)
+    assert tag
+    link = html.unescape(re.search(r'value="([^"]+)"', tag.group(0)).group(1))
+    path = urllib.parse.urlsplit(link).path
+    secret = path.rsplit("/", 1)[1]
+    assert len(secret) > 20
+    line = one_line("GET", path)
+    assert '"GET /start/resume/[token] HTTP/1.1" 302 ' in line
+    assert line.endswith(" endpoint=prospect.resume"), line
+    line = one_line("GET", "/no/such/page")
+    assert '" 404 ' in line and line.endswith(" endpoint=-"), line
+    text = server.log()
+    assert secret not in text
+    assert "intake.request" not in text and "request method=" not in text
+    assert_clean_logs(server)
