@@ -6,6 +6,7 @@ import functools
 import logging
 import secrets
 import time
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import (
@@ -39,20 +40,43 @@ TOO_MANY = (
 )
 
 
-@login_manager.user_loader
-def _load_consultant(session_id: str) -> Consultant | None:
-    """The session's consultant while its generation is current, else no one."""
+# the pages whose own statement also checks the session (auth.consultant_query): a
+# list page is one SQL statement (bench/profiles.md, round 3). Each function is given
+# that query, returns the consultant it found (None: signed out) and keeps its page on
+# `g` for the view. Registered by guard.py; GET requests only.
+FOLDED: dict[str, Callable[[sa.Select], Consultant | None]] = {}
+# a session generation beyond a 32-bit integer names no session (and never reaches SQL)
+MAX_GENERATION = 2**31 - 1
+
+
+def consultant_query(session_id: str) -> sa.Select | None:
+    """The session's consultant while its generation is current and they are a member
+    of the team (no row otherwise); None for a malformed session id."""
     user_id, _, generation = session_id.partition(".")
     if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 10:
         return None
-    if int(user_id) > MAX_ID:
+    if int(user_id) > MAX_ID or len(generation) > 10:
         return None
-    user = db.session.get(Consultant, int(user_id))
-    if user is None or str(user.session_generation) != generation:
+    number = int(generation)
+    if str(number) != generation or number > MAX_GENERATION:  # as get_id writes it
         return None
-    if not user.active:  # removed from the team
+    return sa.select(Consultant).where(
+        Consultant.id == int(user_id),
+        Consultant.session_generation == number,
+        Consultant.active.is_(True),  # not removed from the team
+    )
+
+
+@login_manager.user_loader
+def _load_consultant(session_id: str) -> Consultant | None:
+    """The session's consultant while its generation is current, else no one."""
+    query = consultant_query(session_id)
+    if query is None:
         return None
-    return user
+    folded = FOLDED.get(request.endpoint or "") if request.method == "GET" else None
+    if folded is not None:
+        return folded(query)
+    return db.session.scalar(query)
 
 
 @functools.cache

@@ -7,11 +7,13 @@ import csv
 import io
 import logging
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
     abort,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -29,6 +31,7 @@ from ..extensions import db
 from ..forms import ActionForm
 from ..models import (
     PIPELINE,
+    Consultant,
     Note,
     Submission,
     utcnow,
@@ -42,6 +45,7 @@ from . import (
     detail,
     export,
     kept,
+    list_filters,
     listing,
     queries,
     settings_form,
@@ -49,7 +53,6 @@ from . import (
 )
 from .forms import (
     DeleteForm,
-    ListFilterForm,
     NoteForm,
     OverrideForm,
     ProposalEditsForm,
@@ -63,13 +66,18 @@ log = logging.getLogger(__name__)
 @bp.get("/")
 def dashboard():
     """The submitted prospects: summary strip, filters, sortable table, pages."""
-    form = ListFilterForm(formdata=request.args)
-    filters = listing.filters_from(form)
-    page = queries.submissions_for_dashboard(filters)
+    listed = g.pop("listed", None)  # read with the consultant: list_with_consultant
+    if listed is None:
+        filters, errors = list_filters.parse(request.args)
+        page = queries.submissions_for_dashboard(filters)
+    else:
+        filters, errors, page = listed
     return render_template(
         "workspace/dashboard.html",
-        form=form,
         filters=filters,
+        errors=listing.filter_errors(errors, request.args),
+        verdict_choices=list_filters.VERDICT_CHOICES,
+        status_choices=list_filters.STATUS_CHOICES,
         page=page,
         rows_html=listing.list_rows_html(
             page.rows, queries.knockouts_of(page.rows), back=listing.list_url()
@@ -80,10 +88,21 @@ def dashboard():
     )
 
 
+def list_with_consultant(me: sa.Select) -> Consultant | None:
+    """The signed-in consultant read with the list's page, in one statement (for a
+    GET of the list, auth.FOLDED; guard.py registers it): the page is kept on `g`
+    for the view when the session is current."""
+    filters, errors = list_filters.parse(request.args)
+    page, consultant = queries.dashboard_for(me, filters)
+    if consultant is not None:
+        g.listed = (filters, errors, page)
+    return consultant
+
+
 @bp.get("/export.csv")
 def export_csv():
     """The current filtered list as CSV, streamed; formula-like cells neutralised."""
-    filters = listing.filters_from(ListFilterForm(formdata=request.args))
+    filters = listing.filters_from(request.args)
     audit.record("export")
     db.session.commit()
     log.info("action=export_csv consultant=%s", current_user.id)
