@@ -102,7 +102,7 @@ def prepare(scenario: str, port: int, workdir: Path) -> tuple[list[str], tuple]:
         ),
         302,
         "sign-in",
-        "/workspace/",
+        "/workspace/today",  # where a sign-in lands since the Today page
     )
     b.warm(port, SCENARIOS[scenario], consultant.cookie_header, n=10)
     return ["-H", f"Cookie: {consultant.cookie_header}"], ()
