@@ -42,8 +42,8 @@ TOO_MANY = (
 
 # the pages whose own statement also checks the session (auth.consultant_query): a
 # list page is one SQL statement (bench/profiles.md, round 3). Each function is given
-# that query, returns the consultant it found (None: signed out) and keeps its page on
-# `g` for the view. Registered by guard.py; GET requests only.
+# that query, returns the consultant it found (None: signed out) and keeps its page
+# with the request for the view. Registered by guard.py; GET requests only.
 FOLDED: dict[str, Callable[[sa.Select], Consultant | None]] = {}
 # a session generation beyond a 32-bit integer names no session (and never reaches SQL)
 MAX_GENERATION = 2**31 - 1

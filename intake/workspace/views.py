@@ -13,7 +13,6 @@ from flask import (
     Response,
     abort,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -61,12 +60,14 @@ from .forms import (
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 log = logging.getLogger(__name__)
+LISTED = "intake.listed"  # the list's page read with the consultant, in request.environ
 
 
 @bp.get("/")
 def dashboard():
     """The submitted prospects: summary strip, filters, sortable table, pages."""
-    listed = g.pop("listed", None)  # read with the consultant: list_with_consultant
+    # read with the consultant (list_with_consultant), when the session was checked
+    listed = request.environ.pop(LISTED, None)
     if listed is None:
         filters, errors = list_filters.parse(request.args)
         page = queries.submissions_for_dashboard(filters)
@@ -90,12 +91,13 @@ def dashboard():
 
 def list_with_consultant(me: sa.Select) -> Consultant | None:
     """The signed-in consultant read with the list's page, in one statement (for a
-    GET of the list, auth.FOLDED; guard.py registers it): the page is kept on `g`
-    for the view when the session is current."""
+    GET of the list, auth.FOLDED; guard.py registers it): the page is kept with this
+    request (not on `g`, which a test's app context keeps between requests) for the
+    view when the session is current."""
     filters, errors = list_filters.parse(request.args)
     page, consultant = queries.dashboard_for(me, filters)
     if consultant is not None:
-        g.listed = (filters, errors, page)
+        request.environ[LISTED] = (filters, errors, page)
     return consultant
 
 
