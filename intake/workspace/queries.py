@@ -288,62 +288,77 @@ def submissions_for_dashboard(
 ) -> Page:
     """One page of submitted prospects (rows of LIST_COLUMNS), sorted and filtered;
     two queries in all, one when the total is cached."""
-    page, listed = _page_of(filters, per_page)
-    page.rows = list(db.session.execute(listed.statement).all())
+    page = _page_of(filters, per_page)
+    page.rows = list(db.session.execute(_listed(filters, page)).all())
     return page
 
 
+# the list's statements read with the consultant, by all that shapes them (a statement
+# built per request costs more than it takes to run: bench/profiles.md, round 3)
+list_statements = Cache("list_statements", maxsize=256)
+
+
 def dashboard_for(
-    me: sa.Select, filters: ListFilters, *, per_page: int = PER_PAGE
+    me: sa.Select,
+    values: dict[str, int],
+    filters: ListFilters,
+    *,
+    per_page: int = PER_PAGE,
 ) -> tuple[Page, Consultant | None]:
     """The list's page as submissions_for_dashboard, read in one statement with the
-    signed-in consultant (`me`: auth.consultant_query): the consultant's row with the
-    page joined to it. No row: the session is not current, and no page is returned
-    (None); one row without a submission: the page is empty."""
-    page, listed = _page_of(filters, per_page)
-    inner = listed.statement.subquery("listed")
-    found = db.session.execute(
-        me.add_columns(*inner.c)
-        .outerjoin(inner, sa.true())
-        .order_by(*_in_order(listed.descending, inner.c[listed.sort], inner.c.id))
-    ).all()
+    signed-in consultant (`me` and its `values`: auth.SIGNED_IN): the consultant's row
+    with the page joined to it. No row: the session is not current, and no one is
+    returned; one row without a submission: the page is empty."""
+    page = _page_of(filters, per_page)
+
+    def build() -> sa.Select:
+        sort = SORTS.get(filters.sort, Submission.submitted_at).key
+        inner = _listed(filters, page).subquery("listed")
+        return (
+            me.add_columns(*inner.c)
+            .outerjoin(inner, sa.true())
+            .order_by(*_in_order(filters, inner.c[sort], inner.c.id))
+        )
+
+    # what needs attention depends on the time of the request: built each time
+    shape = (filters.sort, filters.direction, page.page, page.capped, per_page)
+    key = (me, filters.key(), shape)
+    statement = build() if filters.attention else list_statements.get(key, build)
+    found = db.session.execute(statement, values).all()
     if not found:
         return page, None
     page.rows = [ListedRow(*row[1:]) for row in found if row[1] is not None]
     return page, found[0][0]
 
 
-@dataclass(frozen=True)
-class _Listed:
-    statement: sa.Select  # the page's rows of LIST_COLUMNS, in order
-    sort: str  # the sort column's key
-    descending: bool
-
-
-def _page_of(filters: ListFilters, per_page: int) -> tuple[Page, _Listed]:
-    """The page (its rows not read yet) and the statement of its rows."""
-    column = SORTS.get(filters.sort, Submission.submitted_at)
-    descending = filters.direction != "asc"
+def _page_of(filters: ListFilters, per_page: int) -> Page:
+    """The page's numbers (its rows not read yet): the total from the counts' cache."""
     found = counts_cache.get(("list",) + filters.key(), lambda: _count(filters))
     capped = bool(filters.q) and found > SEARCH_LIMIT
-    # within the limit every match is listed, and the search needs no order
-    query = _filtered(filters, search_limit=SEARCH_LIMIT if capped else None)
     total = SEARCH_LIMIT if capped else found
     pages = max(1, math.ceil(total / per_page))
     number = min(max(filters.page, 1), pages)
-    statement = (
+    return Page([], total, number, per_page, capped=capped)
+
+
+def _listed(filters: ListFilters, page: Page) -> sa.Select:
+    """The statement of the page's rows of LIST_COLUMNS, in order."""
+    column = SORTS.get(filters.sort, Submission.submitted_at)
+    # within the limit every match is listed, and the search needs no order
+    query = _filtered(filters, search_limit=SEARCH_LIMIT if page.capped else None)
+    return (
         query.with_only_columns(*LIST_COLUMNS)
         # a stable tie-break keeps pages from overlapping
-        .order_by(*_in_order(descending, column, Submission.id))
-        .limit(per_page)
-        .offset((number - 1) * per_page)
+        .order_by(*_in_order(filters, column, Submission.id))
+        .limit(page.per_page)
+        .offset((page.page - 1) * page.per_page)
     )
-    page = Page([], total, number, per_page, capped=capped)
-    return page, _Listed(statement, column.key, descending)
 
 
-def _in_order(descending: bool, *columns) -> list:
-    return [c.desc() if descending else c.asc() for c in columns]
+def _in_order(filters: ListFilters, *columns) -> list:
+    if filters.direction == "asc":
+        return [c.asc() for c in columns]
+    return [c.desc() for c in columns]
 
 
 def _count(filters: ListFilters) -> int:

@@ -89,13 +89,13 @@ def dashboard():
     )
 
 
-def list_with_consultant(me: sa.Select) -> Consultant | None:
+def list_with_consultant(me: sa.Select, values: dict[str, int]) -> Consultant | None:
     """The signed-in consultant read with the list's page, in one statement (for a
     GET of the list, auth.FOLDED; guard.py registers it): the page is kept with this
     request (not on `g`, which a test's app context keeps between requests) for the
     view when the session is current."""
     filters, errors = list_filters.parse(request.args)
-    page, consultant = queries.dashboard_for(me, filters)
+    page, consultant = queries.dashboard_for(me, values, filters)
     if consultant is not None:
         request.environ[LISTED] = (filters, errors, page)
     return consultant

@@ -88,6 +88,7 @@ def _statements(app, browser, path) -> tuple[int, list[str]]:
         "/workspace/?q=prospect+two",
         "/workspace/?date_from=2026-13-45&page=abc",  # ignored, with a message
         "/workspace/?page=99",
+        "/workspace/?attention=y",  # its statement is built each time (the time)
     ],
 )
 def test_a_list_page_is_one_statement_once_the_caches_are_warm(hosts, path):
@@ -107,6 +108,23 @@ def test_the_first_visit_reads_the_views_and_counts_then_one_statement(hosts):
     assert status == 200 and len(cold) > 1  # this host had kept nothing yet
     status, warm = _statements(hosts.apps[1], browser, "/workspace/")
     assert status == 200 and len(warm) == 1, warm
+
+
+def test_two_members_on_one_host_each_read_as_themselves(hosts):
+    """The list's statement is kept per process; the session's values are bound to it."""
+    with hosts.apps[0].app_context():
+        make_consultant(email="bo@example.com", name="Bo Berg").role = "consultant"
+        db.session.commit()
+    ann = _browser(hosts)
+    bo = Browser(hosts)
+    assert sign_in(bo, email="bo@example.com").status_code == 302
+    for _ in range(2):
+        for browser, name, other in ((ann, "Ann", "Bo Berg"), (bo, "Bo Berg", "Ann")):
+            nav = (
+                browser.get("/workspace/?sort=name").get_data(True).partition("</nav>")
+            )
+            assert f'Sign out<span class="visually-hidden"> {name}<' in nav[0]
+            assert f"> {other}<" not in nav[0]
 
 
 def _save_view(browser, name: str, query: str = "verdict=possible+fit"):
