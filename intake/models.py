@@ -203,6 +203,9 @@ class Consultant(UserMixin, Model):
     )
     # a removed member keeps their row (their name stays on notes and history)
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # changed with every change of their saved views: each process keeps the views
+    # by (id, this number), read with the consultant (intake.workspace.saved_views)
+    views_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts

@@ -18,7 +18,7 @@ from flask_login import current_user
 from ..extensions import login_manager
 from ..security import MAX_ID
 from . import auth, kept
-from .views import bp
+from .views import bp, list_with_consultant
 
 # the pages a signed-out browser may open: every other workspace endpoint needs a session
 PUBLIC = frozenset(
@@ -44,6 +44,9 @@ OWNER_ONLY = (
     "/workspace/questionnaire",
     "/workspace/submissions/<id:submission_id>/delete",
 )
+# a GET of the list reads the signed-in consultant (their session's generation) in its
+# page's statement: one statement per page (auth.FOLDED)
+auth.FOLDED["workspace.dashboard"] = list_with_consultant
 # the same for everyone, personal to no one: caches may keep it
 SHARED = frozenset({"workspace.proposal_css"})
 

@@ -18,10 +18,7 @@ from ..models import PIPELINE, Submission
 from ..practice import time_zone_of
 from ..practice_store import current_practice
 from ..questionnaire.schema import DIMENSIONS
-from . import queries
-from .forms import (
-    ListFilterForm,
-)
+from . import list_filters, queries
 
 VERDICT_CLASS = {
     "strong fit": "strong",
@@ -30,25 +27,19 @@ VERDICT_CLASS = {
 }
 
 
-def filters_from(form: ListFilterForm) -> queries.ListFilters:
-    """The filters of the query string; a value that fails its check is ignored."""
-    form.validate()
-    bad = set(form.errors)
+def filters_from(args: list_filters.Args) -> queries.ListFilters:
+    """The filters of a query string (`request.args`, or a MultiDict); a value that
+    fails its check is ignored (list_filters.parse)."""
+    return list_filters.parse(args)[0]
 
-    def value(name, default):
-        return default if name in bad else (getattr(form, name).data or default)
 
-    return queries.ListFilters(
-        q=value("q", ""),
-        verdict=value("verdict", ""),
-        status=value("status", ""),
-        date_from=value("date_from", None),
-        date_to=value("date_to", None),
-        sort=value("sort", "submitted"),
-        direction=value("direction", "desc"),
-        page=value("page", 1),
-        attention=bool(value("attention", False)),
-    )
+def filter_errors(errors: dict[str, list[str]], args) -> list[tuple[str, list[str]]]:
+    """The (label, messages) of the filters of the query string that were ignored."""
+    return [
+        (list_filters.LABELS[name], messages)
+        for name, messages in errors.items()
+        if name in args
+    ]
 
 
 # werkzeug's safe characters in a query string: the links are the ones url_for builds

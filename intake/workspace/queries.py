@@ -3,6 +3,7 @@ answers and explanations (deferred JSON) are never loaded for a list."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import math
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from ..models import (
     LISTED_SQL,
     PIPELINE,
     SEARCH_INDEX,
+    Consultant,
     Note,
     StatusChange,
     Submission,
@@ -127,9 +129,7 @@ def _searched(
 ) -> sa.Select:
     """`query` narrowed to the rows whose search text holds the lower-cased `term`,
     every character literal; `limit` of them when given, the most recent if `newest`."""
-    pattern = (
-        "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    )
+    pattern = _contains(term)
     like = Submission.search_text.like(pattern, escape="\\")
     sqlite = db.engine.dialect.name == "sqlite"
     if sqlite and len(term) >= TRIGRAM:
@@ -148,8 +148,16 @@ def _searched(
             )
         )
     elif len(term) >= TRIGRAM:
-        # PostgreSQL: its trigram index serves the LIKE (the planner's choice)
-        query = query.where(like)
+        # PostgreSQL: its trigram index serves the LIKE (the planner's choice), or
+        # only the LIKE of the term's rarest word when it has several (_rarest_word)
+        word = _rarest_word(term)
+        if word:
+            query = query.where(
+                Submission.search_text.like(_contains(word), escape="\\"),
+                Submission.search_text.concat("").like(pattern, escape="\\"),
+            )
+        else:
+            query = query.where(like)
     else:
         # a term too short for trigrams makes the trigram index return every row
         # to be checked again: an expression it cannot serve keeps the planner off it
@@ -159,6 +167,55 @@ def _searched(
     if limit is None:
         return query
     return _limited(query, Submission.id.desc() if newest else None, limit)
+
+
+def _contains(term: str) -> str:
+    """The LIKE pattern of a text holding `term`, every character literal."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# PostgreSQL: a term of several words is looked up in the trigram index by its rarest
+# word alone, the whole term checked on the rows found. The index's posting lists of
+# trigrams that nearly every row has (`pro`, `exa`, `com`, ...) are what made a search
+# slow (bench/profiles.md, round 3); any one word's LIKE holds for every match, so the
+# results are the same whichever word is chosen: the choice is a matter of speed only.
+# Kept per process by term; the rarest among the SAMPLE most recent listed rows.
+rarest_words = Cache("rarest_search_word", maxsize=1000)
+SAMPLE = 2000
+
+
+def _rarest_word(term: str) -> str:
+    """The word of `term` fewest of a sample of rows hold ('' for a single word)."""
+    parts = term.split()
+    words = sorted({w for w in parts if len(w) >= TRIGRAM}, key=len, reverse=True)
+    if len(parts) < 2 or not words:
+        return ""
+    if len(words) == 1:
+        return words[0]
+    return str(rarest_words.get(term, lambda: _rarest_in_sample(words)))
+
+
+def _rarest_in_sample(words: list[str]) -> str:
+    sample = (
+        sa.select(Submission.search_text)
+        .where(sa.text(LISTED_SQL))
+        .order_by(Submission.id.desc())
+        .limit(SAMPLE)
+        .subquery()
+    )
+    counts = db.session.execute(
+        sa.select(
+            *(
+                sa.func.count().filter(
+                    sample.c.search_text.like(_contains(w), escape="\\")
+                )
+                for w in words
+            )
+        )
+    ).one()
+    # fewest first; the longest of equals (more trigrams to narrow by)
+    return min(zip(counts, range(len(words)), words, strict=True))[2]
 
 
 def _searched_by_fts(
@@ -222,29 +279,86 @@ def _needs_attention() -> sa.ColumnElement[bool]:
     return needs_attention(current_practice(), utcnow())
 
 
+# a row of the list read together with the signed-in consultant (its LIST_COLUMNS)
+ListedRow = collections.namedtuple("ListedRow", [c.key for c in LIST_COLUMNS])  # type: ignore[misc]
+
+
 def submissions_for_dashboard(
     filters: ListFilters, *, per_page: int = PER_PAGE
 ) -> Page:
     """One page of submitted prospects (rows of LIST_COLUMNS), sorted and filtered;
     two queries in all, one when the total is cached."""
-    column = SORTS.get(filters.sort, Submission.submitted_at)
-    order = column.asc() if filters.direction == "asc" else column.desc()
-    # a stable tie-break keeps pages from overlapping
-    tie = Submission.id.asc() if filters.direction == "asc" else Submission.id.desc()
+    page = _page_of(filters, per_page)
+    page.rows = list(db.session.execute(_listed(filters, page)).all())
+    return page
+
+
+# the list's statements read with the consultant, by all that shapes them (a statement
+# built per request costs more than it takes to run: bench/profiles.md, round 3)
+list_statements = Cache("list_statements", maxsize=256)
+
+
+def dashboard_for(
+    me: sa.Select,
+    values: dict[str, int],
+    filters: ListFilters,
+    *,
+    per_page: int = PER_PAGE,
+) -> tuple[Page, Consultant | None]:
+    """The list's page as submissions_for_dashboard, read in one statement with the
+    signed-in consultant (`me` and its `values`: auth.SIGNED_IN): the consultant's row
+    with the page joined to it. No row: the session is not current, and no one is
+    returned; one row without a submission: the page is empty."""
+    page = _page_of(filters, per_page)
+
+    def build() -> sa.Select:
+        sort = SORTS.get(filters.sort, Submission.submitted_at).key
+        inner = _listed(filters, page).subquery("listed")
+        return (
+            me.add_columns(*inner.c)
+            .outerjoin(inner, sa.true())
+            .order_by(*_in_order(filters, inner.c[sort], inner.c.id))
+        )
+
+    # what needs attention depends on the time of the request: built each time
+    shape = (filters.sort, filters.direction, page.page, page.capped, per_page)
+    key = (me, filters.key(), shape)
+    statement = build() if filters.attention else list_statements.get(key, build)
+    found = db.session.execute(statement, values).all()
+    if not found:
+        return page, None
+    page.rows = [ListedRow(*row[1:]) for row in found if row[1] is not None]
+    return page, found[0][0]
+
+
+def _page_of(filters: ListFilters, per_page: int) -> Page:
+    """The page's numbers (its rows not read yet): the total from the counts' cache."""
     found = counts_cache.get(("list",) + filters.key(), lambda: _count(filters))
     capped = bool(filters.q) and found > SEARCH_LIMIT
-    # within the limit every match is listed, and the search needs no order
-    query = _filtered(filters, search_limit=SEARCH_LIMIT if capped else None)
     total = SEARCH_LIMIT if capped else found
     pages = max(1, math.ceil(total / per_page))
-    page = min(max(filters.page, 1), pages)
-    rows = db.session.execute(
+    number = min(max(filters.page, 1), pages)
+    return Page([], total, number, per_page, capped=capped)
+
+
+def _listed(filters: ListFilters, page: Page) -> sa.Select:
+    """The statement of the page's rows of LIST_COLUMNS, in order."""
+    column = SORTS.get(filters.sort, Submission.submitted_at)
+    # within the limit every match is listed, and the search needs no order
+    query = _filtered(filters, search_limit=SEARCH_LIMIT if page.capped else None)
+    return (
         query.with_only_columns(*LIST_COLUMNS)
-        .order_by(order, tie)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(list(rows), total, page, per_page, capped=capped)
+        # a stable tie-break keeps pages from overlapping
+        .order_by(*_in_order(filters, column, Submission.id))
+        .limit(page.per_page)
+        .offset((page.page - 1) * page.per_page)
+    )
+
+
+def _in_order(filters: ListFilters, *columns) -> list:
+    if filters.direction == "asc":
+        return [c.asc() for c in columns]
+    return [c.desc() for c in columns]
 
 
 def _count(filters: ListFilters) -> int:

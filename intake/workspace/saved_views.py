@@ -6,17 +6,17 @@ import logging
 from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask import abort, flash, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..cache import Cache
 from ..extensions import db
 from ..forms import ActionForm, Form
-from ..models import SavedView
+from ..models import Consultant, SavedView
 from . import listing
-from .forms import ListFilterForm
 from .views import bp
 
 log = logging.getLogger(__name__)
@@ -38,30 +38,46 @@ class SaveViewForm(Form):
 
 def canonical_query(raw: str) -> str:
     """The list's filters and sort from a query string, each value checked; no page."""
-    form = ListFilterForm(formdata=MultiDict(parse_qsl(raw[:2000])))
-    args = listing.ListLinks(listing.filters_from(form))._args()
+    filters = listing.filters_from(MultiDict(parse_qsl(raw[:2000])))
+    args = listing.ListLinks(filters)._args()
     args.pop("page", None)
     return urlencode(args)
 
 
-def views_of_current_user() -> list[SavedView]:
-    """The signed-in member's views, by name (once per request)."""
+# each member's views by (id, views_version): the number is read with the signed-in
+# consultant (no statement of its own), and a change of the views on any host changes
+# it in the same transaction, so a kept list is never served once it is stale
+views_cache = Cache("saved_views", cleared_by=(SavedView,), maxsize=1000)
+
+
+def views_of_current_user() -> tuple[sa.Row, ...]:
+    """The signed-in member's views (id, name, query), by name."""
     if not current_user.is_authenticated:
-        return []
-    if "saved_views" not in g:
-        g.saved_views = db.session.scalars(
-            sa.select(SavedView)
-            .where(SavedView.consultant_id == current_user.id)
+        return ()
+    user_id, version = current_user.id, current_user.views_version
+    return views_cache.get((user_id, version), lambda: _views_of(user_id))
+
+
+def _views_of(user_id: int) -> tuple[sa.Row, ...]:
+    return tuple(
+        db.session.execute(
+            sa.select(SavedView.id, SavedView.name, SavedView.query)
+            .where(SavedView.consultant_id == user_id)
             .order_by(SavedView.name)
         ).all()
-    return g.saved_views
+    )
+
+
+def _views_changed() -> None:
+    """In the transaction that changes a view: the number every host keeps them by."""
+    current_user.views_version = Consultant.views_version + 1
 
 
 @bp.app_context_processor
 def saved_views_for_the_templates() -> dict[str, list[dict]]:
     """The navigation's and the list's saved views, handed to the workspace's templates
-    as data (a template queries nothing): for the workspace's pages only, one query a
-    request (views_of_current_user keeps it on `g`)."""
+    as data (a template queries nothing): for the workspace's pages only, kept per
+    process by the member's views_version (no query once kept)."""
     if not has_request_context() or request.blueprint != bp.name:
         return {}
     return {"saved_views": saved_views()}
@@ -104,6 +120,7 @@ def save_view():
         view = SavedView(consultant_id=current_user.id, name=form.name.data)
         db.session.add(view)
     view.query = query
+    _views_changed()
     db.session.commit()
     log.info("action=save_view consultant=%s", current_user.id)
     flash(f"Saved the view “{view.name}”.", "success")
@@ -118,6 +135,7 @@ def delete_view(view_id: int):
         abort(404)
     if ActionForm().validate_on_submit():
         db.session.delete(view)
+        _views_changed()
         db.session.commit()
         flash(f"Deleted the view “{view.name}”.", "success")
     return redirect(url_for(".dashboard"))

@@ -15,7 +15,6 @@ from ..extensions import db
 from ..models import Submission
 from ..security import is_safe_next
 from . import listing, queries
-from .forms import ListFilterForm
 
 MAX_BACK = 1500  # characters of a way back (a list's query string fits easily)
 # the pages a prospect's page leads back to, and the words of the link
@@ -45,7 +44,7 @@ def next_in_list(back: str, submission: Submission) -> sa.Row | None:
     """The prospect after `submission` in the list `back` shows (its filters and sort),
     even when `submission` itself has since left it (a status changed): one query."""
     query = urlsplit(back).query
-    filters = listing.filters_from(ListFilterForm(formdata=MultiDict(parse_qsl(query))))
+    filters = listing.filters_from(MultiDict(parse_qsl(query)))
     column = queries.SORTS.get(filters.sort, Submission.submitted_at)
     value = getattr(submission, column.key)
     if value is None:

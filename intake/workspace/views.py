@@ -7,6 +7,7 @@ import csv
 import io
 import logging
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -29,6 +30,7 @@ from ..extensions import db
 from ..forms import ActionForm
 from ..models import (
     PIPELINE,
+    Consultant,
     Note,
     Submission,
     utcnow,
@@ -42,6 +44,7 @@ from . import (
     detail,
     export,
     kept,
+    list_filters,
     listing,
     queries,
     settings_form,
@@ -49,7 +52,6 @@ from . import (
 )
 from .forms import (
     DeleteForm,
-    ListFilterForm,
     NoteForm,
     OverrideForm,
     ProposalEditsForm,
@@ -58,18 +60,25 @@ from .forms import (
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 log = logging.getLogger(__name__)
+LISTED = "intake.listed"  # the list's page read with the consultant, in request.environ
 
 
 @bp.get("/")
 def dashboard():
     """The submitted prospects: summary strip, filters, sortable table, pages."""
-    form = ListFilterForm(formdata=request.args)
-    filters = listing.filters_from(form)
-    page = queries.submissions_for_dashboard(filters)
+    # read with the consultant (list_with_consultant), when the session was checked
+    listed = request.environ.pop(LISTED, None)
+    if listed is None:
+        filters, errors = list_filters.parse(request.args)
+        page = queries.submissions_for_dashboard(filters)
+    else:
+        filters, errors, page = listed
     return render_template(
         "workspace/dashboard.html",
-        form=form,
         filters=filters,
+        errors=listing.filter_errors(errors, request.args),
+        verdict_choices=list_filters.VERDICT_CHOICES,
+        status_choices=list_filters.STATUS_CHOICES,
         page=page,
         rows_html=listing.list_rows_html(
             page.rows, queries.knockouts_of(page.rows), back=listing.list_url()
@@ -80,10 +89,22 @@ def dashboard():
     )
 
 
+def list_with_consultant(me: sa.Select, values: dict[str, int]) -> Consultant | None:
+    """The signed-in consultant read with the list's page, in one statement (for a
+    GET of the list, auth.FOLDED; guard.py registers it): the page is kept with this
+    request (not on `g`, which a test's app context keeps between requests) for the
+    view when the session is current."""
+    filters, errors = list_filters.parse(request.args)
+    page, consultant = queries.dashboard_for(me, values, filters)
+    if consultant is not None:
+        request.environ[LISTED] = (filters, errors, page)
+    return consultant
+
+
 @bp.get("/export.csv")
 def export_csv():
     """The current filtered list as CSV, streamed; formula-like cells neutralised."""
-    filters = listing.filters_from(ListFilterForm(formdata=request.args))
+    filters = listing.filters_from(request.args)
     audit.record("export")
     db.session.commit()
     log.info("action=export_csv consultant=%s", current_user.id)

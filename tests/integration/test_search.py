@@ -372,3 +372,50 @@ def test_every_search_query_reads_a_search_index(db):
             assert "SCAN submission USING INDEX ix_submission_search" in plan, plan
         else:  # nor would the trigram index help: it is kept out
             assert "ix_submission_search" not in plan, (name, plan)
+
+
+# ---- PostgreSQL: a term of several words looks up its rarest word ----------------
+
+SEVERAL_WORDS = [
+    "müller 50%",
+    "lindqvist advisory",
+    "hannah lindqvist",
+    "a l",
+    "and co",
+]
+
+
+@pytest.mark.parametrize("term", SEVERAL_WORDS)
+def test_whichever_word_is_looked_up_the_matches_are_the_same(
+    db, people, monkeypatch, term
+):
+    """On PostgreSQL the index is read for one word of the term (_rarest_word) and
+    the whole term is checked on the rows it finds: any word gives the same rows."""
+    expected = _old_like_ids(db, term)
+    for word in {w for w in term.split() if len(w) >= queries.TRIGRAM}:
+        queries.rarest_words.clear()
+        monkeypatch.setattr(queries, "_rarest_in_sample", lambda _words, w=word: w)
+        assert _ids_on_the_list(term) == expected, word
+        assert queries.submissions_for_dashboard(
+            queries.ListFilters(q=term)
+        ).total == len(expected)
+
+
+def test_the_rarest_word_is_the_one_fewest_recent_rows_hold(db):
+    q = registry.active()
+    registry.ensure_stored(q)
+    now = dt.datetime.now(dt.UTC)
+    db.session.execute(
+        sa.insert(Submission), [listed_row(i, q, now) for i in range(300)]
+    )
+    db.session.commit()
+    queries.rarest_words.clear()
+    # every row holds "prospect" and "example"; "4242" none, "p12@" one
+    assert queries._rarest_word("prospect 4242") == "4242"
+    assert queries._rarest_word("p12@example.com prospect") == "p12@example.com"
+    assert (
+        queries._rarest_word("example prospect") == "prospect"
+    )  # the longer of equals
+    assert queries._rarest_word("ab prospect") == "prospect"  # the only word indexable
+    assert queries._rarest_word("prospect") == ""  # one word: the whole term
+    assert queries._rarest_word("a b") == ""
