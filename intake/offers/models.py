@@ -27,6 +27,19 @@ class Offer(Model):
     """One sending of a proposal: its private link (only the SHA-256 of the token is
     stored), the frozen PDF the prospect sees, opens, and the acceptance or decline."""
 
+    __table_args__ = (
+        # what the needs-attention count reads of the proposals still out
+        # (intake/offers/attention.py): an index-only read of the sent ones
+        sa.Index(
+            "ix_offer_state",
+            "state",
+            "expires_at",
+            "open_count",
+            "created_at",
+            "submission_id",
+        ),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(
         sa.ForeignKey("submission.id", ondelete="CASCADE"), index=True
