@@ -82,7 +82,7 @@ def attention_count(
 
     Two statements, each stopping at its limit: the unanswered prospects (a range of
     ix_submission_status_submitted), then the ones with a proposal needing attention
-    that the first did not count (driven by the sent offers, ix_offer_state). One
+    that the first did not count (driven by the sent offers, ix_offer_sent). One
     statement with OR, or a UNION of the two, reads every listed row before a limit.
     """
     now = now or utcnow()

@@ -167,3 +167,37 @@ def test_postgresql_connections_run_without_jit(db):
     # a new connection of the pool too, not only the one the tests warmed
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SHOW jit")).scalar_one() == "off"
+
+
+def test_sqlite_reads_the_offers_through_their_index(db):
+    """The plans SQLite picks without ANALYZE (as on a production file): the count's
+    offer branch and the list's attention filter read ix_offer_sent, never a table
+    scan of the offers, and the filter looks a prospect's offers up by its id (an
+    index on `state` first once made it scan every sent offer for every prospect)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plans (PostgreSQL's follow its statistics)")
+    seen: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, params, context, executemany):
+        if "offer" in statement:
+            seen.append((statement, params))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        attention.attention_count(current_practice(), NOW, cap=99)
+        db.session.execute(
+            sa.select(sa.func.count()).where(
+                attention.needs_attention(current_practice(), NOW)
+            )
+        )
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert len(seen) == 2, seen
+    cursor = db.session.connection().connection.dbapi_connection.cursor()
+    branch, filtered = (
+        [row[-1] for row in cursor.execute("EXPLAIN QUERY PLAN " + statement, params)]
+        for statement, params in seen
+    )
+    offer_steps = [s for s in branch + filtered if " offer " in s + " "]
+    assert offer_steps and all("COVERING INDEX ix_offer_sent" in s for s in offer_steps)
+    assert any("(submission_id=?)" in s for s in filtered), filtered
