@@ -41,26 +41,88 @@ def reply_days(practice: Practice) -> int:
     return max(1, math.ceil(practice.standards.reply_hours / HOURS_PER_DAY))
 
 
-def needs_attention(practice: Practice, now: dt.datetime) -> sa.ColumnElement[bool]:
-    """The condition on Submission (a WHERE clause) for the three cases."""
-    unanswered = (Submission.status == "new") & (
+def _unanswered(practice: Practice, now: dt.datetime) -> sa.ColumnElement[bool]:
+    """A prospect not answered within the reply promise (a condition on Submission)."""
+    return (Submission.status == "new") & (
         Submission.submitted_at < business_days_before(now, reply_days(practice))
     )
-    open_offer = sa.select(Offer.id).where(
-        Offer.submission_id == Submission.id, Offer.state == SENT
+
+
+def _offer_needs_attention(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """A sent proposal unopened after a few days, or past its validity (on Offer)."""
+    unopened = (
+        (Offer.open_count == 0)
+        & (Offer.created_at < now - dt.timedelta(days=UNOPENED_DAYS))
+        & (Offer.expires_at > now)
     )
-    unopened = open_offer.where(
-        Offer.open_count == 0,
-        Offer.created_at < now - dt.timedelta(days=UNOPENED_DAYS),
-        Offer.expires_at > now,
-    ).exists()
-    expired = open_offer.where(Offer.expires_at <= now).exists()
-    return sa.or_(unanswered, unopened, expired)
+    return (Offer.state == SENT) & (unopened | (Offer.expires_at <= now))
 
 
-def attention_count(practice: Practice, now: dt.datetime | None = None) -> int:
+def needs_attention(practice: Practice, now: dt.datetime) -> sa.ColumnElement[bool]:
+    """The condition on Submission (a WHERE clause) for the three cases."""
+    offer = (
+        sa.select(Offer.id)
+        .where(Offer.submission_id == Submission.id, _offer_needs_attention(now))
+        .exists()
+    )
+    return sa.or_(_unanswered(practice, now), offer)
+
+
+# the list's summary strip counts no further than this and shows "99+" beyond it: a
+# count of every row needing attention read them all (0.5-1.9 s at 1,000,000 rows,
+# bench/README.md), a capped one reads at most this many index entries per branch
+ATTENTION_CAP = 99
+
+
+def attention_count(
+    practice: Practice, now: dt.datetime | None = None, cap: int | None = None
+) -> int:
+    """How many listed prospects need attention; with `cap`, counted no further than
+    `cap + 1` (a result above `cap` means "more than `cap`", see `capped_label`).
+
+    Two statements, each stopping at its limit: the unanswered prospects (a range of
+    ix_submission_status_submitted), then the ones with a proposal needing attention
+    that the first did not count (driven by the sent offers, ix_offer_sent). One
+    statement with OR, or a UNION of the two, reads every listed row before a limit.
+    """
+    now = now or utcnow()
+    limit = None if cap is None else cap + 1
+    unanswered = _count(
+        sa.select(sa.literal(1))
+        .select_from(Submission)
+        .where(_unanswered(practice, now)),
+        limit,
+    )
+    if limit is not None and unanswered >= limit:
+        return unanswered
+    answered = sa.or_(
+        Submission.status != "new",
+        Submission.submitted_at.is_(None),
+        Submission.submitted_at >= business_days_before(now, reply_days(practice)),
+    )
+    offered = _count(
+        sa.select(sa.literal(1))
+        .select_from(Submission)
+        .where(
+            Submission.id.in_(
+                sa.select(Offer.submission_id).where(_offer_needs_attention(now))
+            ),
+            sa.text(LISTED_SQL),
+            answered,
+        ),
+        None if limit is None else limit - unanswered,
+    )
+    return unanswered + offered
+
+
+def _count(rows: sa.Select, limit: int | None) -> int:
+    if limit is not None:
+        rows = rows.limit(limit)
     return db.session.execute(
-        sa.select(sa.func.count(Submission.id))
-        .where(sa.text(LISTED_SQL))
-        .where(needs_attention(practice, now or utcnow()))
+        sa.select(sa.func.count()).select_from(rows.subquery())
     ).scalar_one()
+
+
+def capped_label(count: int, cap: int) -> str:
+    """The count as shown: exact up to `cap`, "99+" (for a cap of 99) beyond it."""
+    return f"{cap}+" if count > cap else str(count)

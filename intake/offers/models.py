@@ -27,6 +27,23 @@ class Offer(Model):
     """One sending of a proposal: its private link (only the SHA-256 of the token is
     stored), the frozen PDF the prospect sees, opens, and the acceptance or decline."""
 
+    __table_args__ = (
+        # the proposals still out, with all the needs-attention count and filter read
+        # of them (intake/offers/attention.py): an index-only read on both databases;
+        # `submission_id` first for the filter's lookup per prospect, `state` listed
+        # as SQLite does not count a partial index's WHERE column as covered
+        sa.Index(
+            "ix_offer_sent",
+            "submission_id",
+            "expires_at",
+            "open_count",
+            "created_at",
+            "state",
+            postgresql_where=sa.text("state = 'sent'"),
+            sqlite_where=sa.text("state = 'sent'"),
+        ),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(
         sa.ForeignKey("submission.id", ondelete="CASCADE"), index=True

@@ -292,12 +292,16 @@ _attention_cache = Cache(
 )
 
 
-def attention_count() -> int:
-    """How many prospects need attention (the list's summary strip)."""
+def attention_count() -> str:
+    """How many prospects need attention as the list's summary strip shows it: the
+    number up to attention.ATTENTION_CAP, "99+" beyond (counted no further)."""
     practice = current_practice()
+    cap = attention.ATTENTION_CAP
     return _attention_cache.get(
-        practice.standards.reply_hours,
-        lambda: attention.attention_count(practice),
+        (practice.standards.reply_hours, cap),
+        lambda: attention.capped_label(
+            attention.attention_count(practice, cap=cap), cap
+        ),
     )
 
 
