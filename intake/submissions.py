@@ -28,10 +28,11 @@ from .models import (
     utcnow,
 )
 from .practice import Practice
-from .proposal.recommendation import recommended_package
+from .proposal.decision import Sizer, package_sizer
+from .questionnaire import compiled
 from .questionnaire.answers import describe_answer
 from .questionnaire.schema import Question, Questionnaire, Step
-from .questionnaire.scoring import assess
+from .questionnaire.scoring import Assessment, assess
 
 
 def stored_questionnaire_of(submission: Submission) -> Questionnaire | None:
@@ -75,25 +76,32 @@ def contact_columns(
 
 
 def scored_columns(
-    questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    practice: Practice,
+    *,
+    sizer: Sizer | None = None,
+    explained: bool = False,
 ) -> dict[str, Any]:
-    """Every column derived from scoring the answers: scores, verdict, flags, package."""
-    assessment = assess(questionnaire, answers)
-    package = recommended_package(
-        questionnaire=questionnaire,
-        answers=answers,
-        assessment=assessment,
-        practice=practice,
-    )
+    """Every column derived from scoring the answers: scores, verdict, flags, the
+    knock-out reasons, the package; from the compiled scoring (no explanation built).
+
+    The explanation is not stored (`explanation_of` computes it from the answers and
+    the row's own questionnaire version), unless `explained`: when the questionnaire
+    is not the submission's own (`flask rescore --current`), which could not give it
+    back. `sizer`: the practice's package sizer, built once for many submissions."""
+    scored = compiled.score(questionnaire, answers)
+    size = sizer or package_sizer(practice.packages)
     return {
-        "fit": assessment.scores["fit"],
-        "chemistry": assessment.scores["chemistry"],
-        "boundaries": assessment.scores["boundaries"],
-        "overall": assessment.overall,
-        "verdict": assessment.verdict,
-        "flag_count": len(assessment.flags),
-        "assessment": assessment.to_dict(),
-        "package_name": package.name if package else None,
+        "fit": scored.fit,
+        "chemistry": scored.chemistry,
+        "boundaries": scored.boundaries,
+        "overall": scored.overall,
+        "verdict": scored.verdict,
+        "flag_count": scored.flag_count,
+        "knockouts": list(scored.knockouts) or None,
+        "assessment": assess(questionnaire, answers).to_dict() if explained else None,
+        "package_name": size(scored),
     }
 
 
@@ -104,9 +112,36 @@ SCORED_COLUMNS = (
     "overall",
     "verdict",
     "flag_count",
+    "knockouts",
     "assessment",
     "package_name",
 )
+JSON_COLUMNS = ("knockouts", "assessment")  # compared as their stored text
+
+
+def explanation_of(submission: Submission) -> dict[str, Any] | None:
+    """Why the submission scored as it did (`Assessment.to_dict()`): every reason and
+    flag, as the prospect's page, the proposal and the PDF show it. None for a draft
+    or a row never scored.
+
+    Computed from the answers under the submission's own questionnaire version, which
+    gives what was stored before (tests/integration/test_explanation.py); the stored
+    one where there is one (rows scored before migration 0020, or under another
+    version by `flask rescore --current`)."""
+    if submission.is_draft or submission.verdict is None:
+        return None
+    if submission.assessment is not None:
+        return submission.assessment
+    return assess(questionnaire_of(submission), submission.answers or {}).to_dict()
+
+
+def assessment_of(submission: Submission) -> Assessment | None:
+    """`explanation_of` as an Assessment (None for a draft or a row never scored)."""
+    if submission.is_draft or submission.verdict is None:
+        return None
+    if submission.assessment is not None:
+        return Assessment.from_dict(submission.assessment)
+    return assess(questionnaire_of(submission), submission.answers or {})
 
 
 def _set(submission: Submission, columns: Mapping[str, Any]) -> bool:
@@ -164,23 +199,25 @@ class Rescored:
 
     id: int
     name: str  # as the list shows it
-    before: Mapping[str, Any]  # the assessment as its stored JSON text
+    before: Mapping[str, Any]  # the JSON columns as their stored text
     after: Mapping[str, Any] | None  # None when its questionnaire is not stored
 
     @property
     def changed(self) -> bool:
         if self.after is None:
             return False
-        plain = (c for c in SCORED_COLUMNS if c != "assessment")
-        if any(self.before[c] != self.after[c] for c in plain):
+        before, after = self.before, self.after
+        if any(before[c] != after[c] for c in SCORED_COLUMNS if c not in JSON_COLUMNS):
             return True
-        return _json_differs(self.before["assessment"], self.after["assessment"])
+        return any(_json_differs(before[c], after[c]) for c in JSON_COLUMNS)
 
 
 def _json_differs(stored: str | None, value: Any) -> bool:
     """Whether the stored JSON text holds another value than `value`. Equal text (as
-    the column's json.dumps writes it) is equal without decoding the stored text,
-    which is most of the cost of reading a row."""
+    the column's json.dumps writes it) is equal without decoding the stored text; SQL
+    NULL and JSON null are both None."""
+    if stored == "null":
+        stored = None
     if stored is None or value is None:
         return stored is not None or value is not None
     return stored != json.dumps(value) and json.loads(stored) != value
@@ -198,29 +235,31 @@ def rescored(
     questionnaire_for: Callable[[str], Questionnaire | None], practice: Practice
 ) -> Iterator[list[Rescored]]:
     """Every submitted prospect scored again, in batches by id, from plain rows (no ORM
-    objects: a re-score of 100,000 reads and compares them only, bench/work.py).
+    objects; the answers read as text and decoded once; the compiled scoring; the
+    package sizer built once: bench/work.py).
 
     `questionnaire_for(digest)` gives the questionnaire to score under. The same
     columns as `score` computes, so writing them with `write_scores` leaves every
     row as scoring its object would (tests/integration/test_submissions.py).
     """
-    columns = [getattr(Submission, c) for c in SCORED_COLUMNS if c != "assessment"]
-    # the stored assessment as text: compared, not decoded (see _json_differs)
-    assessment = sa.cast(Submission.assessment, sa.Text).label("assessment")
+    plain = [getattr(Submission, c) for c in SCORED_COLUMNS if c not in JSON_COLUMNS]
+    # the JSON columns as text: the answers decoded once here, the others compared
+    as_text = [sa.cast(getattr(Submission, c), sa.Text).label(c) for c in JSON_COLUMNS]
     query = (
         sa.select(
             Submission.id,
             Submission.name,
             Submission.business,
             Submission.questionnaire_digest,
-            Submission.answers,
-            *columns,
-            assessment,
+            sa.cast(Submission.answers, sa.Text).label("answers"),
+            *plain,
+            *as_text,
         )
         .where(Submission.status != DRAFT)
         .order_by(Submission.id)
         .limit(RESCORE_BATCH)
     )
+    score_row = _row_scorer(questionnaire_for, practice)
     last = None
     while True:
         page = query if last is None else query.where(Submission.id > last)
@@ -228,19 +267,40 @@ def rescored(
         if not rows:
             return
         last = rows[-1].id
-        yield [_rescored(row, questionnaire_for, practice) for row in rows]
+        yield [score_row(row) for row in rows]
 
 
-def _rescored(row, questionnaire_for, practice: Practice) -> Rescored:
-    questionnaire = questionnaire_for(row.questionnaire_digest)
-    return Rescored(
-        id=row.id,
-        name=Submission.name_to_show(row.name, row.business, row.id),
-        before={c: getattr(row, c) for c in SCORED_COLUMNS},
-        after=None
-        if questionnaire is None
-        else scored_columns(questionnaire, row.answers or {}, practice),
-    )
+def _row_scorer(
+    questionnaire_for: Callable[[str], Questionnaire | None], practice: Practice
+) -> Callable[[Any], Rescored]:
+    """Scores one plain row; each digest's questionnaire looked up once."""
+    sizer = package_sizer(practice.packages)
+    questionnaires: dict[str, Questionnaire | None] = {}
+    loads = json.loads
+
+    def score_row(row: Any) -> Rescored:
+        digest = row.questionnaire_digest
+        if digest not in questionnaires:
+            questionnaires[digest] = questionnaire_for(digest)
+        questionnaire = questionnaires[digest]
+        after = None
+        if questionnaire is not None:
+            answers = loads(row.answers) if row.answers else {}
+            after = scored_columns(
+                questionnaire,
+                answers or {},
+                practice,
+                sizer=sizer,
+                explained=questionnaire.digest != digest,
+            )
+        return Rescored(
+            id=row.id,
+            name=Submission.name_to_show(row.name, row.business, row.id),
+            before={c: getattr(row, c) for c in SCORED_COLUMNS},
+            after=after,
+        )
+
+    return score_row
 
 
 def write_scores(batch: Sequence[Rescored]) -> int:

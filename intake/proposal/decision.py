@@ -158,7 +158,11 @@ def recommended_package(
     return size(practice.packages, levers).package
 
 
-def package_sizer(packages: tuple[Package, ...]) -> Callable[[Scored], str | None]:
+# the name of the package to recommend for the compiled scoring's numbers
+Sizer = Callable[[Scored], str | None]
+
+
+def package_sizer(packages: tuple[Package, ...]) -> Sizer:
     """The name of the package `recommended_package` picks, from the compiled scoring's
     numbers (questionnaire.compiled.Scored): built once for a re-score of many, each
     size remembered (tests/unit/test_compiled_scoring.py holds the two equal)."""
