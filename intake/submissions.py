@@ -9,14 +9,15 @@ a derived column cannot be forgotten by one of them.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
-from . import registry
+from . import cache, registry
 from .extensions import db, rows_changed
 from .models import (
     DRAFT,
@@ -191,35 +192,86 @@ def submit(draft: Submission, questionnaire: Questionnaire, practice: Practice) 
 # ---- scoring many at once ----------------------------------------------------------
 
 RESCORE_BATCH = 1000
+_PLAIN = [i for i, c in enumerate(SCORED_COLUMNS) if c not in JSON_COLUMNS]
+_JSON = [i for i, c in enumerate(SCORED_COLUMNS) if c in JSON_COLUMNS]
+_OVERALL, _VERDICT = SCORED_COLUMNS.index("overall"), SCORED_COLUMNS.index("verdict")
+_EXPLANATION = SCORED_COLUMNS.index("assessment")
 
 
-@dataclass(frozen=True)
 class Rescored:
-    """One submission scored again: its scored columns as stored and as they would be."""
+    """One submission scored again: its scored columns (in SCORED_COLUMNS' order) as
+    stored, the JSON ones as their stored text, and as they would be (None when its
+    questionnaire is not stored). Plain tuples: a re-score of 100,000 makes one each."""
 
-    id: int
-    name: str  # as the list shows it
-    before: Mapping[str, Any]  # the JSON columns as their stored text
-    after: Mapping[str, Any] | None  # None when its questionnaire is not stored
+    __slots__ = ("_explain", "_name", "after", "before", "id")
+
+    def __init__(
+        self,
+        id_: int,
+        name: tuple[str, str],
+        before: Sequence[Any],
+        after: tuple[Any, ...] | None,
+        explain: Callable[[], dict[str, Any]] | None = None,
+    ) -> None:
+        self.id, self._name, self.before, self.after = id_, name, before, after
+        self._explain = explain  # the explanation to store, computed when written
+
+    @property
+    def name(self) -> str:
+        """As the list shows it."""
+        return Submission.name_to_show(*self._name, self.id)
+
+    @property
+    def overall_before(self) -> int | None:
+        return self.before[_OVERALL]
+
+    @property
+    def verdict_before(self) -> str | None:
+        return self.before[_VERDICT]
+
+    @property
+    def overall_after(self) -> int:
+        if self.after is None:
+            raise ValueError(f"submission {self.id}: its questionnaire is not stored")
+        return self.after[_OVERALL]
+
+    @property
+    def verdict_after(self) -> str:
+        if self.after is None:
+            raise ValueError(f"submission {self.id}: its questionnaire is not stored")
+        return self.after[_VERDICT]
+
+    def columns(self) -> dict[str, Any]:
+        """The scored columns as they would be, by name (the explanation included)."""
+        if self.after is None:
+            raise ValueError(f"submission {self.id}: its questionnaire is not stored")
+        values = dict(zip(SCORED_COLUMNS, self.after, strict=True))
+        if self._explain is not None:
+            values["assessment"] = self._explain()
+            self.after = tuple(values.values())
+            self._explain = None
+        return values
 
     @property
     def changed(self) -> bool:
         if self.after is None:
             return False
         before, after = self.before, self.after
-        if any(before[c] != after[c] for c in SCORED_COLUMNS if c not in JSON_COLUMNS):
+        if any(before[i] != after[i] for i in _PLAIN):
             return True
-        return any(_json_differs(before[c], after[c]) for c in JSON_COLUMNS)
+        if self._explain is not None:
+            after = tuple(self.columns().values())
+        return any(_json_differs(before[i], after[i]) for i in _JSON)
 
 
 def _json_differs(stored: str | None, value: Any) -> bool:
     """Whether the stored JSON text holds another value than `value`. Equal text (as
     the column's json.dumps writes it) is equal without decoding the stored text; SQL
     NULL and JSON null are both None."""
-    if stored == "null":
-        stored = None
-    if stored is None or value is None:
-        return stored is not None or value is not None
+    if value is None:
+        return stored is not None and stored != "null"
+    if stored is None or stored == "null":
+        return True
     return stored != json.dumps(value) and json.loads(stored) != value
 
 
@@ -242,9 +294,13 @@ def rescored(
     columns as `score` computes, so writing them with `write_scores` leaves every
     row as scoring its object would (tests/integration/test_submissions.py).
     """
-    plain = [getattr(Submission, c) for c in SCORED_COLUMNS if c not in JSON_COLUMNS]
     # the JSON columns as text: the answers decoded once here, the others compared
-    as_text = [sa.cast(getattr(Submission, c), sa.Text).label(c) for c in JSON_COLUMNS]
+    columns = [
+        sa.cast(getattr(Submission, c), sa.Text).label(c)
+        if c in JSON_COLUMNS
+        else getattr(Submission, c)
+        for c in SCORED_COLUMNS
+    ]
     query = (
         sa.select(
             Submission.id,
@@ -252,8 +308,7 @@ def rescored(
             Submission.business,
             Submission.questionnaire_digest,
             sa.cast(Submission.answers, sa.Text).label("answers"),
-            *plain,
-            *as_text,
+            *columns,
         )
         .where(Submission.status != DRAFT)
         .order_by(Submission.id)
@@ -266,51 +321,64 @@ def rescored(
         rows = db.session.execute(page).all()
         if not rows:
             return
-        last = rows[-1].id
+        last = rows[-1][0]
         yield [score_row(row) for row in rows]
 
 
 def _row_scorer(
     questionnaire_for: Callable[[str], Questionnaire | None], practice: Practice
 ) -> Callable[[Any], Rescored]:
-    """Scores one plain row; each digest's questionnaire looked up once."""
+    """Scores one plain row (id, name, business, digest, answers, SCORED_COLUMNS);
+    each digest's questionnaire looked up once."""
     sizer = package_sizer(practice.packages)
     questionnaires: dict[str, Questionnaire | None] = {}
     loads = json.loads
 
     def score_row(row: Any) -> Rescored:
-        digest = row.questionnaire_digest
+        id_, name, business, digest, text = row[:5]
         if digest not in questionnaires:
             questionnaires[digest] = questionnaire_for(digest)
         questionnaire = questionnaires[digest]
-        after = None
-        if questionnaire is not None:
-            answers = loads(row.answers) if row.answers else {}
-            after = scored_columns(
-                questionnaire,
-                answers or {},
-                practice,
-                sizer=sizer,
-                explained=questionnaire.digest != digest,
-            )
-        return Rescored(
-            id=row.id,
-            name=Submission.name_to_show(row.name, row.business, row.id),
-            before={c: getattr(row, c) for c in SCORED_COLUMNS},
-            after=after,
+        if questionnaire is None:
+            return Rescored(id_, (name, business), row[5:], None)
+        answers = (loads(text) if text else None) or {}
+        s = compiled.score(questionnaire, answers)
+        after = (
+            s.fit,
+            s.chemistry,
+            s.boundaries,
+            s.overall,
+            s.verdict,
+            s.flag_count,
+            list(s.knockouts) or None,
+            None,
+            sizer(s),
         )
+        explain = None
+        if questionnaire.digest != digest:  # not its own: the explanation is stored
+            explain = functools.partial(_explanation, questionnaire, answers)
+        return Rescored(id_, (name, business), row[5:], after, explain)
 
     return score_row
+
+
+def _explanation(questionnaire: Questionnaire, answers: Any) -> dict[str, Any]:
+    return assess(questionnaire, answers).to_dict()
+
+
+# one UPDATE by id, run for many rows at once: SET is every key of the parameters but
+# `row_id`, each bound through its column's type (Core: a third of the ORM's cost)
+_TABLE = cast(sa.Table, Submission.__table__)
+_WRITE = sa.update(_TABLE).where(_TABLE.c.id == sa.bindparam("row_id"))
 
 
 def write_scores(batch: Sequence[Rescored]) -> int:
     """UPDATE the rows whose scored columns changed, in one executemany (no commit);
     how many there were."""
-    changed = [
-        {"id": r.id, **r.after} for r in batch if r.changed and r.after is not None
-    ]
+    changed = [{"row_id": r.id, **r.columns()} for r in batch if r.changed]
     if changed:
-        db.session.execute(sa.update(Submission), changed)
+        db.session.execute(_WRITE, changed)
+        cache.note_written(db.session(), Submission)
     return len(changed)
 
 

@@ -96,20 +96,15 @@ def _option(option: Choice | Band | Rule, ranges: Packed = 0) -> Option:
 def holds(values: frozenset[str], answer: Any) -> bool:
     """Condition.holds on a plain value: the answer (or one of its items) as text is
     one of the values."""
+    kind = type(answer)
+    if kind is str:
+        return answer in values
+    if kind is list or kind is tuple:
+        return not values.isdisjoint(map(str, answer))
     if answer is None:
         return False
-    if type(answer) is str:
-        return answer in values
     if isinstance(answer, list | tuple):
-        try:
-            if not values.isdisjoint(answer):  # a text item that is a value
-                return True
-        except TypeError:  # an item that cannot be hashed: compared as text below
-            pass
-        for a in answer:
-            if type(a) is not str and str(a) in values:
-                return True
-        return False
+        return not values.isdisjoint(map(str, answer))
     return str(answer) in values
 
 
@@ -237,26 +232,30 @@ class Compiled:
     knockout_cap: int
     hours: tuple[str, Chain] | None  # the monthly hours question, when there is one
     areas: tuple[str, Chain, tuple[str, ...]] | None  # the service areas and choices
+    # _picked and _rules written out for these entries and clauses (`_written_out`)
+    added: Callable[[Mapping[str, Any]], tuple[Packed, list[Flag], Packed]]
 
     def score(self, answers: Mapping[str, Any]) -> Scored:
         """The numbers `assess(questionnaire, answers)` gives."""
-        picked, flags = _picked(self.entries, answers)
-        t = unpack(picked, 9)
-        a = unpack(_rules(self.clauses, answers, flags), 3)
+        picked, flags, adjust = self.added(answers)
+        # each field read with HALF added (see unpack): it cancels in differences
+        pf, pc, pb, lf, lc, lb, hf, hc, hb = NINE.unpack(
+            (picked + BIAS9).to_bytes(NINE.size, "little")
+        )
+        af, ac, ab = THREE.unpack((adjust + BIAS3).to_bytes(THREE.size, "little"))
         scores = (
-            _bounded(_scale(t[0], t[3], t[6]) + a[0]),
-            _bounded(_scale(t[1], t[4], t[7]) + a[1]),
-            _bounded(_scale(t[2], t[5], t[8]) + a[2]),
+            _bounded(_scale(pf, lf, hf) + af - HALF),
+            _bounded(_scale(pc, lc, hc) + ac - HALF),
+            _bounded(_scale(pb, lb, hb) + ab - HALF),
         )
         knockouts, cost = _knockouts_and_cost(flags) if flags else ((), 0)
         overall = self._overall(scores, cost, knockouts)
+        if knockouts or overall < self.possible_fit:
+            verdict = NOT_A_FIT
+        else:
+            verdict = STRONG_FIT if overall >= self.strong_fit else POSSIBLE_FIT
         return Scored(
-            *scores,
-            overall,
-            self._verdict(overall, knockouts),
-            len(flags),
-            knockouts,
-            *self._levers(answers),
+            *scores, overall, verdict, len(flags), knockouts, *self._levers(answers)
         )
 
     def _overall(
@@ -268,12 +267,7 @@ class Compiled:
             overall = self.knockout_cap
         if self.strong_fit > 0 and min(scores) < self.floor:
             overall = min(overall, self.strong_fit - 1)
-        return max(0, min(100, overall))
-
-    def _verdict(self, overall: int, knockouts: tuple[str, ...]) -> str:
-        if knockouts or overall < self.possible_fit:
-            return NOT_A_FIT
-        return STRONG_FIT if overall >= self.strong_fit else POSSIBLE_FIT
+        return 0 if overall < 0 else 100 if overall > 100 else overall
 
     def _levers(self, answers: Mapping[str, Any]) -> tuple[int | None, int]:
         """(hours, areas) as facts.read_levers reads them from the shown answers."""
@@ -358,22 +352,9 @@ def _met(checks: tuple[RuleCheck, ...], answers: Mapping[str, Any]) -> int:
     answer is none)."""
     met = 0
     for chain, qid, values in checks:
-        a = answers.get(qid)
-        if a is None or not (a in values if type(a) is str else holds(values, a)):
-            continue
-        met += not chain or shown(chain, answers)
+        if holds(values, answers.get(qid)):
+            met += not chain or shown(chain, answers)
     return met
-
-
-def _every(checks: tuple[RuleCheck, ...], answers: Mapping[str, Any]) -> bool:
-    """Whether all of a rule's conditions hold on the shown answers."""
-    for chain, qid, values in checks:
-        a = answers.get(qid)
-        if a is None or not (a in values if type(a) is str else holds(values, a)):
-            return False
-        if chain and not shown(chain, answers):
-            return False
-    return True
 
 
 def _rules(
@@ -382,14 +363,17 @@ def _rules(
     """The points (on the 0-100 scores, packed) of the rules that apply; their flags
     are added to `flags`."""
     adjust = 0
+    get = answers.get
     for every, some, at_least, (added, flag) in clauses:
-        if not _every(every, answers):
-            continue
-        if at_least > 0 and _met(some, answers) < at_least:
-            continue
-        adjust += added
-        if flag:
-            flags.append(flag)
+        for chain, qid, values in every:  # all must hold: the first that fails ends
+            if not holds(values, get(qid)) or (chain and not shown(chain, answers)):
+                break
+        else:
+            if at_least > 0 and _met(some, answers) < at_least:
+                continue
+            adjust += added
+            if flag:
+                flags.append(flag)
     return adjust
 
 
@@ -447,12 +431,15 @@ def _build(questionnaire: Questionnaire) -> Compiled:
     rules = questionnaire.scoring
     hours = questionnaire.by_role("monthly_hours")
     areas = questionnaire.by_role("service_areas")
+    entries = tuple(
+        _entry(questionnaire, q, ranges)
+        for q, ranges in _scored_questions(questionnaire)
+    )
+    clauses = tuple(_clause(questionnaire, r) for r in questionnaire.rules)
     return Compiled(
-        entries=tuple(
-            _entry(questionnaire, q, ranges)
-            for q, ranges in _scored_questions(questionnaire)
-        ),
-        clauses=tuple(_clause(questionnaire, r) for r in questionnaire.rules),
+        entries=entries,
+        clauses=clauses,
+        added=_written_out(entries, clauses, questionnaire.version),
         weights=(
             rules.weights[FIT],
             rules.weights[CHEMISTRY],
@@ -473,6 +460,105 @@ def _build(questionnaire: Questionnaire) -> Compiled:
             else None
         ),
     )
+
+
+# ---- the loops written out ------------------------------------------------------------
+#
+# `_picked` then `_rules` over one questionnaire's entries and clauses do the same steps
+# for every answer: `_written_out` writes those steps as one Python function, each entry
+# and clause in turn, with its tables bound as constants (question ids through repr(),
+# everything else by name from the namespace, never as source), so that scoring one
+# answer is no loop, no unpacking, no call. The loops stay as the reference it is held
+# to (tests/unit/test_compiled_scoring.py) and the way to read what it does.
+
+
+def _shown_source(chain: Chain, name: str, namespace: dict[str, Any]) -> str:
+    if not chain:
+        return ""
+    namespace[name] = chain
+    return f" and shown({name}, answers)"
+
+
+def _entry_source(i: int, entry: Entry, namespace: dict[str, Any]) -> list[str]:
+    qid, chain, table, ticked, pick, miss = entry
+    shown_if = _shown_source(chain, f"C{i}", namespace)
+    namespace[f"M{i}"] = miss
+    lines = [f"    v = get({qid!r})"]
+    if table is not None:
+        namespace[f"T{i}"] = table
+        return lines + [
+            f"    if v is not None{shown_if}:",
+            "        k = type(v)",
+            f"        o = T{i}.get(v, M{i}) if k is str or k is int "
+            f"else other(T{i}, v, M{i})",
+            "        total += o[0]",
+            "        if o[1]:",
+            "            flags.append(o[1])",
+        ]
+    lines += [
+        f"    if v is not None and v != []{shown_if}:",
+        f"        total += M{i}[0]",
+    ]
+    for j, (value, (added, flag)) in enumerate(ticked):
+        namespace[f"P{i}_{j}"], namespace[f"F{i}_{j}"] = added, flag
+        lines += [f"        if {value!r} in v:", f"            total += P{i}_{j}"]
+        lines += [f"            flags.append(F{i}_{j})"] if flag else []
+    if not ticked:
+        namespace[f"K{i}"] = pick
+        lines += [
+            f"        for _, (a, f) in K{i}(v):",
+            "            total += a",
+            "            if f:",
+            "                flags.append(f)",
+        ]
+    return lines
+
+
+def _condition_source(check: RuleCheck, name: str, namespace: dict[str, Any]) -> str:
+    chain, qid, values = check
+    namespace[name] = values
+    return f"(holds({name}, get({qid!r})){_shown_source(chain, name + 'c', namespace)})"
+
+
+def _clause_source(r: int, clause: Clause, namespace: dict[str, Any]) -> list[str]:
+    every, some, at_least, (added, flag) = clause
+    namespace[f"A{r}"], namespace[f"RF{r}"] = added, flag
+    tests = [_condition_source(c, f"V{r}_{k}", namespace) for k, c in enumerate(every)]
+    if at_least > 0:
+        counted = [
+            _condition_source(c, f"W{r}_{k}", namespace) for k, c in enumerate(some)
+        ]
+        tests.append(f"({' + '.join(counted) or '0'}) >= {at_least}")
+    lines = [f"    if {' and '.join(tests) or 'True'}:", f"        adjust += A{r}"]
+    return lines + ([f"        flags.append(RF{r})"] if flag else [])
+
+
+def _written_out(
+    entries: tuple[Entry, ...], clauses: tuple[Clause, ...], version: str
+) -> Callable[[Mapping[str, Any]], tuple[Packed, list[Flag], Packed]]:
+    """One function giving what `_picked` and then `_rules` give, written out."""
+    namespace: dict[str, Any] = {
+        "holds": holds,
+        "shown": shown,
+        "other": _other_single,
+    }
+    lines = [
+        "def added(answers):",
+        "    get = answers.get",
+        "    total = 0",
+        "    adjust = 0",
+        "    flags = []",
+    ]
+    for i, entry in enumerate(entries):
+        lines += _entry_source(i, entry, namespace)
+    for r, clause in enumerate(clauses):
+        lines += _clause_source(r, clause, namespace)
+    lines.append("    return total, flags, adjust")
+    code = compile("\n".join(lines), f"<scoring of questionnaire {version}>", "exec")
+    exec(code, namespace)  # the source above: ids through repr(), the rest by name
+    added: Callable[[Mapping[str, Any]], tuple[Packed, list[Flag], Packed]]
+    added = namespace["added"]
+    return added
 
 
 def compiled(questionnaire: Questionnaire) -> Compiled:

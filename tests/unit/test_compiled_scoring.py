@@ -265,3 +265,19 @@ def test_a_hidden_answer_neither_scores_nor_sizes():
     without = {k: v for k, v in answers.items() if k != hidden.id}
     assert _fast(questionnaire, answers) == _fast(questionnaire, without)
     assert _fast(questionnaire, answers) == _reference(questionnaire, answers)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_written_out_function_adds_what_the_loops_add(version):
+    """`Compiled.added` (the loops written out as one function) against `_picked`
+    then `_rules`: the packed sums and the flags, in order."""
+    from intake.questionnaire.compiled import _picked, _rules
+
+    c = compiled(VERSIONS[version])
+    rng = random.Random(f"written-{version}")
+    draws = [a for _, a in _personas()]
+    draws += [random_answers(VERSIONS[version], rng) for _ in range(500)]
+    for answers in draws:
+        total, flags = _picked(c.entries, answers)
+        adjust = _rules(c.clauses, answers, flags)
+        assert c.added(answers) == (total, flags, adjust), answers
