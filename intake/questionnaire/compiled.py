@@ -517,7 +517,8 @@ def _entry_source(i: int, entry: Entry, namespace: dict[str, Any]) -> list[str]:
 def _condition_source(check: RuleCheck, name: str, namespace: dict[str, Any]) -> str:
     chain, qid, values = check
     namespace[name] = values
-    return f"(holds({name}, get({qid!r})){_shown_source(chain, name + 'c', namespace)})"
+    held = f"(x in {name} if type(x := get({qid!r})) is str else holds({name}, x))"
+    return f"({held}{_shown_source(chain, name + 'c', namespace)})"
 
 
 def _clause_source(r: int, clause: Clause, namespace: dict[str, Any]) -> list[str]:

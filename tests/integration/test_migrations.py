@@ -252,6 +252,7 @@ def test_0020_copies_the_knockout_reasons_out_of_the_stored_explanations(app, db
     expected = [[f.reason for f in a.flags if f.knockout] or None for a in explained]
     assert [k for _, k in stored] == [*expected, None]
     assert expected[0] and expected[1] and expected[2] is None
+    db.session.commit()  # the read's transaction ends before the ALTER TABLE
     downgrade(revision="0019")
     assert "knockouts" not in {
         c["name"] for c in sa.inspect(db.engine).get_columns("submission")
