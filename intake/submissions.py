@@ -128,7 +128,9 @@ def explanation_of(submission: Submission) -> dict[str, Any] | None:
     Computed from the answers under the submission's own questionnaire version, which
     gives what was stored before (tests/integration/test_explanation.py); the stored
     one where there is one (rows scored before migration 0020, or under another
-    version by `flask rescore --current`)."""
+    version than their own, as by `flask rescore --current`). A row whose version is
+    not stored and has no stored explanation is explained under the active version,
+    as its page shows its answers."""
     if submission.is_draft or submission.verdict is None:
         return None
     if submission.assessment is not None:
@@ -164,7 +166,13 @@ def score(
 ) -> bool:
     """Score the submission again and write every derived column; True if one changed."""
     return _set(
-        submission, scored_columns(questionnaire, submission.answers or {}, practice)
+        submission,
+        scored_columns(
+            questionnaire,
+            submission.answers or {},
+            practice,
+            explained=questionnaire.digest != submission.questionnaire_digest,
+        ),
     )
 
 
@@ -182,7 +190,12 @@ def submit(draft: Submission, questionnaire: Questionnaire, practice: Practice) 
             status="new",
             submitted_at=now,
             updated_at=now,
-            **scored_columns(questionnaire, draft.answers or {}, practice),
+            **scored_columns(
+                questionnaire,
+                draft.answers or {},
+                practice,
+                explained=questionnaire.digest != draft.questionnaire_digest,
+            ),
         )
         .execution_options(synchronize_session=False)
     )
