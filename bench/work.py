@@ -21,6 +21,7 @@ measures:
 
 CPU seconds and RSS hold on a shared machine; wall times do not, so each is printed with
 the load average at the time. BENCH_PG_URL and BENCH_REDIS_URL as for bench.py.
+`--only rescore` (or export, renders, comma-separated) measures those parts alone.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from profile import gunicorn_master, worker_pids  # noqa: E402
 import bench as b  # noqa: E402  (bench/bench.py: seeding, servers, HTTP client)
 
 RENDERS = 8
+PARTS = ("rescore", "export", "renders")  # what --only may name
 
 
 def load() -> str:
@@ -251,15 +253,21 @@ def bench_database(args, label: str, database_url: str, workdir: Path) -> Figure
         {**env, "INTAKE_NEW_PASSWORD": b.CONSULTANT[1]}, "create-user", b.CONSULTANT[0]
     )
     b.say(f"[{label}] seeded in {b.seed(database_url, args.rows):.1f} s")
-    measure_rescore(env, args.rows, figures)
+    parts = args.only.split(",")
+    if "rescore" in parts:
+        measure_rescore(env, args.rows, figures)
+    if "export" not in parts and "renders" not in parts:
+        return figures
     with b.gunicorn(f"work-{label}", "wsgi:app", env, workdir, "/healthz") as (
         port,
         log,
     ):
         workers = all_workers(gunicorn_master(port))
         cookie = signed_in(port).cookie_header
-        measure_export(port, cookie, workers, figures)
-        measure_renders(port, cookie, workers, database_url, log, figures)
+        if "export" in parts:
+            measure_export(port, cookie, workers, figures)
+        if "renders" in parts:
+            measure_renders(port, cookie, workers, database_url, log, figures)
         after = worker_pids(gunicorn_master(port))
         text = log.read_text(errors="replace")
         trouble = [
@@ -277,7 +285,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help="the parts to measure, comma-separated: " + ", ".join(PARTS),
+    )
     args = parser.parse_args()
+    unknown = set(args.only.split(",")) - set(PARTS)
+    if unknown:
+        parser.error(f"--only: unknown part(s) {', '.join(sorted(unknown))}")
     for key in [k for k in os.environ if k.startswith("INTAKE_")]:
         del os.environ[key]
     b.check_redis()

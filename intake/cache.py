@@ -91,6 +91,12 @@ def _note_bulk_write(state: ORMExecuteState) -> None:
         _touched(state.session).add(state.bind_mapper.class_)
 
 
+def note_written(session: Session, model: type) -> None:
+    """A write the session's events do not see (a Core statement on the model's
+    table): its caches are cleared at commit as for any other."""
+    _touched(session).add(model)
+
+
 @event.listens_for(Session, "after_commit")
 def _clear_stale(session: Session) -> None:
     touched = session.info.pop(_TOUCHED, set())

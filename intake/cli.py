@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
-from typing import Any
 
 import click
 import sqlalchemy as sa
@@ -194,7 +192,7 @@ def rescore(current, dry_run):
                         err=True,
                     )
                 elif dry_run:
-                    moves.append(_move(r, r.after))
+                    moves.append(_move(r))
             if not dry_run:
                 changed += submissions.write_scores(batch)
                 db.session.commit()
@@ -216,16 +214,15 @@ def progress(length: int, label: str):
     )
 
 
-def _move(r: submissions.Rescored, after: Mapping[str, Any]) -> rescoring.Move:
-    """What scoring the submission again would change (its scored columns `after`),
-    without writing it."""
+def _move(r: submissions.Rescored) -> rescoring.Move:
+    """What scoring the submission again would change, without writing it."""
     return rescoring.Move(
         r.id,
         r.name,
-        r.before["overall"],
-        r.before["verdict"],
-        after["overall"],
-        after["verdict"],
+        r.overall_before,
+        r.verdict_before,
+        r.overall_after,
+        r.verdict_after,
     )
 
 

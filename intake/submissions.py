@@ -9,14 +9,15 @@ a derived column cannot be forgotten by one of them.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
-from . import registry
+from . import cache, registry
 from .extensions import db, rows_changed
 from .models import (
     DRAFT,
@@ -28,10 +29,11 @@ from .models import (
     utcnow,
 )
 from .practice import Practice
-from .proposal.recommendation import recommended_package
+from .proposal.decision import Sizer, package_sizer
+from .questionnaire import compiled
 from .questionnaire.answers import describe_answer
 from .questionnaire.schema import Question, Questionnaire, Step
-from .questionnaire.scoring import assess
+from .questionnaire.scoring import Assessment, assess
 
 
 def stored_questionnaire_of(submission: Submission) -> Questionnaire | None:
@@ -75,25 +77,32 @@ def contact_columns(
 
 
 def scored_columns(
-    questionnaire: Questionnaire, answers: Mapping[str, Any], practice: Practice
+    questionnaire: Questionnaire,
+    answers: Mapping[str, Any],
+    practice: Practice,
+    *,
+    sizer: Sizer | None = None,
+    explained: bool = False,
 ) -> dict[str, Any]:
-    """Every column derived from scoring the answers: scores, verdict, flags, package."""
-    assessment = assess(questionnaire, answers)
-    package = recommended_package(
-        questionnaire=questionnaire,
-        answers=answers,
-        assessment=assessment,
-        practice=practice,
-    )
+    """Every column derived from scoring the answers: scores, verdict, flags, the
+    knock-out reasons, the package; from the compiled scoring (no explanation built).
+
+    The explanation is not stored (`explanation_of` computes it from the answers and
+    the row's own questionnaire version), unless `explained`: when the questionnaire
+    is not the submission's own (`flask rescore --current`), which could not give it
+    back. `sizer`: the practice's package sizer, built once for many submissions."""
+    scored = compiled.score(questionnaire, answers)
+    size = sizer or package_sizer(practice.packages)
     return {
-        "fit": assessment.scores["fit"],
-        "chemistry": assessment.scores["chemistry"],
-        "boundaries": assessment.scores["boundaries"],
-        "overall": assessment.overall,
-        "verdict": assessment.verdict,
-        "flag_count": len(assessment.flags),
-        "assessment": assessment.to_dict(),
-        "package_name": package.name if package else None,
+        "fit": scored.fit,
+        "chemistry": scored.chemistry,
+        "boundaries": scored.boundaries,
+        "overall": scored.overall,
+        "verdict": scored.verdict,
+        "flag_count": scored.flag_count,
+        "knockouts": list(scored.knockouts) or None,
+        "assessment": assess(questionnaire, answers).to_dict() if explained else None,
+        "package_name": size(scored),
     }
 
 
@@ -104,9 +113,38 @@ SCORED_COLUMNS = (
     "overall",
     "verdict",
     "flag_count",
+    "knockouts",
     "assessment",
     "package_name",
 )
+JSON_COLUMNS = ("knockouts", "assessment")  # compared as their stored text
+
+
+def explanation_of(submission: Submission) -> dict[str, Any] | None:
+    """Why the submission scored as it did (`Assessment.to_dict()`): every reason and
+    flag, as the prospect's page, the proposal and the PDF show it. None for a draft
+    or a row never scored.
+
+    Computed from the answers under the submission's own questionnaire version, which
+    gives what was stored before (tests/integration/test_explanation.py); the stored
+    one where there is one (rows scored before migration 0020, or under another
+    version than their own, as by `flask rescore --current`). A row whose version is
+    not stored and has no stored explanation is explained under the active version,
+    as its page shows its answers."""
+    if submission.is_draft or submission.verdict is None:
+        return None
+    if submission.assessment is not None:
+        return submission.assessment
+    return assess(questionnaire_of(submission), submission.answers or {}).to_dict()
+
+
+def assessment_of(submission: Submission) -> Assessment | None:
+    """`explanation_of` as an Assessment (None for a draft or a row never scored)."""
+    if submission.is_draft or submission.verdict is None:
+        return None
+    if submission.assessment is not None:
+        return Assessment.from_dict(submission.assessment)
+    return assess(questionnaire_of(submission), submission.answers or {})
 
 
 def _set(submission: Submission, columns: Mapping[str, Any]) -> bool:
@@ -128,7 +166,13 @@ def score(
 ) -> bool:
     """Score the submission again and write every derived column; True if one changed."""
     return _set(
-        submission, scored_columns(questionnaire, submission.answers or {}, practice)
+        submission,
+        scored_columns(
+            questionnaire,
+            submission.answers or {},
+            practice,
+            explained=questionnaire.digest != submission.questionnaire_digest,
+        ),
     )
 
 
@@ -146,7 +190,12 @@ def submit(draft: Submission, questionnaire: Questionnaire, practice: Practice) 
             status="new",
             submitted_at=now,
             updated_at=now,
-            **scored_columns(questionnaire, draft.answers or {}, practice),
+            **scored_columns(
+                questionnaire,
+                draft.answers or {},
+                practice,
+                explained=questionnaire.digest != draft.questionnaire_digest,
+            ),
         )
         .execution_options(synchronize_session=False)
     )
@@ -156,33 +205,86 @@ def submit(draft: Submission, questionnaire: Questionnaire, practice: Practice) 
 # ---- scoring many at once ----------------------------------------------------------
 
 RESCORE_BATCH = 1000
+_PLAIN = [i for i, c in enumerate(SCORED_COLUMNS) if c not in JSON_COLUMNS]
+_JSON = [i for i, c in enumerate(SCORED_COLUMNS) if c in JSON_COLUMNS]
+_OVERALL, _VERDICT = SCORED_COLUMNS.index("overall"), SCORED_COLUMNS.index("verdict")
+_EXPLANATION = SCORED_COLUMNS.index("assessment")
 
 
-@dataclass(frozen=True)
 class Rescored:
-    """One submission scored again: its scored columns as stored and as they would be."""
+    """One submission scored again: its scored columns (in SCORED_COLUMNS' order) as
+    stored, the JSON ones as their stored text, and as they would be (None when its
+    questionnaire is not stored). Plain tuples: a re-score of 100,000 makes one each."""
 
-    id: int
-    name: str  # as the list shows it
-    before: Mapping[str, Any]  # the assessment as its stored JSON text
-    after: Mapping[str, Any] | None  # None when its questionnaire is not stored
+    __slots__ = ("_explain", "_name", "after", "before", "id")
+
+    def __init__(
+        self,
+        id_: int,
+        name: tuple[str, str],
+        before: Sequence[Any],
+        after: tuple[Any, ...] | None,
+        explain: Callable[[], dict[str, Any]] | None = None,
+    ) -> None:
+        self.id, self._name, self.before, self.after = id_, name, before, after
+        self._explain = explain  # the explanation to store, computed when written
+
+    @property
+    def name(self) -> str:
+        """As the list shows it."""
+        return Submission.name_to_show(*self._name, self.id)
+
+    @property
+    def overall_before(self) -> int | None:
+        return self.before[_OVERALL]
+
+    @property
+    def verdict_before(self) -> str | None:
+        return self.before[_VERDICT]
+
+    @property
+    def overall_after(self) -> int:
+        if self.after is None:
+            raise ValueError(f"submission {self.id}: its questionnaire is not stored")
+        return self.after[_OVERALL]
+
+    @property
+    def verdict_after(self) -> str:
+        if self.after is None:
+            raise ValueError(f"submission {self.id}: its questionnaire is not stored")
+        return self.after[_VERDICT]
+
+    def columns(self) -> dict[str, Any]:
+        """The scored columns as they would be, by name (the explanation included)."""
+        if self.after is None:
+            raise ValueError(f"submission {self.id}: its questionnaire is not stored")
+        values = dict(zip(SCORED_COLUMNS, self.after, strict=True))
+        if self._explain is not None:
+            values["assessment"] = self._explain()
+            self.after = tuple(values.values())
+            self._explain = None
+        return values
 
     @property
     def changed(self) -> bool:
         if self.after is None:
             return False
-        plain = (c for c in SCORED_COLUMNS if c != "assessment")
-        if any(self.before[c] != self.after[c] for c in plain):
+        before, after = self.before, self.after
+        if any(before[i] != after[i] for i in _PLAIN):
             return True
-        return _json_differs(self.before["assessment"], self.after["assessment"])
+        if self._explain is not None:
+            after = tuple(self.columns().values())
+        return any(_json_differs(before[i], after[i]) for i in _JSON)
 
 
 def _json_differs(stored: str | None, value: Any) -> bool:
     """Whether the stored JSON text holds another value than `value`. Equal text (as
-    the column's json.dumps writes it) is equal without decoding the stored text,
-    which is most of the cost of reading a row."""
-    if stored is None or value is None:
-        return stored is not None or value is not None
+    the column's json.dumps writes it) is equal without decoding the stored text; SQL
+    NULL and JSON null are both None."""
+    if value is None:
+        return stored is not None and stored != "null"
+    if stored is None or stored == "null":
+        return True
     return stored != json.dumps(value) and json.loads(stored) != value
 
 
@@ -198,59 +300,98 @@ def rescored(
     questionnaire_for: Callable[[str], Questionnaire | None], practice: Practice
 ) -> Iterator[list[Rescored]]:
     """Every submitted prospect scored again, in batches by id, from plain rows (no ORM
-    objects: a re-score of 100,000 reads and compares them only, bench/work.py).
+    objects; the answers read as text and decoded once; the compiled scoring; the
+    package sizer built once: bench/work.py).
 
     `questionnaire_for(digest)` gives the questionnaire to score under. The same
     columns as `score` computes, so writing them with `write_scores` leaves every
     row as scoring its object would (tests/integration/test_submissions.py).
     """
-    columns = [getattr(Submission, c) for c in SCORED_COLUMNS if c != "assessment"]
-    # the stored assessment as text: compared, not decoded (see _json_differs)
-    assessment = sa.cast(Submission.assessment, sa.Text).label("assessment")
+    # the JSON columns as text: the answers decoded once here, the others compared
+    columns = [
+        sa.cast(getattr(Submission, c), sa.Text).label(c)
+        if c in JSON_COLUMNS
+        else getattr(Submission, c)
+        for c in SCORED_COLUMNS
+    ]
     query = (
         sa.select(
             Submission.id,
             Submission.name,
             Submission.business,
             Submission.questionnaire_digest,
-            Submission.answers,
+            sa.cast(Submission.answers, sa.Text).label("answers"),
             *columns,
-            assessment,
         )
         .where(Submission.status != DRAFT)
         .order_by(Submission.id)
         .limit(RESCORE_BATCH)
     )
+    score_row = _row_scorer(questionnaire_for, practice)
     last = None
     while True:
         page = query if last is None else query.where(Submission.id > last)
         rows = db.session.execute(page).all()
         if not rows:
             return
-        last = rows[-1].id
-        yield [_rescored(row, questionnaire_for, practice) for row in rows]
+        last = rows[-1][0]
+        yield [score_row(row) for row in rows]
 
 
-def _rescored(row, questionnaire_for, practice: Practice) -> Rescored:
-    questionnaire = questionnaire_for(row.questionnaire_digest)
-    return Rescored(
-        id=row.id,
-        name=Submission.name_to_show(row.name, row.business, row.id),
-        before={c: getattr(row, c) for c in SCORED_COLUMNS},
-        after=None
-        if questionnaire is None
-        else scored_columns(questionnaire, row.answers or {}, practice),
-    )
+def _row_scorer(
+    questionnaire_for: Callable[[str], Questionnaire | None], practice: Practice
+) -> Callable[[Any], Rescored]:
+    """Scores one plain row (id, name, business, digest, answers, SCORED_COLUMNS);
+    each digest's questionnaire looked up once."""
+    sizer = package_sizer(practice.packages)
+    questionnaires: dict[str, Questionnaire | None] = {}
+    loads = json.loads
+
+    def score_row(row: Any) -> Rescored:
+        id_, name, business, digest, text = row[:5]
+        if digest not in questionnaires:
+            questionnaires[digest] = questionnaire_for(digest)
+        questionnaire = questionnaires[digest]
+        if questionnaire is None:
+            return Rescored(id_, (name, business), row[5:], None)
+        answers = (loads(text) if text else None) or {}
+        s = compiled.score(questionnaire, answers)
+        after = (
+            s.fit,
+            s.chemistry,
+            s.boundaries,
+            s.overall,
+            s.verdict,
+            s.flag_count,
+            list(s.knockouts) or None,
+            None,
+            sizer(s),
+        )
+        explain = None
+        if questionnaire.digest != digest:  # not its own: the explanation is stored
+            explain = functools.partial(_explanation, questionnaire, answers)
+        return Rescored(id_, (name, business), row[5:], after, explain)
+
+    return score_row
+
+
+def _explanation(questionnaire: Questionnaire, answers: Any) -> dict[str, Any]:
+    return assess(questionnaire, answers).to_dict()
+
+
+# one UPDATE by id, run for many rows at once: SET is every key of the parameters but
+# `row_id`, each bound through its column's type (Core: a third of the ORM's cost)
+_TABLE = cast(sa.Table, Submission.__table__)
+_WRITE = sa.update(_TABLE).where(_TABLE.c.id == sa.bindparam("row_id"))
 
 
 def write_scores(batch: Sequence[Rescored]) -> int:
     """UPDATE the rows whose scored columns changed, in one executemany (no commit);
     how many there were."""
-    changed = [
-        {"id": r.id, **r.after} for r in batch if r.changed and r.after is not None
-    ]
+    changed = [{"row_id": r.id, **r.columns()} for r in batch if r.changed]
     if changed:
-        db.session.execute(sa.update(Submission), changed)
+        db.session.execute(_WRITE, changed)
+        cache.note_written(db.session(), Submission)
     return len(changed)
 
 

@@ -75,10 +75,11 @@ def recommendation_for(submission: Submission, practice: Practice) -> Recommenda
 
 
 def _assessment_of(submission: Submission) -> Assessment:
-    """The assessment stored when the submission was sent (a draft has none)."""
-    if submission.assessment is None:
+    """The submission's scores and why (submissions.assessment_of); a draft has none."""
+    assessment = submissions.assessment_of(submission)
+    if assessment is None:
         raise ValueError(f"submission {submission.id} is a draft: it has no assessment")
-    return Assessment.from_dict(submission.assessment)
+    return assessment
 
 
 def verdict_reason_for(submission: Submission, practice: Practice):
@@ -227,7 +228,8 @@ def document_key(
         "kind": "letter" if letter else "proposal",
         "submission": submission.id,
         "answers": submission.answers,
-        "assessment": submission.assessment,
+        # as stored before issue 27, now computed: the same keys as then
+        "assessment": submissions.explanation_of(submission),
         "override": submission.package_override,
         "edits": edits_of(submission).to_dict(),
         "agreed": _agreed_dict(submission),

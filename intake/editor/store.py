@@ -164,10 +164,10 @@ def dry_run_report(draft: Questionnaire, practice: Practice) -> str:
             rescoring.Move(
                 r.id,
                 r.name,
-                r.before["overall"],
-                r.before["verdict"],
-                r.after["overall"],
-                r.after["verdict"],
+                r.overall_before,
+                r.verdict_before,
+                r.overall_after,
+                r.verdict_after,
             )
             for r in batch
             if r.after is not None  # never: every submission is scored by the draft

@@ -4,12 +4,13 @@ in wording.py). Pure code."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..practice import AddOn, Package, Practice
 from ..questionnaire.answers import visible_answers
+from ..questionnaire.compiled import Scored
 from ..questionnaire.schema import Questionnaire
 from ..questionnaire.scoring import NOT_A_FIT, Assessment
 from .facts import Facts, Levers, read_levers
@@ -155,3 +156,32 @@ def recommended_package(
     # the practice's words change labels only, never the levers: no localised copy
     levers = read_levers(questionnaire, visible_answers(questionnaire, answers))
     return size(practice.packages, levers).package
+
+
+# the name of the package to recommend for the compiled scoring's numbers
+Sizer = Callable[[Scored], str | None]
+
+
+def package_sizer(packages: tuple[Package, ...]) -> Sizer:
+    """The name of the package `recommended_package` picks, from the compiled scoring's
+    numbers (questionnaire.compiled.Scored): built once for a re-score of many, each
+    size remembered (tests/unit/test_compiled_scoring.py holds the two equal)."""
+    steps = ladder(packages)
+    sizes: dict[int, str] = {}
+
+    def sized(hours: int) -> str:
+        if hours not in sizes:
+            index = next(
+                (i for i, p in enumerate(steps) if p.monthly_hours >= hours),
+                len(steps) - 1,
+            )
+            sizes[hours] = steps[index].name
+        return sizes[hours]
+
+    def name(scored: Scored) -> str | None:
+        if scored.verdict == NOT_A_FIT or scored.knockouts or not steps:
+            return None
+        hours = scored.hours
+        return sized(HOURS_PER_AREA * scored.areas if hours is None else hours)
+
+    return name

@@ -14,7 +14,7 @@ from ..practice import (
 from ..questionnaire.cues import find_cues
 from ..questionnaire.gaps import find_gaps
 from ..questionnaire.schema import DIMENSIONS
-from ..questionnaire.scoring import OVERALL, Assessment
+from ..questionnaire.scoring import OVERALL
 from . import queries
 from .forms import (
     OverrideForm,
@@ -34,7 +34,7 @@ def detail_view(s: Submission, practice: Practice) -> dict:
         (section.step, section.rows)
         for section in submissions.answers_by_step(questionnaire, answers)
     ]
-    assessment = Assessment.from_dict(s.assessment) if s.assessment else None
+    assessment = submissions.assessment_of(s)  # computed from the answers
     reasons = defaultdict(list)
     if assessment:
         for r in sorted(assessment.reasons, key=lambda r: -abs(r.points)):

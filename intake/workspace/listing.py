@@ -166,7 +166,7 @@ def list_rows_html(
     parts = []
     for s in rows:
         knockout = tuple(knockouts.get(s.id, ()))
-        # the last column (the assessment, for the knock-outs) is in `knockout`
+        # the last column (the knock-out reasons) is in `knockout`
         key = (head, tail, *tuple(s)[:-1], knockout, age(s.submitted_at, now), zone)
         parts.append(
             row_markup.get(

@@ -265,13 +265,11 @@ SHOWN_COLUMNS = (
     Submission.package_name,
     Submission.status,
 )
-# a list row; a not-a-fit row also brings its assessment (for the knock-out reasons) in
-# the same query, last (listing.list_rows_html keys a row by the columns before it)
+# a list row; a not-a-fit row also brings its knock-out reasons in the same query,
+# last (listing.list_rows_html keys a row by the columns before it)
 LIST_COLUMNS = (
     *SHOWN_COLUMNS,
-    sa.case((Submission.verdict == NOT_A_FIT, Submission.assessment)).label(
-        "knockout_assessment"
-    ),
+    sa.case((Submission.verdict == NOT_A_FIT, Submission.knockouts)).label("knockouts"),
 )
 
 
@@ -506,14 +504,9 @@ def others_with_email(submission: Submission) -> list[Submission]:
 def knockouts_of(rows: list[sa.Row]) -> dict[int, list[str]]:
     """The knock-out reasons of the not-a-fit rows of one page, by id: the list must
     say why a prospect with a good score is not a fit. From the rows' own
-    `knockout_assessment` (LIST_COLUMNS): no query."""
-    reasons = {
-        row.id: [
-            f["reason"]
-            for f in (row.knockout_assessment or {}).get("flags", [])
-            if f.get("knockout")
-        ]
+    `knockouts` (LIST_COLUMNS): no query."""
+    return {
+        row.id: list(row.knockouts)
         for row in rows
-        if row.verdict == NOT_A_FIT
+        if row.verdict == NOT_A_FIT and row.knockouts
     }
-    return {id_: r for id_, r in reasons.items() if r}

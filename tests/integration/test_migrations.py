@@ -224,3 +224,37 @@ def test_0012_makes_package_areas_the_questionnaires_values(app, db):
     # and reading converts the same way, for data restored from an older backup
     assert Practice.from_dict(old).packages[0].service_areas == tuple(areas)
     db.session.rollback()
+
+
+def test_0020_copies_the_knockout_reasons_out_of_the_stored_explanations(app, db):
+    from intake import registry
+    from intake.questionnaire.scoring import assess
+    from tests.personas import PERSONAS
+
+    _reset(db)
+    upgrade(revision="0019")
+    q = registry.active()
+    registry.ensure_stored(q)
+    now = dt.datetime.now(dt.UTC)
+    personas = ["one_off_project", "occasional_helper", "strategic_collaborator"]
+    explained = [assess(q, PERSONAS[name]) for name in personas]
+    rows = [
+        listed_row(i, q, now, verdict=a.verdict, assessment=a.to_dict())
+        for i, a in enumerate(explained)
+    ]
+    rows.append(listed_row(3, q, now, verdict="not a fit"))  # never explained
+    db.session.execute(sa.insert(Submission.__table__), rows)
+    db.session.commit()
+    upgrade(revision="0020")
+    stored = db.session.execute(
+        sa.select(Submission.id, Submission.knockouts).order_by(Submission.id)
+    ).all()
+    expected = [[f.reason for f in a.flags if f.knockout] or None for a in explained]
+    assert [k for _, k in stored] == [*expected, None]
+    assert expected[0] and expected[1] and expected[2] is None
+    db.session.commit()  # the read's transaction ends before the ALTER TABLE
+    downgrade(revision="0019")
+    assert "knockouts" not in {
+        c["name"] for c in sa.inspect(db.engine).get_columns("submission")
+    }
+    upgrade()  # and back, for the fixture's teardown

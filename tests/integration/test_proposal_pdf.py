@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from intake import submissions
 from intake.documents import render
 from intake.models import ProposalDocument
 from tests.conftest import csrf_of
@@ -237,5 +238,5 @@ def test_referral_letter_never_shows_scores_or_flags(signed_in, db):
     )
     assert "Dear Priya" in text
     assert str(s.overall) not in text.split() and "score" not in text.lower()
-    for flag in db.session.get(type(s), s.id).assessment["flags"]:
+    for flag in submissions.explanation_of(db.session.get(type(s), s.id))["flags"]:
         assert flag["reason"][:40] not in text

@@ -79,7 +79,8 @@ def test_a_submission_scored_on_submit_equals_one_rescored(wizard, runner, db):
 
 def _scored_one_by_one(questionnaire, answers, practice) -> dict:
     """The columns the first rescore wrote, spelled out as it computed them: the
-    whole recommendation for its package, dataclasses.asdict for the explanation."""
+    reference scoring (`assess`), the whole recommendation for its package; the
+    explanation no longer stored (issue 27), the knock-outs' reasons for the list."""
     from intake.proposal.recommendation import recommend
     from intake.questionnaire.scoring import assess
 
@@ -94,29 +95,28 @@ def _scored_one_by_one(questionnaire, answers, practice) -> dict:
         "overall": a.overall,
         "verdict": a.verdict,
         "flag_count": len(a.flags),
-        "assessment": {
-            "version": a.version,
-            "scores": dict(a.scores),
-            "overall": a.overall,
-            "verdict": a.verdict,
-            "flags": [dataclasses.asdict(f) for f in a.flags],
-            "reasons": [dataclasses.asdict(r) for r in a.reasons],
-        },
+        "knockouts": [f.reason for f in a.flags if f.knockout] or None,
+        "assessment": None,
         "package_name": package.name if package else None,
     }
 
 
 def _varied_submissions(db) -> None:
     """Every persona, also with few or many hours, each stored in another state: as scored,
-    with stale scores, never scored, with another package, with an edited explanation."""
+    with stale scores, never scored, with another package, with the explanation stored
+    as before issue 27 (or an edited one), with lost knock-out reasons."""
+    from intake import registry
+    from intake.questionnaire.scoring import assess
     from tests.factories import make_submission
 
     states = [
         {},
         {"overall": 3, "verdict": "strong fit"},
-        {"assessment": None, "fit": None, "flag_count": 0},
+        {"fit": None, "flag_count": 0},
         {"package_name": "Gone"},
         {"chemistry": 1},
+        {"assessment": "as stored before"},
+        {"knockouts": None},
     ]
     n = 0
     small = {
@@ -131,11 +131,11 @@ def _varied_submissions(db) -> None:
             state = states[n % len(states)]
             n += 1
             for column, value in state.items():
+                if value == "as stored before":
+                    value = assess(registry.active(), s.answers).to_dict()
+                    if n % 3 == 0:  # one reason's points changed
+                        value["reasons"] = [{**value["reasons"][0], "points": 99}]
                 setattr(s, column, value)
-            if n % 7 == 0 and s.assessment:  # one reason's points changed
-                edited = dict(s.assessment)
-                edited["reasons"] = [{**edited["reasons"][0], "points": 99}]
-                s.assessment = edited
     db.session.commit()
 
 

@@ -10,6 +10,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from intake import submissions
 from intake.models import DeletionRecord, Note, StatusChange, Submission
 from tests.conftest import csrf_of, sign_in
 from tests.factories import PASSWORD, listed_row, make_submission
@@ -673,7 +674,9 @@ def test_a_knockout_is_explained_in_the_list_and_on_the_page(signed_in, db):
     s = make_submission(persona="one_off_project")
     low = make_submission(persona="pair_of_hands")  # not a fit on its scores alone
     db.session.commit()
-    [reason] = [f["reason"] for f in s.assessment["flags"] if f["knockout"]]
+    flags = submissions.explanation_of(s)["flags"]
+    [reason] = [f["reason"] for f in flags if f["knockout"]]
+    assert s.knockouts == [reason]  # stored for the list
     listing = signed_in.get("/workspace/").get_data(as_text=True)
     assert f"Knock-out: {escape(reason)}" in listing
     assert listing.count("Knock-out:") == 1, low.id

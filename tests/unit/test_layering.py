@@ -50,6 +50,9 @@ PURE: dict[str, frozenset[str]] = {
     "intake.questionnaire.scoring": frozenset(
         {"intake.questionnaire.answers", "intake.questionnaire.schema"}
     ),
+    "intake.questionnaire.compiled": frozenset(
+        {"intake.questionnaire.schema", "intake.questionnaire.scoring"}
+    ),
     "intake.questionnaire.gaps": frozenset(
         {
             "intake.practice",
@@ -122,6 +125,7 @@ PURE: dict[str, frozenset[str]] = {
             "intake.practice",
             "intake.proposal.facts",
             "intake.questionnaire.answers",
+            "intake.questionnaire.compiled",
             "intake.questionnaire.schema",
             "intake.questionnaire.scoring",
         }
