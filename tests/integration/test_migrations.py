@@ -226,13 +226,13 @@ def test_0012_makes_package_areas_the_questionnaires_values(app, db):
     db.session.rollback()
 
 
-def test_0020_copies_the_knockout_reasons_out_of_the_stored_explanations(app, db):
+def test_0021_copies_the_knockout_reasons_out_of_the_stored_explanations(app, db):
     from intake import registry
     from intake.questionnaire.scoring import assess
     from tests.personas import PERSONAS
 
     _reset(db)
-    upgrade(revision="0019")
+    upgrade(revision="0020")
     q = registry.active()
     registry.ensure_stored(q)
     now = dt.datetime.now(dt.UTC)
@@ -245,7 +245,7 @@ def test_0020_copies_the_knockout_reasons_out_of_the_stored_explanations(app, db
     rows.append(listed_row(3, q, now, verdict="not a fit"))  # never explained
     db.session.execute(sa.insert(Submission.__table__), rows)
     db.session.commit()
-    upgrade(revision="0020")
+    upgrade(revision="0021")
     stored = db.session.execute(
         sa.select(Submission.id, Submission.knockouts).order_by(Submission.id)
     ).all()
@@ -253,7 +253,7 @@ def test_0020_copies_the_knockout_reasons_out_of_the_stored_explanations(app, db
     assert [k for _, k in stored] == [*expected, None]
     assert expected[0] and expected[1] and expected[2] is None
     db.session.commit()  # the read's transaction ends before the ALTER TABLE
-    downgrade(revision="0019")
+    downgrade(revision="0020")
     assert "knockouts" not in {
         c["name"] for c in sa.inspect(db.engine).get_columns("submission")
     }

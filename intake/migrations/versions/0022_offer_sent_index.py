@@ -1,7 +1,7 @@
 """attention: a partial index of the sent proposals for the needs-attention count
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-06 02:00:00
 
 The list's "Needs attention" count reads the proposals still out (state 'sent') that
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0022"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """submission.knockouts: the knock-out reasons the list shows, stored apart from the
 explanation, which is no longer stored (issue 27)
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-06 01:40:00
 
 A submission stores its scores, verdict, flag count, knock-out reasons and package; the
@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0020"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
