@@ -11,14 +11,15 @@ import icalendar
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
+from intake import registry
 from intake.consultation import service
 from intake.consultation.models import Booking
 from intake.extensions import db as _db
-from intake.models import utcnow
+from intake.models import Submission, utcnow
 from intake.practice import Availability
 from intake.practice_store import current_practice, save_practice
 from tests.conftest import csrf_of, sign_in
-from tests.factories import make_consultant, make_submission
+from tests.factories import listed_row, make_consultant, make_submission
 from tests.integration.test_consultation import _slots
 from tests.integration.test_migrations import _reset
 
@@ -242,15 +243,19 @@ def test_0017_gives_the_practice_hours_and_calls_to_the_owner(app, db):
     hours = [["mon", "10:00", "12:00"]]
     old = {"availability": {"enabled": True, "hours": hours, "call_minutes": 30}}
     db.session.execute(sa.insert(table).values(id=1, data=old, updated_at=now))
-    submission = make_submission(persona="strategic_collaborator")
-    db.session.flush()
+    # the columns of 0014's table only (the model's have grown since)
+    questionnaire = registry.active()
+    registry.ensure_stored(questionnaire)
+    row = listed_row(1, questionnaire, now.replace(tzinfo=dt.UTC))
+    db.session.execute(sa.insert(Submission.__table__), [row])
+    submission_id = db.session.execute(sa.select(Submission.id)).scalar_one()
     db.session.execute(
         sa.text(
             "INSERT INTO booking (submission_id, start_at, end_at, status, token_hash, "
             "sequence, time_zone, created_at, updated_at) VALUES "
             "(:s, :t, :t, 'booked', 'h', 0, 'UTC', :t, :t)"
         ),
-        {"s": submission.id, "t": now},
+        {"s": submission_id, "t": now},
     )
     db.session.commit()
     upgrade()

@@ -26,5 +26,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("consultant", schema=None) as batch_op:
-        batch_op.drop_column("views_version")
+    # ALTER TABLE ... DROP COLUMN in place on both databases (SQLite 3.35+): a batch
+    # operation would copy and drop the table on SQLite, and dropping it deletes the
+    # rows of every table whose foreign key cascades from it (bookings, notes, ...)
+    op.execute("ALTER TABLE consultant DROP COLUMN views_version")

@@ -81,5 +81,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("submission", schema=None) as batch_op:
-        batch_op.drop_column("knockouts")
+    # ALTER TABLE ... DROP COLUMN in place on both databases (SQLite 3.35+): a batch
+    # operation would copy and drop the table on SQLite, and dropping it deletes the
+    # rows of every table whose foreign key cascades from it (bookings, notes, ...)
+    op.execute("ALTER TABLE submission DROP COLUMN knockouts")
