@@ -17,21 +17,26 @@ TEST_DATABASE_URL = os.environ.get("INTAKE_TEST_DATABASE_URL", "")
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture
-def app_config(tmp_path):
-    """Settings for the app under test; tests may update this dict before `app`."""
+def config_in(folder: Path) -> dict:
+    """Settings for an app under test whose files go into `folder`."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{folder / 'test.sqlite3'}",
         "RATELIMIT_STORAGE_URL": "memory://",
         "SERVER_NAME": "intake.test",
         "COUNTS_CACHE_SECONDS": 0,
         "PRACTICE_CACHE_SECONDS": 0,
-        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "MAIL_OUTBOX_DIR": str(folder / "outbox"),
         # backups and anything else of the instance's go here, not into the checkout
-        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "INSTANCE_PATH": str(folder / "instance"),
     }
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    """Settings for the app under test; tests may update this dict before `app`."""
+    return config_in(tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import uuid
 
 from intake import registry, submissions
 from intake.extensions import db
@@ -91,3 +92,24 @@ def listed_row(i: int, questionnaire, now: dt.datetime, **overrides) -> dict:
     }
     row.update(overrides)
     return row
+
+
+def make_offer(submission, *, created, expires, opened=0, state=None):
+    """An offer row as sending one leaves it (a stand-in PDF), for the counts and the
+    Today page; `state` defaults to sent. Added to the session, not committed."""
+    from intake.offers.models import SENT, Offer
+
+    offer = Offer(
+        submission_id=submission.id,
+        token_hash=uuid.uuid4().hex,
+        state=state or SENT,
+        created_at=created,
+        expires_at=expires,
+        sent_by="consultant@example.com",
+        content={},
+        pdf=b"%PDF-1.7",
+        pdf_sha256="0" * 64,
+        open_count=opened,
+    )
+    db.session.add(offer)
+    return offer

@@ -32,7 +32,7 @@ from intake.models import (
     utcnow,
 )
 from intake.security import hash_token
-from tests.conftest import Wizard, sign_in
+from tests.conftest import Wizard, config_in, sign_in
 from tests.factories import make_consultant, make_submission
 from tests.personas import PERSONAS
 
@@ -340,23 +340,9 @@ def built(tmp_path_factory):
     browser's cookies, restored into each test's fresh database by `site`."""
     from intake import registry
     from intake.extensions import db
-    from tests.conftest import TEST_DATABASE_URL
 
     folder = tmp_path_factory.mktemp("fuzz-world")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",  # as tests/conftest.py's: the cookies stay valid
-            "DATABASE_URL": TEST_DATABASE_URL
-            or f"sqlite:///{folder / 'world.sqlite3'}",
-            "RATELIMIT_STORAGE_URL": "memory://",
-            "SERVER_NAME": "intake.test",
-            "COUNTS_CACHE_SECONDS": 0,
-            "PRACTICE_CACHE_SECONDS": 0,
-            "MAIL_OUTBOX_DIR": str(folder / "outbox"),
-            "INSTANCE_PATH": str(folder / "instance"),
-        }
-    )
+    app = create_app(config_in(folder))  # the cookies stay valid: the same key
     with app.app_context():
         db.drop_all()
         db.create_all()

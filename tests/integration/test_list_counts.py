@@ -6,37 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 import sqlalchemy as sa
 
 from intake.models import LISTED_SQL, Submission, utcnow
 from intake.offers import attention
-from intake.offers.models import SENT, SUPERSEDED, Offer
+from intake.offers.models import SUPERSEDED
 from intake.practice_store import current_practice
 from intake.workspace.queries import WEEKS_SHOWN, summary_for_dashboard
-from tests.factories import make_submission
+from tests.factories import make_offer, make_submission
 
 # a Wednesday at noon (the reply promise of one business day ends Tuesday noon)
 NOW = dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC)
-
-
-def _offer(db, submission, *, created, expires, opened=0, state=SENT) -> Offer:
-    offer = Offer(
-        submission_id=submission.id,
-        token_hash=uuid.uuid4().hex,
-        state=state,
-        created_at=created,
-        expires_at=expires,
-        sent_by="consultant@example.com",
-        content={},
-        pdf=b"%PDF-1.7",
-        pdf_sha256="0" * 64,
-        open_count=opened,
-    )
-    db.session.add(offer)
-    return offer
 
 
 def _one_statement(now: dt.datetime) -> int:
@@ -67,7 +49,7 @@ def _late(db, n: int, now: dt.datetime = NOW) -> list[Submission]:
 def _with_offer(db, status: str, **offer) -> Submission:
     s = make_submission(persona="steady_collaborator", status=status)
     db.session.flush()
-    _offer(db, s, **offer)
+    make_offer(s, **offer)
     return s
 
 
@@ -80,7 +62,7 @@ def mixed(db, consultant):
     _with_offer(db, "proposal_sent", created=ago(days=4), expires=ago(days=-20))
     _with_offer(db, "proposal_sent", created=ago(days=40), expires=ago(days=10))
     (both,) = _late(db, 1)
-    _offer(db, both, created=ago(days=40), expires=ago(days=10))
+    make_offer(both, created=ago(days=40), expires=ago(days=10))
     # not: fresh, opened and valid, a superseded expired one, a draft
     make_submission(persona="steady_collaborator", submitted_at=ago(hours=2))
     _with_offer(
@@ -117,7 +99,7 @@ def test_the_offer_branch_alone_is_capped_and_counts_each_prospect_once(db, cons
     for _ in range(3):
         s = _with_offer(db, "proposal_sent", created=ago(days=40), expires=ago(days=1))
         # an older expired proposal of the same prospect still marked sent
-        _offer(db, s, created=ago(days=60), expires=ago(days=30))
+        make_offer(s, created=ago(days=60), expires=ago(days=30))
     db.session.commit()
     practice = current_practice()
     assert _one_statement(NOW) == attention.attention_count(practice, NOW) == 3

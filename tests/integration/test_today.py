@@ -20,11 +20,10 @@ from intake.models import (
     utcnow,
 )
 from intake.offers.attention import attention_count
-from intake.offers.models import SENT, Offer
 from intake.practice_store import current_practice
 from intake.workspace.today import needs_attention_for_today, span
 from tests.conftest import csrf_of, sign_in
-from tests.factories import make_consultant, make_submission
+from tests.factories import make_consultant, make_offer, make_submission
 
 # a Wednesday at noon: business days are easy to count from here
 NOW = dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.UTC)
@@ -32,23 +31,6 @@ LONG_EMAIL = (
     "bartholomew.fitzgerald-montgomery@very-long-practice-domain-name.example.com"
 )
 LONG_NAME = "Maximiliana Constance Featherstonehaugh-Cholmondeley"
-
-
-def _offer(db, submission, *, created, expires, opened=0) -> Offer:
-    offer = Offer(
-        submission_id=submission.id,
-        token_hash=uuid.uuid4().hex,
-        state=SENT,
-        created_at=created,
-        expires_at=expires,
-        sent_by="consultant@example.com",
-        content={},
-        pdf=b"%PDF-1.7",
-        pdf_sha256="0" * 64,
-        open_count=opened,
-    )
-    db.session.add(offer)
-    return offer
 
 
 def _reminder(db, draft) -> None:
@@ -101,15 +83,14 @@ def _day(db, now: dt.datetime) -> dict[str, Submission]:
         "starting": make_submission(persona="occasional_helper", status="draft"),
     }
     db.session.flush()
-    _offer(db, people["unopened"], created=ago(days=6), expires=ago(days=-24))
-    _offer(
-        db,
+    make_offer(people["unopened"], created=ago(days=6), expires=ago(days=-24))
+    make_offer(
         people["expiring"],
         created=ago(days=28),
         expires=ago(days=-2, hours=-1),
         opened=2,
     )
-    _offer(db, people["expired"], created=ago(days=32), expires=ago(days=2))
+    make_offer(people["expired"], created=ago(days=32), expires=ago(days=2))
     people["stopped"].updated_at = ago(days=2)
     people["starting"].updated_at = ago(days=2)
     people["starting"].steps_done = 1
@@ -154,8 +135,7 @@ def test_today_agrees_with_the_needs_attention_count(day, db):
 
 def test_one_row_per_prospect_with_the_most_pressing_reason(day, db):
     # a proposal both unopened and about to expire: one row, the expiry
-    _offer(
-        db,
+    make_offer(
         day["calm"],
         created=NOW - dt.timedelta(days=20),
         expires=NOW + dt.timedelta(hours=5),
