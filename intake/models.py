@@ -146,7 +146,7 @@ class Submission(Model):
     # the knock-out flags' reasons (None when none), which the list shows
     knockouts: Mapped[list[str] | None] = mapped_column(sa.JSON(none_as_null=True))
     # the explanation of the scores, stored only where the answers and the row's own
-    # questionnaire version cannot give it back (rows scored before migration 0020,
+    # questionnaire version cannot give it back (rows scored before migration 0021,
     # `rescore --current` under another version): submissions.explanation_of
     # (None is SQL NULL, as for the knock-outs: rows scored before stored JSON null)
     assessment: Mapped[dict[str, Any] | None] = deferred(

@@ -127,7 +127,7 @@ def explanation_of(submission: Submission) -> dict[str, Any] | None:
 
     Computed from the answers under the submission's own questionnaire version, which
     gives what was stored before (tests/integration/test_explanation.py); the stored
-    one where there is one (rows scored before migration 0020, or under another
+    one where there is one (rows scored before migration 0021, or under another
     version than their own, as by `flask rescore --current`). A row whose version is
     not stored and has no stored explanation is explained under the active version,
     as its page shows its answers."""

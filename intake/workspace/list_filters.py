@@ -3,7 +3,7 @@
 A GET of the list builds no WTForms form (its fields cost ~0.2-0.3 ms a page,
 bench/profiles.md round 3): the filters arrive as query arguments, each checked
 here with the rules and the messages of the form it replaces (`ListFilterForm`,
-still used for the page number of other lists; tests/unit/test_list_filters.py
+still used for the page number of other lists; tests/integration/test_list_filters.py
 compares the two). A value that fails its check is reported and ignored; the
 others apply. No Flask import: `args` is any mapping with `getlist`.
 """
