@@ -305,15 +305,16 @@ def add_rule(data: Table, question_id: str, value: str) -> str:
 
 
 def set_rule(data: Table, rule_id: str, fields: dict[str, Any]) -> None:
+    index = rule_index(data, rule_id)  # first: a draft with no rules has no key
     rules = data["rules"]
-    index = rule_index(data, rule_id)
     kept = {k: v for k, v in rules[index].items() if k not in RULE_FIELDS}
     rule = {k: fields[k] for k in RULE_FIELDS if fields.get(k) not in (None, "", [])}
     rules[index] = {**rule, **kept}
 
 
 def remove_rule(data: Table, rule_id: str) -> None:
-    del data["rules"][rule_index(data, rule_id)]
+    index = rule_index(data, rule_id)  # first: a draft with no rules has no key
+    del data["rules"][index]
     if not data["rules"]:
         del data["rules"]
 

@@ -152,6 +152,20 @@ def test_a_rule_is_added_changed_and_removed():
     assert rule_id not in {r.id for r in editing.check(editing.dump(d)).rules}
 
 
+def test_a_rule_named_once_the_last_rule_is_gone_is_refused_with_its_reason():
+    """A stale page posts for a rule after the draft's last one was removed (the draft
+    then has no `rules` key at all): found by the form fuzzing as a KeyError (500)."""
+    d = data()
+    for rule_id in [r["id"] for r in d["rules"]]:
+        editing.remove_rule(d, rule_id)
+    assert "rules" not in d
+    first = editing.load(SHIPPED)["rules"][0]["id"]
+    with pytest.raises(editing.EditError, match=f"no rule '{first}'"):
+        editing.remove_rule(d, first)
+    with pytest.raises(editing.EditError, match=f"no rule '{first}'"):
+        editing.set_rule(d, first, {"id": first, "label": "x", "fit": 1})
+
+
 def test_apply_point_changes():
     text = editing.apply_point_changes(
         SHIPPED,
