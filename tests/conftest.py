@@ -260,3 +260,35 @@ def wizard(client, questionnaire):
 @pytest.fixture
 def browser(client):
     return Browser(client)
+
+
+@pytest.fixture
+def statements(db):
+    """Each SQL statement the app sends, in order, with a mark at each commit
+    (`transactions` cuts it into one list per transaction)."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_):
+        seen.append(statement)
+
+    def commit(_conn):
+        seen.append("COMMIT")
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    sa.event.listen(db.engine, "commit", commit)
+    yield seen
+    sa.event.remove(db.engine, "before_cursor_execute", record)
+    sa.event.remove(db.engine, "commit", commit)
+
+
+def transactions(seen: list[str]) -> list[list[str]]:
+    """The `statements` fixture's list, one list per committed transaction."""
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    for statement in seen:
+        if statement == "COMMIT":
+            chunks.append(current)
+            current = []
+        else:
+            current.append(statement)
+    return chunks

@@ -15,7 +15,7 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
 from .. import throttle
-from ..extensions import db, rows_changed
+from ..extensions import commit_without_waiting_for_the_disk, db, rows_changed
 from ..forms import Form, NewPasswordForm
 from ..models import Consultant, PasswordReset, utcnow
 from ..security import hash_token, new_private_token, normalise_identity
@@ -51,9 +51,13 @@ def request_reset(email: str) -> None:
 
     The same statements run whichever it is, so neither the answer nor its time tells
     who has an account: the link and its e-mail are written in a savepoint, kept for a
-    real account within its budget, rolled back for anyone else.
+    real account within its budget, rolled back for anyone else. The commit does not
+    wait for the disk either way: a kept link's WAL flush made the known addresses'
+    answers slower (a ratio of 1.29 to the unknown ones once, on a busy machine); a
+    link lost to a database crash in the next ~0.6 s is asked for again.
     """
     identity = normalise_identity(email)[:254]
+    commit_without_waiting_for_the_disk()
     within_budget = throttle.may_send(recipient=(RESETS_PER_RECIPIENT, identity))
     user = db.session.scalar(sa.select(Consultant).where(Consultant.email == identity))
     stand_in = _stand_in(identity)  # asked for every address: the same queries

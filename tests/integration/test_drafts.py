@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from intake.mail.worker import deliver_due
 from intake.models import AuditEvent, OutboxMessage, utcnow
-from tests.conftest import csrf_of, sign_in
+from tests.conftest import csrf_of, sign_in, transactions
 from tests.factories import make_consultant, make_submission
 from tests.personas import PERSONAS
 
@@ -168,36 +168,7 @@ def test_a_requested_reminder_waits_if_the_prospect_came_back_since(
     assert deliver_due() == {"postponed": 1}
 
 
-@pytest.fixture
-def statements(db):
-    """Each SQL statement the app sends, in order, with a mark at each commit."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_):
-        seen.append(statement)
-
-    def commit(_conn):
-        seen.append("COMMIT")
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    sa.event.listen(db.engine, "commit", commit)
-    yield seen
-    sa.event.remove(db.engine, "before_cursor_execute", record)
-    sa.event.remove(db.engine, "commit", commit)
-
-
 NO_WAIT = "SET LOCAL synchronous_commit = off"
-
-
-def _transactions(seen: list[str]) -> list[list[str]]:
-    chunks, current = [], []
-    for statement in seen:
-        if statement == "COMMIT":
-            chunks.append(current)
-            current = []
-        else:
-            current.append(statement)
-    return chunks
 
 
 def test_a_draft_page_does_not_wait_for_the_disk_but_a_submission_does(
@@ -209,7 +180,7 @@ def test_a_draft_page_does_not_wait_for_the_disk_but_a_submission_does(
     assert wizard.post_step(1, COLLAB).status_code == 302
     saves = [
         t
-        for t in _transactions(statements)
+        for t in transactions(statements)
         if any("INSERT INTO submission" in s or "UPDATE submission" in s for s in t)
     ]
     assert saves, statements
@@ -221,7 +192,7 @@ def test_a_draft_page_does_not_wait_for_the_disk_but_a_submission_does(
     statements.clear()
     assert wizard.submit().status_code == 302
     submit = [
-        t for t in _transactions(statements) if any("UPDATE submission" in s for s in t)
+        t for t in transactions(statements) if any("UPDATE submission" in s for s in t)
     ]
     assert submit and not any(NO_WAIT in t for t in submit)
 
