@@ -164,3 +164,35 @@ def test_rescore_under_another_version_stores_that_explanation(db, runner):
     # scored under its own version again: the stored one is emptied
     assert runner.invoke(args=["rescore"]).output.endswith("; 1 changed.\n")
     assert _stored_text(db, s.id) is None
+
+
+def test_a_submissions_page_and_its_proposal_score_the_answers_once(
+    db, signed_in, monkeypatch
+):
+    """The page, its recommendation and the proposal preview each ask for the
+    assessment: the answers are scored once per request, and again only when they
+    are replaced."""
+    s = make_submission(persona="strategic_collaborator")
+    db.session.commit()
+    submission_id = s.id
+    calls = []
+
+    def counted(questionnaire, answers):
+        calls.append(answers)
+        return assess(questionnaire, answers)
+
+    monkeypatch.setattr(submissions, "assess", counted)
+    for path in ("", "/proposal"):
+        db.session.expire_all()  # each request reads its own row, as in production
+        calls.clear()
+        page = signed_in.get(f"/workspace/submissions/{submission_id}{path}")
+        assert page.status_code == 200 and len(calls) == 1, path
+    db.session.expire_all()
+    s = db.session.get(Submission, submission_id)
+    calls.clear()
+    first = submissions.assessment_of(s)
+    assert submissions.assessment_of(s) is first and len(calls) == 1
+    s.answers = {**s.answers, "engagement": "tasks"}  # replaced: scored again
+    again = submissions.assessment_of(s)
+    assert len(calls) == 2 and again is not first
+    assert submissions.explanation_of(s) == again.to_dict() and len(calls) == 2
