@@ -112,6 +112,9 @@ class Config:
         5  # how long another host may show the old practice details
     )
     COUNTS_CACHE_SECONDS = 30  # list totals and the summary strip may be this stale
+    # how long another host may start new prospects on the previous questionnaire
+    # version after a publication (each draft keeps the version it was started on)
+    PUBLISHED_CACHE_SECONDS = 5
     TRUSTED_PROXIES = 0  # number of reverse proxies in front setting X-Forwarded-*
     # ... and their addresses: X-Forwarded-* from any other peer is ignored (gunicorn's
     # forwarded_allow_ips reads the same variable, gunicorn.conf.py)
@@ -259,7 +262,14 @@ def _check(cfg: Mapping) -> None:
         raise ConfigError("INTAKE_ENV must be 'development' or 'production'")
     if cfg["IS_PRODUCTION"]:
         _check_production(cfg)
-    for key in ("DRAFT_TTL_DAYS", "MAX_CONTENT_LENGTH", "TRUSTED_PROXIES"):
+    for key in (
+        "DRAFT_TTL_DAYS",
+        "MAX_CONTENT_LENGTH",
+        "TRUSTED_PROXIES",
+        "PRACTICE_CACHE_SECONDS",
+        "COUNTS_CACHE_SECONDS",
+        "PUBLISHED_CACHE_SECONDS",
+    ):
         if not isinstance(cfg.get(key), int) or cfg[key] < 0:
             raise ConfigError(f"INTAKE_{key} must be a whole number")
     if cfg["MAX_CONTENT_LENGTH"] < MAX_LOGO_BYTES + (cfg["MAX_FORM_MEMORY_SIZE"] or 0):

@@ -3,8 +3,11 @@
 The shipped (or instance) file is loaded and checked once at start-up; it is what new
 prospects answer until a version is published from the workspace's editor. From then
 on the latest published version (intake.editor.models.PublishedQuestionnaire, its text
-in questionnaire_snapshot) is the active one, in every process: each request reads
-which one it is (one small query, kept on `g`) and parses a version once per process.
+in questionnaire_snapshot) is the active one, in every process: which one it is is
+read by one small query, kept for the request on `g` and for
+INTAKE_PUBLISHED_CACHE_SECONDS in the process (a publication committed in this process
+clears it at once; another host may give new prospects the previous version that long),
+and a version is parsed once per process.
 """
 
 from __future__ import annotations
@@ -26,6 +29,14 @@ log = logging.getLogger(__name__)
 _KEY = "intake.questionnaire"
 # older versions, parsed on first use; a stored version never changes
 _older = Cache("questionnaires", maxsize=64)
+# the latest publication's digest ("" for none yet): a first visit's step page reads
+# nothing else from the database, so with it kept, the page needs no connection
+_published = Cache(
+    "published_questionnaire",
+    ttl_setting="PUBLISHED_CACHE_SECONDS",
+    cleared_by=(PublishedQuestionnaire,),
+    maxsize=1,
+)
 
 
 def init_app(app: Flask) -> None:
@@ -53,16 +64,19 @@ def shipped() -> Questionnaire:
 def published_digest() -> str | None:
     """The digest of the latest version published from the editor (None: the file's)."""
     if "intake_published" not in g:
-        g.intake_published = (
-            db.session.scalar(
-                sa.select(PublishedQuestionnaire.digest)
-                .order_by(PublishedQuestionnaire.id.desc())
-                .limit(1)
-            )
-            if _has_publications_table()
-            else None
-        )
+        g.intake_published = _published.get("digest", _read_published) or None
     return g.intake_published
+
+
+def _read_published() -> str:
+    if not _has_publications_table():
+        return ""
+    digest = db.session.scalar(
+        sa.select(PublishedQuestionnaire.digest)
+        .order_by(PublishedQuestionnaire.id.desc())
+        .limit(1)
+    )
+    return digest or ""
 
 
 def _has_publications_table() -> bool:
@@ -79,6 +93,7 @@ def _has_publications_table() -> bool:
 def forget_published() -> None:
     """After a publication: the next call to active() reads it again."""
     g.pop("intake_published", None)
+    _published.clear()
 
 
 def for_digest(digest: str) -> Questionnaire | None:

@@ -8,9 +8,11 @@ import dataclasses
 import pytest
 import sqlalchemy as sa
 
-from intake import create_app
+from intake import create_app, registry
 from intake.cache import Cache
-from intake.models import Note, StoredPractice, Submission
+from intake.editor.models import PublishedQuestionnaire
+from intake.extensions import db as db_
+from intake.models import Note, QuestionnaireSnapshot, StoredPractice, Submission
 from intake.practice_store import current_practice, save_practice
 from intake.workspace.queries import summary_for_dashboard
 from tests.factories import make_submission
@@ -19,7 +21,12 @@ from tests.factories import make_submission
 @pytest.fixture
 def app_config(app_config):
     """Caches that would stay stale for minutes unless a write clears them."""
-    return {**app_config, "COUNTS_CACHE_SECONDS": 300, "PRACTICE_CACHE_SECONDS": 300}
+    return {
+        **app_config,
+        "COUNTS_CACHE_SECONDS": 300,
+        "PRACTICE_CACHE_SECONDS": 300,
+        "PUBLISHED_CACHE_SECONDS": 300,
+    }
 
 
 def new_count(db) -> int:
@@ -128,3 +135,72 @@ def test_a_time_to_live_of_zero_keeps_nothing(app_config):
     values = iter(range(3))
     with app.app_context():
         assert [cache.get("k", lambda: next(values)) for _ in range(3)] == [0, 1, 2]
+
+
+def _snapshot(db, digest: str, version: str) -> None:
+    db.session.add(
+        QuestionnaireSnapshot(
+            digest=digest, version=version, source=registry.shipped().source
+        )
+    )
+    db.session.commit()
+
+
+def test_the_published_version_is_kept_until_one_is_published_here(app, db):
+    with app.app_context():
+        assert registry.published_digest() is None
+    _snapshot(db, "a" * 64, "2099.01")
+    with db.engine.begin() as connection:  # another host publishes it
+        connection.execute(
+            sa.insert(PublishedQuestionnaire.__table__).values(
+                version="2099.01", digest="a" * 64
+            )
+        )
+    with app.app_context():  # this host keeps the file's for its time
+        assert registry.published_digest() is None
+    _snapshot(db, "b" * 64, "2099.02")
+    with app.app_context():  # published on this host: seen at once
+        db.session.add(PublishedQuestionnaire(version="2099.02", digest="b" * 64))
+        db.session.commit()
+    with app.app_context():
+        assert registry.published_digest() == "b" * 64
+
+
+def test_a_publication_on_another_host_is_seen_after_its_time(app_config, db):
+    app = create_app({**app_config, "PUBLISHED_CACHE_SECONDS": 0})
+    with app.app_context():
+        assert registry.published_digest() is None
+        _snapshot(db, "c" * 64, "2099.03")
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.insert(PublishedQuestionnaire.__table__).values(
+                    version="2099.03", digest="c" * 64
+                )
+            )
+    with app.app_context():
+        assert registry.published_digest() == "c" * 64
+    with app.app_context():  # this app's connections, all returned: closed
+        db_.engine.dispose()
+
+
+def test_a_first_visits_step_page_reads_nothing_from_the_database(app):
+    """Once the practice and the active version are kept, a new prospect's first page
+    needs no query (on PostgreSQL each was a connection's ping, the query and its
+    rollback). No app context is held around the requests: each has its own `g`, as
+    on a server."""
+    seen: list[str] = []
+    with app.app_context():
+        engine = db_.engine
+
+    def record(_conn, _cursor, statement, *_):
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        app.test_client().get("/start/step/1")
+        seen.clear()
+        pages = [app.test_client().get("/start/step/1") for _ in range(2)]
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert [p.status_code for p in pages] == [200, 200]
+    assert seen == []

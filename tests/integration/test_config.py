@@ -76,6 +76,15 @@ def test_postgresql_connections_start_with_jit_off():
         ),
         ({"ENV": "staging"}, "INTAKE_ENV must be"),
         ({"DRAFT_TTL_DAYS": "soon"}, "INTAKE_DRAFT_TTL_DAYS must be a whole number"),
+        *(
+            ({key: value}, f"INTAKE_{key} must be a whole number")
+            for key in (
+                "PRACTICE_CACHE_SECONDS",
+                "COUNTS_CACHE_SECONDS",
+                "PUBLISHED_CACHE_SECONDS",
+            )
+            for value in ("soon", -1)
+        ),
     ],
 )
 def test_unsafe_production_settings_are_refused(change, message, tmp_path):
