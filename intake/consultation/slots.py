@@ -34,7 +34,7 @@ def zone(name: str) -> ZoneInfo:
     """The zone of an IANA name; UTC for an unknown or malformed one."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):  # OSError: too long
         return ZoneInfo("UTC")
 
 

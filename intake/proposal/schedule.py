@@ -10,9 +10,10 @@ agenda drawn from what the review is for.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 from ..practice import CADENCES, WEEKDAYS, Package, Practice, time_zone_of
 
@@ -76,18 +77,19 @@ class Review:
 
 def zone(practice: Practice) -> ZoneInfo:
     """The practice's time zone; UTC when its name is unknown."""
-    try:
-        return ZoneInfo(time_zone_of(practice))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    name = time_zone_of(practice)
+    return ZoneInfo(name if is_time_zone(name) else "UTC")
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def is_time_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    """An IANA zone name this machine knows: looked up in the list, never opened as a
+    file (a name of 300 characters was an OSError, 'America' a directory)."""
+    return isinstance(name, str) and name in _zone_names()
 
 
 def _office_days(practice: Practice) -> frozenset[int]:

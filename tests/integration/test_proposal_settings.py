@@ -193,12 +193,32 @@ def test_package_areas_are_chosen_from_the_questionnaires_list(signed_in, app):
     )
 
 
-def test_a_time_zone_that_does_not_exist_is_refused(signed_in):
-    response = post_settings(signed_in, "practice", time_zone="Mars/Base")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Mars/Base",
+        "America",  # a folder of the zone database, not a zone
+        "x" * 300,  # longer than a file name may be: was an OSError, a 500
+        "../../../etc/passwd",
+    ],
+)
+def test_a_time_zone_that_does_not_exist_is_refused(signed_in, name):
+    response = post_settings(signed_in, "practice", time_zone=name)
     assert response.status_code == 422
     assert "Use a time zone name such as Europe/London" in response.get_data(
         as_text=True
     )
+
+
+def test_a_practice_saved_with_a_zone_is_scheduled_in_it(signed_in):
+    assert post_settings(signed_in, "practice", time_zone="Asia/Tokyo").status_code in (
+        200,
+        302,
+    )
+    with signed_in.application.app_context():
+        from intake.proposal.schedule import zone
+
+        assert zone(current_practice()).key == "Asia/Tokyo"
 
 
 def test_the_about_section_is_set_in_settings_and_shown_only_when_filled(
