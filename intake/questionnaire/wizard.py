@@ -101,8 +101,8 @@ def advance_without_saved(
 ) -> Outcome | None:
     """`advance`'s outcome when it cannot depend on the saved answers, else None.
 
-    It can when every condition of the step's questions reads earlier questions of the
-    same step (`reads_only_its_own_answers`), the page said what it showed or the step
+    It cannot when every condition of the step's questions reads earlier questions of
+    the same step (`reads_only_its_own_answers`), the page said what it showed or the step
     reveals nothing (otherwise what it showed comes from the saved answers), and no
     answer is refused (Back keeps the saved answer of a refused one; Next shows the
     page again). The outcome then saves the step's answers as they were posted.
