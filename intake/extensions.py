@@ -53,6 +53,21 @@ def commit_without_waiting_for_the_disk() -> None:
         db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
 
 
+def not_waiting_for_the_disk() -> sa.ColumnElement[str] | None:
+    """The same setting as a SQL expression, for a statement that should say it itself
+    instead of a round trip of its own: `set_config('synchronous_commit', 'off', true)`
+    is `SET LOCAL` (PostgreSQL's documentation); None on SQLite. Evaluated in an
+    UPDATE's RETURNING, it holds exactly when the UPDATE wrote a row."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    return sa.func.set_config(
+        sa.literal_column("'synchronous_commit'"),
+        sa.literal_column("'off'"),
+        sa.true(),
+        type_=sa.Text,
+    )
+
+
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -54,6 +54,10 @@ def search_text_of(*parts: str) -> str:
     return " | ".join(p.lower() for p in parts if p)[:700]
 
 
+# the roles whose answers contact_columns reads
+CONTACT_ROLES = ("contact_name", "business_name", "contact_email")
+
+
 def contact_columns(
     questionnaire: Questionnaire, answers: Mapping[str, Any]
 ) -> dict[str, str]:

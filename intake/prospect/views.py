@@ -81,6 +81,8 @@ def restart():
 @bp.route("/step/<int:number>", methods=["GET", "POST"])
 def step(number: int):
     """One page of questions; Next saves it as a draft, Back saves what is valid."""
+    if request.method == "POST" and (saved_at_once := _save_without_reading(number)):
+        return saved_at_once
     draft, questionnaire = _draft_and_questionnaire()
     if not 1 <= number <= len(questionnaire.steps):
         abort(404)
@@ -92,6 +94,36 @@ def step(number: int):
     if request.method == "GET":  # the page needs no form object: the macros write it
         return _render_step(questionnaire, step, None, saved, {}, draft=draft)
     return _post_step(questionnaire, step, number, draft, saved)
+
+
+def _save_without_reading(number: int):
+    """The step saved into the session's stored draft by one statement, without
+    reading the draft first, where nothing decided here depends on what it holds; the
+    redirect, or None: the way that reads the draft decides (an unknown, sent or
+    expired draft, a step out of reach, a page shown again, a contact change...)."""
+    questionnaire = drafts.remembered_questionnaire()
+    if questionnaire is None or not 1 <= number <= len(questionnaire.steps):
+        return None
+    practice = current_practice()
+    questionnaire = questionnaire.localised(
+        practice.questionnaire_words, practice.currency
+    )
+    step = questionnaire.steps[number - 1]
+    if not drafts.may_save_without_reading(questionnaire, step):
+        return None
+    form = step_form_class(questionnaire, step)()
+    if form.website.data:
+        return None
+    outcome = wizard.advance_without_saved(questionnaire, step, posted_step(form, step))
+    if outcome is None or outcome.save is None or outcome.go_to is None:
+        return None
+    draft_id = drafts.save_step_without_reading(questionnaire, step, outcome.save)
+    if draft_id is None:
+        db.session.rollback()  # nothing was written; the read decides
+        return None
+    db.session.commit()
+    note(action="save_step", draft=draft_id, step=number)
+    return _redirect_to(outcome.go_to)
 
 
 def _post_step(questionnaire, step, number: int, draft, saved: dict):
@@ -327,7 +359,7 @@ def resume(token: str):
             "time only. You are welcome to start again.",
             410,
         )
-    drafts.remember(token)
+    drafts.remember(token, submission.questionnaire_digest)
     questionnaire = submissions.questionnaire_of(submission)
     return _redirect_to(
         wizard.resume_at(questionnaire, submission.answers or {}, submission.steps_done)

@@ -53,6 +53,17 @@ def advance(
     question that the answers reveal and the prospect has not seen is shown (with a
     notice) instead of being skipped or called missing.
     """
+    answers, errors, appeared = _checked(questionnaire, step, saved, posted)
+    return _outcome(questionnaire, step, saved, posted, answers, errors, appeared)
+
+
+def _checked(
+    questionnaire: Questionnaire,
+    step: Step,
+    saved: Mapping[str, Any],
+    posted: Posted,
+) -> tuple[dict[str, Any], dict[str, str], set[str]]:
+    """The step's accepted answers, its problems, and the questions newly shown."""
     answers, errors = clean_answers(
         questionnaire, posted.answers, questions=step.questions, earlier=saved
     )
@@ -60,6 +71,18 @@ def advance(
     errors = {
         k: v for k, v in errors.items() if not (k in appeared and v == REQUIRED_MESSAGE)
     }
+    return answers, errors, appeared
+
+
+def _outcome(
+    questionnaire: Questionnaire,
+    step: Step,
+    saved: Mapping[str, Any],
+    posted: Posted,
+    answers: Mapping[str, Any],
+    errors: Mapping[str, str],
+    appeared: set[str],
+) -> Outcome:
     if errors and not posted.back:
         return Outcome(save=None, go_to=None, errors=errors)
     save = {**answers, **{k: saved[k] for k in errors if k in saved}}
@@ -71,6 +94,43 @@ def advance(
     if posted.then_review or number == len(questionnaire.steps):
         return Outcome(save=save, go_to=REVIEW)
     return Outcome(save=save, go_to=number + 1)
+
+
+def advance_without_saved(
+    questionnaire: Questionnaire, step: Step, posted: Posted
+) -> Outcome | None:
+    """`advance`'s outcome when it cannot depend on the saved answers, else None.
+
+    It cannot when every condition of the step's questions reads earlier questions of
+    the same step (`reads_only_its_own_answers`), the page said what it showed or the step
+    reveals nothing (otherwise what it showed comes from the saved answers), and no
+    answer is refused (Back keeps the saved answer of a refused one; Next shows the
+    page again). The outcome then saves the step's answers as they were posted.
+    """
+    if not reads_only_its_own_answers(questionnaire, step):
+        return None
+    if posted.shown is None and any(q.show_if for q in step.questions):
+        return None
+    answers, errors, appeared = _checked(questionnaire, step, {}, posted)
+    if errors:
+        return None
+    return _outcome(questionnaire, step, {}, posted, answers, errors, appeared)
+
+
+def reads_only_its_own_answers(questionnaire: Questionnaire, step: Step) -> bool:
+    """Whether each question's show_if (and its controller's, all the way up) names
+    a question before it in the same step: the step is then checked the same way
+    whatever the other steps hold, and the answers it has saved before."""
+
+    def build() -> bool:
+        before: set[str] = set()
+        for question in step.questions:
+            if question.show_if and question.show_if.question not in before:
+                return False
+            before.add(question.id)
+        return True
+
+    return questionnaire.memo(f"wizard.own_answers.{step.id}", build)
 
 
 def newly_shown(

@@ -129,8 +129,13 @@ class Client:
 
 def step_data(number: int, answers: dict) -> dict:
     """The form fields of one step, as the wizard in conftest builds them."""
-    data: dict = {"nav": "next"}
-    for q in QUESTIONNAIRE.steps[number - 1].questions:
+    step = QUESTIONNAIRE.steps[number - 1]
+    # the page's script keeps "shown" current: the questions the answers show
+    shown = " ".join(
+        q.id for q in step.questions if QUESTIONNAIRE.is_visible(q, answers)
+    )
+    data: dict = {"nav": "next", "shown": shown}
+    for q in step.questions:
         if q.id in answers:
             value = answers[q.id]
             data[f"q_{q.id}"] = (
