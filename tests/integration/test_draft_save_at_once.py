@@ -13,23 +13,10 @@ import sqlalchemy as sa
 from intake.models import Submission, utcnow
 from intake.prospect import drafts
 from tests.conftest import csrf_of
+from tests.integration.test_draft_save import step_answers, stored
 from tests.personas import PERSONAS
 
 COLLAB = PERSONAS["strategic_collaborator"]
-
-
-def stored(db) -> Submission:
-    """The one draft, read afresh."""
-    db.session.expire_all()
-    (draft,) = db.session.scalars(
-        sa.select(Submission).options(sa.orm.undefer(Submission.answers))
-    ).all()
-    return draft
-
-
-def step_answers(questionnaire, number: int, answers: dict) -> dict:
-    ids = {q.id for q in questionnaire.steps[number - 1].questions}
-    return {k: v for k, v in answers.items() if k in ids}
 
 
 def post_as_a_browser(wizard, client, number: int, answers: dict, statements=None):
