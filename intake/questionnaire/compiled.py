@@ -234,9 +234,16 @@ class Compiled:
     areas: tuple[str, Chain, tuple[str, ...]] | None  # the service areas and choices
     # _picked and _rules written out for these entries and clauses (`_written_out`)
     added: Callable[[Mapping[str, Any]], tuple[Packed, list[Flag], Packed]]
+    # `reference` written out the same way, `added`'s steps included (`_written_score`)
+    scored: Callable[[Mapping[str, Any]], Scored]
 
     def score(self, answers: Mapping[str, Any]) -> Scored:
         """The numbers `assess(questionnaire, answers)` gives."""
+        return self.scored(answers)
+
+    def reference(self, answers: Mapping[str, Any]) -> Scored:
+        """What `scored` gives, step by step: the way to read it, and what it is held
+        to (tests/unit/test_compiled_scoring.py)."""
         picked, flags, adjust = self.added(answers)
         # each field read with HALF added (see unpack): it cancels in differences
         pf, pc, pb, lf, lc, lb, hf, hc, hb = NINE.unpack(
@@ -293,6 +300,18 @@ class Compiled:
 
 def _knockouts_and_cost(flags: list[Flag]) -> tuple[tuple[str, ...], int]:
     return tuple(f[0] for f in flags if f[1]), sum(f[2] for f in flags)
+
+
+KNOCKOUTS_REMEMBERED = 4096  # distinct lists of flags, per questionnaire
+
+
+def _remember_knockouts_and_cost(
+    known: dict[tuple[Flag, ...], tuple[tuple[str, ...], int]], flags: tuple[Flag, ...]
+) -> tuple[tuple[str, ...], int]:
+    found = _knockouts_and_cost(list(flags))
+    if len(known) < KNOCKOUTS_REMEMBERED:
+        known[flags] = found
+    return found
 
 
 def _blank(value: Any) -> bool:
@@ -436,21 +455,20 @@ def _build(questionnaire: Questionnaire) -> Compiled:
         for q, ranges in _scored_questions(questionnaire)
     )
     clauses = tuple(_clause(questionnaire, r) for r in questionnaire.rules)
-    return Compiled(
-        entries=entries,
-        clauses=clauses,
-        added=_written_out(entries, clauses, questionnaire.version),
-        weights=(
+    parts: dict[str, Any] = {
+        "entries": entries,
+        "clauses": clauses,
+        "weights": (
             rules.weights[FIT],
             rules.weights[CHEMISTRY],
             rules.weights[BOUNDARIES],
         ),
-        strong_fit=rules.strong_fit,
-        possible_fit=rules.possible_fit,
-        floor=rules.dimension_floor,
-        knockout_cap=rules.knockout_cap,
-        hours=(hours.id, _chain(questionnaire, hours)) if hours else None,
-        areas=(
+        "strong_fit": rules.strong_fit,
+        "possible_fit": rules.possible_fit,
+        "floor": rules.dimension_floor,
+        "knockout_cap": rules.knockout_cap,
+        "hours": (hours.id, _chain(questionnaire, hours)) if hours else None,
+        "areas": (
             (
                 areas.id,
                 _chain(questionnaire, areas),
@@ -459,6 +477,11 @@ def _build(questionnaire: Questionnaire) -> Compiled:
             if areas
             else None
         ),
+    }
+    return Compiled(
+        **parts,
+        added=_written_out(entries, clauses, questionnaire.version),
+        scored=_written_score(parts, questionnaire.version),
     )
 
 
@@ -472,11 +495,23 @@ def _build(questionnaire: Questionnaire) -> Compiled:
 # to (tests/unit/test_compiled_scoring.py) and the way to read what it does.
 
 
+def _held_source(qid: str, name: str) -> str:
+    """`holds(values, answers.get(qid))` with `values` bound to `name`: text and a
+    list of answers inline, the rest through `holds`."""
+    return (
+        f"(x in {name} if (k := type(x := get({qid!r}))) is str "
+        f"else (not {name}.isdisjoint(map(str, x))) if k is list "
+        f"else holds({name}, x))"
+    )
+
+
 def _shown_source(chain: Chain, name: str, namespace: dict[str, Any]) -> str:
-    if not chain:
-        return ""
-    namespace[name] = chain
-    return f" and shown({name}, answers)"
+    """` and ` each check of `shown(chain, answers)`, inline (nothing if none)."""
+    tests = []
+    for j, (qid, values) in enumerate(chain):
+        namespace[f"{name}_{j}"] = values
+        tests.append(_held_source(qid, f"{name}_{j}"))
+    return "".join(f" and {t}" for t in tests)
 
 
 def _entry_source(i: int, entry: Entry, namespace: dict[str, Any]) -> list[str]:
@@ -517,8 +552,7 @@ def _entry_source(i: int, entry: Entry, namespace: dict[str, Any]) -> list[str]:
 def _condition_source(check: RuleCheck, name: str, namespace: dict[str, Any]) -> str:
     chain, qid, values = check
     namespace[name] = values
-    held = f"(x in {name} if type(x := get({qid!r})) is str else holds({name}, x))"
-    return f"({held}{_shown_source(chain, name + 'c', namespace)})"
+    return f"({_held_source(qid, name)}{_shown_source(chain, name + 'c', namespace)})"
 
 
 def _clause_source(r: int, clause: Clause, namespace: dict[str, Any]) -> list[str]:
@@ -538,13 +572,23 @@ def _written_out(
     entries: tuple[Entry, ...], clauses: tuple[Clause, ...], version: str
 ) -> Callable[[Mapping[str, Any]], tuple[Packed, list[Flag], Packed]]:
     """One function giving what `_picked` and then `_rules` give, written out."""
-    namespace: dict[str, Any] = {
-        "holds": holds,
-        "shown": shown,
-        "other": _other_single,
-    }
+    namespace = _namespace()
+    lines = ["def added(answers):", *_body(entries, clauses, namespace)]
+    lines.append("    return total, flags, adjust")
+    added: Callable[[Mapping[str, Any]], tuple[Packed, list[Flag], Packed]]
+    added = _compiled(lines, namespace, "added", version)
+    return added
+
+
+def _namespace() -> dict[str, Any]:
+    return {"holds": holds, "other": _other_single}
+
+
+def _body(
+    entries: tuple[Entry, ...], clauses: tuple[Clause, ...], namespace: dict[str, Any]
+) -> list[str]:
+    """`_picked` then `_rules` as lines: `total`, `flags` and `adjust` as they give."""
     lines = [
-        "def added(answers):",
         "    get = answers.get",
         "    total = 0",
         "    adjust = 0",
@@ -554,12 +598,129 @@ def _written_out(
         lines += _entry_source(i, entry, namespace)
     for r, clause in enumerate(clauses):
         lines += _clause_source(r, clause, namespace)
-    lines.append("    return total, flags, adjust")
+    return lines
+
+
+def _compiled(
+    lines: list[str], namespace: dict[str, Any], name: str, version: str
+) -> Any:
     code = compile("\n".join(lines), f"<scoring of questionnaire {version}>", "exec")
-    exec(code, namespace)  # the source above: ids through repr(), the rest by name
-    added: Callable[[Mapping[str, Any]], tuple[Packed, list[Flag], Packed]]
-    added = namespace["added"]
-    return added
+    exec(code, namespace)  # the source given: ids through repr(), the rest by name
+    return namespace[name]
+
+
+def _written_score(
+    parts: dict[str, Any], version: str
+) -> Callable[[Mapping[str, Any]], Scored]:
+    """`Compiled.reference` as one function: `added`'s lines, then the scores,
+    overall, verdict and levers with this version's thresholds and questions bound,
+    no call but the unpacking (tests/unit/test_compiled_scoring.py holds the two
+    equal)."""
+    namespace = _namespace()
+    weights = parts["weights"]
+    namespace.update(
+        NINE=NINE.unpack,
+        THREE=THREE.unpack,
+        BIAS9=BIAS9,
+        BIAS3=BIAS3,
+        HALF=HALF,
+        W0=weights[0],
+        W1=weights[1],
+        W2=weights[2],
+        KC={},  # flags -> (knock-outs, cost): a few distinct lists of flags
+        remember=_remember_knockouts_and_cost,
+        NUMBER=(int, float),
+        SEVERAL=(list, tuple),
+        new=tuple.__new__,
+        Scored=Scored,
+    )
+    lines = [
+        "def scored(answers):",
+        *_body(parts["entries"], parts["clauses"], namespace),
+    ]
+    lines += [
+        "    pf, pc, pb, lf, lc, lb, hf, hc, hb = NINE(",
+        f"        (total + BIAS9).to_bytes({NINE.size}, 'little')",
+        "    )",
+        f"    af, ac, ab = THREE((adjust + BIAS3).to_bytes({THREE.size}, 'little'))",
+    ]
+    for dim in "fcb":  # _bounded(_scale(p, l, h) + a - HALF): HALF cancels in p - l
+        lines += [
+            f"    s{dim} = (50 if h{dim} == l{dim} "
+            f"else round(100 * (p{dim} - l{dim}) / (h{dim} - l{dim}))) + a{dim} - HALF",
+            f"    s{dim} = 0 if s{dim} < 0 else 100 if s{dim} > 100 else s{dim}",
+        ]
+    strong = parts["strong_fit"]
+    namespace.update(
+        CAP=parts["knockout_cap"],
+        FLOOR=parts["floor"],
+        BELOW_STRONG=strong - 1,
+        STRONG=strong,
+        POSSIBLE=parts["possible_fit"],
+        NOT_A_FIT=NOT_A_FIT,
+        STRONG_FIT=STRONG_FIT,
+        POSSIBLE_FIT=POSSIBLE_FIT,
+    )
+    lines += [
+        "    if flags:",
+        "        knockouts, cost = KC.get(key := tuple(flags)) or remember(KC, key)",
+        "    else:",
+        "        knockouts, cost = (), 0",
+        "    overall = round(sf * W0 + sc * W1 + sb * W2) - cost",
+        "    if knockouts and overall > CAP:",
+        "        overall = CAP",
+    ]
+    if strong > 0:  # min(scores) < floor caps the overall below a strong fit
+        lines += [
+            "    if (sf < FLOOR or sc < FLOOR or sb < FLOOR) and overall > BELOW_STRONG:",
+            "        overall = BELOW_STRONG",
+        ]
+    lines += [
+        "    overall = 0 if overall < 0 else 100 if overall > 100 else overall",
+        "    if knockouts or overall < POSSIBLE:",
+        "        verdict = NOT_A_FIT",
+        "    elif overall >= STRONG:",
+        "        verdict = STRONG_FIT",
+        "    else:",
+        "        verdict = POSSIBLE_FIT",
+        *_levers_source(parts["hours"], parts["areas"], namespace),
+        "    return new(Scored, (sf, sc, sb, overall, verdict, len(flags), knockouts,"
+        " hours, areas))",
+    ]
+    scored: Callable[[Mapping[str, Any]], Scored]
+    scored = _compiled(lines, namespace, "scored", version)
+    return scored
+
+
+def _levers_source(
+    hours: tuple[str, Chain] | None,
+    areas: tuple[str, Chain, tuple[str, ...]] | None,
+    namespace: dict[str, Any],
+) -> list[str]:
+    """`Compiled._levers` as lines setting `hours` and `areas`."""
+    lines = ["    hours = None", "    areas = 0"]
+    if hours is not None:
+        qid, chain = hours
+        lines += [
+            f"    v = get({qid!r})",
+            "    kind = type(v)",
+            "    if (kind is int or kind is float or (kind is not bool and "
+            f"isinstance(v, NUMBER))){_shown_source(chain, 'HC', namespace)}:",
+            "        hours = int(v)",
+        ]
+    if areas is not None:
+        qid, chain, values = areas
+        counted = " + ".join(f"({v!r} in chosen)" for v in values) or "0"
+        lines += [
+            f"    v = get({qid!r})",
+            "    if not (v is None or v == '' or v == [] or v == ())"
+            f"{_shown_source(chain, 'AC', namespace)}:",
+            "        kind = type(v)",
+            "        chosen = v if kind is list else list(v) "
+            "if isinstance(v, SEVERAL) else [v]",
+            f"        areas = {counted}",
+        ]
+    return lines
 
 
 def compiled(questionnaire: Questionnaire) -> Compiled:
@@ -569,4 +730,4 @@ def compiled(questionnaire: Questionnaire) -> Compiled:
 
 def score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Scored:
     """The numbers `assess` gives for the answers, without the explanation."""
-    return compiled(questionnaire).score(answers)
+    return compiled(questionnaire).scored(answers)
