@@ -379,6 +379,8 @@ class _RowScorer:
         self.questionnaires: dict[str, Questionnaire | None] = {}
         # the knock-outs as the column's json.dumps writes them (a few distinct ones)
         self.knockout_texts: dict[tuple[str, ...], str] = {}
+        # per digest: its questionnaire, the compiled scoring, whether it is its own
+        self.scoring: dict[str, tuple[Questionnaire, compiled.Score, bool]] = {}
 
     def _questionnaire(self, digest: str) -> Questionnaire | None:
         if digest not in self.questionnaires:
@@ -423,28 +425,40 @@ class _RowScorer:
         """The row's Rescored when a column changes or its questionnaire is not
         stored; None when every stored column is as scoring it again gives."""
         digest = row[1]
-        questionnaire = self.questionnaires.get(digest) or self._questionnaire(digest)
-        if questionnaire is None:
-            return Rescored(row[0], row[_NAME], row[_BEFORE], None)
+        scoring = self.scoring.get(digest)
+        if scoring is None:
+            questionnaire = self._questionnaire(digest)
+            if questionnaire is None:
+                return Rescored(row[0], row[_NAME], row[_BEFORE], None)
+            own = questionnaire.digest == digest  # else the explanation is stored
+            scoring = self.scoring[digest] = (
+                questionnaire,
+                compiled.compiled(questionnaire).scored,
+                own,
+            )
+        questionnaire, score, own = scoring
         answers = (loads(row[2]) if row[2] else None) or {}
-        s = compiled.score(questionnaire, answers)
+        s = score(answers)
         package = self.sizer(s)
+        knockouts = s[6]
         if (
-            row[3:9] == s[:6]  # fit, chemistry, boundaries, overall, verdict, flags
+            own
+            and row[3:9] == s[:6]  # fit, chemistry, boundaries, overall, verdict, flags
             and row[11] == package
-            and questionnaire.digest == digest  # no explanation to store
-            and (row[10] is None or row[10] == "null")
-            and self._same_knockouts(row[9], s.knockouts)
+            and (row[10] is None or row[10] == "null")  # no explanation stored
+            and (
+                self._same_knockouts(row[9], knockouts)
+                if knockouts
+                else row[9] is None or row[9] == "null"
+            )
         ):
             return None
         r = self._scored(row, questionnaire, answers, s, package, sized=True)
         return r if r.changed else None
 
     def _same_knockouts(self, stored: str | None, knockouts: tuple[str, ...]) -> bool:
-        """Whether the stored text holds these knock-outs (_json_differs, the text
-        each distinct tuple writes remembered)."""
-        if not knockouts:
-            return stored is None or stored == "null"
+        """Whether the stored text holds these knock-outs, some (_json_differs, the
+        text each distinct tuple writes remembered)."""
         text = self.knockout_texts.get(knockouts)
         if text is None:
             text = self.knockout_texts[knockouts] = json.dumps(list(knockouts))
