@@ -457,8 +457,8 @@ class _RowScorer:
         return r if r.changed else None
 
     def _same_knockouts(self, stored: str | None, knockouts: tuple[str, ...]) -> bool:
-        """Whether the stored text holds these knock-outs, some (_json_differs, the
-        text each distinct tuple writes remembered)."""
+        """Whether the stored text holds these knock-outs (one or more):
+        _json_differs, with the text each distinct tuple writes remembered."""
         text = self.knockout_texts.get(knockouts)
         if text is None:
             text = self.knockout_texts[knockouts] = json.dumps(list(knockouts))
