@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from pathlib import Path
 
 from intake.models import Submission
 from intake.practice_store import current_practice, save_practice
@@ -175,7 +176,6 @@ def test_changes_finds_the_rows_rescored_finds_changed(db):
 
     from intake import registry, submissions
     from intake.questionnaire.schema import load_questionnaire
-    from tests.unit.test_compiled_scoring import PREVIOUS
 
     _varied_submissions(db)
     questionnaire = registry.active()
@@ -198,7 +198,9 @@ def test_changes_finds_the_rows_rescored_finds_changed(db):
     db.session.execute(update, {"k": spelled, "id": same_id})
     db.session.execute(update, {"k": '["another reason"]', "id": other_id})
     db.session.commit()
-    previous = load_questionnaire(PREVIOUS)
+    previous = load_questionnaire(
+        Path(__file__).parents[1] / "data" / "questionnaire-2027.01.toml"
+    )
     practice = current_practice()
     for questionnaire_for in (
         registry.for_digest,
