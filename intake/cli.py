@@ -183,8 +183,14 @@ def rescore(current, dry_run):
     practice = current_practice()
     questionnaire_for = (lambda _digest: active) if current else registry.for_digest
     total, changed, moves = 0, 0, []
+    # a dry run reports every row; a re-score that writes sees the changed ones alone
+    batches = (
+        ((len(b), b) for b in submissions.rescored(questionnaire_for, practice))
+        if dry_run
+        else submissions.changes(questionnaire_for, practice)
+    )
     with progress(submissions.count_submitted(), "Re-scoring") as bar:
-        for batch in submissions.rescored(questionnaire_for, practice):
+        for count, batch in batches:
             for r in batch:
                 if r.after is None:
                     click.echo(
@@ -196,8 +202,8 @@ def rescore(current, dry_run):
             if not dry_run:
                 changed += submissions.write_scores(batch)
                 db.session.commit()
-            total += len(batch)
-            bar.update(len(batch))
+            total += count
+            bar.update(count)
     if dry_run:
         db.session.rollback()
         what = f" under questionnaire {active.version}" if current else ""

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from . import jsonload
 from .paths import DEFAULT_QUESTIONNAIRE, INSTANCE_ENV, default_instance_path
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,12 @@ class Config:
     ENV = "development"  # "production" turns on the production checks
     SECRET_KEY = DEV_SECRET_KEY  # accepted only in debug mode and the tests
     DATABASE_URL = None  # default: SQLite file in the instance folder
-    # a pooled connection that the database closed (a restart) is replaced, not used
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # a pooled connection that the database closed (a restart) is replaced, not used;
+    # JSON columns decoded through orjson where it reads as json does (jsonload.py)
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {
+        "pool_pre_ping": True,
+        "json_deserializer": jsonload.loads,
+    }
     QUESTIONNAIRE_PATH = None  # default: instance/questionnaire.toml, else the built-in
     DRAFT_TTL_DAYS = 30
     LOG_LEVEL = "INFO"

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from . import cache, registry
 from .extensions import db, rows_changed
+from .jsonload import loads
 from .models import (
     DRAFT,
     DeletionRecord,
@@ -223,6 +224,7 @@ def submit(draft: Submission, questionnaire: Questionnaire, practice: Practice) 
 # ---- scoring many at once ----------------------------------------------------------
 
 RESCORE_BATCH = 1000
+_TABLE = cast(sa.Table, Submission.__table__)
 _PLAIN = [i for i, c in enumerate(SCORED_COLUMNS) if c not in JSON_COLUMNS]
 _JSON = [i for i, c in enumerate(SCORED_COLUMNS) if c in JSON_COLUMNS]
 _OVERALL, _VERDICT = SCORED_COLUMNS.index("overall"), SCORED_COLUMNS.index("verdict")
@@ -314,6 +316,43 @@ def count_submitted() -> int:
     ).scalar_one()
 
 
+def _pages() -> Iterator[Sequence[Any]]:
+    """Every submitted prospect as a plain row, in batches by id: (id, digest,
+    answers as text, SCORED_COLUMNS with the JSON ones as their stored text, name,
+    business). Core on the table (no ORM entities): tuples, nothing converted."""
+    t = _TABLE.c
+    columns = [
+        sa.cast(t[c], sa.Text).label(c) if c in JSON_COLUMNS else t[c]
+        for c in SCORED_COLUMNS
+    ]
+    query = (
+        sa.select(
+            t.id,
+            t.questionnaire_digest,
+            sa.cast(t.answers, sa.Text).label("answers"),
+            *columns,
+            t.name,
+            t.business,
+        )
+        .where(t.status != DRAFT)
+        .order_by(t.id)
+        .limit(RESCORE_BATCH)
+    )
+    last = None
+    while True:
+        page = query if last is None else query.where(t.id > last)
+        rows = db.session.execute(page).all()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield rows
+
+
+# where each part sits in a row of _pages()
+_BEFORE = slice(3, 3 + len(SCORED_COLUMNS))
+_NAME = slice(3 + len(SCORED_COLUMNS), 5 + len(SCORED_COLUMNS))
+
+
 def rescored(
     questionnaire_for: Callable[[str], Questionnaire | None], practice: Practice
 ) -> Iterator[list[Rescored]]:
@@ -325,55 +364,65 @@ def rescored(
     columns as `score` computes, so writing them with `write_scores` leaves every
     row as scoring its object would (tests/integration/test_submissions.py).
     """
-    # the JSON columns as text: the answers decoded once here, the others compared
-    columns = [
-        sa.cast(getattr(Submission, c), sa.Text).label(c)
-        if c in JSON_COLUMNS
-        else getattr(Submission, c)
-        for c in SCORED_COLUMNS
-    ]
-    query = (
-        sa.select(
-            Submission.id,
-            Submission.name,
-            Submission.business,
-            Submission.questionnaire_digest,
-            sa.cast(Submission.answers, sa.Text).label("answers"),
-            *columns,
-        )
-        .where(Submission.status != DRAFT)
-        .order_by(Submission.id)
-        .limit(RESCORE_BATCH)
-    )
-    score_row = _row_scorer(questionnaire_for, practice)
-    last = None
-    while True:
-        page = query if last is None else query.where(Submission.id > last)
-        rows = db.session.execute(page).all()
-        if not rows:
-            return
-        last = rows[-1][0]
-        yield [score_row(row) for row in rows]
+    score_row = _RowScorer(questionnaire_for, practice)
+    for rows in _pages():
+        yield [score_row.rescored(row) for row in rows]
 
 
-def _row_scorer(
+def changes(
     questionnaire_for: Callable[[str], Questionnaire | None], practice: Practice
-) -> Callable[[Any], Rescored]:
-    """Scores one plain row (id, name, business, digest, answers, SCORED_COLUMNS);
-    each digest's questionnaire looked up once."""
-    sizer = package_sizer(practice.packages)
-    questionnaires: dict[str, Questionnaire | None] = {}
-    loads = json.loads
+) -> Iterator[tuple[int, list[Rescored]]]:
+    """`rescored` for a re-score that writes: per batch, how many rows it read and
+    the Rescored of those that changed (or whose questionnaire is not stored) alone.
 
-    def score_row(row: Any) -> Rescored:
-        id_, name, business, digest, text = row[:5]
-        if digest not in questionnaires:
-            questionnaires[digest] = questionnaire_for(digest)
-        questionnaire = questionnaires[digest]
+    A row scored under its own questionnaire whose stored columns equal the new
+    ones is compared as it comes, without a Rescored: a re-score where nothing
+    changed makes no object a row (tests/integration/test_submissions.py holds
+    `changes` to what `rescored` finds changed)."""
+    score_row = _RowScorer(questionnaire_for, practice)
+    for rows in _pages():
+        yield len(rows), [r for row in rows if (r := score_row.changed(row))]
+
+
+class _RowScorer:
+    """Scores plain rows of _pages(); each digest's questionnaire looked up once."""
+
+    def __init__(
+        self,
+        questionnaire_for: Callable[[str], Questionnaire | None],
+        practice: Practice,
+    ) -> None:
+        self.questionnaire_for = questionnaire_for
+        self.sizer = package_sizer(practice.packages)
+        self.questionnaires: dict[str, Questionnaire | None] = {}
+        # the knock-outs as the column's json.dumps writes them (a few distinct ones)
+        self.knockout_texts: dict[tuple[str, ...], str] = {}
+        # per digest: its questionnaire, the compiled scoring, whether it is its own
+        self.scoring: dict[str, tuple[Questionnaire, compiled.Score, bool]] = {}
+
+    def _questionnaire(self, digest: str) -> Questionnaire | None:
+        if digest not in self.questionnaires:
+            self.questionnaires[digest] = self.questionnaire_for(digest)
+        return self.questionnaires[digest]
+
+    def rescored(self, row: Any) -> Rescored:
+        questionnaire = self._questionnaire(row[1])
         if questionnaire is None:
-            return Rescored(id_, (name, business), row[5:], None)
-        answers = (loads(text) if text else None) or {}
-        s = compiled.score(questionnaire, answers)
+            return Rescored(row[0], row[_NAME], row[_BEFORE], None)
+        answers = (loads(row[2]) if row[2] else None) or {}
+        return self._scored(
+            row, questionnaire, answers, compiled.score(questionnaire, answers)
+        )
+
+    def _scored(
+        self,
+        row: Any,
+        questionnaire: Questionnaire,
+        answers: Mapping[str, Any],
+        s: compiled.Scored,
+        package: str | None = None,
+        sized: bool = False,
+    ) -> Rescored:
         after = (
             s.fit,
             s.chemistry,
@@ -383,14 +432,55 @@ def _row_scorer(
             s.flag_count,
             list(s.knockouts) or None,
             None,
-            sizer(s),
+            package if sized else self.sizer(s),
         )
         explain = None
-        if questionnaire.digest != digest:  # not its own: the explanation is stored
+        if questionnaire.digest != row[1]:  # not its own: the explanation is stored
             explain = functools.partial(_explanation, questionnaire, answers)
-        return Rescored(id_, (name, business), row[5:], after, explain)
+        return Rescored(row[0], row[_NAME], row[_BEFORE], after, explain)
 
-    return score_row
+    def changed(self, row: Any) -> Rescored | None:
+        """The row's Rescored when a column changes or its questionnaire is not
+        stored; None when every stored column is as scoring it again gives."""
+        digest = row[1]
+        scoring = self.scoring.get(digest)
+        if scoring is None:
+            questionnaire = self._questionnaire(digest)
+            if questionnaire is None:
+                return Rescored(row[0], row[_NAME], row[_BEFORE], None)
+            own = questionnaire.digest == digest  # else the explanation is stored
+            scoring = self.scoring[digest] = (
+                questionnaire,
+                compiled.compiled(questionnaire).scored,
+                own,
+            )
+        questionnaire, score, own = scoring
+        answers = (loads(row[2]) if row[2] else None) or {}
+        s = score(answers)
+        package = self.sizer(s)
+        knockouts = s[6]
+        if (
+            own
+            and row[3:9] == s[:6]  # fit, chemistry, boundaries, overall, verdict, flags
+            and row[11] == package
+            and (row[10] is None or row[10] == "null")  # no explanation stored
+            and (
+                self._same_knockouts(row[9], knockouts)
+                if knockouts
+                else row[9] is None or row[9] == "null"
+            )
+        ):
+            return None
+        r = self._scored(row, questionnaire, answers, s, package, sized=True)
+        return r if r.changed else None
+
+    def _same_knockouts(self, stored: str | None, knockouts: tuple[str, ...]) -> bool:
+        """Whether the stored text holds these knock-outs (one or more):
+        _json_differs, with the text each distinct tuple writes remembered."""
+        text = self.knockout_texts.get(knockouts)
+        if text is None:
+            text = self.knockout_texts[knockouts] = json.dumps(list(knockouts))
+        return stored == text or not _json_differs(stored, list(knockouts))
 
 
 def _explanation(questionnaire: Questionnaire, answers: Any) -> dict[str, Any]:
@@ -399,7 +489,6 @@ def _explanation(questionnaire: Questionnaire, answers: Any) -> dict[str, Any]:
 
 # one UPDATE by id, run for many rows at once: SET is every key of the parameters but
 # `row_id`, each bound through its column's type (Core: a third of the ORM's cost)
-_TABLE = cast(sa.Table, Submission.__table__)
 _WRITE = sa.update(_TABLE).where(_TABLE.c.id == sa.bindparam("row_id"))
 
 

@@ -17,6 +17,7 @@ thousands of random answers, under the default questionnaire and older ones).
 from __future__ import annotations
 
 import struct
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -60,6 +61,9 @@ class Scored(NamedTuple):
     knockouts: tuple[str, ...]  # the knock-out flags' reasons, in the flags' order
     hours: int | None  # the monthly hours they said (shown and answered), if any
     areas: int  # how many service areas they ticked (shown and answered)
+
+
+Score = Callable[[Mapping[str, Any]], "Scored"]  # answers -> Scored
 
 
 def pack(numbers: Sequence[int]) -> Packed:
@@ -234,9 +238,16 @@ class Compiled:
     areas: tuple[str, Chain, tuple[str, ...]] | None  # the service areas and choices
     # _picked and _rules written out for these entries and clauses (`_written_out`)
     added: Callable[[Mapping[str, Any]], tuple[Packed, list[Flag], Packed]]
+    # `reference` written out the same way, `added`'s steps included (`_written_score`)
+    scored: Score
 
     def score(self, answers: Mapping[str, Any]) -> Scored:
         """The numbers `assess(questionnaire, answers)` gives."""
+        return self.scored(answers)
+
+    def reference(self, answers: Mapping[str, Any]) -> Scored:
+        """What `scored` gives, step by step: the way to read it, and what it is held
+        to (tests/unit/test_compiled_scoring.py)."""
         picked, flags, adjust = self.added(answers)
         # each field read with HALF added (see unpack): it cancels in differences
         pf, pc, pb, lf, lc, lb, hf, hc, hb = NINE.unpack(
@@ -293,6 +304,18 @@ class Compiled:
 
 def _knockouts_and_cost(flags: list[Flag]) -> tuple[tuple[str, ...], int]:
     return tuple(f[0] for f in flags if f[1]), sum(f[2] for f in flags)
+
+
+KNOCKOUTS_REMEMBERED = 4096  # distinct lists of flags, per questionnaire
+
+
+def _remember_knockouts_and_cost(
+    known: dict[tuple[Flag, ...], tuple[tuple[str, ...], int]], flags: tuple[Flag, ...]
+) -> tuple[tuple[str, ...], int]:
+    found = _knockouts_and_cost(list(flags))
+    if len(known) < KNOCKOUTS_REMEMBERED:
+        known[flags] = found
+    return found
 
 
 def _blank(value: Any) -> bool:
@@ -436,21 +459,20 @@ def _build(questionnaire: Questionnaire) -> Compiled:
         for q, ranges in _scored_questions(questionnaire)
     )
     clauses = tuple(_clause(questionnaire, r) for r in questionnaire.rules)
-    return Compiled(
-        entries=entries,
-        clauses=clauses,
-        added=_written_out(entries, clauses, questionnaire.version),
-        weights=(
+    parts: dict[str, Any] = {
+        "entries": entries,
+        "clauses": clauses,
+        "weights": (
             rules.weights[FIT],
             rules.weights[CHEMISTRY],
             rules.weights[BOUNDARIES],
         ),
-        strong_fit=rules.strong_fit,
-        possible_fit=rules.possible_fit,
-        floor=rules.dimension_floor,
-        knockout_cap=rules.knockout_cap,
-        hours=(hours.id, _chain(questionnaire, hours)) if hours else None,
-        areas=(
+        "strong_fit": rules.strong_fit,
+        "possible_fit": rules.possible_fit,
+        "floor": rules.dimension_floor,
+        "knockout_cap": rules.knockout_cap,
+        "hours": (hours.id, _chain(questionnaire, hours)) if hours else None,
+        "areas": (
             (
                 areas.id,
                 _chain(questionnaire, areas),
@@ -459,6 +481,11 @@ def _build(questionnaire: Questionnaire) -> Compiled:
             if areas
             else None
         ),
+    }
+    return Compiled(
+        **parts,
+        added=_written_out(entries, clauses, questionnaire.version),
+        scored=_written_score(parts, questionnaire.version),
     )
 
 
@@ -472,18 +499,66 @@ def _build(questionnaire: Questionnaire) -> Compiled:
 # to (tests/unit/test_compiled_scoring.py) and the way to read what it does.
 
 
+class _Answers:
+    """What the written-out function reads of the answers: each question's answer
+    read once, at the top, into a local (`q0`, `q1`, ...), with its type (`q0t`)
+    where a condition tests it and its items as text (`q0s`) where two or more
+    conditions test a list. `tested`: how often each is tested, from a first pass
+    over the same source (None in that first pass)."""
+
+    def __init__(self, tested: Counter[str] | None = None) -> None:
+        self.names: dict[str, str] = {}
+        self.counted: Counter[str] = Counter()
+        self.tested = tested
+
+    def value(self, qid: str) -> str:
+        return self.names.setdefault(qid, f"q{len(self.names)}")
+
+    def held(self, qid: str, name: str) -> str:
+        """`holds(values, answers.get(qid))` with `values` bound to `name`: text and
+        a list of answers inline, the rest through `holds`."""
+        q = self.value(qid)
+        self.counted[qid] += 1
+        several = self.tested is not None and self.tested[qid] >= 2
+        items = f"{q}s" if several else f"map(str, {q})"
+        return (
+            f"({q} in {name} if {q}t is str "
+            f"else (not {name}.isdisjoint({items})) if {q}t is list "
+            f"else holds({name}, {q}))"
+        )
+
+    def header(self) -> list[str]:
+        lines = [f"    {q} = get({qid!r})" for qid, q in self.names.items()]
+        for qid, count in self.counted.items():
+            q = self.names[qid]
+            lines.append(f"    {q}t = type({q})")
+            if count >= 2:
+                lines.append(f"    {q}s = set(map(str, {q})) if {q}t is list else None")
+        return lines
+
+
+ANSWERS = "_answers"  # the _Answers in the namespace while the source is written
+
+
+def _held_source(qid: str, name: str, namespace: dict[str, Any]) -> str:
+    answers: _Answers = namespace[ANSWERS]
+    return answers.held(qid, name)
+
+
 def _shown_source(chain: Chain, name: str, namespace: dict[str, Any]) -> str:
-    if not chain:
-        return ""
-    namespace[name] = chain
-    return f" and shown({name}, answers)"
+    """` and ` each check of `shown(chain, answers)`, inline (nothing if none)."""
+    tests = []
+    for j, (qid, values) in enumerate(chain):
+        namespace[f"{name}_{j}"] = values
+        tests.append(_held_source(qid, f"{name}_{j}", namespace))
+    return "".join(f" and {t}" for t in tests)
 
 
 def _entry_source(i: int, entry: Entry, namespace: dict[str, Any]) -> list[str]:
     qid, chain, table, ticked, pick, miss = entry
     shown_if = _shown_source(chain, f"C{i}", namespace)
     namespace[f"M{i}"] = miss
-    lines = [f"    v = get({qid!r})"]
+    lines = [f"    v = {namespace[ANSWERS].value(qid)}"]
     if table is not None:
         namespace[f"T{i}"] = table
         return lines + [
@@ -517,7 +592,7 @@ def _entry_source(i: int, entry: Entry, namespace: dict[str, Any]) -> list[str]:
 def _condition_source(check: RuleCheck, name: str, namespace: dict[str, Any]) -> str:
     chain, qid, values = check
     namespace[name] = values
-    held = f"(x in {name} if type(x := get({qid!r})) is str else holds({name}, x))"
+    held = _held_source(qid, name, namespace)
     return f"({held}{_shown_source(chain, name + 'c', namespace)})"
 
 
@@ -538,28 +613,168 @@ def _written_out(
     entries: tuple[Entry, ...], clauses: tuple[Clause, ...], version: str
 ) -> Callable[[Mapping[str, Any]], tuple[Packed, list[Flag], Packed]]:
     """One function giving what `_picked` and then `_rules` give, written out."""
-    namespace: dict[str, Any] = {
-        "holds": holds,
-        "shown": shown,
-        "other": _other_single,
-    }
-    lines = [
-        "def added(answers):",
-        "    get = answers.get",
-        "    total = 0",
-        "    adjust = 0",
-        "    flags = []",
-    ]
+    added: Callable[[Mapping[str, Any]], tuple[Packed, list[Flag], Packed]]
+    added = _function(
+        "added",
+        lambda namespace: [
+            *_body(entries, clauses, namespace),
+            "    return total, flags, adjust",
+        ],
+        _namespace(),
+        version,
+    )
+    return added
+
+
+def _namespace() -> dict[str, Any]:
+    return {"holds": holds, "other": _other_single}
+
+
+def _body(
+    entries: tuple[Entry, ...], clauses: tuple[Clause, ...], namespace: dict[str, Any]
+) -> list[str]:
+    """`_picked` then `_rules` as lines: `total`, `flags` and `adjust` as they give."""
+    lines = ["    total = 0", "    adjust = 0", "    flags = []"]
     for i, entry in enumerate(entries):
         lines += _entry_source(i, entry, namespace)
     for r, clause in enumerate(clauses):
         lines += _clause_source(r, clause, namespace)
-    lines.append("    return total, flags, adjust")
+    return lines
+
+
+def _function(
+    name: str,
+    write: Callable[[dict[str, Any]], list[str]],
+    namespace: dict[str, Any],
+    version: str,
+) -> Any:
+    """The function `name(answers)` whose body `write` gives (binding what it names
+    in `namespace`), after the answers it reads (`_Answers`): written twice, the
+    first time to count how often each answer is tested."""
+    namespace[ANSWERS] = first = _Answers()
+    write(namespace)
+    namespace[ANSWERS] = answers = _Answers(first.counted)
+    body = write(namespace)
+    del namespace[ANSWERS]
+    lines = [f"def {name}(answers):", "    get = answers.get", *answers.header(), *body]
     code = compile("\n".join(lines), f"<scoring of questionnaire {version}>", "exec")
     exec(code, namespace)  # the source above: ids through repr(), the rest by name
-    added: Callable[[Mapping[str, Any]], tuple[Packed, list[Flag], Packed]]
-    added = namespace["added"]
-    return added
+    return namespace[name]
+
+
+def _written_score(
+    parts: dict[str, Any], version: str
+) -> Callable[[Mapping[str, Any]], Scored]:
+    """`Compiled.reference` as one function: `added`'s lines, then the scores,
+    overall, verdict and levers with this version's thresholds and questions bound,
+    no call but the unpacking (tests/unit/test_compiled_scoring.py holds the two
+    equal)."""
+    namespace = _namespace()
+    weights = parts["weights"]
+    namespace.update(
+        NINE=NINE.unpack,
+        THREE=THREE.unpack,
+        BIAS9=BIAS9,
+        BIAS3=BIAS3,
+        HALF=HALF,
+        W0=weights[0],
+        W1=weights[1],
+        W2=weights[2],
+        KC={},  # flags -> (knock-outs, cost): a few distinct lists of flags
+        remember=_remember_knockouts_and_cost,
+        NUMBER=(int, float),
+        SEVERAL=(list, tuple),
+        new=tuple.__new__,
+        Scored=Scored,
+    )
+
+    def write(namespace: dict[str, Any]) -> list[str]:
+        lines = _body(parts["entries"], parts["clauses"], namespace)
+        lines += [
+            "    pf, pc, pb, lf, lc, lb, hf, hc, hb = NINE(",
+            f"        (total + BIAS9).to_bytes({NINE.size}, 'little')",
+            "    )",
+            f"    af, ac, ab = THREE((adjust + BIAS3).to_bytes({THREE.size}, 'little'))",
+        ]
+        for dim in "fcb":  # _bounded(_scale(p, l, h) + a - HALF): HALF cancels in p - l
+            lines += [
+                f"    s{dim} = (50 if h{dim} == l{dim} "
+                f"else round(100 * (p{dim} - l{dim}) / (h{dim} - l{dim}))) + a{dim} - HALF",
+                f"    s{dim} = 0 if s{dim} < 0 else 100 if s{dim} > 100 else s{dim}",
+            ]
+        strong = parts["strong_fit"]
+        namespace.update(
+            CAP=parts["knockout_cap"],
+            FLOOR=parts["floor"],
+            BELOW_STRONG=strong - 1,
+            STRONG=strong,
+            POSSIBLE=parts["possible_fit"],
+            NOT_A_FIT=NOT_A_FIT,
+            STRONG_FIT=STRONG_FIT,
+            POSSIBLE_FIT=POSSIBLE_FIT,
+        )
+        lines += [
+            "    if flags:",
+            "        knockouts, cost = KC.get(key := tuple(flags)) or remember(KC, key)",
+            "    else:",
+            "        knockouts, cost = (), 0",
+            "    overall = round(sf * W0 + sc * W1 + sb * W2) - cost",
+            "    if knockouts and overall > CAP:",
+            "        overall = CAP",
+        ]
+        if strong > 0:  # min(scores) < floor caps the overall below a strong fit
+            lines += [
+                "    if (sf < FLOOR or sc < FLOOR or sb < FLOOR) and overall > BELOW_STRONG:",
+                "        overall = BELOW_STRONG",
+            ]
+        lines += [
+            "    overall = 0 if overall < 0 else 100 if overall > 100 else overall",
+            "    if knockouts or overall < POSSIBLE:",
+            "        verdict = NOT_A_FIT",
+            "    elif overall >= STRONG:",
+            "        verdict = STRONG_FIT",
+            "    else:",
+            "        verdict = POSSIBLE_FIT",
+            *_levers_source(parts["hours"], parts["areas"], namespace),
+            "    return new(Scored, (sf, sc, sb, overall, verdict, len(flags), knockouts,"
+            " hours, areas))",
+        ]
+        return lines
+
+    scored: Callable[[Mapping[str, Any]], Scored]
+    scored = _function("scored", write, namespace, version)
+    return scored
+
+
+def _levers_source(
+    hours: tuple[str, Chain] | None,
+    areas: tuple[str, Chain, tuple[str, ...]] | None,
+    namespace: dict[str, Any],
+) -> list[str]:
+    """`Compiled._levers` as lines setting `hours` and `areas`."""
+    lines = ["    hours = None", "    areas = 0"]
+    if hours is not None:
+        qid, chain = hours
+        lines += [
+            f"    v = {namespace[ANSWERS].value(qid)}",
+            "    kind = type(v)",
+            "    if (kind is int or kind is float or (kind is not bool and "
+            f"isinstance(v, NUMBER))){_shown_source(chain, 'HC', namespace)}:",
+            "        hours = int(v)",
+        ]
+    if areas is not None:
+        qid, chain, values = areas
+        counted = " + ".join(f"({v!r} in chosen)" for v in values) or "0"
+        lines += [
+            f"    v = {namespace[ANSWERS].value(qid)}",
+            "    if not (v is None or v == '' or v == [] or v == ())"
+            f"{_shown_source(chain, 'AC', namespace)}:",
+            "        kind = type(v)",
+            "        chosen = v if kind is list else list(v) "
+            "if isinstance(v, SEVERAL) else [v]",
+            f"        areas = {counted}",
+        ]
+    return lines
 
 
 def compiled(questionnaire: Questionnaire) -> Compiled:
@@ -569,4 +784,4 @@ def compiled(questionnaire: Questionnaire) -> Compiled:
 
 def score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Scored:
     """The numbers `assess` gives for the answers, without the explanation."""
-    return compiled(questionnaire).score(answers)
+    return compiled(questionnaire).scored(answers)

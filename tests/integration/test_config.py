@@ -43,11 +43,13 @@ def test_production_config_starts_with_real_settings():
 
 def test_postgresql_connections_start_with_jit_off():
     """A startup option of every connection (no statement); options given are kept."""
+    from intake import jsonload
     from intake.config import Config
 
     app = create_app(PROD)
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {
         "pool_pre_ping": True,
+        "json_deserializer": jsonload.loads,
         "connect_args": {"options": "-c jit=off"},
     }
     given = {"connect_args": {"options": "-c statement_timeout=5s", "sslmode": "x"}}
@@ -59,7 +61,10 @@ def test_postgresql_connections_start_with_jit_off():
     assert given == {
         "connect_args": {"options": "-c statement_timeout=5s", "sslmode": "x"}
     }
-    assert Config.SQLALCHEMY_ENGINE_OPTIONS == {"pool_pre_ping": True}
+    assert Config.SQLALCHEMY_ENGINE_OPTIONS == {
+        "pool_pre_ping": True,
+        "json_deserializer": jsonload.loads,
+    }
     sqlite = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
     assert "connect_args" not in sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"]
 

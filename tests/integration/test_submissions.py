@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from pathlib import Path
 
 from intake.models import Submission
 from intake.practice_store import current_practice, save_practice
@@ -163,3 +164,60 @@ def test_rescore_writes_what_scoring_each_submission_alone_wrote(runner, db):
         p.name for p in practice.packages
     } | {None}
     assert len({e["verdict"] for e in expected.values()}) == 3
+
+
+def test_changes_finds_the_rows_rescored_finds_changed(db):
+    """A re-score that writes compares each row as it comes (`changes`: no Rescored
+    for a row that stays) and finds what comparing every Rescored finds: under the
+    row's own version, under another one (the explanation then stored), with the
+    knock-outs stored in another spelling of the same JSON (no change) or of other
+    reasons, and with no stored version at all (skipped)."""
+    import sqlalchemy as sa
+
+    from intake import registry, submissions
+    from intake.questionnaire.schema import load_questionnaire
+
+    _varied_submissions(db)
+    questionnaire = registry.active()
+    knocked_out = [
+        (s.id, s.knockouts)
+        for s in db.session.scalars(db.select(Submission).order_by(Submission.id))
+        if s.knockouts
+    ]
+    assert len(knocked_out) >= 2
+    as_json = "CAST(:k AS json)" if db.engine.dialect.name == "postgresql" else ":k"
+    update = sa.text(f"UPDATE submission SET knockouts = {as_json} WHERE id = :id")
+    (same_id, same), (other_id, _) = knocked_out[:2]
+    spelled = (
+        "["
+        + ",".join(
+            '"' + "".join(f"\\u{ord(c):04x}" for c in reason) + '"' for reason in same
+        )
+        + "]"
+    )  # the same reasons, every character escaped and no spaces
+    db.session.execute(update, {"k": spelled, "id": same_id})
+    db.session.execute(update, {"k": '["another reason"]', "id": other_id})
+    db.session.commit()
+    previous = load_questionnaire(
+        Path(__file__).parents[1] / "data" / "questionnaire-2027.01.toml"
+    )
+    practice = current_practice()
+    for questionnaire_for in (
+        registry.for_digest,
+        lambda _digest: questionnaire,
+        lambda _digest: previous,
+        lambda _digest: None,
+    ):
+        expected = {
+            r.id
+            for batch in submissions.rescored(questionnaire_for, practice)
+            for r in batch
+            if r.after is None or r.changed
+        }
+        found = list(submissions.changes(questionnaire_for, practice))
+        assert {r.id for _, batch in found for r in batch} == expected
+        assert sum(count for count, _ in found) == submissions.count_submitted()
+        if questionnaire_for is registry.for_digest:
+            assert same_id not in expected and other_id in expected
+            assert 0 < len(expected) < sum(count for count, _ in found)
+    db.session.rollback()
