@@ -689,61 +689,74 @@ def _written_score(
     )
 
     def write(namespace: dict[str, Any]) -> list[str]:
-        lines = _body(parts["entries"], parts["clauses"], namespace)
-        lines += [
-            "    pf, pc, pb, lf, lc, lb, hf, hc, hb = NINE(",
-            f"        (total + BIAS9).to_bytes({NINE.size}, 'little')",
-            "    )",
-            f"    af, ac, ab = THREE((adjust + BIAS3).to_bytes({THREE.size}, 'little'))",
-        ]
-        for dim in "fcb":  # _bounded(_scale(p, l, h) + a - HALF): HALF cancels in p - l
-            lines += [
-                f"    s{dim} = (50 if h{dim} == l{dim} "
-                f"else round(100 * (p{dim} - l{dim}) / (h{dim} - l{dim}))) + a{dim} - HALF",
-                f"    s{dim} = 0 if s{dim} < 0 else 100 if s{dim} > 100 else s{dim}",
-            ]
-        strong = parts["strong_fit"]
-        namespace.update(
-            CAP=parts["knockout_cap"],
-            FLOOR=parts["floor"],
-            BELOW_STRONG=strong - 1,
-            STRONG=strong,
-            POSSIBLE=parts["possible_fit"],
-            NOT_A_FIT=NOT_A_FIT,
-            STRONG_FIT=STRONG_FIT,
-            POSSIBLE_FIT=POSSIBLE_FIT,
-        )
-        lines += [
-            "    if flags:",
-            "        knockouts, cost = KC.get(key := tuple(flags)) or remember(KC, key)",
-            "    else:",
-            "        knockouts, cost = (), 0",
-            "    overall = round(sf * W0 + sc * W1 + sb * W2) - cost",
-            "    if knockouts and overall > CAP:",
-            "        overall = CAP",
-        ]
-        if strong > 0:  # min(scores) < floor caps the overall below a strong fit
-            lines += [
-                "    if (sf < FLOOR or sc < FLOOR or sb < FLOOR) and overall > BELOW_STRONG:",
-                "        overall = BELOW_STRONG",
-            ]
-        lines += [
-            "    overall = 0 if overall < 0 else 100 if overall > 100 else overall",
-            "    if knockouts or overall < POSSIBLE:",
-            "        verdict = NOT_A_FIT",
-            "    elif overall >= STRONG:",
-            "        verdict = STRONG_FIT",
-            "    else:",
-            "        verdict = POSSIBLE_FIT",
+        return [
+            *_body(parts["entries"], parts["clauses"], namespace),
+            *_scores_source(),
+            *_verdict_source(parts, namespace),
             *_levers_source(parts["hours"], parts["areas"], namespace),
             "    return new(Scored, (sf, sc, sb, overall, verdict, len(flags), knockouts,"
             " hours, areas))",
         ]
-        return lines
 
     scored: Callable[[Mapping[str, Any]], Scored]
     scored = _function("scored", write, namespace, version)
     return scored
+
+
+def _scores_source() -> list[str]:
+    """Lines unpacking the summed points and setting the three scores sf, sc, sb."""
+    lines = [
+        "    pf, pc, pb, lf, lc, lb, hf, hc, hb = NINE(",
+        f"        (total + BIAS9).to_bytes({NINE.size}, 'little')",
+        "    )",
+        f"    af, ac, ab = THREE((adjust + BIAS3).to_bytes({THREE.size}, 'little'))",
+    ]
+    for dim in "fcb":  # _bounded(_scale(p, l, h) + a - HALF): HALF cancels in p - l
+        lines += [
+            f"    s{dim} = (50 if h{dim} == l{dim} "
+            f"else round(100 * (p{dim} - l{dim}) / (h{dim} - l{dim}))) + a{dim} - HALF",
+            f"    s{dim} = 0 if s{dim} < 0 else 100 if s{dim} > 100 else s{dim}",
+        ]
+    return lines
+
+
+def _verdict_source(parts: dict[str, Any], namespace: dict[str, Any]) -> list[str]:
+    """Lines setting knockouts, overall and verdict with this version's thresholds
+    (bound into `namespace`)."""
+    strong = parts["strong_fit"]
+    namespace.update(
+        CAP=parts["knockout_cap"],
+        FLOOR=parts["floor"],
+        BELOW_STRONG=strong - 1,
+        STRONG=strong,
+        POSSIBLE=parts["possible_fit"],
+        NOT_A_FIT=NOT_A_FIT,
+        STRONG_FIT=STRONG_FIT,
+        POSSIBLE_FIT=POSSIBLE_FIT,
+    )
+    lines = [
+        "    if flags:",
+        "        knockouts, cost = KC.get(key := tuple(flags)) or remember(KC, key)",
+        "    else:",
+        "        knockouts, cost = (), 0",
+        "    overall = round(sf * W0 + sc * W1 + sb * W2) - cost",
+        "    if knockouts and overall > CAP:",
+        "        overall = CAP",
+    ]
+    if strong > 0:  # min(scores) < floor caps the overall below a strong fit
+        lines += [
+            "    if (sf < FLOOR or sc < FLOOR or sb < FLOOR) and overall > BELOW_STRONG:",
+            "        overall = BELOW_STRONG",
+        ]
+    return lines + [
+        "    overall = 0 if overall < 0 else 100 if overall > 100 else overall",
+        "    if knockouts or overall < POSSIBLE:",
+        "        verdict = NOT_A_FIT",
+        "    elif overall >= STRONG:",
+        "        verdict = STRONG_FIT",
+        "    else:",
+        "        verdict = POSSIBLE_FIT",
+    ]
 
 
 def _levers_source(
