@@ -351,6 +351,12 @@ def _pages() -> Iterator[Sequence[Any]]:
 # where each part sits in a row of _pages()
 _BEFORE = slice(3, 3 + len(SCORED_COLUMNS))
 _NAME = slice(3 + len(SCORED_COLUMNS), 5 + len(SCORED_COLUMNS))
+# ... and the stored columns changed() compares: the six plain scores (in Scored's
+# order), the knock-outs', the explanation's and the package's
+_SIX = slice(3, 3 + SCORED_COLUMNS.index("flag_count") + 1)
+_KNOCKOUTS, _ASSESSMENT, _PACKAGE = (
+    3 + SCORED_COLUMNS.index(c) for c in ("knockouts", "assessment", "package_name")
+)
 
 
 def rescored(
@@ -461,13 +467,14 @@ class _RowScorer:
         knockouts = s[6]
         if (
             own
-            and row[3:9] == s[:6]  # fit, chemistry, boundaries, overall, verdict, flags
-            and row[11] == package
-            and (row[10] is None or row[10] == "null")  # no explanation stored
+            and row[_SIX]
+            == s[:6]  # fit, chemistry, boundaries, overall, verdict, flags
+            and row[_PACKAGE] == package
+            and row[_ASSESSMENT] in (None, "null")  # no explanation stored
             and (
-                self._same_knockouts(row[9], knockouts)
+                self._same_knockouts(row[_KNOCKOUTS], knockouts)
                 if knockouts
-                else row[9] is None or row[9] == "null"
+                else row[_KNOCKOUTS] in (None, "null")
             )
         ):
             return None

@@ -234,12 +234,17 @@ def may_save_without_reading(questionnaire: Questionnaire, step: Step) -> bool:
     """Whether the contact columns after a save of this step are known without the
     stored answers: the step holds every contact question (they come from its answers
     alone) or none of them (they stay as they are)."""
-    steps = {
+    steps = _contact_steps(questionnaire)
+    return steps <= {step.id} or step.id not in steps
+
+
+def _contact_steps(questionnaire: Questionnaire) -> set[str]:
+    """The steps holding the contact questions (`submissions.contact_columns`)."""
+    return {
         q.step_id
         for q in map(questionnaire.by_role, submissions.CONTACT_ROLES)
         if q is not None
     }
-    return steps <= {step.id} or step.id not in steps
 
 
 def save_step_without_reading(
@@ -263,10 +268,7 @@ def save_step_without_reading(
     # the contact columns when this step holds their questions, checked, not written
     contact = (
         submissions.contact_columns(questionnaire, answers)
-        if any(
-            q is not None and q.step_id == step.id
-            for q in map(questionnaire.by_role, submissions.CONTACT_ROLES)
-        )
+        if step.id in _contact_steps(questionnaire)
         else {}
     )
     statement, merge = _quick_statement(
